@@ -1,0 +1,60 @@
+/* diag.h — findings: what rules report and emitters print.
+ *
+ * A rule fills a diag (position, rule id, message, notes that walk the path,
+ * optional fix-its) and hands it to diag_report. Failures of the tool itself
+ * are not diags: they go to stderr and exit status 2. */
+#ifndef TETHER_DIAG_H
+#define TETHER_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "model/model.h"
+
+#if defined(__GNUC__)
+#define DIAG_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define DIAG_PRINTF(fmt, args)
+#endif
+
+typedef struct diag_note {
+    model_loc loc;
+    char *msg;
+} diag_note;
+
+/* Replace the bytes [begin, end) of the reported file with `text`
+ * (begin == end inserts). Positions are line/column, as everywhere. */
+typedef struct diag_fixit {
+    model_loc begin, end;
+    char *text;
+} diag_fixit;
+
+typedef struct diag {
+    const char *rule;     /* "spawn-no-cancel" (static storage) */
+    char *file;           /* the reported file */
+    model_loc loc;
+    char *msg;
+    diag_note *notes;
+    size_t nnotes;
+    diag_fixit *fixits;
+    size_t nfixits;
+    char *fix_hint;       /* a short sentence on how to fix, or NULL */
+} diag;
+
+typedef struct diag_list {
+    diag *items;
+    size_t n, cap;
+} diag_list;
+
+/* Building one diagnostic (all strings are copied). */
+diag *diag_new(diag_list *list, const char *rule, const char *file, model_loc loc,
+               const char *fmt, ...) DIAG_PRINTF(5, 6);
+void diag_add_note(diag *d, model_loc loc, const char *fmt, ...) DIAG_PRINTF(3, 4);
+void diag_add_fixit(diag *d, model_loc begin, model_loc end, const char *text);
+void diag_set_hint(diag *d, const char *fmt, ...) DIAG_PRINTF(2, 3);
+
+/* Sorts by file, line, column, rule, message and drops exact duplicates:
+ * output is deterministic whatever order rules ran in. */
+void diag_list_sort(diag_list *list);
+void diag_list_free(diag_list *list);
+
+#endif /* TETHER_DIAG_H */

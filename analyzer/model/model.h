@@ -1,0 +1,266 @@
+/* model.h — what the analyzer knows about one C file: per function, a
+ * control-flow graph of concurrency events over abstract objects.
+ *
+ * Front ends (frontend/clang, frontend/treesitter) build it with the
+ * model_obj_* and mb_* calls below; rules only read it. Neither side knows
+ * about the other: this header is the seam.
+ *
+ * Objects are abstract places that hold channels, contexts, tickers, wait
+ * groups and mutexes. Struct fields are field-based: every `struct job`
+ * instance's field `done` is one object, so the owner's `j->done` and the
+ * task's `((struct job *)arg)->done` meet without alias analysis. Plain
+ * assignments between places (`tt_chan *c = j->ch;`, `tt_chan *c = arg;`)
+ * merge the two objects (model_obj_alias); rules read model_obj_canon().
+ *
+ * Ownership: the model owns every string and array reachable from it (one
+ * arena); model_free releases all of it. */
+#ifndef TETHER_MODEL_H
+#define TETHER_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A source position in the modeled file: 1-based line and column (column in
+ * bytes). 0 means unknown. */
+typedef struct model_loc { uint32_t line, col; } model_loc;
+
+typedef enum model_kind {
+    MODEL_KIND_NONE = 0, /* not (yet) known to hold a concurrency object */
+    MODEL_KIND_CHAN,
+    MODEL_KIND_CTX,
+    MODEL_KIND_TICKER,
+    MODEL_KIND_WG,
+    MODEL_KIND_MUTEX,
+} model_kind;
+
+typedef enum model_scope {
+    MODEL_SCOPE_LOCAL,       /* a local variable of `func` */
+    MODEL_SCOPE_PARAM,       /* parameter `param_index` of `func` */
+    MODEL_SCOPE_GLOBAL,      /* a file-scope or function-static variable */
+    MODEL_SCOPE_FIELD,       /* field `name` of every `struct tag` */
+    MODEL_SCOPE_CTX_DONE,    /* tt_ctx_done(base) */
+    MODEL_SCOPE_TICKER_CHAN, /* tt_ticker_chan(base) */
+    MODEL_SCOPE_AFTER,       /* the channel of one tt_after(ms) call, at `decl` */
+    MODEL_SCOPE_NULL,        /* a NULL channel/context (literal NULL or 0) */
+    MODEL_SCOPE_BACKGROUND,  /* tt_ctx_background(): never canceled */
+} model_scope;
+
+typedef int32_t model_obj_id; /* index into model_tu.objs; MODEL_NO_OBJ = none */
+#define MODEL_NO_OBJ ((model_obj_id)-1)
+
+typedef struct model_obj {
+    model_scope scope;
+    model_kind kind;
+    const char *name;      /* LOCAL/PARAM/GLOBAL: identifier; FIELD: field name */
+    const char *tag;       /* FIELD: struct tag or typedef name; else NULL */
+    int32_t func;          /* LOCAL/PARAM: index into model_tu.funcs; else -1 */
+    int32_t param_index;   /* PARAM: 0-based; else -1 */
+    model_obj_id base;     /* CTX_DONE/TICKER_CHAN: the context/ticker; else MODEL_NO_OBJ */
+    model_loc decl;        /* declaration, or the tt_after call */
+    model_obj_id parent;   /* union-find link; use model_obj_canon() */
+} model_obj;
+
+typedef enum model_ev_kind {
+    MODEL_EV_SPAWN,       /* tt_spawn(callee, args[0]) */
+    MODEL_EV_CHAN_NEW,    /* obj = tt_chan_new(_, num) ; num = capacity */
+    MODEL_EV_SEND,        /* tt_send(obj, _) */
+    MODEL_EV_RECV,        /* tt_recv(obj, _) */
+    MODEL_EV_SELECT,      /* tt_select / tt_select_default (has_default) over cases */
+    MODEL_EV_CLOSE,       /* tt_close(obj) */
+    MODEL_EV_CHAN_FREE,   /* tt_chan_free(obj) */
+    MODEL_EV_CTX_NEW,     /* obj = tt_ctx_with_cancel/with_timeout(obj2) ; num = timeout ms (with_timeout) */
+    MODEL_EV_CTX_CANCEL,  /* tt_ctx_cancel(obj) */
+    MODEL_EV_CTX_ERR,     /* tt_ctx_err(obj): polling for cancellation */
+    MODEL_EV_TICKER_NEW,  /* obj = tt_ticker_new(num) */
+    MODEL_EV_TICKER_STOP, /* tt_ticker_stop(obj) */
+    MODEL_EV_WG_ADD,      /* tt_wg_add(obj, num) */
+    MODEL_EV_WG_DONE,     /* tt_wg_done(obj) */
+    MODEL_EV_WG_WAIT,     /* tt_wg_wait(obj) */
+    MODEL_EV_LOCK,        /* tt_mutex_lock(obj) */
+    MODEL_EV_UNLOCK,      /* tt_mutex_unlock(obj) */
+    MODEL_EV_SLEEP,       /* tt_sleep_ms(num) */
+    MODEL_EV_CALL,        /* callee(args...): any other call that passes an object,
+                             and every call to a function defined in this file */
+    MODEL_EV_ESCAPE,      /* obj is stored where it outlives the call (escape_to) */
+    MODEL_EV_RETURN,      /* leaves the function; obj = the returned object if any */
+    MODEL_EV_NORETURN,    /* exit(), abort(), _Exit(), pthread_exit(): ends the path */
+} model_ev_kind;
+
+/* Flags on events. */
+enum {
+    MODEL_EVF_LOOP_COND = 1u << 0, /* evaluated in a loop condition: its result
+                                      decides whether the loop goes on
+                                      (`while (tt_recv(ch, &v) == TT_OK)`) */
+    MODEL_EVF_IN_COND = 1u << 1,   /* evaluated in a loop or do-while condition */
+    MODEL_EVF_NUM_KNOWN = 1u << 2, /* `num` is a compile-time constant */
+    MODEL_EVF_FALLTHROUGH_END = 1u << 3, /* RETURN: falling off the end at `}` */
+};
+
+typedef enum model_escape {
+    MODEL_ESCAPE_NONE = 0,
+    MODEL_ESCAPE_FIELD,   /* stored into a struct field */
+    MODEL_ESCAPE_GLOBAL,  /* stored into a global */
+    MODEL_ESCAPE_DEREF,   /* stored through a pointer (*out = t) */
+} model_escape;
+
+typedef struct model_case {
+    int op;               /* 1 = receive (TT_OP_RECV), 2 = send (TT_OP_SEND) */
+    model_obj_id obj;     /* the channel */
+    const char *text;     /* the channel expression as written */
+    model_loc loc;
+} model_case;
+
+typedef struct model_event {
+    model_ev_kind kind;
+    unsigned flags;           /* MODEL_EVF_* */
+    model_loc loc;            /* the call's name token (or `return`, or `}`) */
+    model_obj_id obj;         /* the object operated on, or MODEL_NO_OBJ */
+    const char *text;         /* obj as written: "ch", "j->results", "&w.wg" -> "w.wg" */
+    model_obj_id obj2;        /* CTX_NEW: the parent context */
+    int64_t num;              /* see the kinds; valid if MODEL_EVF_NUM_KNOWN */
+    const char *callee;       /* SPAWN: task function; CALL/NORETURN: callee name */
+    int32_t callee_func;      /* SPAWN/CALL: index into model_tu.funcs, or -1
+                                 (filled in by model_finish) */
+    model_obj_id *args;       /* SPAWN: 1 (the task argument); CALL: one per argument */
+    const char **arg_texts;
+    size_t nargs;
+    model_case *cases;        /* SELECT */
+    size_t ncases;
+    bool has_default;         /* SELECT: tt_select_default */
+    model_escape escape_to;   /* ESCAPE */
+} model_event;
+
+typedef struct model_block {
+    model_event *events;      /* in execution order */
+    size_t nevents;
+    uint32_t *succ;           /* successor block indexes */
+    size_t nsucc;
+    uint32_t *pred;           /* predecessor block indexes (filled in by model_finish) */
+    size_t npred;
+    bool loop_head;           /* the condition block of a loop */
+    bool infinite_loop_head;  /* ... of a loop without a condition or with a
+                                 constant true one: no edge leaves it but the body */
+} model_block;
+
+typedef struct model_param {
+    const char *name;
+    model_obj_id obj;         /* the PARAM object */
+} model_param;
+
+typedef struct model_func {
+    const char *name;
+    model_loc loc;            /* the name in the definition */
+    model_loc end;            /* the closing brace */
+    bool is_static;
+    model_param *params;
+    size_t nparams;
+    model_block *blocks;      /* blocks[entry] first; blocks[exit] has no events
+                                 and no successors; a block ending in NORETURN has
+                                 no successors either */
+    size_t nblocks;
+    uint32_t entry, exit;
+} model_func;
+
+typedef struct model_tu {
+    const char *path;         /* the modeled file */
+    model_obj *objs;
+    size_t nobjs;
+    model_func *funcs;        /* functions defined in this file, in source order */
+    size_t nfuncs;
+    struct model_arena *arena;
+} model_tu;
+
+/* ---- Life cycle ---------------------------------------------------------- */
+model_tu *model_new(const char *path);
+void model_free(model_tu *tu);
+/* Call once after the front end is done: resolves callee_func, fills pred,
+ * propagates kinds through aliases. */
+void model_finish(model_tu *tu);
+/* Copies s into the model's arena (NULL stays NULL). */
+const char *model_strdup(model_tu *tu, const char *s);
+
+/* ---- Objects (get-or-create: the same arguments give the same object) ----- */
+model_obj_id model_obj_local(model_tu *tu, int32_t func, const char *name, model_kind kind, model_loc decl);
+model_obj_id model_obj_global(model_tu *tu, const char *name, model_kind kind, model_loc decl);
+model_obj_id model_obj_field(model_tu *tu, const char *tag, const char *field, model_kind kind);
+model_obj_id model_obj_ctx_done(model_tu *tu, model_obj_id ctx);
+model_obj_id model_obj_ticker_chan(model_tu *tu, model_obj_id ticker);
+model_obj_id model_obj_after(model_tu *tu, model_loc call);
+model_obj_id model_obj_null(model_tu *tu);
+model_obj_id model_obj_background(model_tu *tu);
+/* Parameters are made by mb_param. Looks up a local or parameter of func by
+ * name (innermost wins is not modeled: one object per name per function). */
+model_obj_id model_obj_lookup(const model_tu *tu, int32_t func, const char *name);
+/* Sets the kind if it was NONE. */
+void model_obj_set_kind(model_tu *tu, model_obj_id id, model_kind kind);
+/* Merges two objects (assignment between places). Either may be MODEL_NO_OBJ. */
+void model_obj_alias(model_tu *tu, model_obj_id a, model_obj_id b);
+/* The representative of id's alias class (MODEL_NO_OBJ stays so). */
+model_obj_id model_obj_canon(const model_tu *tu, model_obj_id id);
+/* The kind of id's alias class. */
+model_kind model_obj_kind(const model_tu *tu, model_obj_id id);
+/* A readable name for messages: "ch", "job.done", "tt_ctx_done(ctx)". */
+const char *model_obj_describe(const model_tu *tu, model_obj_id id, char *buf, size_t size);
+
+/* ---- Building a function: structured statements, lowered to a CFG ------- *
+ * A front end walks each function body once, in source order, and calls:
+ *   mb_begin(...)                          at the function
+ *   mb_param(...)                          for each parameter
+ *   mb_event(...)                          for each API call / call / escape
+ *   mb_if(b)  [then...]  mb_else(b)  [else...]  mb_end_if(b)
+ *       (condition events are emitted before mb_if; mb_else is optional)
+ *   mb_loop(b)  [condition events]  mb_loop_body(b, infinite)  [body]
+ *       [mb_loop_step(b)  [for's increment events]]  mb_end_loop(b)
+ *   mb_do(b)  [body]  mb_do_cond(b)  [condition events]  mb_end_do(b, infinite)
+ *   mb_switch(b) (condition events before)  mb_case(b, is_default)...  mb_end_switch(b)
+ *   mb_break(b), mb_continue(b), mb_goto(b, label), mb_label(b, label)
+ *   mb_return(b, loc, obj, text), mb_noreturn(b, loc, callee)
+ *   mb_end(b, closing_brace_loc)           at the function's end
+ * `infinite` is true for `for (;;)`, `while (1)`, `while (true)`, `do ... while (1)`.
+ * Code after break/continue/return/goto is unreachable but still recorded. */
+typedef struct model_builder model_builder;
+
+model_builder *mb_begin(model_tu *tu, const char *name, model_loc loc, bool is_static);
+int32_t mb_func_index(const model_builder *b);
+model_obj_id mb_param(model_builder *b, const char *name, model_kind kind, model_loc decl);
+/* Appends an event to the current block and returns it for the caller to
+ * fill (kind, loc and flags are set; obj/obj2 are MODEL_NO_OBJ; callee_func
+ * -1). Strings and arrays put into it must come from the model's arena:
+ * use model_strdup and mb_alloc. */
+model_event *mb_event(model_builder *b, model_ev_kind kind, model_loc loc);
+void *mb_alloc(model_builder *b, size_t size); /* zeroed, arena-owned */
+
+void mb_if(model_builder *b);
+void mb_else(model_builder *b);
+void mb_end_if(model_builder *b);
+void mb_loop(model_builder *b);
+void mb_loop_body(model_builder *b, bool infinite);
+void mb_loop_step(model_builder *b);
+void mb_end_loop(model_builder *b);
+void mb_do(model_builder *b);
+void mb_do_cond(model_builder *b);
+void mb_end_do(model_builder *b, bool infinite);
+void mb_switch(model_builder *b);
+void mb_case(model_builder *b, bool is_default);
+void mb_end_switch(model_builder *b);
+void mb_break(model_builder *b);
+void mb_continue(model_builder *b);
+void mb_goto(model_builder *b, const char *label);
+void mb_label(model_builder *b, const char *label);
+void mb_return(model_builder *b, model_loc loc, model_obj_id obj, const char *text);
+void mb_noreturn(model_builder *b, model_loc loc, const char *callee);
+/* Ends the function: adds the fall-off-the-end RETURN (flag
+ * MODEL_EVF_FALLTHROUGH_END) at `end`, resolves gotos, frees the builder. */
+void mb_end(model_builder *b, model_loc end);
+
+/* ---- Reading --------------------------------------------------------------- */
+int32_t model_func_find(const model_tu *tu, const char *name); /* -1 if absent */
+const char *model_kind_name(model_kind k);
+const char *model_ev_kind_name(model_ev_kind k);
+
+/* Prints the model as text (tether check --dump-model); stable for golden tests. */
+#include <stdio.h>
+void model_dump(const model_tu *tu, FILE *out);
+
+#endif /* TETHER_MODEL_H */

@@ -1,0 +1,119 @@
+/* model_dump.c — the model as text (tether check --dump-model). The format
+ * is stable: golden tests of both front ends compare it line by line. */
+#include "model/model_impl.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+static const char *scope_name(model_scope s)
+{
+    switch (s) {
+    case MODEL_SCOPE_LOCAL: return "local";
+    case MODEL_SCOPE_PARAM: return "param";
+    case MODEL_SCOPE_GLOBAL: return "global";
+    case MODEL_SCOPE_FIELD: return "field";
+    case MODEL_SCOPE_CTX_DONE: return "ctx-done";
+    case MODEL_SCOPE_TICKER_CHAN: return "ticker-chan";
+    case MODEL_SCOPE_AFTER: return "after";
+    case MODEL_SCOPE_NULL: return "null";
+    case MODEL_SCOPE_BACKGROUND: return "background";
+    }
+    return "?";
+}
+
+static void dump_obj_ref(const model_tu *tu, model_obj_id id, const char *text, FILE *out)
+{
+    if (id == MODEL_NO_OBJ) {
+        fputs(" -", out);
+    } else {
+        fprintf(out, " #%d", (int)model_obj_canon(tu, id));
+    }
+    if (text)
+        fprintf(out, " '%s'", text);
+}
+
+static void dump_event(const model_tu *tu, const model_event *ev, FILE *out)
+{
+    fprintf(out, "    %u:%u %s", ev->loc.line, ev->loc.col, model_ev_kind_name(ev->kind));
+    if (ev->kind != MODEL_EV_SELECT && ev->kind != MODEL_EV_SPAWN && ev->kind != MODEL_EV_CALL &&
+        ev->kind != MODEL_EV_NORETURN && ev->kind != MODEL_EV_SLEEP)
+        dump_obj_ref(tu, ev->obj, ev->text, out);
+    if (ev->kind == MODEL_EV_CTX_NEW) {
+        fputs(" parent", out);
+        dump_obj_ref(tu, ev->obj2, NULL, out);
+    }
+    if (ev->flags & MODEL_EVF_NUM_KNOWN)
+        fprintf(out, " num=%" PRId64, ev->num);
+    if (ev->callee) {
+        fprintf(out, " %s(", ev->callee);
+        for (size_t i = 0; i < ev->nargs; i++) {
+            if (i)
+                fputs(",", out);
+            dump_obj_ref(tu, ev->args[i], ev->arg_texts ? ev->arg_texts[i] : NULL, out);
+        }
+        fprintf(out, " )");
+        if (ev->kind != MODEL_EV_NORETURN)
+            fprintf(out, " -> %s", ev->callee_func >= 0 ? tu->funcs[ev->callee_func].name : "extern");
+    }
+    if (ev->kind == MODEL_EV_SELECT) {
+        fputs(ev->has_default ? " default [" : " [", out);
+        for (size_t i = 0; i < ev->ncases; i++) {
+            const model_case *c = &ev->cases[i];
+            fprintf(out, "%s%s", i ? ", " : "", c->op == 2 ? "send" : "recv");
+            dump_obj_ref(tu, c->obj, c->text, out);
+            fprintf(out, " @%u:%u", c->loc.line, c->loc.col);
+        }
+        fputs("]", out);
+    }
+    if (ev->kind == MODEL_EV_ESCAPE) {
+        static const char *const to[] = { "none", "field", "global", "deref" };
+        fprintf(out, " to=%s", to[ev->escape_to]);
+    }
+    if (ev->flags & MODEL_EVF_LOOP_COND)
+        fputs(" [loop-cond]", out);
+    if (ev->flags & MODEL_EVF_FALLTHROUGH_END)
+        fputs(" [end]", out);
+    fputc('\n', out);
+}
+
+void model_dump(const model_tu *tu, FILE *out)
+{
+    fprintf(out, "file %s\n", tu->path);
+    fputs("objects:\n", out);
+    char buf[256];
+    for (size_t i = 0; i < tu->nobjs; i++) {
+        const model_obj *o = &tu->objs[i];
+        model_obj_id c = model_obj_canon(tu, (model_obj_id)i);
+        fprintf(out, "  #%zu %s %s %s", i, scope_name(o->scope), model_kind_name(o->kind),
+                model_obj_describe(tu, (model_obj_id)i, buf, sizeof buf));
+        if (o->func >= 0)
+            fprintf(out, " in %s", tu->funcs[o->func].name);
+        if (o->scope == MODEL_SCOPE_PARAM)
+            fprintf(out, " index %d", (int)o->param_index);
+        if (o->decl.line)
+            fprintf(out, " at %u:%u", o->decl.line, o->decl.col);
+        if (c != (model_obj_id)i)
+            fprintf(out, " = #%d", (int)c);
+        fputc('\n', out);
+    }
+    for (size_t f = 0; f < tu->nfuncs; f++) {
+        const model_func *fn = &tu->funcs[f];
+        fprintf(out, "func %s%s at %u:%u end %u:%u (", fn->name, fn->is_static ? " static" : "",
+                fn->loc.line, fn->loc.col, fn->end.line, fn->end.col);
+        for (size_t p = 0; p < fn->nparams; p++)
+            fprintf(out, "%s%s #%d", p ? ", " : "", fn->params[p].name, (int)fn->params[p].obj);
+        fprintf(out, ") entry b%u exit b%u\n", fn->entry, fn->exit);
+        for (size_t b = 0; b < fn->nblocks; b++) {
+            const model_block *bl = &fn->blocks[b];
+            fprintf(out, "  b%zu", b);
+            if (bl->loop_head)
+                fputs(bl->infinite_loop_head ? " [loop-head infinite]" : " [loop-head]", out);
+            fputs(" ->", out);
+            for (size_t s = 0; s < bl->nsucc; s++)
+                fprintf(out, " b%u", bl->succ[s]);
+            fputc('\n', out);
+            for (size_t e = 0; e < bl->nevents; e++)
+                dump_event(tu, &bl->events[e], out);
+        }
+    }
+}

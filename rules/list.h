@@ -1,0 +1,6 @@
+/* list.h — every rule, once. Included with RULE(name) defined: to declare
+ * the descriptors and to build the registry (rules/registry.c). */
+RULE(spawn_no_cancel)
+RULE(unbuffered_send_no_fallback)
+RULE(ticker_not_stopped)
+RULE(wg_unbalanced)
