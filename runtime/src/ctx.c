@@ -1,0 +1,226 @@
+/* ctx.c — contexts: a cancelation tree under one lock, done channels that
+ * close on cancel or expiry, and recycling through a quarantine pool. */
+#include "rt.h"
+
+#include <stdio.h>
+
+enum { CTX_BG, CTX_CANCEL, CTX_TIMEOUT };
+
+struct tt_ctx {
+    rt_pooled pooled;
+    int kind;
+    atomic_int err;
+    bool live;    /* created and not yet canceled by its owner */
+    bool expired; /* its own timeout fired */
+    tt_ctx *parent, *children, *sib_prev, *sib_next;
+    tt_ctx *live_prev, *live_next;
+    tt_ctx *work_next; /* cancel_tree's work list */
+    rt_timer tm;
+    int64_t timeout_ms;
+    const char *file;
+    int line;
+    tt_chan done;
+};
+
+static pthread_mutex_t ctx_mu = PTHREAD_MUTEX_INITIALIZER;
+static tt_ctx background = { .kind = CTX_BG };
+static tt_ctx *ctx_live;
+static rt_pool ctx_pool = RT_POOL_INIT(NULL);
+atomic_int rt_ctx_pending_timeouts;
+
+tt_ctx *tt_ctx_background(void)
+{
+    return &background;
+}
+
+static void child_unlink(tt_ctx *c)
+{
+    tt_ctx *p = c->parent;
+    if (!p)
+        return;
+    if (c->sib_prev)
+        c->sib_prev->sib_next = c->sib_next;
+    else
+        p->children = c->sib_next;
+    if (c->sib_next)
+        c->sib_next->sib_prev = c->sib_prev;
+    c->parent = c->sib_prev = c->sib_next = NULL;
+}
+
+/* Cancel ctx and its descendants with err (ctx_mu held). Iterative, so a deep
+ * chain of contexts cannot overflow a task's stack. */
+static void cancel_tree(tt_ctx *root, int err)
+{
+    if (atomic_load(&root->err) != TT_OK)
+        return;
+    child_unlink(root);
+    root->work_next = NULL;
+    tt_ctx *work = root;
+    while (work) {
+        tt_ctx *c = work;
+        work = c->work_next;
+        if (atomic_load(&c->err) != TT_OK)
+            continue;
+        atomic_store(&c->err, err);
+        if (c->kind == CTX_TIMEOUT && rt_timer_del(&c->tm))
+            atomic_fetch_sub(&rt_ctx_pending_timeouts, 1);
+        rt_chan_close_quiet(&c->done);
+        for (tt_ctx *k = c->children, *next; k; k = next) {
+            next = k->sib_next;
+            k->parent = k->sib_prev = k->sib_next = NULL;
+            k->work_next = work;
+            work = k;
+        }
+        c->children = NULL;
+    }
+}
+
+static tt_ctx *ctx_new(tt_ctx *parent, int kind, int64_t ms, const char *file, int line)
+{
+    (void)rt_self();
+    if (!parent)
+        parent = &background;
+    tt_ctx *c = (tt_ctx *)rt_pool_get(&ctx_pool);
+    if (c) {
+        rt_chan_reset(&c->done, file, line);
+    } else {
+        c = rt_xcalloc(1, sizeof *c);
+        rt_chan_init(&c->done, 0, 0, NULL, RT_CH_DONE, file, line);
+        c->done.owner = c;
+        c->tm.heap_idx = -1;
+    }
+
+    pthread_mutex_lock(&ctx_mu);
+    c->kind = kind;
+    c->expired = false;
+    c->timeout_ms = ms;
+    c->file = file;
+    c->line = line;
+    c->parent = c->children = c->sib_prev = c->sib_next = NULL;
+    atomic_store(&c->err, TT_OK);
+    c->live = true;
+    c->live_prev = NULL;
+    c->live_next = ctx_live;
+    if (ctx_live)
+        ctx_live->live_prev = c;
+    ctx_live = c;
+    int perr = parent->kind == CTX_BG ? TT_OK : atomic_load(&parent->err);
+    if (perr != TT_OK) {
+        cancel_tree(c, perr);
+    } else if (parent->kind != CTX_BG) {
+        c->parent = parent;
+        c->sib_next = parent->children;
+        if (parent->children)
+            parent->children->sib_prev = c;
+        parent->children = c;
+    }
+    if (kind == CTX_TIMEOUT && atomic_load(&c->err) == TT_OK) {
+        if (ms <= 0) {
+            c->expired = true;
+            cancel_tree(c, TT_TIMEOUT);
+        } else {
+            c->tm.kind = RT_TM_CTX;
+            c->tm.obj = c;
+            c->tm.when = rt_now_ms() + ms;
+            atomic_fetch_add(&rt_ctx_pending_timeouts, 1);
+            rt_timer_add(&c->tm);
+        }
+    }
+    pthread_mutex_unlock(&ctx_mu);
+    return c;
+}
+
+tt_ctx *tt_ctx_with_cancel_at(tt_ctx *parent, const char *file, int line)
+{
+    return ctx_new(parent, CTX_CANCEL, 0, file, line);
+}
+
+tt_ctx *tt_ctx_with_timeout_at(tt_ctx *parent, int64_t ms, const char *file, int line)
+{
+    return ctx_new(parent, CTX_TIMEOUT, ms, file, line);
+}
+
+tt_ctx *(tt_ctx_with_cancel)(tt_ctx *parent)
+{
+    return ctx_new(parent, CTX_CANCEL, 0, NULL, 0);
+}
+
+tt_ctx *(tt_ctx_with_timeout)(tt_ctx *parent, int64_t ms)
+{
+    return ctx_new(parent, CTX_TIMEOUT, ms, NULL, 0);
+}
+
+void tt_ctx_cancel(tt_ctx *ctx)
+{
+    if (!ctx || ctx->kind == CTX_BG)
+        return;
+    pthread_mutex_lock(&ctx_mu);
+    cancel_tree(ctx, TT_CANCELED);
+    if (ctx->live) {
+        /* The owner is done with it: recycle it after the quarantine. */
+        ctx->live = false;
+        if (ctx->live_prev)
+            ctx->live_prev->live_next = ctx->live_next;
+        else
+            ctx_live = ctx->live_next;
+        if (ctx->live_next)
+            ctx->live_next->live_prev = ctx->live_prev;
+        rt_pool_put(&ctx_pool, &ctx->pooled);
+    }
+    pthread_mutex_unlock(&ctx_mu);
+}
+
+void rt_ctx_expire(tt_ctx *ctx, uint64_t seq)
+{
+    pthread_mutex_lock(&ctx_mu);
+    /* seq tells a stale firing (ctx recycled and re-armed) from a real one. */
+    if (ctx->tm.seq == seq && ctx->kind == CTX_TIMEOUT && atomic_load(&ctx->err) == TT_OK) {
+        ctx->expired = true;
+        cancel_tree(ctx, TT_TIMEOUT);
+    }
+    pthread_mutex_unlock(&ctx_mu);
+    /* The timer thread popped it, so it is no longer pending. Any task it
+     * woke is already counted as running; if none was, check for deadlock. */
+    atomic_fetch_sub(&rt_ctx_pending_timeouts, 1);
+    if (rt_sched_running(atomic_load(&rt_sched)) == 0)
+        rt_deadlock_check();
+}
+
+tt_chan *tt_ctx_done(tt_ctx *ctx)
+{
+    return !ctx || ctx->kind == CTX_BG ? NULL : &ctx->done;
+}
+
+int tt_ctx_err(tt_ctx *ctx)
+{
+    return !ctx || ctx->kind == CTX_BG ? TT_OK : atomic_load(&ctx->err);
+}
+
+void rt_ctx_describe(const tt_ctx *ctx, char *buf, size_t n)
+{
+    char at[160];
+    if (!ctx || ctx->kind == CTX_BG) {
+        snprintf(buf, n, "the background context");
+    } else if (ctx->kind == CTX_TIMEOUT) {
+        snprintf(buf, n, "context created by tt_ctx_with_timeout(%lld) at %s", (long long)ctx->timeout_ms,
+                 rt_site(at, sizeof at, ctx->file, ctx->line));
+    } else {
+        snprintf(buf, n, "context created by tt_ctx_with_cancel at %s", rt_site(at, sizeof at, ctx->file, ctx->line));
+    }
+}
+
+void rt_ctx_report_all(int *count)
+{
+    char what[224];
+    pthread_mutex_lock(&ctx_mu);
+    for (tt_ctx *c = ctx_live; c; c = c->live_next) {
+        rt_ctx_describe(c, what, sizeof what);
+        int err = atomic_load(&c->err);
+        const char *why = c->expired ? " (it expired on its own; tt_ctx_cancel is still required)"
+                          : err != TT_OK ? " (only its parent was canceled)"
+                                         : "";
+        rt_report("leaked context: %s, never canceled%s", what, why);
+        (*count)++;
+    }
+    pthread_mutex_unlock(&ctx_mu);
+}

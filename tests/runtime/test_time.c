@@ -1,0 +1,141 @@
+/* test_time.c — tickers, tt_after and tt_sleep_ms. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "rt_util.h"
+#include "tether.h"
+
+static int64_t wall_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void test_ticker_ticks(void **state)
+{
+    (void)state;
+    int64_t t0 = now_ms();
+    tt_ticker *tk = tt_ticker_new(20);
+    tt_chan *c = tt_ticker_chan(tk);
+    assert_int_equal(tt_chan_cap(c), 1);
+    int64_t prev = 0;
+    for (int i = 0; i < 5; i++) {
+        int64_t tick = 0;
+        assert_int_equal(tt_recv(c, &tick), TT_OK);
+        assert_true(tick >= prev);
+        assert_true(tick > wall_now_ms() - 60000 && tick <= wall_now_ms()); /* wall-clock ms */
+        prev = tick;
+    }
+    assert_true(now_ms() - t0 >= 5 * 20 - 5);
+    tt_ticker_stop(tk);
+}
+
+static void test_ticker_drops_when_full(void **state)
+{
+    (void)state;
+    tt_ticker *tk = tt_ticker_new(5);
+    tt_sleep_ms(60); /* about 12 ticks, but the channel holds one */
+    assert_int_equal(tt_chan_len(tt_ticker_chan(tk)), 1);
+    tt_ticker_stop(tk);
+}
+
+static void test_ticker_stop_means_no_more_ticks(void **state)
+{
+    (void)state;
+    tt_ticker *tk = tt_ticker_new(10);
+    tt_chan *c = tt_ticker_chan(tk);
+    tt_recv(c, NULL);
+    tt_ticker_stop(tk);
+    tt_ticker_stop(tk); /* idempotent */
+    /* A tick that was already buffered may stay; then nothing more. */
+    tt_case cs[] = { TT_RECV(c, NULL) };
+    tt_select_default(cs, 1);
+    tt_sleep_ms(60);
+    assert_int_equal(tt_select_default(cs, 1), TT_DEFAULT);
+    assert_int_equal(tt_chan_len(c), 0);
+}
+
+static void test_after_fires_once(void **state)
+{
+    (void)state;
+    int64_t t0 = now_ms();
+    tt_chan *a = tt_after(30);
+    int64_t v = 0;
+    assert_int_equal(tt_recv(a, &v), TT_OK);
+    assert_true(now_ms() - t0 >= 25);
+    assert_true(v > 0);
+    tt_case cs[] = { TT_RECV(a, NULL) };
+    tt_sleep_ms(20);
+    assert_int_equal(tt_select_default(cs, 1), TT_DEFAULT); /* one value only */
+    assert_int_equal(tt_recv(tt_after(0), NULL), TT_OK);
+}
+
+static void test_after_as_select_timeout(void **state)
+{
+    (void)state;
+    tt_chan *never = tt_chan_new(sizeof(int), 0);
+    int64_t t0 = now_ms();
+    tt_case cs[] = { TT_RECV(never, NULL), TT_RECV(tt_after(40), NULL) };
+    assert_int_equal(tt_select(cs, 2), 1);
+    assert_true(cs[1].ok);
+    assert_true(now_ms() - t0 >= 35);
+    tt_chan_free(never);
+}
+
+static void test_many_pending_afters(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    tt_chan *cs[N];
+    for (int i = 0; i < N; i++)
+        cs[i] = tt_after((int64_t)(N - i) % 37);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(tt_recv(cs[i], NULL), TT_OK);
+}
+
+static void test_sleep(void **state)
+{
+    (void)state;
+    int64_t t0 = now_ms();
+    tt_sleep_ms(30);
+    assert_true(now_ms() - t0 >= 29);
+    tt_sleep_ms(0);
+    tt_sleep_ms(-5);
+}
+
+static void test_bad_ticker_period(void **state)
+{
+    (void)state;
+    capture_begin();
+    tt_ticker *tk = tt_ticker_new(0); int line = __LINE__;
+    char *err = capture_end();
+    assert_null(tk);
+    char want[200];
+    snprintf(want, sizeof want, "non-positive interval 0 for tt_ticker_new at %s:%d", __FILE__, line);
+    assert_non_null(strstr(err, want));
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ticker_ticks),
+        cmocka_unit_test(test_ticker_drops_when_full),
+        cmocka_unit_test(test_ticker_stop_means_no_more_ticks),
+        cmocka_unit_test(test_after_fires_once),
+        cmocka_unit_test(test_after_as_select_timeout),
+        cmocka_unit_test(test_many_pending_afters),
+        cmocka_unit_test(test_sleep),
+        cmocka_unit_test(test_bad_ticker_period),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    return failed ? failed : tt_verify_none(2000);
+}
