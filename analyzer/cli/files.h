@@ -1,0 +1,22 @@
+/* files.h — turning the PATHS of `tether check` into the sorted list of C
+ * files to analyze, and spotting files that are not C source. */
+#ifndef TETHER_CLI_FILES_H
+#define TETHER_CLI_FILES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct file_list {
+    char **paths;
+    size_t n, cap;
+} file_list;
+
+/* Adds `path`: a file as named, or every *.c under a directory (recursively,
+ * skipping hidden directories), sorted. On a problem prints one
+ * `tether: error: PATH: ...` line to stderr and returns -1. */
+int files_add(file_list *list, const char *path);
+void files_free(file_list *list);
+/* Whether the file looks binary (a NUL byte in its first 8 KiB). */
+bool files_is_binary(const char *path);
+
+#endif /* TETHER_CLI_FILES_H */

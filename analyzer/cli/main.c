@@ -1,0 +1,110 @@
+/* main.c — the `tether` program: dispatches to check, rules, explain,
+ * --help and --version. */
+#include <clang-c/Index.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "docs.h"
+#include "rule.h"
+
+#ifndef TETHER_VERSION
+#define TETHER_VERSION "0.0.0"
+#endif
+
+static void usage(FILE *out)
+{
+    fputs("OVERVIEW: tether - finds leaked tasks and channels in C programs using libtether\n"
+          "\n"
+          "USAGE: tether <command> [options] ...\n"
+          "\n"
+          "COMMANDS:\n"
+          "  check [options] PATHS...  Analyze C files and directories (the default work)\n"
+          "  rules                     List the rules with their one-line summaries\n"
+          "  explain RULE              Print a rule's documentation\n"
+          "  help                      Print this help\n"
+          "\n"
+          "GENERIC OPTIONS:\n"
+          "  -h, --help                Print this help\n"
+          "  --version                 Print the version\n"
+          "\n",
+          out);
+    check_usage(out);
+    fputs("\nEXAMPLES:\n"
+          "  tether check src/                      every *.c under src/\n"
+          "  tether check -p build src/main.c       flags from build/compile_commands.json\n"
+          "  tether check src/ -- -DFOO -Iinclude   extra compiler arguments\n"
+          "  tether check --rule=spawn-no-cancel a.c\n"
+          "  tether explain spawn-no-cancel\n",
+          out);
+}
+
+static int cmd_version(void)
+{
+    CXString v = clang_getClangVersion();
+    printf("tether %s\n%s\n", TETHER_VERSION, clang_getCString(v));
+    clang_disposeString(v);
+#ifdef TETHER_HAVE_TREESITTER
+    puts("front ends: clang, tree-sitter");
+#else
+    puts("front ends: clang");
+#endif
+    return 0;
+}
+
+static int cmd_rules(void)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < rule_count; i++)
+        if (strlen(rule_registry[i]->id) > w)
+            w = strlen(rule_registry[i]->id);
+    for (size_t i = 0; i < rule_count; i++)
+        printf("%-*s  %s\n", (int)w, rule_registry[i]->id, rule_registry[i]->summary);
+    return 0;
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+    if (argc != 2) {
+        fputs("tether: error: usage: tether explain RULE (see `tether rules`)\n", stderr);
+        return 2;
+    }
+    const char *id = argv[1];
+    for (size_t i = 0; i < rule_docs_count; i++) {
+        if (strcmp(rule_docs[i].id, id) == 0) {
+            fputs(rule_docs[i].text, stdout);
+            return 0;
+        }
+    }
+    for (size_t i = 0; i < rule_count; i++) {
+        if (strcmp(rule_registry[i]->id, id) == 0) {
+            printf("%s: %s\n(no documentation was built into this tether)\n", id, rule_registry[i]->summary);
+            return 0;
+        }
+    }
+    fprintf(stderr, "tether: error: unknown rule '%s' (see `tether rules`)\n", id);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "check") == 0)
+        return check_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "rules") == 0)
+        return cmd_rules();
+    if (strcmp(cmd, "explain") == 0)
+        return cmd_explain(argc - 1, argv + 1);
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0)
+        return cmd_version();
+    fprintf(stderr, "tether: error: unknown command '%s' (see `tether --help`)\n", cmd);
+    return 2;
+}

@@ -1,0 +1,16 @@
+/* text.h — the gcc-style text emitter: `file:line:col: warning: msg [rule]`,
+ * the source line with a caret under it, notes, fix-its and hints. */
+#ifndef TETHER_EMIT_TEXT_H
+#define TETHER_EMIT_TEXT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag/diag.h"
+#include "source.h"
+
+/* Prints one diagnostic. src is the text of d->file, or NULL (then no source
+ * lines are echoed). */
+void emit_text_diag(FILE *out, const diag *d, const src_file *src, bool color);
+
+#endif /* TETHER_EMIT_TEXT_H */

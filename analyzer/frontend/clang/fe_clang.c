@@ -1,0 +1,226 @@
+/* fe_clang.c — the libclang front end's entry point (frontend.h): parses one
+ * file with a per-thread CXIndex and walks its function definitions. */
+#include "fe_clang.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "frontend/frontend.h"
+
+/* One index per thread, reused for every file it parses; all are disposed
+ * at exit (and stay reachable until then). */
+static _Thread_local CXIndex fe__index;
+static CXIndex fe__all[64];
+static size_t fe__nall;
+static pthread_mutex_t fe__lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void fe__dispose_all(void)
+{
+    pthread_mutex_lock(&fe__lock);
+    for (size_t i = 0; i < fe__nall; i++)
+        clang_disposeIndex(fe__all[i]);
+    fe__nall = 0;
+    pthread_mutex_unlock(&fe__lock);
+}
+
+static CXIndex fe__get_index(void)
+{
+    if (fe__index)
+        return fe__index;
+    pthread_mutex_lock(&fe__lock);
+    if (fe__nall < sizeof fe__all / sizeof fe__all[0]) {
+        fe__index = clang_createIndex(0, 0);
+        if (fe__nall == 0)
+            atexit(fe__dispose_all);
+        fe__all[fe__nall++] = fe__index;
+    }
+    pthread_mutex_unlock(&fe__lock);
+    /* More threads than slots: a private index per call (see build). */
+    return fe__index;
+}
+
+static double fe__now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void fe__err(char *err, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fe__err(char *err, size_t size, const char *fmt, ...)
+{
+    if (!err || size == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, size, fmt, ap);
+    va_end(ap);
+}
+
+typedef struct fe_fn_list {
+    CXCursor *v;
+    char **names;
+    size_t n, cap;
+} fe_fn_list;
+
+static enum CXChildVisitResult fe__top(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    fe_fn_list *l = data;
+    if (clang_getCursorKind(c) != CXCursor_FunctionDecl || !clang_isCursorDefinition(c) ||
+        !clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+        return CXChildVisit_Continue;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        CXCursor *v = realloc(l->v, l->cap * sizeof *v);
+        char **names = realloc(l->names, l->cap * sizeof *names);
+        if (!v || !names) {
+            fputs("tether: error: out of memory\n", stderr);
+            abort();
+        }
+        l->v = v;
+        l->names = names;
+    }
+    CXString s = clang_getCursorSpelling(c);
+    l->names[l->n] = strdup(clang_getCString(s));
+    clang_disposeString(s);
+    l->v[l->n++] = c;
+    return CXChildVisit_Continue;
+}
+
+/* The first error in the main file, as a one-line note for the caller. */
+static void fe__syntax_note(CXTranslationUnit tu, char *err, size_t errsize)
+{
+    unsigned n = clang_getNumDiagnostics(tu), errors = 0;
+    char first[256] = "";
+    for (unsigned i = 0; i < n; i++) {
+        CXDiagnostic d = clang_getDiagnostic(tu, i);
+        enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+        if (sev >= CXDiagnostic_Error) {
+            if (errors++ == 0) {
+                CXFile f;
+                unsigned line, col;
+                clang_getFileLocation(clang_getDiagnosticLocation(d), &f, &line, &col, NULL);
+                CXString msg = clang_getDiagnosticSpelling(d);
+                CXString fn = clang_getFileName(f);
+                const char *fname = clang_getCString(fn);
+                snprintf(first, sizeof first, "%s%s%u:%u: %s", fname ? fname : "", fname ? ":" : "",
+                         line, col, clang_getCString(msg));
+                clang_disposeString(fn);
+                clang_disposeString(msg);
+            }
+        }
+        clang_disposeDiagnostic(d);
+    }
+    if (errors)
+        fe__err(err, errsize, "%u compile error%s (first: %s); analysis may be incomplete", errors,
+                errors == 1 ? "" : "s", first);
+}
+
+int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stats *stats, char *err,
+                         size_t errsize)
+{
+    *out = NULL;
+    if (err && errsize)
+        err[0] = '\0';
+    if (!in->contents) {
+        FILE *f = fopen(in->path, "rb");
+        if (!f) {
+            fe__err(err, errsize, "%s", strerror(errno));
+            return -1;
+        }
+        fclose(f);
+    }
+    /* Arguments: the caller's (or defaults), then the directory of tether.h. */
+    size_t cap = in->argc + 6, argc = 0;
+    const char **argv = calloc(cap, sizeof *argv);
+    char *dir = NULL;
+    if (!argv) {
+        fe__err(err, errsize, "out of memory");
+        return -1;
+    }
+    if (in->argv) {
+        for (size_t i = 0; i < in->argc; i++)
+            argv[argc++] = in->argv[i];
+    } else {
+        argv[argc++] = "-std=c11";
+        const char *slash = strrchr(in->path, '/');
+        size_t n = slash ? (size_t)(slash - in->path) : 1;
+        dir = malloc(n + 3);
+        if (dir) {
+            snprintf(dir, n + 3, "-I%.*s", (int)n, slash ? in->path : ".");
+            argv[argc++] = dir;
+        }
+    }
+    if (in->tether_include_dir) {
+        argv[argc++] = "-I";
+        argv[argc++] = in->tether_include_dir;
+    }
+
+    CXIndex index = fe__get_index();
+    bool own_index = false;
+    if (!index) {
+        index = clang_createIndex(0, 0);
+        own_index = true;
+    }
+    struct CXUnsavedFile unsaved = { in->path, in->contents, (unsigned long)in->length };
+    unsigned opts = CXTranslationUnit_KeepGoing | CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
+    CXTranslationUnit tu = NULL;
+    double t0 = fe__now_ms();
+    enum CXErrorCode rc = clang_parseTranslationUnit2(index, in->path, argv, (int)argc,
+                                                      in->contents ? &unsaved : NULL,
+                                                      in->contents ? 1 : 0, opts, &tu);
+    double t1 = fe__now_ms();
+    free(argv);
+    free(dir);
+    int result = -1;
+    fe_state st;
+    memset(&st, 0, sizeof st);
+    fe_fn_list fns = { NULL, NULL, 0, 0 };
+    if (rc != CXError_Success || !tu) {
+        fe__err(err, errsize, "libclang could not parse the file (error %d)", (int)rc);
+        goto out;
+    }
+    st.tu = tu;
+    st.main_file = clang_getFile(tu, in->path);
+    if (!st.main_file) {
+        fe__err(err, errsize, "libclang did not read the file");
+        goto out;
+    }
+    st.buf = clang_getFileContents(tu, st.main_file, &st.buflen);
+    if (!st.buf) {
+        st.buf = "";
+        st.buflen = 0;
+    }
+    st.m = model_new(in->path);
+    clang_visitChildren(clang_getTranslationUnitCursor(tu), fe__top, &fns);
+    fe_set_defined(&st, fns.names, fns.n);
+    for (size_t i = 0; i < fns.n; i++)
+        fe_walk_function(&st, fns.v[i]);
+    model_finish(st.m);
+    fe__syntax_note(tu, err, errsize);
+    *out = st.m;
+    result = 0;
+out:;
+    double t2 = fe__now_ms();
+    if (stats) {
+        stats->parse_ms = t1 - t0;
+        stats->model_ms = result == 0 ? t2 - t1 : 0;
+    }
+    for (size_t i = 0; i < fns.n; i++)
+        free(fns.names[i]);
+    free(fns.names);
+    free(fns.v);
+    free(st.arrays);
+    free(st.memo);
+    if (tu)
+        clang_disposeTranslationUnit(tu);
+    if (own_index)
+        clang_disposeIndex(index);
+    return result;
+}

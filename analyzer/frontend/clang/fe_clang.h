@@ -1,0 +1,81 @@
+/* fe_clang.h — internals of the libclang front end, shared by its files:
+ * the walker state, child collection, objects and text of expressions. */
+#ifndef TETHER_FE_CLANG_H
+#define TETHER_FE_CLANG_H
+
+#include <clang-c/Index.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/model.h"
+
+/* The cases of a local `tt_case` array, collected from its initializer and
+ * from element assignments, for the tt_select that uses it. */
+typedef struct fe_case_array {
+    CXCursor decl;
+    model_case *cases;   /* arena-owned */
+    size_t ncases;
+} fe_case_array;
+
+typedef struct fe_noreturn_memo {
+    CXCursor decl;
+    bool noreturn;
+} fe_noreturn_memo;
+
+/* The state of walking one translation unit. */
+typedef struct fe_state {
+    CXTranslationUnit tu;
+    CXFile main_file;
+    const char *buf;        /* the main file's text as libclang read it */
+    size_t buflen;
+    model_tu *m;
+    model_builder *b;       /* the function being built */
+    int32_t func;
+    unsigned cond_flags;    /* MODEL_EVF_IN_COND / _LOOP_COND while in a condition */
+    fe_case_array *arrays;  /* per function */
+    size_t narrays, caparrays;
+    fe_noreturn_memo *memo; /* per file */
+    char **defined;         /* names of the functions defined in the file, sorted */
+    size_t ndefined;
+    size_t nmemo, capmemo;
+} fe_state;
+
+/* A small growable list of children of a cursor. */
+typedef struct fe_kids {
+    CXCursor *v;
+    size_t n, cap;
+    CXCursor small[8];
+} fe_kids;
+
+void fe_kids_get(CXCursor c, fe_kids *k);  /* expressions and statements only */
+void fe_kids_free(fe_kids *k);
+
+/* Positions. */
+model_loc fe_loc(CXSourceLocation l);
+model_loc fe_cursor_loc(CXCursor c);
+/* The byte offset of l in the main file, or -1. */
+long fe_offset(const fe_state *st, CXSourceLocation l);
+
+/* Expressions. */
+CXCursor fe_strip(CXCursor e);              /* parens, casts, & and * */
+CXCursor fe_strip_parens(CXCursor e);       /* parens and casts only */
+model_kind fe_kind_of_type(CXType t);
+bool fe_eval_int(CXCursor e, int64_t *out);
+const char *fe_text(fe_state *st, CXCursor e); /* arena string, never NULL */
+model_obj_id fe_obj(fe_state *st, CXCursor e);
+/* The object of a declared variable or parameter (MODEL_NO_OBJ if it cannot
+ * hold a concurrency object). */
+model_obj_id fe_decl_obj(fe_state *st, CXCursor decl);
+bool fe_is_global_var(CXCursor decl);
+/* The callee's name of a call (a function, not a pointer), or NULL. Returned
+ * string is freed by the caller (free()). */
+char *fe_callee_name(CXCursor call, CXCursor *decl);
+/* "tt_send_at" -> "tt_send"; other names unchanged (in place). */
+void fe_api_name(char *name);
+
+/* Statements (fe_walk.c). */
+void fe_walk_function(fe_state *st, CXCursor fn);
+/* Takes the names of the functions defined in the file (sorts them). */
+void fe_set_defined(fe_state *st, char **names, size_t n);
+
+#endif /* TETHER_FE_CLANG_H */

@@ -1,0 +1,383 @@
+/* fe_expr.c — the libclang front end's view of expressions: children,
+ * positions, kinds from types, constant values, text as written, and the
+ * model object an expression denotes. */
+#include "fe_clang.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static enum CXChildVisitResult fe__collect(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    fe_kids *k = data;
+    enum CXCursorKind kind = clang_getCursorKind(c);
+    if (clang_isReference(kind) || clang_isAttribute(kind))
+        return CXChildVisit_Continue;
+    if (k->n == k->cap) {
+        size_t cap = k->cap * 2;
+        CXCursor *v = malloc(cap * sizeof *v);
+        if (!v) {
+            fputs("tether: error: out of memory\n", stderr);
+            abort();
+        }
+        memcpy(v, k->v, k->n * sizeof *v);
+        if (k->v != k->small)
+            free(k->v);
+        k->v = v;
+        k->cap = cap;
+    }
+    k->v[k->n++] = c;
+    return CXChildVisit_Continue;
+}
+
+void fe_kids_get(CXCursor c, fe_kids *k)
+{
+    k->v = k->small;
+    k->n = 0;
+    k->cap = sizeof k->small / sizeof k->small[0];
+    clang_visitChildren(c, fe__collect, k);
+}
+
+void fe_kids_free(fe_kids *k)
+{
+    if (k->v != k->small)
+        free(k->v);
+    k->v = NULL;
+}
+
+model_loc fe_loc(CXSourceLocation l)
+{
+    unsigned line = 0, col = 0;
+    clang_getFileLocation(l, NULL, &line, &col, NULL);
+    return (model_loc){ line, col };
+}
+
+model_loc fe_cursor_loc(CXCursor c)
+{
+    return fe_loc(clang_getCursorLocation(c));
+}
+
+long fe_offset(const fe_state *st, CXSourceLocation l)
+{
+    CXFile f = NULL;
+    unsigned off = 0;
+    clang_getFileLocation(l, &f, NULL, NULL, &off);
+    if (!f || !clang_File_isEqual(f, st->main_file) || off > st->buflen)
+        return -1;
+    return (long)off;
+}
+
+/* One child expression of a wrapper (the last one: a cast's first child may
+ * be its type), or a null cursor. */
+static CXCursor fe__inner(CXCursor e)
+{
+    fe_kids k;
+    fe_kids_get(e, &k);
+    CXCursor r = k.n ? k.v[k.n - 1] : clang_getNullCursor();
+    fe_kids_free(&k);
+    return r;
+}
+
+static bool fe__same_type(CXType a, CXType b)
+{
+    return clang_equalTypes(clang_getCanonicalType(a), clang_getCanonicalType(b)) != 0;
+}
+
+static CXCursor fe__strip(CXCursor e, bool unary)
+{
+    for (;;) {
+        enum CXCursorKind k = clang_getCursorKind(e);
+        if (k == CXCursor_UnexposedExpr || k == CXCursor_ParenExpr || k == CXCursor_CStyleCastExpr) {
+            CXCursor in = fe__inner(e);
+            if (clang_Cursor_isNull(in) || !clang_isExpression(clang_getCursorKind(in)))
+                return e;
+            e = in;
+        } else if (unary && k == CXCursor_UnaryOperator) {
+            /* libclang 14 has no operator kind: & and * are told by types. */
+            CXCursor in = fe__inner(e);
+            if (clang_Cursor_isNull(in))
+                return e;
+            CXType r = clang_getCanonicalType(clang_getCursorType(e));
+            CXType t = clang_getCanonicalType(clang_getCursorType(in));
+            bool addr = r.kind == CXType_Pointer && fe__same_type(clang_getPointeeType(r), t);
+            bool deref = t.kind == CXType_Pointer && fe__same_type(clang_getPointeeType(t), r);
+            if (!addr && !deref)
+                return e;
+            e = in;
+        } else {
+            return e;
+        }
+    }
+}
+
+CXCursor fe_strip(CXCursor e)
+{
+    return fe__strip(e, true);
+}
+
+CXCursor fe_strip_parens(CXCursor e)
+{
+    return fe__strip(e, false);
+}
+
+/* Pointers and structs may carry concurrency objects (a task's `void *arg`,
+ * `&job`): they get objects even when their own kind is NONE. */
+static bool fe__is_pointerish(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    return t.kind == CXType_Pointer || t.kind == CXType_Record;
+}
+
+model_kind fe_kind_of_type(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    for (int guard = 0; guard < 8; guard++) {
+        if (t.kind == CXType_Pointer)
+            t = clang_getCanonicalType(clang_getPointeeType(t));
+        else if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray ||
+                 t.kind == CXType_VariableArray)
+            t = clang_getCanonicalType(clang_getArrayElementType(t));
+        else
+            break;
+    }
+    if (t.kind != CXType_Record)
+        return MODEL_KIND_NONE;
+    CXString s = clang_getCursorSpelling(clang_getTypeDeclaration(t));
+    const char *n = clang_getCString(s);
+    model_kind k = MODEL_KIND_NONE;
+    if (n && n[0] == 't' && n[1] == 't' && n[2] == '_') {
+        if (strcmp(n, "tt_chan") == 0)
+            k = MODEL_KIND_CHAN;
+        else if (strcmp(n, "tt_ctx") == 0)
+            k = MODEL_KIND_CTX;
+        else if (strcmp(n, "tt_ticker") == 0)
+            k = MODEL_KIND_TICKER;
+        else if (strcmp(n, "tt_wg") == 0)
+            k = MODEL_KIND_WG;
+        else if (strcmp(n, "tt_mutex") == 0)
+            k = MODEL_KIND_MUTEX;
+    }
+    clang_disposeString(s);
+    return k;
+}
+
+bool fe_eval_int(CXCursor e, int64_t *out)
+{
+    if (clang_Cursor_isNull(e))
+        return false;
+    CXEvalResult r = clang_Cursor_Evaluate(e);
+    if (!r)
+        return false;
+    bool ok = clang_EvalResult_getKind(r) == CXEval_Int;
+    if (ok)
+        *out = (int64_t)clang_EvalResult_getAsLongLong(r);
+    clang_EvalResult_dispose(r);
+    return ok;
+}
+
+/* The text of an object expression starting at byte `p`: identifiers, `.`,
+ * `->` and balanced (...) / [...], whitespace collapsed. */
+static const char *fe__scan_text(fe_state *st, size_t p)
+{
+    char out[128];
+    size_t n = 0;
+    int depth = 0;
+    const char *b = st->buf;
+    for (size_t q = p; q < st->buflen && n < sizeof out - 1; q++) {
+        char c = b[q];
+        if (c == '(' || c == '[') {
+            depth++;
+        } else if (c == ')' || c == ']') {
+            if (depth == 0)
+                break;
+            depth--;
+        } else if (depth == 0) {
+            bool ident = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                         c == '_' || c == '.';
+            bool arrow = (c == '-' && q + 1 < st->buflen && b[q + 1] == '>') ||
+                         (c == '>' && q > p && b[q - 1] == '-');
+            if (!ident && !arrow)
+                break;
+        }
+        if (c == '\n' || c == '\t' || c == '\r')
+            c = ' ';
+        if (c == ' ' && n > 0 && out[n - 1] == ' ')
+            continue;
+        out[n++] = c;
+        if (depth == 0 && (c == ')' || c == ']') && q + 1 < st->buflen && b[q + 1] != '.' &&
+            b[q + 1] != '-' && b[q + 1] != '[')
+            break;
+    }
+    while (n > 0 && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+    return n ? model_strdup(st->m, out) : NULL;
+}
+
+const char *fe_text(fe_state *st, CXCursor e)
+{
+    CXCursor s = fe_strip(e);
+    long off = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(s)));
+    const char *t = off >= 0 ? fe__scan_text(st, (size_t)off) : NULL;
+    if (t)
+        return t;
+    CXString sp = clang_getCursorSpelling(s);
+    const char *c = clang_getCString(sp);
+    t = model_strdup(st->m, c && *c ? c : "?");
+    clang_disposeString(sp);
+    return t;
+}
+
+char *fe_callee_name(CXCursor call, CXCursor *decl)
+{
+    CXCursor ref = clang_getCursorReferenced(call);
+    if (clang_Cursor_isNull(ref) || clang_getCursorKind(ref) != CXCursor_FunctionDecl) {
+        /* `(tt_send)(ch, &v)`: the callee is behind parentheses or casts. */
+        fe_kids k;
+        fe_kids_get(call, &k);
+        CXCursor callee = k.n ? fe_strip(k.v[0]) : clang_getNullCursor();
+        fe_kids_free(&k);
+        if (!clang_Cursor_isNull(callee) && clang_getCursorKind(callee) == CXCursor_DeclRefExpr)
+            ref = clang_getCursorReferenced(callee);
+    }
+    if (decl)
+        *decl = ref;
+    if (clang_Cursor_isNull(ref) || clang_getCursorKind(ref) != CXCursor_FunctionDecl)
+        return NULL;
+    CXString s = clang_getCursorSpelling(ref);
+    const char *c = clang_getCString(s);
+    char *name = c ? strdup(c) : NULL;
+    clang_disposeString(s);
+    return name;
+}
+
+void fe_api_name(char *name)
+{
+    size_t n = strlen(name);
+    if (n > 6 && strncmp(name, "tt_", 3) == 0 && strcmp(name + n - 3, "_at") == 0)
+        name[n - 3] = '\0';
+}
+
+/* The struct tag or typedef name of the record that declares a field. */
+static char *fe__record_name(CXCursor field)
+{
+    CXCursor rec = clang_getCursorSemanticParent(field);
+    CXString s = clang_getCursorSpelling(rec);
+    const char *c = clang_getCString(s);
+    char *name = NULL;
+    if (c && *c) {
+        name = strdup(c);
+    } else {
+        CXString ts = clang_getTypeSpelling(clang_getCursorType(rec));
+        const char *t = clang_getCString(ts);
+        t = t ? t : "?";
+        if (strncmp(t, "struct ", 7) == 0)
+            t += 7;
+        else if (strncmp(t, "union ", 6) == 0)
+            t += 6;
+        name = strdup(t);
+        clang_disposeString(ts);
+    }
+    clang_disposeString(s);
+    return name;
+}
+
+bool fe_is_global_var(CXCursor decl)
+{
+    enum CX_StorageClass sc = clang_Cursor_getStorageClass(decl);
+    enum CXCursorKind pk = clang_getCursorKind(clang_getCursorSemanticParent(decl));
+    return clang_getCursorKind(decl) == CXCursor_VarDecl &&
+           (sc == CX_SC_Static || sc == CX_SC_Extern || pk == CXCursor_TranslationUnit);
+}
+
+static model_obj_id fe__var_obj(fe_state *st, CXCursor ref)
+{
+    CXType t = clang_getCursorType(ref);
+    model_kind kind = fe_kind_of_type(t);
+    if (kind == MODEL_KIND_NONE && !fe__is_pointerish(t))
+        return MODEL_NO_OBJ;
+    CXString s = clang_getCursorSpelling(ref);
+    const char *name = clang_getCString(s);
+    model_obj_id id = MODEL_NO_OBJ;
+    if (clang_getCursorKind(ref) == CXCursor_ParmDecl) {
+        id = model_obj_lookup(st->m, st->func, name);
+    } else {
+        model_loc decl = fe_cursor_loc(ref);
+        if (fe_is_global_var(ref))
+            id = model_obj_global(st->m, name, kind, decl);
+        else
+            id = model_obj_local(st->m, st->func, name, kind, decl);
+    }
+    clang_disposeString(s);
+    return id;
+}
+
+model_obj_id fe_decl_obj(fe_state *st, CXCursor decl)
+{
+    return fe__var_obj(st, decl);
+}
+
+model_obj_id fe_obj(fe_state *st, CXCursor e)
+{
+    if (clang_Cursor_isNull(e))
+        return MODEL_NO_OBJ;
+    CXCursor s = fe_strip(e);
+    switch (clang_getCursorKind(s)) {
+    case CXCursor_DeclRefExpr: {
+        CXCursor ref = clang_getCursorReferenced(s);
+        enum CXCursorKind rk = clang_getCursorKind(ref);
+        if (rk == CXCursor_VarDecl || rk == CXCursor_ParmDecl)
+            return fe__var_obj(st, ref);
+        return MODEL_NO_OBJ;
+    }
+    case CXCursor_MemberRefExpr: {
+        CXCursor ref = clang_getCursorReferenced(s);
+        if (clang_getCursorKind(ref) != CXCursor_FieldDecl)
+            return MODEL_NO_OBJ;
+        CXType t = clang_getCursorType(ref);
+        model_kind kind = fe_kind_of_type(t);
+        if (kind == MODEL_KIND_NONE && !fe__is_pointerish(t))
+            return MODEL_NO_OBJ;
+        char *tag = fe__record_name(ref);
+        CXString fs = clang_getCursorSpelling(ref);
+        model_obj_id id = model_obj_field(st->m, tag, clang_getCString(fs), kind);
+        clang_disposeString(fs);
+        free(tag);
+        return id;
+    }
+    case CXCursor_ArraySubscriptExpr: {
+        fe_kids k;
+        fe_kids_get(s, &k);
+        model_obj_id id = k.n ? fe_obj(st, k.v[0]) : MODEL_NO_OBJ;
+        fe_kids_free(&k);
+        return id;
+    }
+    case CXCursor_CallExpr: {
+        char *name = fe_callee_name(s, NULL);
+        model_obj_id id = MODEL_NO_OBJ;
+        if (name) {
+            fe_api_name(name);
+            int nargs = clang_Cursor_getNumArguments(s);
+            if (strcmp(name, "tt_ctx_done") == 0 && nargs >= 1)
+                id = model_obj_ctx_done(st->m, fe_obj(st, clang_Cursor_getArgument(s, 0)));
+            else if (strcmp(name, "tt_ticker_chan") == 0 && nargs >= 1)
+                id = model_obj_ticker_chan(st->m, fe_obj(st, clang_Cursor_getArgument(s, 0)));
+            else if (strcmp(name, "tt_after") == 0)
+                id = model_obj_after(st->m, fe_cursor_loc(s));
+            else if (strcmp(name, "tt_ctx_background") == 0)
+                id = model_obj_background(st->m);
+            free(name);
+        }
+        return id;
+    }
+    case CXCursor_IntegerLiteral: {
+        int64_t v;
+        if (fe__is_pointerish(clang_getCursorType(e)) && fe_eval_int(s, &v) && v == 0)
+            return model_obj_null(st->m);
+        return MODEL_NO_OBJ;
+    }
+    default:
+        return MODEL_NO_OBJ;
+    }
+}

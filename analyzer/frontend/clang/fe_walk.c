@@ -1,0 +1,877 @@
+/* fe_walk.c — walks one function body in source order and drives the
+ * model builder (model.h's mb_* calls): statements become structured
+ * builder calls, tether API calls become events. */
+#include "fe_clang.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void fe__stmt(fe_state *st, CXCursor s);
+static void fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *dest_text);
+
+static void *fe__xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fputs("tether: error: out of memory\n", stderr);
+        abort();
+    }
+    return q;
+}
+
+/* ---- Events ---------------------------------------------------------------- */
+
+static model_event *fe__event(fe_state *st, model_ev_kind kind, model_loc loc)
+{
+    model_event *ev = mb_event(st->b, kind, loc);
+    ev->flags |= st->cond_flags;
+    return ev;
+}
+
+static void fe__num(model_event *ev, CXCursor e)
+{
+    int64_t v;
+    if (fe_eval_int(e, &v)) {
+        ev->num = v;
+        ev->flags |= MODEL_EVF_NUM_KNOWN;
+    }
+}
+
+static void fe__set_obj(fe_state *st, model_event *ev, CXCursor e)
+{
+    ev->obj = fe_obj(st, e);
+    ev->text = fe_text(st, e);
+}
+
+static int fe__cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool fe__defined_here(const fe_state *st, const char *name)
+{
+    return st->ndefined &&
+           bsearch(&name, st->defined, st->ndefined, sizeof *st->defined, fe__cmp_name) != NULL;
+}
+
+/* Whether a call to decl (named name) never returns. */
+static bool fe__noreturn(fe_state *st, const char *name, CXCursor decl)
+{
+    static const char *const known[] = { "exit", "abort", "_Exit", "quick_exit", "pthread_exit",
+                                         "__builtin_unreachable", "__builtin_trap", "longjmp",
+                                         "siglongjmp", "__assert_fail", "thrd_exit" };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(name, known[i]) == 0)
+            return true;
+    CXCursor canon = clang_getCanonicalCursor(decl);
+    for (size_t i = 0; i < st->nmemo; i++)
+        if (clang_equalCursors(st->memo[i].decl, canon))
+            return st->memo[i].noreturn;
+    /* __attribute__((noreturn)) is part of the function type; C11's
+     * _Noreturn is an attribute on some declaration of the function. */
+    CXString ts = clang_getTypeSpelling(clang_getCursorType(decl));
+    bool nr = strstr(clang_getCString(ts), "noreturn") != NULL;
+    clang_disposeString(ts);
+    for (CXCursor d = canon; !nr && !clang_Cursor_isNull(d);) {
+        CXTranslationUnit tu = st->tu;
+        /* Only the tokens before the name: a definition's body is not read. */
+        CXSourceRange r = clang_getRange(clang_getRangeStart(clang_getCursorExtent(d)),
+                                         clang_getCursorLocation(d));
+        CXToken *toks = NULL;
+        unsigned n = 0;
+        clang_tokenize(tu, r, &toks, &n);
+        for (unsigned i = 0; i < n && i < 8 && !nr; i++) {
+            CXString sp = clang_getTokenSpelling(tu, toks[i]);
+            const char *t = clang_getCString(sp);
+            nr = strcmp(t, "_Noreturn") == 0 || strcmp(t, "noreturn") == 0;
+            clang_disposeString(sp);
+        }
+        clang_disposeTokens(tu, toks, n);
+        CXCursor def = clang_getCursorDefinition(d);
+        d = (!clang_Cursor_isNull(def) && !clang_equalCursors(def, d)) ? def : clang_getNullCursor();
+    }
+    if (st->nmemo == st->capmemo) {
+        st->capmemo = st->capmemo ? st->capmemo * 2 : 16;
+        st->memo = fe__xrealloc(st->memo, st->capmemo * sizeof *st->memo);
+    }
+    st->memo[st->nmemo++] = (fe_noreturn_memo){ canon, nr };
+    return nr;
+}
+
+/* ---- Select cases ------------------------------------------------------------ */
+
+/* Reads one `(tt_case){ op, ch, elem, ok }` (what TT_RECV / TT_SEND expand
+ * to) or a plain `{ op, ch, ... }`. */
+static bool fe__case(fe_state *st, CXCursor c, model_case *out)
+{
+    CXCursor e = fe_strip_parens(c);
+    model_loc loc = fe_cursor_loc(e);
+    if (clang_getCursorKind(e) == CXCursor_CompoundLiteralExpr) {
+        fe_kids k;
+        fe_kids_get(e, &k);
+        e = k.n ? k.v[k.n - 1] : clang_getNullCursor();
+        fe_kids_free(&k);
+    }
+    if (clang_Cursor_isNull(e) || clang_getCursorKind(e) != CXCursor_InitListExpr)
+        return false;
+    fe_kids k;
+    fe_kids_get(e, &k);
+    int64_t op = 0;
+    bool ok = k.n >= 2 && fe_eval_int(k.v[0], &op);
+    if (ok) {
+        out->op = (int)op;
+        out->obj = fe_obj(st, k.v[1]);
+        out->text = fe_text(st, k.v[1]);
+        out->loc = loc;
+    }
+    fe_kids_free(&k);
+    return ok;
+}
+
+static fe_case_array *fe__array(fe_state *st, CXCursor decl, bool create)
+{
+    for (size_t i = 0; i < st->narrays; i++)
+        if (clang_equalCursors(st->arrays[i].decl, decl))
+            return &st->arrays[i];
+    if (!create)
+        return NULL;
+    if (st->narrays == st->caparrays) {
+        st->caparrays = st->caparrays ? st->caparrays * 2 : 4;
+        st->arrays = fe__xrealloc(st->arrays, st->caparrays * sizeof *st->arrays);
+    }
+    fe_case_array *a = &st->arrays[st->narrays++];
+    a->decl = decl;
+    a->cases = NULL;
+    a->ncases = 0;
+    return a;
+}
+
+/* Stores case `c` at index idx of array a (growing it in the arena). */
+static void fe__array_put(fe_state *st, fe_case_array *a, size_t idx, const model_case *c)
+{
+    if (idx >= 4096)
+        return;
+    if (idx >= a->ncases) {
+        model_case *nc = mb_alloc(st->b, (idx + 1) * sizeof *nc);
+        if (a->ncases)
+            memcpy(nc, a->cases, a->ncases * sizeof *nc);
+        a->cases = nc;
+        a->ncases = idx + 1;
+    }
+    a->cases[idx] = *c;
+}
+
+static bool fe__is_case_array(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    if (t.kind != CXType_ConstantArray && t.kind != CXType_IncompleteArray &&
+        t.kind != CXType_VariableArray)
+        return false;
+    CXType el = clang_getArrayElementType(t);
+    CXString s = clang_getTypeSpelling(el);
+    bool yes = strstr(clang_getCString(s), "tt_case") != NULL;
+    clang_disposeString(s);
+    if (!yes) {
+        CXString ts = clang_getTypeSpelling(clang_getCanonicalType(el));
+        yes = strstr(clang_getCString(ts), "tt_case") != NULL;
+        clang_disposeString(ts);
+    }
+    return yes;
+}
+
+static void fe__collect_init(fe_state *st, fe_case_array *a, CXCursor init)
+{
+    fe_kids k;
+    fe_kids_get(init, &k);
+    for (size_t i = 0; i < k.n; i++) {
+        model_case c;
+        if (fe__case(st, k.v[i], &c))
+            fe__array_put(st, a, i, &c);
+    }
+    fe_kids_free(&k);
+}
+
+static void fe__select(fe_state *st, model_event *ev, CXCursor arg)
+{
+    CXCursor a = fe_strip(arg);
+    enum CXCursorKind k = clang_getCursorKind(a);
+    model_case *cases = NULL;
+    size_t n = 0;
+    if (k == CXCursor_DeclRefExpr) {
+        fe_case_array *arr = fe__array(st, clang_getCursorReferenced(a), false);
+        if (arr) {
+            cases = arr->cases;
+            n = arr->ncases;
+        }
+    } else if (k == CXCursor_CompoundLiteralExpr) {
+        fe_kids kk;
+        fe_kids_get(a, &kk);
+        if (kk.n && clang_getCursorKind(kk.v[kk.n - 1]) == CXCursor_InitListExpr) {
+            fe_case_array tmp = { clang_getNullCursor(), NULL, 0 };
+            fe__collect_init(st, &tmp, kk.v[kk.n - 1]);
+            cases = tmp.cases;
+            n = tmp.ncases;
+        }
+        fe_kids_free(&kk);
+    }
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++)
+        used += cases[i].op != 0;
+    ev->cases = used ? mb_alloc(st->b, used * sizeof *ev->cases) : NULL;
+    ev->ncases = 0;
+    for (size_t i = 0; i < n; i++)
+        if (cases[i].op != 0)
+            ev->cases[ev->ncases++] = cases[i];
+}
+
+/* ---- Calls --------------------------------------------------------------- */
+
+typedef enum fe_api {
+    FE_API_NONE,  /* not the API */
+    FE_API_QUIET, /* the API, no event of its own */
+    FE_API_EVENT, /* obj = argument 0 */
+    FE_API_NEW,   /* obj = the assigned place */
+    FE_API_SPAWN,
+    FE_API_SELECT,
+    FE_API_SLEEP,
+} fe_api;
+
+typedef struct fe_api_entry {
+    const char *name;
+    fe_api api;
+    model_ev_kind kind;
+    int num_arg;  /* the argument giving `num`, or -1 */
+    int obj2_arg; /* CTX_NEW: the parent, or -1 */
+} fe_api_entry;
+
+static const fe_api_entry fe__apis[] = {
+    { "tt_after", FE_API_QUIET, MODEL_EV_CALL, -1, -1 },
+    { "tt_chan_cap", FE_API_QUIET, MODEL_EV_CALL, -1, -1 },
+    { "tt_chan_free", FE_API_EVENT, MODEL_EV_CHAN_FREE, -1, -1 },
+    { "tt_chan_len", FE_API_QUIET, MODEL_EV_CALL, -1, -1 },
+    { "tt_chan_new", FE_API_NEW, MODEL_EV_CHAN_NEW, 1, -1 },
+    { "tt_close", FE_API_EVENT, MODEL_EV_CLOSE, -1, -1 },
+    { "tt_ctx_background", FE_API_QUIET, MODEL_EV_CALL, -1, -1 },
+    { "tt_ctx_cancel", FE_API_EVENT, MODEL_EV_CTX_CANCEL, -1, -1 },
+    { "tt_ctx_done", FE_API_QUIET, MODEL_EV_CALL, -1, -1 },
+    { "tt_ctx_err", FE_API_EVENT, MODEL_EV_CTX_ERR, -1, -1 },
+    { "tt_ctx_with_cancel", FE_API_NEW, MODEL_EV_CTX_NEW, -1, 0 },
+    { "tt_ctx_with_timeout", FE_API_NEW, MODEL_EV_CTX_NEW, 1, 0 },
+    { "tt_mutex_lock", FE_API_EVENT, MODEL_EV_LOCK, -1, -1 },
+    { "tt_mutex_unlock", FE_API_EVENT, MODEL_EV_UNLOCK, -1, -1 },
+    { "tt_recv", FE_API_EVENT, MODEL_EV_RECV, -1, -1 },
+    { "tt_select", FE_API_SELECT, MODEL_EV_SELECT, -1, -1 },
+    { "tt_select_default", FE_API_SELECT, MODEL_EV_SELECT, -1, -1 },
+    { "tt_send", FE_API_EVENT, MODEL_EV_SEND, -1, -1 },
+    { "tt_sleep_ms", FE_API_SLEEP, MODEL_EV_SLEEP, 0, -1 },
+    { "tt_spawn", FE_API_SPAWN, MODEL_EV_SPAWN, -1, -1 },
+    { "tt_ticker_chan", FE_API_QUIET, MODEL_EV_CALL, -1, -1 },
+    { "tt_ticker_new", FE_API_NEW, MODEL_EV_TICKER_NEW, 0, -1 },
+    { "tt_ticker_stop", FE_API_EVENT, MODEL_EV_TICKER_STOP, -1, -1 },
+    { "tt_verify_none", FE_API_QUIET, MODEL_EV_CALL, -1, -1 },
+    { "tt_wg_add", FE_API_EVENT, MODEL_EV_WG_ADD, 1, -1 },
+    { "tt_wg_done", FE_API_EVENT, MODEL_EV_WG_DONE, -1, -1 },
+    { "tt_wg_wait", FE_API_EVENT, MODEL_EV_WG_WAIT, -1, -1 },
+};
+
+static int fe__cmp_api(const void *key, const void *elem)
+{
+    return strcmp(key, ((const fe_api_entry *)elem)->name);
+}
+
+static const fe_api_entry *fe__api_find(const char *name)
+{
+    if (strncmp(name, "tt_", 3) != 0)
+        return NULL;
+    return bsearch(name, fe__apis, sizeof fe__apis / sizeof fe__apis[0], sizeof fe__apis[0],
+                   fe__cmp_api);
+}
+
+/* The name of a function expression (through casts, parens and &). */
+static const char *fe__fn_name(fe_state *st, CXCursor e)
+{
+    CXCursor s = fe_strip(e);
+    if (clang_getCursorKind(s) != CXCursor_DeclRefExpr)
+        return fe_text(st, e);
+    CXString sp = clang_getCursorSpelling(s);
+    const char *name = model_strdup(st->m, clang_getCString(sp));
+    clang_disposeString(sp);
+    return name;
+}
+
+static void fe__other_call(fe_state *st, CXCursor call, const char *name, model_loc loc)
+{
+    int nargs = clang_Cursor_getNumArguments(call);
+    if (nargs < 0)
+        nargs = 0;
+    bool here = fe__defined_here(st, name);
+    model_obj_id small[8];
+    model_obj_id *objs = (size_t)nargs <= 8 ? small : fe__xrealloc(NULL, (size_t)nargs * sizeof *objs);
+    bool any = false;
+    for (int i = 0; i < nargs; i++) {
+        CXCursor a = clang_Cursor_getArgument(call, (unsigned)i);
+        objs[i] = fe_obj(st, a);
+        if (objs[i] != MODEL_NO_OBJ &&
+            (model_obj_kind(st->m, objs[i]) != MODEL_KIND_NONE ||
+             fe_kind_of_type(clang_getCursorType(fe_strip(a))) != MODEL_KIND_NONE))
+            any = true;
+    }
+    if (here || any) {
+        model_event *ev = fe__event(st, MODEL_EV_CALL, loc);
+        ev->callee = model_strdup(st->m, name);
+        ev->nargs = (size_t)nargs;
+        if (nargs) {
+            ev->args = mb_alloc(st->b, (size_t)nargs * sizeof *ev->args);
+            ev->arg_texts = mb_alloc(st->b, (size_t)nargs * sizeof *ev->arg_texts);
+            for (int i = 0; i < nargs; i++) {
+                ev->args[i] = objs[i];
+                ev->arg_texts[i] = fe_text(st, clang_Cursor_getArgument(call, (unsigned)i));
+            }
+        }
+    }
+    if (objs != small)
+        free(objs);
+}
+
+static void fe__call(fe_state *st, CXCursor call, model_obj_id dest, const char *dest_text)
+{
+    int nargs = clang_Cursor_getNumArguments(call);
+    for (int i = 0; i < nargs; i++)
+        fe__expr(st, clang_Cursor_getArgument(call, (unsigned)i), MODEL_NO_OBJ, NULL);
+    CXCursor decl;
+    char *name = fe_callee_name(call, &decl);
+    if (!name) {
+        /* A call through a pointer: only its callee expression may hold events. */
+        fe_kids k;
+        fe_kids_get(call, &k);
+        if (k.n)
+            fe__expr(st, k.v[0], MODEL_NO_OBJ, NULL);
+        fe_kids_free(&k);
+        return;
+    }
+    fe_api_name(name);
+    model_loc loc = fe_cursor_loc(call);
+    const fe_api_entry *api = fe__api_find(name);
+    CXCursor a0 = nargs > 0 ? clang_Cursor_getArgument(call, 0) : clang_getNullCursor();
+    CXCursor a1 = nargs > 1 ? clang_Cursor_getArgument(call, 1) : clang_getNullCursor();
+    if (api) {
+        model_event *ev = NULL;
+        switch (api->api) {
+        case FE_API_NONE:
+        case FE_API_QUIET:
+            break;
+        case FE_API_EVENT:
+            ev = fe__event(st, api->kind, loc);
+            if (nargs > 0)
+                fe__set_obj(st, ev, a0);
+            break;
+        case FE_API_SLEEP:
+            ev = fe__event(st, api->kind, loc);
+            break;
+        case FE_API_NEW:
+            ev = fe__event(st, api->kind, loc);
+            ev->obj = dest;
+            ev->text = dest_text;
+            if (api->obj2_arg >= 0 && nargs > api->obj2_arg)
+                ev->obj2 = fe_obj(st, clang_Cursor_getArgument(call, (unsigned)api->obj2_arg));
+            break;
+        case FE_API_SPAWN:
+            ev = fe__event(st, api->kind, loc);
+            if (nargs > 0)
+                ev->callee = fe__fn_name(st, a0);
+            ev->nargs = 1;
+            ev->args = mb_alloc(st->b, sizeof *ev->args);
+            ev->arg_texts = mb_alloc(st->b, sizeof *ev->arg_texts);
+            ev->args[0] = nargs > 1 ? fe_obj(st, a1) : MODEL_NO_OBJ;
+            ev->arg_texts[0] = nargs > 1 ? fe_text(st, a1) : NULL;
+            break;
+        case FE_API_SELECT:
+            ev = fe__event(st, api->kind, loc);
+            ev->has_default = strcmp(name, "tt_select_default") == 0;
+            if (nargs > 0)
+                fe__select(st, ev, a0);
+            break;
+        }
+        if (ev && api->num_arg >= 0 && nargs > api->num_arg)
+            fe__num(ev, clang_Cursor_getArgument(call, (unsigned)api->num_arg));
+    } else if (fe__noreturn(st, name, decl)) {
+        mb_noreturn(st->b, loc, model_strdup(st->m, name));
+    } else {
+        fe__other_call(st, call, name, loc);
+    }
+    free(name);
+}
+
+/* Whether a call creates the object it is assigned to (obj = the place). */
+static bool fe__is_creation(CXCursor e)
+{
+    e = fe_strip_parens(e);
+    if (clang_getCursorKind(e) != CXCursor_CallExpr)
+        return false;
+    char *name = fe_callee_name(e, NULL);
+    if (!name)
+        return false;
+    fe_api_name(name);
+    const fe_api_entry *api = fe__api_find(name);
+    free(name);
+    return api && api->api == FE_API_NEW;
+}
+
+/* ---- Assignments ----------------------------------------------------------- */
+
+static bool fe__is_pointer(CXType t)
+{
+    return clang_getCanonicalType(t).kind == CXType_Pointer;
+}
+
+/* libclang 14 cannot tell a BinaryOperator's operator: read it from the
+ * source between the operands, or (inside macros) infer it from types. */
+static bool fe__is_assign(fe_state *st, CXCursor e, CXCursor l, CXCursor r)
+{
+    long le = fe_offset(st, clang_getRangeEnd(clang_getCursorExtent(l)));
+    long rb = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(r)));
+    if (le >= 0 && rb >= 0 && le <= rb) {
+        for (long i = le; i < rb; i++) {
+            char c = st->buf[i];
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ')')
+                continue;
+            if (c == '/' && i + 1 < rb && (st->buf[i + 1] == '*' || st->buf[i + 1] == '/'))
+                break; /* a comment: fall back to types */
+            return c == '=' && (i + 1 >= (long)st->buflen || st->buf[i + 1] != '=');
+        }
+    }
+    CXType t = clang_getCursorType(e);
+    enum CXTypeKind tk = clang_getCanonicalType(t).kind;
+    return (tk == CXType_Pointer || tk == CXType_Record) &&
+           clang_equalTypes(clang_getCanonicalType(t), clang_getCanonicalType(clang_getCursorType(l))) &&
+           clang_equalTypes(clang_getCanonicalType(t), clang_getCanonicalType(clang_getCursorType(r)));
+}
+
+/* Where a store to place `l` makes the stored object outlive the call. */
+static model_escape fe__escape_of(CXCursor l)
+{
+    CXCursor s = fe_strip_parens(l);
+    switch (clang_getCursorKind(s)) {
+    case CXCursor_MemberRefExpr:
+        return MODEL_ESCAPE_FIELD;
+    case CXCursor_DeclRefExpr:
+        return fe_is_global_var(clang_getCursorReferenced(s)) ? MODEL_ESCAPE_GLOBAL : MODEL_ESCAPE_NONE;
+    case CXCursor_UnaryOperator:
+        return MODEL_ESCAPE_DEREF;
+    case CXCursor_ArraySubscriptExpr: {
+        fe_kids k;
+        fe_kids_get(s, &k);
+        model_escape esc = MODEL_ESCAPE_NONE;
+        if (k.n) {
+            CXCursor base = fe_strip_parens(k.v[0]);
+            if (fe__is_pointer(clang_getCursorType(base)))
+                esc = MODEL_ESCAPE_DEREF;
+            else
+                esc = fe__escape_of(base);
+        }
+        fe_kids_free(&k);
+        return esc;
+    }
+    default:
+        return MODEL_ESCAPE_NONE;
+    }
+}
+
+/* `place = value` (assignment or initialization; l is null for a
+ * declaration whose object is dest). */
+static void fe__store(fe_state *st, CXCursor l, model_obj_id dest, const char *dest_text, CXCursor r,
+                      model_loc loc)
+{
+    fe__expr(st, r, dest, dest_text);
+    if (fe__is_creation(r))
+        return;
+    model_obj_id v = fe_obj(st, r);
+    if (v == MODEL_NO_OBJ)
+        return;
+    /* A NULL store is not an alias: it would merge every place ever set to NULL. */
+    if (st->m->objs[v].scope == MODEL_SCOPE_NULL)
+        return;
+    model_escape esc = clang_Cursor_isNull(l) ? MODEL_ESCAPE_NONE : fe__escape_of(l);
+    /* `*out = c` stores into the pointee, not into `out`: no merge. */
+    if (dest != MODEL_NO_OBJ && esc != MODEL_ESCAPE_DEREF)
+        model_obj_alias(st->m, dest, v);
+    if (esc == MODEL_ESCAPE_NONE)
+        return;
+    if (model_obj_kind(st->m, v) == MODEL_KIND_NONE &&
+        fe_kind_of_type(clang_getCursorType(fe_strip(r))) == MODEL_KIND_NONE)
+        return;
+    model_event *ev = fe__event(st, MODEL_EV_ESCAPE, loc);
+    ev->obj = v;
+    ev->text = fe_text(st, r);
+    ev->escape_to = esc;
+}
+
+static void fe__assign(fe_state *st, CXCursor e, CXCursor l, CXCursor r)
+{
+    fe__expr(st, l, MODEL_NO_OBJ, NULL);
+    CXCursor ls = fe_strip_parens(l);
+    if (clang_getCursorKind(ls) == CXCursor_ArraySubscriptExpr) {
+        /* cs[i] = TT_RECV(...): remember the case for a later tt_select. */
+        fe_kids k;
+        fe_kids_get(ls, &k);
+        int64_t idx;
+        model_case c;
+        if (k.n == 2 && clang_getCursorKind(fe_strip(k.v[0])) == CXCursor_DeclRefExpr &&
+            fe_eval_int(k.v[1], &idx) && idx >= 0 && fe__case(st, r, &c)) {
+            CXCursor decl = clang_getCursorReferenced(fe_strip(k.v[0]));
+            fe__array_put(st, fe__array(st, decl, true), (size_t)idx, &c);
+        }
+        fe_kids_free(&k);
+    }
+    model_obj_id dest = fe_obj(st, l);
+    fe__store(st, l, dest, dest != MODEL_NO_OBJ ? fe_text(st, l) : NULL, r, fe_cursor_loc(e));
+}
+
+/* ---- Expressions ------------------------------------------------------------ */
+
+static void fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *dest_text)
+{
+    enum CXCursorKind k = clang_getCursorKind(e);
+    switch (k) {
+    case CXCursor_DeclRefExpr:
+    case CXCursor_IntegerLiteral:
+    case CXCursor_FloatingLiteral:
+    case CXCursor_StringLiteral:
+    case CXCursor_CharacterLiteral:
+    case CXCursor_UnaryExpr: /* sizeof: not evaluated */
+        return;
+    case CXCursor_CallExpr:
+        fe__call(st, e, dest, dest_text);
+        return;
+    case CXCursor_BinaryOperator: {
+        fe_kids kk;
+        fe_kids_get(e, &kk);
+        if (kk.n == 2 && fe__is_assign(st, e, kk.v[0], kk.v[1])) {
+            fe__assign(st, e, kk.v[0], kk.v[1]);
+        } else {
+            for (size_t i = 0; i < kk.n; i++)
+                fe__expr(st, kk.v[i], MODEL_NO_OBJ, NULL);
+        }
+        fe_kids_free(&kk);
+        return;
+    }
+    case CXCursor_StmtExpr: {
+        fe_kids kk;
+        fe_kids_get(e, &kk);
+        for (size_t i = 0; i < kk.n; i++)
+            fe__stmt(st, kk.v[i]);
+        fe_kids_free(&kk);
+        return;
+    }
+    default:
+        break;
+    }
+    bool pass = k == CXCursor_ParenExpr || k == CXCursor_UnexposedExpr || k == CXCursor_CStyleCastExpr;
+    fe_kids kk;
+    fe_kids_get(e, &kk);
+    for (size_t i = 0; i < kk.n; i++) {
+        enum CXCursorKind ck = clang_getCursorKind(kk.v[i]);
+        if (clang_isExpression(ck))
+            fe__expr(st, kk.v[i], pass ? dest : MODEL_NO_OBJ, pass ? dest_text : NULL);
+        else if (clang_isStatement(ck))
+            fe__stmt(st, kk.v[i]);
+    }
+    fe_kids_free(&kk);
+}
+
+/* Events of a condition, flagged as such. */
+static void fe__cond(fe_state *st, CXCursor c, unsigned flags)
+{
+    unsigned saved = st->cond_flags;
+    st->cond_flags |= flags;
+    fe__expr(st, c, MODEL_NO_OBJ, NULL);
+    st->cond_flags = saved;
+}
+
+static bool fe__const_true(CXCursor c)
+{
+    int64_t v;
+    return fe_eval_int(c, &v) && v != 0;
+}
+
+/* ---- Declarations and statements ------------------------------------------- */
+
+static void fe__vardecl(fe_state *st, CXCursor v)
+{
+    if (clang_getCursorKind(v) != CXCursor_VarDecl)
+        return;
+    fe_kids k;
+    fe_kids_get(v, &k);
+    CXCursor init = clang_getNullCursor();
+    if (k.n && clang_isExpression(clang_getCursorKind(k.v[k.n - 1]))) {
+        /* The last child is the initializer, unless it is an array size:
+         * an initializer follows a `=` after the name. */
+        CXCursor last = k.v[k.n - 1];
+        long name = fe_offset(st, clang_getCursorLocation(v));
+        long start = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(last)));
+        bool is_init = true;
+        if (name >= 0 && start > name) {
+            is_init = false;
+            int depth = 0;
+            for (long i = name; i < start; i++) {
+                char c = st->buf[i];
+                depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+                if (c == '=' && depth == 0)
+                    is_init = true;
+            }
+        }
+        if (is_init)
+            init = last;
+    }
+    /* Array sizes (VLAs) may hold calls too. */
+    for (size_t i = 0; i < k.n; i++)
+        if (!clang_equalCursors(k.v[i], init) && clang_isExpression(clang_getCursorKind(k.v[i])))
+            fe__expr(st, k.v[i], MODEL_NO_OBJ, NULL);
+    fe_kids_free(&k);
+    if (clang_Cursor_isNull(init))
+        return;
+    if (fe__is_case_array(clang_getCursorType(v)) &&
+        clang_getCursorKind(fe_strip_parens(init)) == CXCursor_InitListExpr) {
+        fe__expr(st, init, MODEL_NO_OBJ, NULL);
+        fe__collect_init(st, fe__array(st, v, true), fe_strip_parens(init));
+        return;
+    }
+    model_obj_id dest = fe_decl_obj(st, v);
+    const char *text = NULL;
+    if (dest != MODEL_NO_OBJ) {
+        CXString s = clang_getCursorSpelling(v);
+        text = model_strdup(st->m, clang_getCString(s));
+        clang_disposeString(s);
+    }
+    fe__store(st, clang_getNullCursor(), dest, text, init, fe_cursor_loc(v));
+}
+
+/* The label a goto names (its LabelRef child). */
+static enum CXChildVisitResult fe__labelref(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    if (clang_getCursorKind(c) == CXCursor_LabelRef) {
+        *(CXCursor *)data = c;
+        return CXChildVisit_Break;
+    }
+    return CXChildVisit_Continue;
+}
+
+/* Splits a for statement's children into init, cond, inc and body: libclang
+ * omits the absent ones, so the parts are told apart by the positions of the
+ * two `;` in the header. */
+static void fe__for_parts(fe_state *st, CXCursor s, const fe_kids *k, CXCursor part[4])
+{
+    for (int i = 0; i < 4; i++)
+        part[i] = clang_getNullCursor();
+    if (k->n == 0)
+        return;
+    part[3] = k->v[k->n - 1];
+    if (k->n == 4) {
+        part[0] = k->v[0];
+        part[1] = k->v[1];
+        part[2] = k->v[2];
+        return;
+    }
+    if (k->n == 1)
+        return;
+    long from = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(s)));
+    long to = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(part[3])));
+    long semi[2] = { -1, -1 };
+    int nsemi = 0, depth = 0;
+    if (from >= 0 && to > from) {
+        for (long i = from; i < to && nsemi < 2; i++) {
+            char c = st->buf[i];
+            if (c == '(')
+                depth++;
+            else if (c == ')')
+                depth--;
+            else if (c == ';' && depth == 1)
+                semi[nsemi++] = i;
+        }
+    }
+    for (size_t i = 0; i + 1 < k->n; i++) {
+        long at = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(k->v[i])));
+        int slot;
+        if (nsemi < 2 || at < 0)
+            slot = clang_isExpression(clang_getCursorKind(k->v[i])) ? 1 : 0; /* best effort */
+        else
+            slot = at < semi[0] ? 0 : at < semi[1] ? 1 : 2;
+        part[slot] = k->v[i];
+    }
+}
+
+static void fe__stmt(fe_state *st, CXCursor s)
+{
+    enum CXCursorKind kind = clang_getCursorKind(s);
+    model_builder *b = st->b;
+    fe_kids k;
+    switch (kind) {
+    case CXCursor_NullStmt:
+        return;
+    case CXCursor_BreakStmt:
+        mb_break(b);
+        return;
+    case CXCursor_ContinueStmt:
+        mb_continue(b);
+        return;
+    case CXCursor_GotoStmt: {
+        CXCursor ref = clang_getNullCursor();
+        clang_visitChildren(s, fe__labelref, &ref);
+        CXString sp = clang_getCursorSpelling(ref);
+        mb_goto(b, model_strdup(st->m, clang_getCString(sp)));
+        clang_disposeString(sp);
+        return;
+    }
+    default:
+        break;
+    }
+    fe_kids_get(s, &k);
+    switch (kind) {
+    case CXCursor_CompoundStmt:
+        for (size_t i = 0; i < k.n; i++)
+            fe__stmt(st, k.v[i]);
+        break;
+    case CXCursor_DeclStmt:
+        for (size_t i = 0; i < k.n; i++)
+            fe__vardecl(st, k.v[i]);
+        break;
+    case CXCursor_IfStmt:
+        if (k.n >= 2) {
+            fe__cond(st, k.v[0], MODEL_EVF_IN_COND);
+            mb_if(b);
+            fe__stmt(st, k.v[1]);
+            if (k.n >= 3) {
+                mb_else(b);
+                fe__stmt(st, k.v[2]);
+            }
+            mb_end_if(b);
+        }
+        break;
+    case CXCursor_WhileStmt:
+        if (k.n >= 2) {
+            mb_loop(b);
+            fe__cond(st, k.v[0], MODEL_EVF_IN_COND | MODEL_EVF_LOOP_COND);
+            mb_loop_body(b, fe__const_true(k.v[0]));
+            fe__stmt(st, k.v[1]);
+            mb_end_loop(b);
+        }
+        break;
+    case CXCursor_ForStmt: {
+        CXCursor part[4];
+        fe__for_parts(st, s, &k, part);
+        if (!clang_Cursor_isNull(part[0]))
+            fe__stmt(st, part[0]);
+        mb_loop(b);
+        bool infinite = true;
+        if (!clang_Cursor_isNull(part[1])) {
+            fe__cond(st, part[1], MODEL_EVF_IN_COND | MODEL_EVF_LOOP_COND);
+            infinite = fe__const_true(part[1]);
+        }
+        mb_loop_body(b, infinite);
+        if (!clang_Cursor_isNull(part[3]))
+            fe__stmt(st, part[3]);
+        if (!clang_Cursor_isNull(part[2])) {
+            mb_loop_step(b);
+            fe__expr(st, part[2], MODEL_NO_OBJ, NULL);
+        }
+        mb_end_loop(b);
+        break;
+    }
+    case CXCursor_DoStmt:
+        if (k.n >= 2) {
+            mb_do(b);
+            fe__stmt(st, k.v[0]);
+            mb_do_cond(b);
+            fe__cond(st, k.v[1], MODEL_EVF_IN_COND | MODEL_EVF_LOOP_COND);
+            mb_end_do(b, fe__const_true(k.v[1]));
+        }
+        break;
+    case CXCursor_SwitchStmt:
+        if (k.n >= 2) {
+            fe__cond(st, k.v[0], MODEL_EVF_IN_COND);
+            mb_switch(b);
+            fe__stmt(st, k.v[k.n - 1]);
+            mb_end_switch(b);
+        }
+        break;
+    case CXCursor_CaseStmt:
+    case CXCursor_DefaultStmt:
+        mb_case(b, kind == CXCursor_DefaultStmt);
+        if (k.n)
+            fe__stmt(st, k.v[k.n - 1]);
+        break;
+    case CXCursor_LabelStmt: {
+        CXString sp = clang_getCursorSpelling(s);
+        mb_label(b, model_strdup(st->m, clang_getCString(sp)));
+        clang_disposeString(sp);
+        if (k.n)
+            fe__stmt(st, k.v[k.n - 1]);
+        break;
+    }
+    case CXCursor_ReturnStmt: {
+        model_obj_id obj = MODEL_NO_OBJ;
+        const char *text = NULL;
+        if (k.n) {
+            fe__expr(st, k.v[0], MODEL_NO_OBJ, NULL);
+            obj = fe_obj(st, k.v[0]);
+            if (obj != MODEL_NO_OBJ)
+                text = fe_text(st, k.v[0]);
+        }
+        mb_return(b, fe_cursor_loc(s), obj, text);
+        break;
+    }
+    default:
+        if (clang_isExpression(kind))
+            fe__expr(st, s, MODEL_NO_OBJ, NULL);
+        else if (clang_isDeclaration(kind))
+            fe__vardecl(st, s);
+        break;
+    }
+    fe_kids_free(&k);
+}
+
+void fe_walk_function(fe_state *st, CXCursor fn)
+{
+    CXString sp = clang_getCursorSpelling(fn);
+    model_builder *b = mb_begin(st->m, model_strdup(st->m, clang_getCString(sp)), fe_cursor_loc(fn),
+                                clang_Cursor_getStorageClass(fn) == CX_SC_Static);
+    clang_disposeString(sp);
+    st->b = b;
+    st->func = mb_func_index(b);
+    st->cond_flags = 0;
+    st->narrays = 0;
+    int nparams = clang_Cursor_getNumArguments(fn);
+    for (int i = 0; i < nparams; i++) {
+        CXCursor p = clang_Cursor_getArgument(fn, (unsigned)i);
+        CXString ps = clang_getCursorSpelling(p);
+        mb_param(b, model_strdup(st->m, clang_getCString(ps)), fe_kind_of_type(clang_getCursorType(p)),
+                 fe_cursor_loc(p));
+        clang_disposeString(ps);
+    }
+    fe_kids k;
+    fe_kids_get(fn, &k);
+    CXCursor body = clang_getNullCursor();
+    for (size_t i = 0; i < k.n; i++)
+        if (clang_getCursorKind(k.v[i]) == CXCursor_CompoundStmt)
+            body = k.v[i];
+    fe_kids_free(&k);
+    model_loc end = { 0, 0 };
+    if (!clang_Cursor_isNull(body)) {
+        fe__stmt(st, body);
+        end = fe_loc(clang_getRangeEnd(clang_getCursorExtent(body)));
+        if (end.col > 1)
+            end.col--;
+    }
+    mb_end(b, end);
+    st->b = NULL;
+}
+
+void fe_set_defined(fe_state *st, char **names, size_t n)
+{
+    if (n > 1)
+        qsort(names, n, sizeof *names, fe__cmp_name);
+    st->defined = names;
+    st->ndefined = n;
+}

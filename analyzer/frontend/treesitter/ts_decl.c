@@ -1,0 +1,396 @@
+/* ts_decl.c — what declarations say: types of variables and fields (struct
+ * tag, concurrency kind), and the file-scope scan that records macros, enum
+ * constants, structs, typedefs, globals and defined functions. */
+#include "ts_internal.h"
+
+#include <string.h>
+
+static const char *const integer_typedefs[] = {
+    "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t",
+    "size_t", "ssize_t", "intptr_t", "uintptr_t", "ptrdiff_t", "intmax_t", "uintmax_t",
+};
+
+static bool text_in(const char *t, uint32_t len, const char *s)
+{
+    return strlen(s) == len && memcmp(t, s, len) == 0;
+}
+
+/* The kind a tether type name stands for (pointers or values alike). */
+static model_kind tether_kind(const char *t, uint32_t len, bool *is_case)
+{
+    *is_case = text_in(t, len, "tt_case");
+    if (text_in(t, len, "tt_chan")) return MODEL_KIND_CHAN;
+    if (text_in(t, len, "tt_ctx")) return MODEL_KIND_CTX;
+    if (text_in(t, len, "tt_ticker")) return MODEL_KIND_TICKER;
+    if (text_in(t, len, "tt_wg")) return MODEL_KIND_WG;
+    if (text_in(t, len, "tt_mutex")) return MODEL_KIND_MUTEX;
+    return MODEL_KIND_NONE;
+}
+
+static void scan_struct(ts_ctx *c, TSNode spec, const char *tag);
+static void scan_enum(ts_ctx *c, TSNode spec);
+
+ts_type ts_type_of_spec(ts_ctx *c, TSNode spec)
+{
+    ts_type t = { 0 };
+    if (ts_node_is_null(spec))
+        return t;
+    uint32_t len;
+    const char *s;
+    switch (ts_kind(c, spec)) {
+    case TS_TYPE_IDENTIFIER: {
+        s = ts_text(c, spec, &len);
+        t.kind = tether_kind(s, len, &t.is_case);
+        if (t.kind != MODEL_KIND_NONE || t.is_case) {
+            /* tt_case, tt_wg and tt_mutex are structs; tt_chan & co. only
+             * ever appear behind pointers */
+            t.is_record = true;
+            return t;
+        }
+        ts_entry *e = ts_find(c, NS_TYPEDEF, s, len, NULL, 0);
+        if (e)
+            return e->type;
+        for (size_t i = 0; i < sizeof integer_typedefs / sizeof *integer_typedefs; i++)
+            if (text_in(s, len, integer_typedefs[i]))
+                t.is_integer = true;
+        return t;
+    }
+    case TS_STRUCT_SPECIFIER:
+    case TS_UNION_SPECIFIER: {
+        TSNode name = ts_field(c, spec, c->f_name);
+        if (!ts_node_is_null(name)) {
+            s = ts_text(c, name, &len);
+            t.kind = tether_kind(s, len, &t.is_case);
+            t.tag = ts_dup(c, name);
+        }
+        t.is_record = true;
+        return t;
+    }
+    case TS_PRIMITIVE_TYPE:
+        t.is_integer = !ts_text_is(c, spec, "float") && !ts_text_is(c, spec, "double") &&
+                       !ts_text_is(c, spec, "void");
+        return t;
+    case TS_SIZED_TYPE:
+    case TS_ENUM_SPECIFIER:
+        t.is_integer = true;
+        return t;
+    default:
+        return t;
+    }
+}
+
+void ts_scan_spec(ts_ctx *c, TSNode spec)
+{
+    if (ts_node_is_null(spec))
+        return;
+    ts_sym k = ts_kind(c, spec);
+    if (k == TS_ENUM_SPECIFIER) {
+        scan_enum(c, spec);
+    } else if (k == TS_STRUCT_SPECIFIER || k == TS_UNION_SPECIFIER) {
+        TSNode name = ts_field(c, spec, c->f_name);
+        if (!ts_node_is_null(name))
+            scan_struct(c, spec, ts_dup(c, name));
+    }
+}
+
+ts_type ts_declarator(ts_ctx *c, TSNode d, ts_type base, TSNode *name_out, TSNode *init_out)
+{
+    TSNode none = { 0 };
+    *name_out = none;
+    if (init_out)
+        *init_out = none;
+    /* The declarator nearest the name is the outermost type constructor:
+     * `tt_chan *chs[4]` is an array (of pointers), `char (*p)[4]` a pointer. */
+    ts_sym last = TS_OTHER;
+    while (!ts_node_is_null(d)) {
+        ts_sym k = ts_kind(c, d);
+        switch (k) {
+        case TS_IDENTIFIER:
+        case TS_FIELD_IDENTIFIER:
+        case TS_TYPE_IDENTIFIER:
+            *name_out = d;
+            goto done;
+        case TS_INIT_DECLARATOR:
+            if (init_out)
+                *init_out = ts_field(c, d, c->f_value);
+            d = ts_field(c, d, c->f_declarator);
+            break;
+        case TS_POINTER_DECLARATOR:
+        case TS_ARRAY_DECLARATOR:
+        case TS_ABSTRACT_POINTER_DECLARATOR:
+        case TS_ABSTRACT_ARRAY_DECLARATOR:
+        case TS_FUNCTION_DECLARATOR:
+            last = k;
+            d = ts_field(c, d, c->f_declarator);
+            break;
+        case TS_PAREN_DECLARATOR:
+        case TS_ATTRIBUTED_DECLARATOR:
+            d = ts_node_named_child(d, 0);
+            break;
+        default:
+            goto done;
+        }
+    }
+done:
+    if (last != TS_OTHER) {
+        base.is_pointer = last == TS_POINTER_DECLARATOR || last == TS_ABSTRACT_POINTER_DECLARATOR;
+        base.is_array = last == TS_ARRAY_DECLARATOR || last == TS_ABSTRACT_ARRAY_DECLARATOR;
+        base.is_integer = false;
+        base.is_record = false;
+        base.is_function = last == TS_FUNCTION_DECLARATOR;
+        if (last == TS_FUNCTION_DECLARATOR)
+            base.is_case = false;
+    }
+    return base;
+}
+
+static bool has_word(ts_ctx *c, TSNode decl, ts_sym kind, const char *word)
+{
+    size_t first = ts_kids(c, decl, true);
+    bool found = false;
+    for (size_t i = first; i < c->nkids && !found; i++)
+        found = ts_kind(c, c->kids[i]) == kind && ts_text_is(c, c->kids[i], word);
+    ts_kids_pop(c, first);
+    return found;
+}
+
+bool ts_has_storage(ts_ctx *c, TSNode decl, const char *word)
+{
+    return has_word(c, decl, TS_STORAGE_CLASS, word);
+}
+
+bool ts_has_const(ts_ctx *c, TSNode decl)
+{
+    return has_word(c, decl, TS_TYPE_QUALIFIER, "const");
+}
+
+/* `_Noreturn void die(void)`, `noreturn void die(void)`, or the word
+ * `noreturn` in an attribute among the first tokens, as clang's front end
+ * reads them. */
+static bool declared_noreturn(ts_ctx *c, TSNode decl)
+{
+    uint32_t start = ts_node_start_byte(decl);
+    TSNode d = ts_field(c, decl, c->f_declarator);
+    uint32_t end = ts_node_is_null(d) ? ts_node_end_byte(decl) : ts_node_start_byte(d);
+    for (uint32_t i = start; i + 8 <= end; i++)
+        if (memcmp(c->src + i, "noreturn", 8) == 0 || memcmp(c->src + i, "Noreturn", 8) == 0)
+            return true;
+    return false;
+}
+
+static void note_noreturn(ts_ctx *c, TSNode decl, TSNode name)
+{
+    if (ts_node_is_null(name) || !declared_noreturn(c, decl))
+        return;
+    uint32_t len;
+    const char *s = ts_text(c, name, &len);
+    ts_add(c, NS_NORETURN, s, len, NULL, 0);
+}
+
+static void scan_struct(ts_ctx *c, TSNode spec, const char *tag)
+{
+    TSNode body = ts_field(c, spec, c->f_body);
+    if (ts_node_is_null(body))
+        return;
+    size_t first = ts_kids(c, body, true);
+    for (size_t i = first; i < c->nkids; i++) {
+        TSNode fd = c->kids[i];
+        if (ts_kind(c, fd) != TS_FIELD_DECLARATION || ts_node_has_error(fd))
+            continue;
+        TSNode spec2 = ts_field(c, fd, c->f_type);
+        ts_scan_spec(c, spec2);
+        ts_type base = ts_type_of_spec(c, spec2);
+        size_t f2 = ts_kids(c, fd, true);
+        for (size_t j = f2; j < c->nkids; j++) {
+            if (c->kid_fields[j] != c->f_declarator)
+                continue;
+            TSNode name;
+            ts_type t = ts_declarator(c, c->kids[j], base, &name, NULL);
+            if (ts_node_is_null(name))
+                continue;
+            uint32_t len;
+            const char *s = ts_text(c, name, &len);
+            ts_entry *e = ts_add(c, NS_STRUCT_FIELD, tag, (uint32_t)strlen(tag), s, len);
+            e->type = t;
+            e->decl = ts_loc(name);
+            /* the field's one owner, for bases whose type is unknown here */
+            ts_entry *o = ts_find(c, NS_FIELD_OWNER, s, len, NULL, 0);
+            if (!o) {
+                o = ts_add(c, NS_FIELD_OWNER, s, len, NULL, 0);
+                o->type.tag = tag;
+            } else if (o->type.tag && strcmp(o->type.tag, tag) != 0) {
+                o->type.tag = NULL;
+            }
+        }
+        ts_kids_pop(c, f2);
+    }
+    ts_kids_pop(c, first);
+}
+
+static void scan_enum(ts_ctx *c, TSNode spec)
+{
+    TSNode body = ts_field(c, spec, c->f_body);
+    if (ts_node_is_null(body))
+        return;
+    int64_t next = 0;
+    bool known = true;
+    size_t first = ts_kids(c, body, true);
+    for (size_t i = first; i < c->nkids; i++) {
+        TSNode en = c->kids[i];
+        if (ts_kind(c, en) != TS_ENUMERATOR || ts_node_has_error(en))
+            continue;
+        TSNode name = ts_field(c, en, c->f_name), value = ts_field(c, en, c->f_value);
+        if (ts_node_is_null(name))
+            continue;
+        if (!ts_node_is_null(value)) {
+            size_t save = c->nkids;
+            known = ts_eval(c, value, &next);
+            c->nkids = save;
+        }
+        uint32_t len;
+        const char *s = ts_text(c, name, &len);
+        ts_entry *e = ts_add(c, NS_ENUM, s, len, NULL, 0);
+        e->value = next;
+        e->value_known = known;
+        e->decl = ts_loc(name);
+        next++;
+    }
+    ts_kids_pop(c, first);
+}
+
+static void scan_typedef(ts_ctx *c, TSNode td)
+{
+    TSNode spec = ts_field(c, td, c->f_type);
+    ts_scan_spec(c, spec);
+    ts_type base = ts_type_of_spec(c, spec);
+    ts_sym sk = ts_kind(c, spec);
+    bool anon_struct = (sk == TS_STRUCT_SPECIFIER || sk == TS_UNION_SPECIFIER) &&
+                       ts_node_is_null(ts_field(c, spec, c->f_name));
+    size_t first = ts_kids(c, td, true);
+    for (size_t i = first; i < c->nkids; i++) {
+        if (c->kid_fields[i] != c->f_declarator)
+            continue;
+        TSNode name;
+        ts_type t = ts_declarator(c, c->kids[i], base, &name, NULL);
+        if (ts_node_is_null(name))
+            continue;
+        if (anon_struct && !base.tag) {
+            /* `typedef struct { ... } job_t;`: the struct is known by the
+             * typedef name, as clang names an anonymous record. */
+            base.tag = ts_dup(c, name);
+            t.tag = base.tag;
+            size_t save = c->nkids;
+            scan_struct(c, spec, base.tag);
+            c->nkids = save;
+        }
+        uint32_t len;
+        const char *s = ts_text(c, name, &len);
+        ts_entry *e = ts_add(c, NS_TYPEDEF, s, len, NULL, 0);
+        e->type = t;
+        e->decl = ts_loc(name);
+    }
+    ts_kids_pop(c, first);
+}
+
+static void scan_declaration(ts_ctx *c, TSNode decl)
+{
+    TSNode spec = ts_field(c, decl, c->f_type);
+    ts_scan_spec(c, spec);
+    ts_type base = ts_type_of_spec(c, spec);
+    base.is_const = ts_has_const(c, decl);
+    size_t first = ts_kids(c, decl, true);
+    size_t last = c->nkids;
+    for (size_t i = first; i < last; i++) {
+        if (c->kid_fields[i] != c->f_declarator)
+            continue;
+        TSNode name, init;
+        ts_type t = ts_declarator(c, c->kids[i], base, &name, &init);
+        if (ts_node_is_null(name))
+            continue;
+        if (t.is_function) {
+            note_noreturn(c, decl, name);
+            continue;
+        }
+        uint32_t len;
+        const char *s = ts_text(c, name, &len);
+        ts_entry *e = ts_add(c, NS_GLOBAL, s, len, NULL, 0);
+        e->type = t;
+        if (!e->decl.line)
+            e->decl = ts_loc(name);
+        if (t.is_const && t.is_integer && !ts_node_is_null(init))
+            e->value_known = ts_eval(c, init, &e->value);
+    }
+    ts_kids_pop(c, first);
+}
+
+static void scan_function(ts_ctx *c, TSNode def)
+{
+    TSNode name;
+    ts_declarator(c, ts_field(c, def, c->f_declarator), (ts_type){ 0 }, &name, NULL);
+    if (ts_node_is_null(name))
+        return;
+    uint32_t len;
+    const char *s = ts_text(c, name, &len);
+    ts_entry *e = ts_add(c, NS_FUNC, s, len, NULL, 0);
+    e->decl = ts_loc(name);
+    note_noreturn(c, def, name);
+}
+
+void ts_add_macro(ts_ctx *c, TSNode def)
+{
+    TSNode name = ts_field(c, def, c->f_name);
+    if (ts_node_is_null(name))
+        return;
+    uint32_t len;
+    const char *s = ts_text(c, name, &len);
+    ts_entry *e = ts_add(c, NS_MACRO, s, len, NULL, 0);
+    e->node = ts_field(c, def, c->f_value);
+    e->state = 0;
+    e->decl = ts_loc(name);
+}
+
+/* The top level in source order; preprocessor conditionals are entered on
+ * every branch (tree-sitter does not preprocess). */
+static void scan_items(ts_ctx *c, TSNode parent)
+{
+    size_t first = ts_kids(c, parent, true);
+    for (size_t i = first; i < c->nkids; i++) {
+        TSNode n = c->kids[i];
+        switch (ts_kind(c, n)) {
+        case TS_PREPROC_DEF: ts_add_macro(c, n); break;
+        case TS_DECLARATION: scan_declaration(c, n); break;
+        case TS_TYPE_DEFINITION: scan_typedef(c, n); break;
+        case TS_FUNCTION_DEFINITION: scan_function(c, n); break;
+        case TS_STRUCT_SPECIFIER: case TS_UNION_SPECIFIER: case TS_ENUM_SPECIFIER:
+            ts_scan_spec(c, n); /* `struct job { ... };` */
+            break;
+        case TS_PREPROC_IF: case TS_PREPROC_IFDEF: case TS_PREPROC_ELSE:
+        case TS_PREPROC_ELIF: case TS_PREPROC_ELIFDEF: case TS_LINKAGE_SPEC:
+        case TS_DECLARATION_LIST:
+            scan_items(c, n);
+            break;
+        default: break;
+        }
+    }
+    ts_kids_pop(c, first);
+}
+
+/* tether.h's enum constants: clang reads them from the header. */
+static void tether_constants(ts_ctx *c)
+{
+    static const struct { const char *name; int64_t value; } consts[] = {
+        { "TT_OK", 0 }, { "TT_CLOSED", -1 }, { "TT_TIMEOUT", -2 }, { "TT_CANCELED", -3 },
+        { "TT_DEFAULT", -4 }, { "TT_ENOMEM", -5 }, { "TT_OP_RECV", 1 }, { "TT_OP_SEND", 2 },
+    };
+    for (size_t i = 0; i < sizeof consts / sizeof *consts; i++) {
+        ts_entry *e = ts_add(c, NS_ENUM, consts[i].name, (uint32_t)strlen(consts[i].name), NULL, 0);
+        e->value = consts[i].value;
+        e->value_known = true;
+    }
+}
+
+void ts_scan_file(ts_ctx *c, TSNode root)
+{
+    tether_constants(c);
+    scan_items(c, root);
+}

@@ -1,0 +1,540 @@
+/* ts_expr.c — expressions in evaluation order: tether API calls become
+ * events, same-file calls and calls passing objects become CALL, exit()
+ * and friends end the path, assignments alias places and record escapes. */
+#include "ts_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef enum api {
+    API_NONE, API_SPAWN, API_SLEEP, API_CHAN_NEW, API_SEND, API_RECV, API_CLOSE, API_CHAN_FREE,
+    API_SELECT, API_SELECT_DEFAULT, API_WITH_CANCEL, API_WITH_TIMEOUT, API_CANCEL, API_ERR,
+    API_TICKER_NEW, API_TICKER_STOP, API_WG_ADD, API_WG_DONE, API_WG_WAIT, API_LOCK, API_UNLOCK,
+    API_OBJECT, /* tt_ctx_done, tt_ticker_chan, tt_after, tt_ctx_background: objects, no event */
+    API_OTHER,  /* the rest of tether.h: no event */
+    API_CASE,   /* TT_RECV / TT_SEND: a macro, not a call */
+} api;
+
+static const struct { const char *name; api id; } api_names[] = {
+    { "tt_spawn", API_SPAWN }, { "tt_sleep_ms", API_SLEEP }, { "tt_chan_new", API_CHAN_NEW },
+    { "tt_send", API_SEND }, { "tt_recv", API_RECV }, { "tt_close", API_CLOSE },
+    { "tt_chan_free", API_CHAN_FREE }, { "tt_select", API_SELECT },
+    { "tt_select_default", API_SELECT_DEFAULT }, { "tt_ctx_with_cancel", API_WITH_CANCEL },
+    { "tt_ctx_with_timeout", API_WITH_TIMEOUT }, { "tt_ctx_cancel", API_CANCEL },
+    { "tt_ctx_err", API_ERR }, { "tt_ticker_new", API_TICKER_NEW },
+    { "tt_ticker_stop", API_TICKER_STOP }, { "tt_wg_add", API_WG_ADD },
+    { "tt_wg_done", API_WG_DONE }, { "tt_wg_wait", API_WG_WAIT },
+    { "tt_mutex_lock", API_LOCK }, { "tt_mutex_unlock", API_UNLOCK },
+    { "tt_ctx_done", API_OBJECT }, { "tt_ticker_chan", API_OBJECT }, { "tt_after", API_OBJECT },
+    { "tt_ctx_background", API_OBJECT }, { "tt_chan_len", API_OTHER },
+    { "tt_chan_cap", API_OTHER }, { "tt_verify_none", API_OTHER },
+    { "TT_RECV", API_CASE }, { "TT_SEND", API_CASE },
+};
+
+static api api_of(const char *name, uint32_t len)
+{
+    if (len > 6 && memcmp(name, "tt_", 3) == 0 && memcmp(name + len - 3, "_at", 3) == 0)
+        len -= 3;
+    for (size_t i = 0; i < sizeof api_names / sizeof *api_names; i++)
+        if (strlen(api_names[i].name) == len && memcmp(api_names[i].name, name, len) == 0)
+            return api_names[i].id;
+    return API_NONE;
+}
+
+static model_ev_kind event_of(api a)
+{
+    switch (a) {
+    case API_SPAWN: return MODEL_EV_SPAWN;
+    case API_SLEEP: return MODEL_EV_SLEEP;
+    case API_CHAN_NEW: return MODEL_EV_CHAN_NEW;
+    case API_SEND: return MODEL_EV_SEND;
+    case API_RECV: return MODEL_EV_RECV;
+    case API_CLOSE: return MODEL_EV_CLOSE;
+    case API_CHAN_FREE: return MODEL_EV_CHAN_FREE;
+    case API_SELECT: case API_SELECT_DEFAULT: return MODEL_EV_SELECT;
+    case API_WITH_CANCEL: case API_WITH_TIMEOUT: return MODEL_EV_CTX_NEW;
+    case API_CANCEL: return MODEL_EV_CTX_CANCEL;
+    case API_ERR: return MODEL_EV_CTX_ERR;
+    case API_TICKER_NEW: return MODEL_EV_TICKER_NEW;
+    case API_TICKER_STOP: return MODEL_EV_TICKER_STOP;
+    case API_WG_ADD: return MODEL_EV_WG_ADD;
+    case API_WG_DONE: return MODEL_EV_WG_DONE;
+    case API_WG_WAIT: return MODEL_EV_WG_WAIT;
+    case API_LOCK: return MODEL_EV_LOCK;
+    default: return MODEL_EV_UNLOCK;
+    }
+}
+
+static model_event *event(ts_ctx *c, model_ev_kind k, model_loc loc)
+{
+    model_event *ev = mb_event(c->b, k, loc);
+    ev->flags |= c->cond_flags;
+    return ev;
+}
+
+/* The argument nodes of a call, on the kids stack; returns the first. */
+static size_t call_args(ts_ctx *c, TSNode call, size_t *nargs)
+{
+    TSNode args = ts_field(c, call, c->f_arguments);
+    size_t first = c->nkids;
+    if (!ts_node_is_null(args)) {
+        first = ts_kids(c, args, true);
+        /* comments are named extras: drop them in place */
+        size_t w = first;
+        for (size_t i = first; i < c->nkids; i++)
+            if (ts_kind(c, c->kids[i]) != TS_COMMENT)
+                c->kids[w] = c->kids[i], c->kid_fields[w++] = c->kid_fields[i];
+        c->nkids = w;
+    }
+    *nargs = c->nkids - first;
+    return first;
+}
+
+/* ---- select cases ------------------------------------------------------ */
+
+/* One case from TT_RECV(ch, out), TT_SEND(ch, in), (tt_case){op, ch, ...} or
+ * a brace initializer {op, ch, ...}; false if it is none of those (clang's
+ * front end reads the expanded compound literal: op, then the channel). */
+static bool make_case(ts_ctx *c, TSNode e, model_case *out)
+{
+    while (ts_kind(c, e) == TS_PAREN_EXPR || ts_kind(c, e) == TS_CAST)
+        e = ts_kind(c, e) == TS_CAST ? ts_field(c, e, c->f_value) : ts_node_named_child(e, 0);
+    TSNode ch = { 0 };
+    int64_t op = 0;
+    bool op_known = false;
+    ts_sym k = ts_kind(c, e);
+    if (k == TS_CALL) {
+        TSNode fn = ts_field(c, e, c->f_function);
+        if (ts_text_is(c, fn, "TT_RECV"))
+            op = 1;
+        else if (ts_text_is(c, fn, "TT_SEND"))
+            op = 2;
+        else
+            return false;
+        op_known = true;
+        size_t nargs;
+        size_t first = call_args(c, e, &nargs);
+        if (nargs >= 1)
+            ch = c->kids[first];
+        ts_kids_pop(c, first);
+        if (nargs < 1)
+            return false;
+    } else if (k == TS_COMPOUND_LITERAL || k == TS_INITIALIZER_LIST) {
+        TSNode list = k == TS_COMPOUND_LITERAL ? ts_field(c, e, c->f_value) : e;
+        size_t first = ts_kids(c, list, true);
+        size_t n = 0;
+        for (size_t i = first; i < c->nkids; i++) {
+            TSNode item = c->kids[i];
+            if (ts_kind(c, item) == TS_COMMENT)
+                continue;
+            if (ts_kind(c, item) == TS_INITIALIZER_PAIR)
+                item = ts_field(c, item, c->f_value);
+            if (n == 0)
+                op_known = ts_eval(c, item, &op);
+            else if (n == 1)
+                ch = item;
+            n++;
+        }
+        ts_kids_pop(c, first);
+        if (n < 2)
+            return false;
+    } else {
+        return false;
+    }
+    if (!op_known)
+        return false;
+    out->op = (int)op;
+    out->loc = ts_loc(e);
+    out->obj = ts_obj_of(c, ch, true);
+    out->text = ts_obj_text(c, ch);
+    return true;
+}
+
+static void put_case(ts_ctx *c, ts_entry *var, size_t idx, const model_case *mc)
+{
+    if (idx >= 4096)
+        return;
+    if (idx >= var->ncases) {
+        model_case *nc = mb_alloc(c->b, (idx + 1) * sizeof *nc);
+        if (var->ncases)
+            memcpy(nc, var->cases, var->ncases * sizeof *nc);
+        var->cases = nc;
+        var->ncases = idx + 1;
+    }
+    var->cases[idx] = *mc;
+}
+
+/* Cases of an initializer list, by position (clang's fe__collect_init). */
+static void collect_cases(ts_ctx *c, ts_entry *var, TSNode list)
+{
+    size_t first = ts_kids(c, list, true);
+    size_t last = c->nkids, idx = 0;
+    for (size_t i = first; i < last; i++) {
+        TSNode item = c->kids[i];
+        if (ts_kind(c, item) == TS_COMMENT)
+            continue;
+        if (ts_kind(c, item) == TS_INITIALIZER_PAIR)
+            item = ts_field(c, item, c->f_value);
+        model_case mc;
+        if (make_case(c, item, &mc))
+            put_case(c, var, idx, &mc);
+        idx++;
+    }
+    ts_kids_pop(c, first);
+}
+
+void ts_record_case_init(ts_ctx *c, ts_entry *var, TSNode value)
+{
+    while (ts_kind(c, value) == TS_PAREN_EXPR)
+        value = ts_node_named_child(value, 0);
+    if (ts_kind(c, value) == TS_INITIALIZER_LIST)
+        collect_cases(c, var, value);
+}
+
+bool ts_record_case_store(ts_ctx *c, TSNode lhs, TSNode rhs)
+{
+    while (ts_kind(c, lhs) == TS_PAREN_EXPR || ts_kind(c, lhs) == TS_CAST)
+        lhs = ts_kind(c, lhs) == TS_CAST ? ts_field(c, lhs, c->f_value) : ts_node_named_child(lhs, 0);
+    if (ts_kind(c, lhs) != TS_SUBSCRIPT)
+        return false;
+    TSNode arr = ts_strip(c, ts_field(c, lhs, c->f_argument));
+    if (ts_kind(c, arr) != TS_IDENTIFIER)
+        return false;
+    ts_entry *v = ts_find_var(c, arr);
+    int64_t idx;
+    model_case mc;
+    if (!v || v->ns != NS_LOCAL || !ts_eval(c, ts_field(c, lhs, c->f_index), &idx) || idx < 0 ||
+        !make_case(c, rhs, &mc))
+        return false;
+    put_case(c, v, (size_t)idx, &mc);
+    return true;
+}
+
+static void select_cases(ts_ctx *c, TSNode arg, model_case **cases, size_t *ncases)
+{
+    *cases = NULL;
+    *ncases = 0;
+    TSNode s = ts_strip(c, arg);
+    ts_entry tmp = { 0 };
+    ts_entry *src = NULL;
+    if (ts_kind(c, s) == TS_IDENTIFIER) {
+        src = ts_find_var(c, s);
+        if (src && src->ns != NS_LOCAL)
+            src = NULL;
+    } else if (ts_kind(c, s) == TS_COMPOUND_LITERAL) {
+        collect_cases(c, &tmp, ts_field(c, s, c->f_value));
+        src = &tmp;
+    }
+    if (!src)
+        return;
+    size_t used = 0;
+    for (size_t i = 0; i < src->ncases; i++)
+        used += src->cases[i].op != 0;
+    if (!used)
+        return;
+    *cases = mb_alloc(c->b, used * sizeof **cases);
+    for (size_t i = 0; i < src->ncases; i++)
+        if (src->cases[i].op != 0)
+            (*cases)[(*ncases)++] = src->cases[i];
+}
+
+/* ---- calls ------------------------------------------------------------- */
+
+static void walk_children(ts_ctx *c, TSNode n)
+{
+    size_t first = ts_kids(c, n, true);
+    size_t last = c->nkids;
+    for (size_t i = first; i < last; i++)
+        ts_expr(c, c->kids[i]);
+    ts_kids_pop(c, first);
+}
+
+/* The task function's name: the identifier through casts, parens and &,
+ * else the expression's text. */
+static const char *spawn_callee(ts_ctx *c, TSNode e)
+{
+    TSNode s = ts_strip(c, e);
+    return ts_kind(c, s) == TS_IDENTIFIER ? model_strdup(c->tu, ts_tmp(c, s)) : ts_obj_text(c, e);
+}
+
+static void api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t nargs, model_obj_id target,
+                     const char *target_text)
+{
+    TSNode a0 = nargs > 0 ? c->kids[first] : (TSNode){ 0 };
+    TSNode a1 = nargs > 1 ? c->kids[first + 1] : (TSNode){ 0 };
+    model_loc loc = ts_loc(call);
+    /* objects first: mb_event's pointer is only valid until the next event */
+    model_obj_id obj = MODEL_NO_OBJ, obj2 = MODEL_NO_OBJ;
+    const char *text = NULL;
+    int64_t num = 0;
+    bool known = false;
+    const char *callee = NULL;
+    model_obj_id *args = NULL;
+    const char **arg_texts = NULL;
+    model_case *cases = NULL;
+    size_t ncases = 0;
+    switch (a) {
+    case API_SPAWN:
+        callee = nargs > 0 ? spawn_callee(c, a0) : NULL;
+        args = mb_alloc(c->b, sizeof *args);
+        arg_texts = mb_alloc(c->b, sizeof *arg_texts);
+        args[0] = nargs > 1 ? ts_obj_of(c, a1, true) : MODEL_NO_OBJ;
+        arg_texts[0] = nargs > 1 ? ts_obj_text(c, a1) : NULL;
+        break;
+    case API_SLEEP:
+        known = nargs > 0 && ts_eval(c, a0, &num);
+        break;
+    case API_CHAN_NEW:
+    case API_TICKER_NEW:
+    case API_WITH_CANCEL:
+    case API_WITH_TIMEOUT:
+        obj = target;
+        text = target_text;
+        if (a == API_WITH_CANCEL || a == API_WITH_TIMEOUT)
+            obj2 = nargs > 0 ? ts_obj_of(c, a0, true) : MODEL_NO_OBJ;
+        if (a == API_TICKER_NEW)
+            known = nargs > 0 && ts_eval(c, a0, &num);
+        else if (a != API_WITH_CANCEL)
+            known = nargs > 1 && ts_eval(c, a1, &num);
+        break;
+    case API_SELECT:
+    case API_SELECT_DEFAULT:
+        if (nargs > 0)
+            select_cases(c, a0, &cases, &ncases);
+        break;
+    case API_WG_ADD:
+        known = nargs > 1 && ts_eval(c, a1, &num);
+        /* fall through */
+    default:
+        if (nargs > 0) {
+            obj = ts_obj_of(c, a0, true);
+            text = ts_obj_text(c, a0);
+        }
+        break;
+    }
+    model_event *ev = event(c, event_of(a), loc);
+    ev->obj = obj;
+    ev->obj2 = obj2;
+    ev->text = text;
+    ev->num = num;
+    if (known)
+        ev->flags |= MODEL_EVF_NUM_KNOWN;
+    ev->callee = callee;
+    ev->args = args;
+    ev->arg_texts = arg_texts;
+    ev->nargs = args ? 1 : 0;
+    ev->cases = cases;
+    ev->ncases = ncases;
+    ev->has_default = a == API_SELECT_DEFAULT;
+}
+
+/* Any other named call: a CALL event if the callee is defined in this file
+ * or an argument holds a tether object (clang's fe__other_call). */
+static void other_call(ts_ctx *c, TSNode call, const char *name, uint32_t len, size_t first, size_t nargs)
+{
+    bool here = ts_find(c, NS_FUNC, name, len, NULL, 0) != NULL;
+    model_obj_id *args = nargs ? mb_alloc(c->b, nargs * sizeof *args) : NULL;
+    bool any = false;
+    for (size_t i = 0; i < nargs; i++) {
+        TSNode a = c->kids[first + i];
+        args[i] = ts_obj_of(c, a, false);
+        if (args[i] != MODEL_NO_OBJ && (model_obj_kind(c->tu, args[i]) != MODEL_KIND_NONE ||
+                                        ts_type_of_expr(c, ts_strip(c, a)).kind != MODEL_KIND_NONE))
+            any = true;
+    }
+    if (!here && !any)
+        return;
+    const char **texts = nargs ? mb_alloc(c->b, nargs * sizeof *texts) : NULL;
+    for (size_t i = 0; i < nargs; i++)
+        texts[i] = ts_obj_text(c, c->kids[first + i]);
+    char buf[256];
+    if (len >= sizeof buf)
+        len = sizeof buf - 1;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    model_event *ev = event(c, MODEL_EV_CALL, ts_loc(call));
+    ev->callee = model_strdup(c->tu, buf);
+    ev->args = args;
+    ev->arg_texts = texts;
+    ev->nargs = nargs;
+}
+
+static bool is_noreturn(ts_ctx *c, const char *name, uint32_t len)
+{
+    static const char *const known[] = { "exit", "abort", "_Exit", "quick_exit", "pthread_exit",
+                                         "__builtin_unreachable", "__builtin_trap", "longjmp",
+                                         "siglongjmp", "__assert_fail", "thrd_exit" };
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (strlen(known[i]) == len && memcmp(known[i], name, len) == 0)
+            return true;
+    return ts_find(c, NS_NORETURN, name, len, NULL, 0) != NULL;
+}
+
+static void call(ts_ctx *c, TSNode n, model_obj_id target, const char *target_text)
+{
+    /* the arguments are evaluated before the call */
+    size_t nargs;
+    size_t first = call_args(c, n, &nargs);
+    for (size_t i = 0; i < nargs; i++)
+        ts_expr(c, c->kids[first + i]);
+    TSNode fn = ts_field(c, n, c->f_function);
+    TSNode fid = ts_strip(c, fn);
+    /* a call through a pointer (a variable, a field, an expression) has no
+     * name: only its callee expression may hold events */
+    if (ts_kind(c, fid) != TS_IDENTIFIER || ts_find_var(c, fid)) {
+        ts_expr(c, fn);
+        ts_kids_pop(c, first);
+        return;
+    }
+    uint32_t len;
+    const char *name = ts_text(c, fid, &len);
+    if (len > 6 && memcmp(name, "tt_", 3) == 0 && memcmp(name + len - 3, "_at", 3) == 0)
+        len -= 3; /* tt_send_at -> tt_send (any tt_ name, as clang's fe_api_name) */
+    api a = api_of(name, len);
+    if (a == API_CASE || a == API_OBJECT || a == API_OTHER) {
+        /* no event */
+    } else if (a != API_NONE) {
+        api_call(c, a, n, first, nargs, target, target_text);
+    } else if (is_noreturn(c, name, len)) {
+        char buf[256];
+        snprintf(buf, sizeof buf, "%.*s", (int)len, name);
+        mb_noreturn(c->b, ts_loc(n), buf);
+    } else {
+        other_call(c, n, name, len, first, nargs);
+    }
+    ts_kids_pop(c, first);
+}
+
+/* ---- assignments ---------------------------------------------------------- */
+
+static TSNode strip_parens(ts_ctx *c, TSNode n)
+{
+    for (;;) {
+        ts_sym k = ts_kind(c, n);
+        if (k == TS_PAREN_EXPR)
+            n = ts_node_named_child(n, 0);
+        else if (k == TS_CAST)
+            n = ts_field(c, n, c->f_value);
+        else
+            return n;
+    }
+}
+
+/* Where a store to place `lhs` makes the stored object outlive the call. */
+static model_escape escape_of(ts_ctx *c, TSNode lhs)
+{
+    lhs = strip_parens(c, lhs);
+    switch (ts_kind(c, lhs)) {
+    case TS_FIELD_EXPR:
+        return MODEL_ESCAPE_FIELD;
+    case TS_POINTER_EXPR:
+        return MODEL_ESCAPE_DEREF;
+    case TS_SUBSCRIPT: {
+        TSNode base = strip_parens(c, ts_field(c, lhs, c->f_argument));
+        if (ts_type_of_expr(c, base).is_pointer)
+            return MODEL_ESCAPE_DEREF;
+        return escape_of(c, base);
+    }
+    case TS_IDENTIFIER: {
+        ts_entry *v = ts_find_var(c, lhs);
+        if (v && (v->ns == NS_GLOBAL || v->is_static_local))
+            return MODEL_ESCAPE_GLOBAL;
+        return MODEL_ESCAPE_NONE;
+    }
+    default:
+        return MODEL_ESCAPE_NONE;
+    }
+}
+
+static bool is_creation(ts_ctx *c, TSNode e)
+{
+    e = strip_parens(c, e);
+    if (ts_kind(c, e) != TS_CALL)
+        return false;
+    TSNode fn = ts_strip(c, ts_field(c, e, c->f_function));
+    if (ts_kind(c, fn) != TS_IDENTIFIER)
+        return false;
+    uint32_t len;
+    const char *name = ts_text(c, fn, &len);
+    api a = api_of(name, len);
+    return a == API_CHAN_NEW || a == API_TICKER_NEW || a == API_WITH_CANCEL || a == API_WITH_TIMEOUT;
+}
+
+void ts_store(ts_ctx *c, TSNode lhs, model_obj_id dest, const char *dest_text, bool pointer_dest,
+              TSNode rhs, model_loc loc)
+{
+    ts_expr_target(c, rhs, dest, dest_text);
+    if (is_creation(c, rhs))
+        return;
+    model_obj_id v = ts_obj_of(c, rhs, pointer_dest);
+    if (v == MODEL_NO_OBJ || c->tu->objs[v].scope == MODEL_SCOPE_NULL)
+        return; /* a NULL store is no alias: it would merge every place set to NULL */
+    model_escape to = ts_node_is_null(lhs) ? MODEL_ESCAPE_NONE : escape_of(c, lhs);
+    /* `*out = c` stores into the pointee, not into `out`: no merge */
+    if (dest != MODEL_NO_OBJ && to != MODEL_ESCAPE_DEREF)
+        model_obj_alias(c->tu, dest, v);
+    if (to == MODEL_ESCAPE_NONE)
+        return;
+    if (model_obj_kind(c->tu, v) == MODEL_KIND_NONE &&
+        ts_type_of_expr(c, ts_strip(c, rhs)).kind == MODEL_KIND_NONE)
+        return;
+    model_event *ev = event(c, MODEL_EV_ESCAPE, loc);
+    ev->obj = v;
+    ev->text = ts_obj_text(c, rhs);
+    ev->escape_to = to;
+}
+
+static void assign(ts_ctx *c, TSNode n)
+{
+    TSNode lhs = ts_field(c, n, c->f_left), rhs = ts_field(c, n, c->f_right);
+    TSNode op = ts_field(c, n, c->f_operator);
+    ts_expr(c, lhs);
+    if (!ts_text_is(c, op, "=")) {
+        ts_expr(c, rhs);
+        return;
+    }
+    ts_record_case_store(c, lhs, rhs);
+    model_obj_id dest = ts_obj_of(c, lhs, false);
+    const char *dest_text = dest != MODEL_NO_OBJ ? ts_obj_text(c, lhs) : NULL;
+    ts_type lt = ts_type_of_expr(c, lhs);
+    ts_store(c, lhs, dest, dest_text, lt.is_pointer || lt.kind != MODEL_KIND_NONE, rhs, ts_loc(n));
+}
+
+/* ---- the walk ------------------------------------------------------------- */
+
+void ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *target_text)
+{
+    if (ts_node_is_null(n))
+        return;
+    switch (ts_kind(c, n)) {
+    case TS_CALL:
+        call(c, n, target, target_text);
+        return;
+    case TS_ASSIGNMENT:
+        assign(c, n);
+        return;
+    case TS_PAREN_EXPR:
+    case TS_CAST: {
+        TSNode in = ts_kind(c, n) == TS_CAST ? ts_field(c, n, c->f_value) : ts_node_named_child(n, 0);
+        if (ts_kind(c, in) == TS_COMPOUND_STATEMENT)
+            return; /* GNU statement expression: not modeled */
+        ts_expr_target(c, in, target, target_text);
+        return;
+    }
+    case TS_SIZEOF:
+    case TS_IDENTIFIER:
+    case TS_NUMBER:
+    case TS_FIELD_IDENTIFIER:
+    case TS_COMMENT:
+    case TS_TYPE_DESCRIPTOR:
+        return;
+    default:
+        walk_children(c, n);
+        return;
+    }
+}
+
+void ts_expr(ts_ctx *c, TSNode n)
+{
+    ts_expr_target(c, n, MODEL_NO_OBJ, NULL);
+}

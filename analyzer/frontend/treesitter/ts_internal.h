@@ -1,0 +1,188 @@
+/* ts_internal.h — the tree-sitter front end's private state, shared by its
+ * files: node kinds, the file-scope tables (macros, enums, structs,
+ * typedefs, globals, functions) and the per-function walker.
+ *
+ * Names are never copied while walking: table keys point into the source
+ * buffer (pointer + length). Everything the front end allocates lives in one
+ * scratch arena freed when the model is built. */
+#ifndef TETHER_TS_INTERNAL_H
+#define TETHER_TS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "model/arena.h"
+#include "model/model.h"
+
+/* The node kinds the front end looks at; everything else is TS_OTHER. */
+typedef enum ts_sym {
+    TS_OTHER = 0,
+    TS_ERROR,
+    TS_TRANSLATION_UNIT, TS_FUNCTION_DEFINITION, TS_DECLARATION, TS_TYPE_DEFINITION,
+    TS_PREPROC_DEF, TS_PREPROC_IF, TS_PREPROC_IFDEF, TS_PREPROC_ELSE, TS_PREPROC_ELIF,
+    TS_PREPROC_ELIFDEF, TS_LINKAGE_SPEC, TS_DECLARATION_LIST,
+    TS_INIT_DECLARATOR, TS_POINTER_DECLARATOR, TS_ARRAY_DECLARATOR, TS_FUNCTION_DECLARATOR,
+    TS_PAREN_DECLARATOR, TS_ATTRIBUTED_DECLARATOR, TS_ABSTRACT_POINTER_DECLARATOR,
+    TS_ABSTRACT_ARRAY_DECLARATOR, TS_PARAMETER_LIST, TS_PARAMETER_DECLARATION,
+    TS_STORAGE_CLASS, TS_TYPE_QUALIFIER, TS_TYPE_IDENTIFIER, TS_PRIMITIVE_TYPE,
+    TS_SIZED_TYPE, TS_STRUCT_SPECIFIER, TS_UNION_SPECIFIER, TS_ENUM_SPECIFIER,
+    TS_ENUMERATOR_LIST, TS_ENUMERATOR, TS_FIELD_DECL_LIST, TS_FIELD_DECLARATION,
+    TS_FIELD_IDENTIFIER, TS_TYPE_DESCRIPTOR,
+    TS_COMPOUND_STATEMENT, TS_EXPRESSION_STATEMENT, TS_IF, TS_ELSE, TS_WHILE, TS_FOR, TS_DO,
+    TS_SWITCH, TS_CASE, TS_BREAK, TS_CONTINUE, TS_GOTO, TS_LABELED, TS_RETURN,
+    TS_ATTRIBUTED_STATEMENT,
+    TS_IDENTIFIER, TS_NUMBER, TS_CHAR_LITERAL, TS_TRUE, TS_FALSE, TS_NULL, TS_CALL,
+    TS_ARGUMENT_LIST, TS_FIELD_EXPR, TS_POINTER_EXPR, TS_CAST, TS_PAREN_EXPR, TS_SUBSCRIPT,
+    TS_ASSIGNMENT, TS_COMPOUND_LITERAL, TS_INITIALIZER_LIST, TS_INITIALIZER_PAIR,
+    TS_SUBSCRIPT_DESIGNATOR, TS_FIELD_DESIGNATOR, TS_UNARY, TS_BINARY, TS_SIZEOF,
+    TS_CONDITIONAL, TS_COMMA, TS_UPDATE, TS_COMMENT,
+    TS_SYM_COUNT
+} ts_sym;
+
+/* What a declaration says about a variable, field or expression. */
+typedef struct ts_type {
+    const char *tag;   /* struct tag (or typedef name of an anonymous struct), NUL-terminated, arena */
+    model_kind kind;   /* from tt_chan *, tt_ctx *, tt_wg, ... */
+    bool is_case;      /* tt_case or an array of them */
+    bool is_pointer;   /* its type is a pointer (what clang calls pointerish) */
+    bool is_array;     /* its type is an array */
+    bool is_record;    /* its type is a struct or union (by value) */
+    bool is_function;  /* the declarator declares a function */
+    bool is_integer;   /* a plain integer type (for casts in constants) */
+    bool is_const;     /* const-qualified (clang folds const integer variables) */
+} ts_type;
+
+typedef enum ts_ns {
+    NS_MACRO, NS_ENUM, NS_TYPEDEF, NS_STRUCT_FIELD, NS_GLOBAL, NS_FUNC, NS_LOCAL,
+    NS_FIELD_OWNER, /* field name -> the one struct tag declaring it (NULL tag: several) */
+    NS_NORETURN,    /* a function declared _Noreturn / noreturn in this file */
+} ts_ns;
+
+typedef struct ts_entry {
+    ts_ns ns;
+    const char *key, *key2;     /* key2: the field name of NS_STRUCT_FIELD */
+    uint32_t len, len2;
+    uint32_t gen;               /* NS_LOCAL: the function generation it belongs to */
+    ts_type type;
+    model_loc decl;
+    int64_t value;              /* NS_ENUM, NS_MACRO once evaluated, const integer variables */
+    bool value_known;
+    int state;                  /* NS_MACRO: 0 unevaluated, 1 evaluating, 2 done */
+    TSNode node;                /* NS_MACRO: the preproc_arg (or null node) */
+    bool is_static_local;       /* NS_LOCAL: a function-static variable (a global object) */
+    model_obj_id obj;           /* NS_LOCAL: its object */
+    model_case *cases;          /* NS_LOCAL tt_case array: cases by index (op 0 = none) */
+    size_t ncases;
+} ts_entry;
+
+typedef struct ts_ctx {
+    const char *src;
+    size_t len;
+    const TSLanguage *lang;
+    uint8_t *symmap;            /* public symbol id -> ts_sym */
+    uint32_t nsyms;
+    TSFieldId f_type, f_declarator, f_value, f_name, f_body, f_condition, f_consequence,
+        f_alternative, f_initializer, f_update, f_function, f_arguments, f_argument, f_field,
+        f_operator, f_left, f_right, f_index, f_label, f_parameters, f_designator, f_size;
+    TSTreeCursor cursor;        /* one cursor, reset for every child listing */
+    model_arena *arena;         /* scratch: tables, kids stack */
+    model_tu *tu;
+    /* hash table of entries */
+    ts_entry **slots;
+    size_t nslots, used;
+    uint32_t gen;               /* current function generation */
+    /* the kids stack: children of the nodes being visited */
+    TSNode *kids;
+    TSFieldId *kid_fields;
+    size_t nkids, kidcap;
+    /* the function being built */
+    model_builder *b;
+    int32_t func;
+    unsigned cond_flags;        /* extra flags for events (IN_COND in if/switch) */
+    bool returns_pointer;       /* the function returns a pointer: `return 0` is NULL */
+    char tmp[512];              /* NUL-terminating short names */
+} ts_ctx;
+
+/* ts_syms.c */
+void ts_syms_init(ts_ctx *c);
+static inline ts_sym ts_kind(const ts_ctx *c, TSNode n)
+{
+    if (ts_node_is_null(n))
+        return TS_OTHER;
+    TSSymbol s = ts_node_symbol(n);
+    if (s < c->nsyms)
+        return (ts_sym)c->symmap[s];
+    return s == (TSSymbol)-1 ? TS_ERROR : TS_OTHER; /* ts_builtin_sym_error */
+}
+/* Pushes the children of n on the kids stack (named only if named_only);
+ * returns the index of the first. Pop them with ts_kids_pop(c, first). */
+size_t ts_kids(ts_ctx *c, TSNode n, bool named_only);
+static inline void ts_kids_pop(ts_ctx *c, size_t first) { c->nkids = first; }
+/* The first child of n with this field, or a null node. */
+TSNode ts_field(ts_ctx *c, TSNode n, TSFieldId f);
+static inline model_loc ts_loc(TSNode n)
+{
+    TSPoint p = ts_node_start_point(n);
+    return (model_loc){ p.row + 1, p.column + 1 };
+}
+static inline const char *ts_text(const ts_ctx *c, TSNode n, uint32_t *len)
+{
+    uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+    *len = e - s;
+    return c->src + s;
+}
+bool ts_text_is(const ts_ctx *c, TSNode n, const char *s);
+/* A NUL-terminated copy of n's text in the scratch arena. */
+const char *ts_dup(ts_ctx *c, TSNode n);
+/* n's text NUL-terminated in c->tmp (valid until the next call). */
+const char *ts_tmp(ts_ctx *c, TSNode n);
+
+/* ts_table.c */
+ts_entry *ts_find(ts_ctx *c, ts_ns ns, const char *key, uint32_t len, const char *key2, uint32_t len2);
+ts_entry *ts_add(ts_ctx *c, ts_ns ns, const char *key, uint32_t len, const char *key2, uint32_t len2);
+ts_entry *ts_find_node(ts_ctx *c, ts_ns ns, TSNode n);
+/* A variable in scope: a local of the current function, else a global. */
+ts_entry *ts_find_var(ts_ctx *c, TSNode ident);
+
+/* ts_decl.c: types from declarations, the file-scope scan */
+ts_type ts_type_of_spec(ts_ctx *c, TSNode spec);
+/* Applies a declarator to a base type; *name_out is the declared identifier
+ * (null node for abstract declarators); *init_out the init_declarator value. */
+ts_type ts_declarator(ts_ctx *c, TSNode decl, ts_type base, TSNode *name_out, TSNode *init_out);
+bool ts_has_storage(ts_ctx *c, TSNode decl, const char *word);
+bool ts_has_const(ts_ctx *c, TSNode decl);
+void ts_add_macro(ts_ctx *c, TSNode def);
+void ts_scan_file(ts_ctx *c, TSNode root);
+/* Records struct/union/enum definitions nested in a type specifier. */
+void ts_scan_spec(ts_ctx *c, TSNode spec);
+
+/* ts_const.c: compile-time integer constants */
+bool ts_eval(ts_ctx *c, TSNode expr, int64_t *out);
+
+/* ts_obj.c: expressions -> objects, types and text */
+TSNode ts_strip(ts_ctx *c, TSNode n); /* parens, casts, & and * */
+/* pointer_context: a literal 0 here is a null pointer (NULL always is). */
+model_obj_id ts_obj_of(ts_ctx *c, TSNode expr, bool pointer_context);
+ts_type ts_type_of_expr(ts_ctx *c, TSNode expr);
+const char *ts_obj_text(ts_ctx *c, TSNode expr); /* model-owned */
+
+/* ts_expr.c: expressions -> events */
+/* Walks an expression in evaluation order, emitting events. */
+void ts_expr(ts_ctx *c, TSNode expr);
+/* The same, where the value is stored into `target` (written as
+ * target_text): a creation call (tt_chan_new, ...) names it as its object. */
+void ts_expr_target(ts_ctx *c, TSNode expr, model_obj_id target, const char *target_text);
+/* A store of rhs into dest (lhs: the place written, or a null node for a
+ * declaration's initializer): rhs's events, the alias, the escape. */
+void ts_store(ts_ctx *c, TSNode lhs, model_obj_id dest, const char *dest_text, bool pointer_dest,
+              TSNode rhs, model_loc loc);
+/* Records `cs[i] = TT_RECV(...)` into a local case array; true if it was one. */
+bool ts_record_case_store(ts_ctx *c, TSNode lhs, TSNode rhs);
+void ts_record_case_init(ts_ctx *c, ts_entry *var, TSNode value);
+
+/* ts_stmt.c: statements -> mb_* */
+void ts_function(ts_ctx *c, TSNode def);
+
+#endif /* TETHER_TS_INTERNAL_H */

@@ -1,0 +1,306 @@
+/* ts_stmt.c — a function definition's statements, walked once in source
+ * order and described to the model's structured builder (mb_*), which
+ * lowers them to the control-flow graph. */
+#include "ts_internal.h"
+
+#include <string.h>
+
+static void stmt(ts_ctx *c, TSNode n);
+
+/* A condition of if/switch: its events carry MODEL_EVF_IN_COND (the
+ * builder marks loop conditions itself). */
+static void cond_expr(ts_ctx *c, TSNode cond)
+{
+    unsigned save = c->cond_flags;
+    c->cond_flags |= MODEL_EVF_IN_COND;
+    ts_expr(c, cond);
+    c->cond_flags = save;
+}
+
+/* A loop condition with a non-zero constant value (or none at all). */
+static bool infinite(ts_ctx *c, TSNode cond)
+{
+    int64_t v;
+    if (ts_node_is_null(cond))
+        return true;
+    return ts_eval(c, cond, &v) && v != 0;
+}
+
+static void local_declaration(ts_ctx *c, TSNode decl)
+{
+    TSNode spec = ts_field(c, decl, c->f_type);
+    ts_scan_spec(c, spec);
+    ts_type base = ts_type_of_spec(c, spec);
+    base.is_const = ts_has_const(c, decl);
+    bool is_static = ts_has_storage(c, decl, "static") || ts_has_storage(c, decl, "extern");
+    size_t first = ts_kids(c, decl, true);
+    size_t last = c->nkids;
+    for (size_t i = first; i < last; i++) {
+        if (c->kid_fields[i] != c->f_declarator)
+            continue;
+        TSNode name, init;
+        ts_type t = ts_declarator(c, c->kids[i], base, &name, &init);
+        if (ts_node_is_null(name) || t.is_function)
+            continue;
+        uint32_t len;
+        const char *s = ts_text(c, name, &len);
+        ts_entry *v = ts_add(c, NS_LOCAL, s, len, NULL, 0);
+        v->type = t;
+        v->decl = ts_loc(name);
+        v->is_static_local = is_static;
+        v->obj = MODEL_NO_OBJ;
+        v->cases = NULL;
+        v->ncases = 0;
+        if (t.is_const && t.is_integer && !ts_node_is_null(init))
+            v->value_known = ts_eval(c, init, &v->value);
+        if (ts_node_is_null(init))
+            continue;
+        if (t.is_case && t.is_array) {
+            ts_expr(c, init);
+            ts_record_case_init(c, v, init);
+            continue;
+        }
+        /* as clang's fe__vardecl: the variable's object, then the store */
+        model_obj_id dest = ts_obj_of(c, name, false);
+        const char *text = dest != MODEL_NO_OBJ ? model_strdup(c->tu, ts_tmp(c, name)) : NULL;
+        ts_store(c, (TSNode){ 0 }, dest, text, t.is_pointer || t.kind != MODEL_KIND_NONE, init,
+                 ts_loc(name));
+    }
+    ts_kids_pop(c, first);
+}
+
+static void statements(ts_ctx *c, TSNode n)
+{
+    size_t first = ts_kids(c, n, true);
+    size_t last = c->nkids;
+    for (size_t i = first; i < last; i++)
+        stmt(c, c->kids[i]);
+    ts_kids_pop(c, first);
+}
+
+static void if_stmt(ts_ctx *c, TSNode n)
+{
+    cond_expr(c, ts_field(c, n, c->f_condition));
+    mb_if(c->b);
+    stmt(c, ts_field(c, n, c->f_consequence));
+    TSNode alt = ts_field(c, n, c->f_alternative);
+    if (!ts_node_is_null(alt)) {
+        mb_else(c->b);
+        statements(c, alt); /* else_clause holds the statement */
+    }
+    mb_end_if(c->b);
+}
+
+static void for_stmt(ts_ctx *c, TSNode n)
+{
+    TSNode init = ts_field(c, n, c->f_initializer);
+    if (ts_kind(c, init) == TS_DECLARATION)
+        local_declaration(c, init);
+    else
+        ts_expr(c, init);
+    TSNode cond = ts_field(c, n, c->f_condition);
+    mb_loop(c->b);
+    ts_expr(c, cond);
+    mb_loop_body(c->b, infinite(c, cond));
+    stmt(c, ts_field(c, n, c->f_body));
+    TSNode update = ts_field(c, n, c->f_update);
+    if (!ts_node_is_null(update)) {
+        mb_loop_step(c->b);
+        ts_expr(c, update);
+    }
+    mb_end_loop(c->b);
+}
+
+static void switch_stmt(ts_ctx *c, TSNode n)
+{
+    cond_expr(c, ts_field(c, n, c->f_condition));
+    mb_switch(c->b);
+    stmt(c, ts_field(c, n, c->f_body));
+    mb_end_switch(c->b);
+}
+
+static void case_stmt(ts_ctx *c, TSNode n)
+{
+    TSNode value = ts_field(c, n, c->f_value);
+    mb_case(c->b, ts_node_is_null(value));
+    size_t first = ts_kids(c, n, true);
+    size_t last = c->nkids;
+    for (size_t i = first; i < last; i++)
+        if (c->kid_fields[i] != c->f_value)
+            stmt(c, c->kids[i]);
+    ts_kids_pop(c, first);
+}
+
+static void return_stmt(ts_ctx *c, TSNode n)
+{
+    TSNode e = ts_node_named_child(n, 0);
+    if (ts_kind(c, e) == TS_COMMENT)
+        e = (TSNode){ 0 };
+    model_obj_id obj = MODEL_NO_OBJ;
+    const char *text = NULL;
+    if (!ts_node_is_null(e)) {
+        ts_expr(c, e);
+        obj = ts_obj_of(c, e, c->returns_pointer);
+        if (obj != MODEL_NO_OBJ)
+            text = ts_obj_text(c, e);
+    }
+    mb_return(c->b, ts_loc(n), obj, text);
+}
+
+static void stmt(ts_ctx *c, TSNode n)
+{
+    if (ts_node_is_null(n))
+        return;
+    switch (ts_kind(c, n)) {
+    case TS_COMPOUND_STATEMENT:
+    case TS_PREPROC_IF: case TS_PREPROC_IFDEF: case TS_PREPROC_ELSE:
+    case TS_PREPROC_ELIF: case TS_PREPROC_ELIFDEF:
+        statements(c, n);
+        break;
+    case TS_PREPROC_DEF:
+        ts_add_macro(c, n);
+        break;
+    case TS_DECLARATION:
+        local_declaration(c, n);
+        break;
+    case TS_TYPE_DEFINITION:
+        break;
+    case TS_STRUCT_SPECIFIER: case TS_UNION_SPECIFIER: case TS_ENUM_SPECIFIER:
+        ts_scan_spec(c, n);
+        break;
+    case TS_EXPRESSION_STATEMENT:
+        ts_expr(c, ts_node_named_child(n, 0));
+        break;
+    case TS_IF:
+        if_stmt(c, n);
+        break;
+    case TS_WHILE: {
+        TSNode cond = ts_field(c, n, c->f_condition);
+        mb_loop(c->b);
+        ts_expr(c, cond);
+        mb_loop_body(c->b, infinite(c, cond));
+        stmt(c, ts_field(c, n, c->f_body));
+        mb_end_loop(c->b);
+        break;
+    }
+    case TS_FOR:
+        for_stmt(c, n);
+        break;
+    case TS_DO: {
+        mb_do(c->b);
+        stmt(c, ts_field(c, n, c->f_body));
+        TSNode cond = ts_field(c, n, c->f_condition);
+        mb_do_cond(c->b);
+        ts_expr(c, cond);
+        mb_end_do(c->b, infinite(c, cond));
+        break;
+    }
+    case TS_SWITCH:
+        switch_stmt(c, n);
+        break;
+    case TS_CASE:
+        case_stmt(c, n);
+        break;
+    case TS_BREAK:
+        mb_break(c->b);
+        break;
+    case TS_CONTINUE:
+        mb_continue(c->b);
+        break;
+    case TS_GOTO:
+        mb_goto(c->b, ts_tmp(c, ts_field(c, n, c->f_label)));
+        break;
+    case TS_LABELED: {
+        mb_label(c->b, ts_tmp(c, ts_field(c, n, c->f_label)));
+        size_t first = ts_kids(c, n, true);
+        size_t last = c->nkids;
+        for (size_t i = first; i < last; i++)
+            if (c->kid_fields[i] != c->f_label)
+                stmt(c, c->kids[i]);
+        ts_kids_pop(c, first);
+        break;
+    }
+    case TS_RETURN:
+        return_stmt(c, n);
+        break;
+    case TS_ATTRIBUTED_STATEMENT:
+        statements(c, n);
+        break;
+    default:
+        break;
+    }
+}
+
+static void params(ts_ctx *c, TSNode fdecl)
+{
+    TSNode plist = ts_field(c, fdecl, c->f_parameters);
+    size_t first = ts_kids(c, plist, true);
+    size_t last = c->nkids;
+    for (size_t i = first; i < last; i++) {
+        TSNode p = c->kids[i];
+        if (ts_kind(c, p) != TS_PARAMETER_DECLARATION)
+            continue;
+        TSNode spec = ts_field(c, p, c->f_type), name;
+        ts_type base = ts_type_of_spec(c, spec);
+        TSNode d = ts_field(c, p, c->f_declarator);
+        if (ts_node_is_null(d) && ts_text_is(c, spec, "void"))
+            continue; /* f(void) */
+        ts_type t = ts_declarator(c, d, base, &name, NULL);
+        if (t.is_array) /* parameters of array type are pointers */
+            t.is_array = false, t.is_pointer = true;
+        model_loc loc = ts_loc(ts_node_is_null(name) ? p : name);
+        const char *nm = ts_node_is_null(name) ? "" : ts_tmp(c, name);
+        model_obj_id obj = mb_param(c->b, nm, t.kind, loc);
+        if (ts_node_is_null(name))
+            continue;
+        uint32_t len;
+        const char *s = ts_text(c, name, &len);
+        ts_entry *v = ts_add(c, NS_LOCAL, s, len, NULL, 0);
+        v->type = t;
+        v->decl = loc;
+        v->obj = obj;
+    }
+    ts_kids_pop(c, first);
+}
+
+/* The function_declarator under a definition's declarator (which may be
+ * wrapped in pointer declarators for a pointer-returning function). */
+static TSNode func_declarator(ts_ctx *c, TSNode d)
+{
+    while (!ts_node_is_null(d) && ts_kind(c, d) != TS_FUNCTION_DECLARATOR) {
+        ts_sym k = ts_kind(c, d);
+        if (k == TS_POINTER_DECLARATOR)
+            d = ts_field(c, d, c->f_declarator);
+        else if (k == TS_PAREN_DECLARATOR || k == TS_ATTRIBUTED_DECLARATOR)
+            d = ts_node_named_child(d, 0);
+        else
+            return (TSNode){ 0 };
+    }
+    return d;
+}
+
+void ts_function(ts_ctx *c, TSNode def)
+{
+    TSNode fdecl = func_declarator(c, ts_field(c, def, c->f_declarator));
+    TSNode body = ts_field(c, def, c->f_body);
+    if (ts_node_is_null(fdecl) || ts_node_is_null(body))
+        return;
+    TSNode name = ts_field(c, fdecl, c->f_declarator);
+    if (ts_kind(c, name) != TS_IDENTIFIER)
+        return;
+    c->gen++;
+    /* a pointer declarator around the function declarator: returns a pointer */
+    TSNode d = ts_field(c, def, c->f_declarator);
+    ts_type rt = ts_type_of_spec(c, ts_field(c, def, c->f_type));
+    c->returns_pointer = rt.is_pointer || ts_kind(c, d) == TS_POINTER_DECLARATOR;
+    c->b = mb_begin(c->tu, ts_tmp(c, name), ts_loc(name), ts_has_storage(c, def, "static"));
+    c->func = mb_func_index(c->b);
+    c->cond_flags = 0;
+    params(c, fdecl);
+    statements(c, body);
+    uint32_t n = ts_node_child_count(body);
+    TSNode close = n ? ts_node_child(body, n - 1) : body;
+    mb_end(c->b, ts_loc(close));
+    c->b = NULL;
+    c->func = -1;
+}

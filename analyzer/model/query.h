@@ -1,0 +1,150 @@
+/* query.h — path and summary queries over a model that several rules share:
+ * object classes across spawns and calls, who sends/receives/closes what in
+ * the whole file, reachability, "on every path to exit", loops that cannot
+ * exit, per-function release summaries for same-file helpers.
+ *
+ * A q_ctx is built once per file (q_new) and only reads the model. Classes
+ * extend model_obj_canon(): a spawned task's parameter joins the spawn's
+ * argument, a same-file callee's parameters join the call's arguments, and
+ * tt_ctx_done()/tt_ticker_chan() of joined bases join too. Joining every call
+ * site of a helper over-approximates who touches an object; rules use it only
+ * for "does anything ever ..." questions, where a merge can hide a finding
+ * but never invent one. */
+#ifndef TETHER_QUERY_H
+#define TETHER_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/model.h"
+
+/* One event of the file: function, block, index in the block. */
+typedef struct q_pos {
+    int32_t func;
+    uint32_t block, idx;
+} q_pos;
+
+typedef struct q_ctx q_ctx;
+
+/* What the whole file does to one class (counts over every function). */
+typedef struct q_facts {
+    unsigned chan_news, cap_zero_news; /* tt_chan_new; those with a constant 0 capacity */
+    unsigned fresh_args;   /* passed `tt_chan_new(...)` directly as a same-file call argument */
+    unsigned sends, recvs, closes;     /* select cases included */
+    unsigned ctx_news, ctx_timeouts, cancels, ctx_errs;
+    unsigned ticker_news, ticker_stops;
+    unsigned wg_adds, wg_dones, wg_waits;
+    bool has_null, has_background, has_field_or_global;
+    bool is_ctx_done, is_ticker_chan, is_after;
+    /* code this file does not show may use it: passed to a function defined
+     * elsewhere, stored through a pointer, or returned */
+    bool escapes;
+    bool returned;         /* returned by a function (its caller may use it) */
+    model_obj_id base;     /* is_ctx_done / is_ticker_chan: the context / ticker */
+} q_facts;
+
+q_ctx *q_new(const model_tu *tu);
+void q_free(q_ctx *q);
+const model_tu *q_tu(const q_ctx *q);
+
+/* ---- Events --------------------------------------------------------------- */
+size_t q_nevents(const q_ctx *q);           /* every event of the file */
+q_pos q_event_pos(const q_ctx *q, size_t i); /* in function, block, index order */
+const model_event *q_ev(const q_ctx *q, q_pos p);
+/* true when a is before b in the source */
+bool q_loc_before(model_loc a, model_loc b);
+
+/* ---- Classes ------------------------------------------------------------ */
+model_obj_id q_class(const q_ctx *q, model_obj_id id); /* MODEL_NO_OBJ stays so */
+const q_facts *q_facts_of(const q_ctx *q, model_obj_id cls); /* NULL for MODEL_NO_OBJ */
+/* Every tt_chan_new of the class has a constant 0 capacity (and there is one). */
+bool q_chan_unbuffered(const q_ctx *q, model_obj_id cls);
+/* The first CHAN_NEW on the class, or false. */
+bool q_chan_new_of(const q_ctx *q, model_obj_id cls, q_pos *out);
+/* Can anything ever cancel this context (cancel, timeout, an ancestor's, or
+ * code outside the file)? False for tt_ctx_background(). */
+bool q_ctx_cancelable(const q_ctx *q, model_obj_id ctx_cls);
+/* Can a receive from the channel ever complete? until_closed: the receive
+ * loop idiom, which only ends once the channel is closed. */
+bool q_recv_can_ready(const q_ctx *q, model_obj_id chan, bool until_closed);
+/* Can this blocking select ever return (some case can become ready)? */
+bool q_select_can_ready(q_ctx *q, const model_event *sel);
+/* The select's case that lets it give up: a tt_after timeout, a context's
+ * done channel, or -2 for tt_select_default; -1 if none. */
+int q_select_fallback(const q_ctx *q, const model_event *sel);
+/* Is the channel the done channel of a context (tt_ctx_done)? */
+bool q_is_ctx_done(const q_ctx *q, model_obj_id chan);
+/* The event names a same-file function defined elsewhere as `callee`. */
+bool q_call_unknown(const model_event *ev);
+
+/* The local a call's result initializes (`T *x = f(...);`, f in this file). */
+bool q_call_result(const q_ctx *q, q_pos call, model_obj_id *local);
+
+/* ---- Control flow ----------------------------------------------------- */
+bool q_block_in_cycle(const q_ctx *q, int32_t func, uint32_t block);
+/* Two blocks in the same strongly connected component (the same loop nest). */
+bool q_same_cycle(const q_ctx *q, int32_t func, uint32_t a, uint32_t b);
+/* Can control get from the block to a return, an exit() or similar? */
+bool q_block_can_end(q_ctx *q, int32_t func, uint32_t block);
+/* Does the function ever return to its caller? (Recursion: assumed yes.) */
+bool q_func_returns(q_ctx *q, int32_t func);
+
+/* The natural loop whose head is `head`: body[] (nblocks entries) marks its
+ * blocks. Returns false if head is no loop head. Caller frees *body. */
+bool q_loop_body(const q_ctx *q, int32_t func, uint32_t head, bool **body);
+/* The innermost loop head whose natural loop holds the block, or -1. */
+int64_t q_loop_of(const q_ctx *q, int32_t func, uint32_t block);
+
+/* Walks forward over one function's CFG from `from` (the event itself
+ * included or not), each event at most once per entry into its block. */
+typedef enum { Q_GO, Q_CUT, Q_FOUND } q_verdict;
+typedef q_verdict (*q_visit_fn)(q_ctx *q, q_pos at, const model_event *ev, void *user);
+bool q_walk(q_ctx *q, q_pos from, bool include_from, q_visit_fn visit, void *user, q_pos *found);
+/* The same, never entering the blocks marked in cut_blocks (may be NULL). */
+bool q_walk_cut(q_ctx *q, q_pos from, bool include_from, q_visit_fn visit, void *user,
+                const bool *cut_blocks, q_pos *found);
+/* Does `from` reach `target` through same-file calls (itself included)? */
+bool q_calls_into(const model_tu *tu, int32_t from, int32_t target);
+/* Is every path from the function's entry to `b` through `a`? */
+bool q_must_precede(q_ctx *q, q_pos a, q_pos b);
+/* Does `b` come after `a` on some path (b reachable from a)? */
+bool q_reaches(q_ctx *q, q_pos a, q_pos b);
+
+/* ---- Release summaries -------------------------------------------------- */
+typedef enum q_release {
+    Q_REL_TICKER_STOP, /* tt_ticker_stop; returning, storing or handing the ticker on moves it */
+    Q_REL_WG_DONE,     /* tt_wg_done */
+    Q_REL_CLOSE,       /* tt_close */
+    Q_REL_CANCEL,      /* tt_ctx_cancel */
+} q_release;
+
+/* Does this event release the class (directly, by moving it, or through a
+ * same-file callee that releases it on all its paths)? */
+bool q_event_releases(q_ctx *q, const model_event *ev, model_obj_id cls, q_release rel);
+/* A path from `from` to a return of its function on which the class is not
+ * released; *ret is the RETURN event. Paths that never return (endless
+ * loops, exit(), callees that never return) are not leaks. */
+bool q_leak_path(q_ctx *q, q_pos from, bool include_from, model_obj_id cls, q_release rel,
+                 q_pos *ret);
+/* Does the function release the class on every path to its return? */
+bool q_func_releases(q_ctx *q, int32_t func, model_obj_id cls, q_release rel);
+/* Does the function, or a same-file function it calls, have an event of
+ * this kind on the class? */
+bool q_func_touches(q_ctx *q, int32_t func, model_obj_id cls, model_ev_kind kind);
+
+/* ---- Source positions the model does not carry (read from q_tu()->path) -- */
+/* The `for`/`while`/`do` keyword of the loop whose head is `head`. */
+bool q_src_loop_loc(q_ctx *q, int32_t func, uint32_t head, model_loc *out);
+/* The `break`/`goto`/`return` statement that leaves the loop whose head is
+ * `head` from inside (not through its condition), or false. */
+bool q_src_loop_jump_loc(q_ctx *q, int32_t func, uint32_t head, model_loc *out);
+/* The trip count of `for (i = A; i < B; i++)` (also <=, !=, ++i, i += 1)
+ * with integer literals A and B, for the loop whose head is `head`. */
+bool q_src_loop_trip_count(q_ctx *q, int32_t func, uint32_t head, long long *count);
+/* Argument `argi` (0-based) of the call whose name token is at `call`: its
+ * byte range [begin, end) and text. */
+bool q_src_call_arg(q_ctx *q, model_loc call, unsigned argi, model_loc *begin, model_loc *end,
+                    char *text, size_t size);
+
+#endif /* TETHER_QUERY_H */

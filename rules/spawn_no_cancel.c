@@ -1,0 +1,241 @@
+/* spawn_no_cancel.c — spawn-no-cancel: a spawned task that can block or loop
+ * forever with no cancellation signal from its owner reaching it. */
+#include <stdlib.h>
+
+#include "model/query.h"
+#include "rule.h"
+
+typedef enum { W_NONE, W_RECV, W_RANGE, W_CTX_DONE, W_BACKGROUND, W_SELECT, W_LOOP } witness_kind;
+
+typedef struct witness {
+    witness_kind kind;
+    model_loc loc;
+    const char *text;
+} witness;
+
+/* Blocks reachable from the entry; successors of a block that calls a
+ * same-file function that never returns are not reachable. */
+static bool *reachable_blocks(q_ctx *q, int32_t func)
+{
+    const model_func *fn = &q_tu(q)->funcs[func];
+    bool *seen = calloc(fn->nblocks ? fn->nblocks : 1, sizeof *seen);
+    uint32_t *stack = calloc(fn->nblocks + 1, sizeof *stack);
+    if (!seen || !stack)
+        abort();
+    size_t sp = 0;
+    stack[sp++] = fn->entry;
+    seen[fn->entry] = true;
+    while (sp) {
+        uint32_t b = stack[--sp];
+        bool dead = false;
+        for (size_t i = 0; i < fn->blocks[b].nevents; i++) {
+            const model_event *ev = &fn->blocks[b].events[i];
+            if (ev->kind == MODEL_EV_CALL && ev->callee_func >= 0 && !q_func_returns(q, ev->callee_func))
+                dead = true;
+        }
+        if (dead)
+            continue;
+        for (size_t s = 0; s < fn->blocks[b].nsucc; s++) {
+            uint32_t w = fn->blocks[b].succ[s];
+            if (w < fn->nblocks && !seen[w]) {
+                seen[w] = true;
+                stack[sp++] = w;
+            }
+        }
+    }
+    free(stack);
+    return seen;
+}
+
+/* Does the loop around `block` have an exit other than its condition? */
+static bool loop_has_jump_exit(q_ctx *q, int32_t func, uint32_t block)
+{
+    int64_t head = q_loop_of(q, func, block);
+    if (head < 0)
+        return false;
+    const model_func *fn = &q_tu(q)->funcs[func];
+    bool *body;
+    if (!q_loop_body(q, func, (uint32_t)head, &body))
+        return false;
+    bool exits = false;
+    for (uint32_t u = 0; u < fn->nblocks && !exits; u++) {
+        if (!body[u] || u == head || fn->blocks[u].loop_head)
+            continue;
+        for (size_t s = 0; s < fn->blocks[u].nsucc; s++)
+            if (fn->blocks[u].succ[s] < fn->nblocks && !body[fn->blocks[u].succ[s]])
+                exits = true;
+    }
+    free(body);
+    return exits;
+}
+
+/* The first blocking point of `func` (or a same-file callee) that can never
+ * become ready. */
+static bool find_block(q_ctx *q, int32_t func, bool *seen_funcs, witness *w)
+{
+    if (seen_funcs[func])
+        return false;
+    seen_funcs[func] = true;
+    const model_func *fn = &q_tu(q)->funcs[func];
+    bool *reach = reachable_blocks(q, func);
+    bool found = false;
+    for (uint32_t b = 0; b < fn->nblocks && !found; b++) {
+        if (!reach[b])
+            continue;
+        for (size_t i = 0; i < fn->blocks[b].nevents && !found; i++) {
+            const model_event *ev = &fn->blocks[b].events[i];
+            if (ev->kind == MODEL_EV_RECV) {
+                bool range = (ev->flags & MODEL_EVF_LOOP_COND) && !loop_has_jump_exit(q, func, b);
+                if (q_recv_can_ready(q, ev->obj, range))
+                    continue;
+                const q_facts *f = q_facts_of(q, ev->obj);
+                w->loc = ev->loc;
+                w->text = ev->text ? ev->text : "?";
+                if (f && f->is_ctx_done) {
+                    const q_facts *base = q_facts_of(q, f->base);
+                    w->kind = base && base->has_background && !base->ctx_news ? W_BACKGROUND : W_CTX_DONE;
+                } else {
+                    w->kind = range && f && f->sends ? W_RANGE : W_RECV;
+                }
+                found = true;
+            } else if (ev->kind == MODEL_EV_SELECT && !ev->has_default) {
+                if (q_select_can_ready(q, ev))
+                    continue;
+                *w = (witness){ W_SELECT, ev->loc, ev->text };
+                found = true;
+            } else if (ev->kind == MODEL_EV_CALL && ev->callee_func >= 0) {
+                found = find_block(q, ev->callee_func, seen_funcs, w);
+            }
+        }
+    }
+    free(reach);
+    return found;
+}
+
+/* A reachable loop of `func` (or of a same-file callee that never returns)
+ * from which no path leaves. */
+static bool find_loop(q_ctx *q, int32_t func, bool *seen_funcs, witness *w)
+{
+    if (seen_funcs[func])
+        return false;
+    seen_funcs[func] = true;
+    const model_func *fn = &q_tu(q)->funcs[func];
+    bool *reach = reachable_blocks(q, func);
+    bool found = false;
+    /* outermost first: a loop head none of whose enclosing heads is stuck */
+    for (uint32_t b = 0; b < fn->nblocks && !found; b++) {
+        if (!reach[b] || !q_block_in_cycle(q, func, b))
+            continue;
+        bool *body;
+        if (!q_loop_body(q, func, b, &body))
+            continue;
+        free(body);
+        if (q_block_can_end(q, func, b))
+            continue;
+        int64_t outer = -1;
+        for (uint32_t h = 0; h < fn->nblocks; h++) {
+            bool *ob;
+            if (h == b || !reach[h] || !q_loop_body(q, func, h, &ob))
+                continue;
+            if (ob[b] && !q_block_can_end(q, func, h))
+                outer = h;
+            free(ob);
+            if (outer >= 0)
+                break;
+        }
+        if (outer >= 0)
+            continue;
+        model_loc loc;
+        if (!q_src_loop_loc(q, func, b, &loc)) {
+            loc = fn->blocks[b].nevents ? fn->blocks[b].events[0].loc : fn->loc;
+            for (size_t s = 0; !fn->blocks[b].nevents && s < fn->blocks[b].nsucc; s++) {
+                uint32_t t = fn->blocks[b].succ[s];
+                if (t < fn->nblocks && fn->blocks[t].nevents) {
+                    loc = fn->blocks[t].events[0].loc;
+                    break;
+                }
+            }
+        }
+        *w = (witness){ W_LOOP, loc, NULL };
+        found = true;
+    }
+    for (uint32_t b = 0; b < fn->nblocks && !found; b++) {
+        if (!reach[b])
+            continue;
+        for (size_t i = 0; i < fn->blocks[b].nevents && !found; i++) {
+            const model_event *ev = &fn->blocks[b].events[i];
+            if (ev->kind == MODEL_EV_CALL && ev->callee_func >= 0 && !q_func_returns(q, ev->callee_func))
+                found = find_loop(q, ev->callee_func, seen_funcs, w);
+        }
+    }
+    free(reach);
+    return found;
+}
+
+static void report(const model_tu *tu, diag_list *out, const model_event *spawn, const witness *w)
+{
+    const char *name = spawn->callee ? spawn->callee : "?";
+    diag *d = diag_new(out, "spawn-no-cancel", tu->path, spawn->loc,
+                       "task '%s' %s forever: no cancellation signal reaches it", name,
+                       w->kind == W_LOOP ? "loops" : "can block");
+    switch (w->kind) {
+    case W_RECV:
+        diag_add_note(d, w->loc, "'%s' blocks here on tt_recv from '%s', which nothing sends to or closes",
+                      name, w->text);
+        break;
+    case W_RANGE:
+        diag_add_note(d, w->loc, "'%s' blocks here on tt_recv from '%s', which nothing closes", name, w->text);
+        break;
+    case W_BACKGROUND:
+        diag_add_note(d, w->loc,
+                      "'%s' blocks here on tt_recv from the done channel of a background context, which is never canceled",
+                      name);
+        break;
+    case W_CTX_DONE:
+        diag_add_note(d, w->loc, "'%s' blocks here on tt_recv from '%s', whose context is never canceled",
+                      name, w->text);
+        break;
+    case W_SELECT:
+        diag_add_note(d, w->loc, "'%s' blocks here on tt_select with no case that can become ready", name);
+        break;
+    case W_LOOP:
+        diag_add_note(d, w->loc, "'%s' loops here with no exit", name);
+        break;
+    case W_NONE:
+        break;
+    }
+    diag_set_hint(d, "give the task a done channel or context and select on it wherever it blocks or loops");
+}
+
+static int run(const model_tu *tu, diag_list *out)
+{
+    q_ctx *q = q_new(tu);
+    bool *seen = calloc(tu->nfuncs ? tu->nfuncs : 1, sizeof *seen);
+    if (!seen)
+        abort();
+    for (size_t k = 0; k < q_nevents(q); k++) {
+        const model_event *ev = q_ev(q, q_event_pos(q, k));
+        if (ev->kind != MODEL_EV_SPAWN || ev->callee_func < 0)
+            continue;
+        witness w = { W_NONE, { 0, 0 }, NULL };
+        for (size_t i = 0; i < tu->nfuncs; i++)
+            seen[i] = false;
+        bool found = find_block(q, ev->callee_func, seen, &w);
+        if (!found) {
+            for (size_t i = 0; i < tu->nfuncs; i++)
+                seen[i] = false;
+            found = find_loop(q, ev->callee_func, seen, &w);
+        }
+        if (found)
+            report(tu, out, ev, &w);
+    }
+    free(seen);
+    q_free(q);
+    return 0;
+}
+
+const rule rule_spawn_no_cancel = {
+    .id = "spawn-no-cancel",
+    .summary = "A spawned task can block or loop forever and no cancellation signal from its owner reaches it.",
+    .run = run,
+};

@@ -1,0 +1,118 @@
+/* ticker_not_stopped.c — ticker-not-stopped: a ticker its owner does not
+ * stop on every path out, unless ownership moves (returned, stored where it
+ * outlives the call, handed to a function that stops it or to code this
+ * file does not show). */
+#include <stddef.h>
+
+#include "model/query.h"
+#include "rule.h"
+
+static const char *const RULE_ID = "ticker-not-stopped";
+
+typedef struct ret_find { model_obj_id cls; } ret_find;
+
+/* A path to a `return` of the ticker itself, on which nothing else releases it. */
+static q_verdict visit_return_of(q_ctx *q, q_pos at, const model_event *ev, void *user)
+{
+    (void)at;
+    ret_find *r = user;
+    if (ev->kind == MODEL_EV_RETURN && ev->obj != MODEL_NO_OBJ && q_class(q, ev->obj) == r->cls)
+        return Q_FOUND;
+    if (q_event_releases(q, ev, r->cls, Q_REL_TICKER_STOP))
+        return Q_CUT;
+    if (ev->kind == MODEL_EV_NORETURN || ev->kind == MODEL_EV_RETURN)
+        return Q_CUT;
+    return Q_GO;
+}
+
+typedef struct hand_find { model_obj_id cls; } hand_find;
+
+static q_verdict visit_handed(q_ctx *q, q_pos at, const model_event *ev, void *user)
+{
+    (void)at;
+    hand_find *h = user;
+    if (ev->kind == MODEL_EV_SPAWN && ev->callee_func >= 0)
+        for (size_t a = 0; a < ev->nargs; a++)
+            if (ev->args && q_class(q, ev->args[a]) == h->cls)
+                return Q_FOUND;
+    return Q_GO;
+}
+
+/* When the owner hands the ticker to a task that does not stop it either. */
+static void add_handed_note(q_ctx *q, diag *d, q_pos from, model_obj_id cls, const char *name)
+{
+    hand_find h = { cls };
+    q_pos sp;
+    if (!q_walk(q, from, false, visit_handed, &h, &sp))
+        return;
+    const model_event *ev = q_ev(q, sp);
+    if (q_func_touches(q, ev->callee_func, cls, MODEL_EV_TICKER_STOP))
+        return;
+    diag_add_note(d, ev->loc, "'%s' is handed to task '%s' here, which does not stop it either", name,
+                  ev->callee ? ev->callee : "?");
+}
+
+/* A return after `from` where the ticker leaks; follows the ticker into the
+ * callers a constructor returns it to (when the file links their results). */
+static bool leak_from(q_ctx *q, q_pos from, model_obj_id cls, int depth, q_pos *ret)
+{
+    if (q_leak_path(q, from, false, cls, Q_REL_TICKER_STOP, ret))
+        return true;
+    const q_facts *f = q_facts_of(q, cls);
+    ret_find r = { cls };
+    q_pos rp;
+    if (depth > 4 || f->returned || !q_walk(q, from, false, visit_return_of, &r, &rp))
+        return false;
+    for (size_t k = 0; k < q_nevents(q); k++) {
+        q_pos p = q_event_pos(q, k);
+        const model_event *ev = q_ev(q, p);
+        if (ev->kind == MODEL_EV_CALL && ev->callee_func == from.func && q_call_result(q, p, NULL) &&
+            leak_from(q, p, cls, depth + 1, ret))
+            return true;
+    }
+    return false;
+}
+
+static void check_new(q_ctx *q, diag_list *out, q_pos at)
+{
+    const model_tu *tu = q_tu(q);
+    const model_event *ev = q_ev(q, at);
+    model_obj_id cls = q_class(q, ev->obj);
+    const q_facts *f = q_facts_of(q, cls);
+    if (!f || f->escapes)
+        return; /* code this file does not show may stop it */
+    const char *name = ev->text ? ev->text : "ticker";
+    if (f->has_field_or_global) {
+        /* it lives in a struct field or global: any stop in the file will do */
+        if (f->ticker_stops == 0) {
+            diag *d = diag_new(out, RULE_ID, tu->path, ev->loc, "ticker '%s' is not stopped on every path", name);
+            diag_set_hint(d, "call tt_ticker_stop on '%s' where its owner shuts down", name);
+        }
+        return;
+    }
+    q_pos ret;
+    if (leak_from(q, at, cls, 0, &ret)) {
+        diag *d = diag_new(out, RULE_ID, tu->path, ev->loc, "ticker '%s' is not stopped on every path", name);
+        add_handed_note(q, d, at, cls, name);
+        diag_add_note(d, q_ev(q, ret)->loc, "'%s' leaks when the function returns here", name);
+        diag_set_hint(d, "call tt_ticker_stop(%s) before every return", name);
+    }
+}
+
+static int run(const model_tu *tu, diag_list *out)
+{
+    q_ctx *q = q_new(tu);
+    for (size_t k = 0; k < q_nevents(q); k++) {
+        q_pos p = q_event_pos(q, k);
+        if (q_ev(q, p)->kind == MODEL_EV_TICKER_NEW)
+            check_new(q, out, p);
+    }
+    q_free(q);
+    return 0;
+}
+
+const rule rule_ticker_not_stopped = {
+    .id = "ticker-not-stopped",
+    .summary = "A ticker is not stopped on every path out of the function that owns it.",
+    .run = run,
+};

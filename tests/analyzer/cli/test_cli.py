@@ -1,0 +1,345 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the `tether` program: subcommands, options, exit
+statuses, bad input, directories, compiler arguments, compile databases,
+color and suppressions. Usage: test_cli.py TETHER RULES_DIR"""
+import json
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+import tempfile
+import unittest
+
+TETHER = None
+RULES_DIR = None
+
+LEAK = r'''#include <tether.h>
+
+static void worker(void *arg)
+{
+    tt_chan *ch = arg;
+    int v;
+    tt_recv(ch, &v);
+}
+
+int main(void)
+{
+    tt_chan *ch = tt_chan_new(sizeof(int), 0);
+    tt_spawn(worker, ch);%s
+    return 0;
+}
+'''
+SPAWN_LINE = 13
+
+CLEAN = r'''#include <tether.h>
+
+static void worker(void *arg)
+{
+    tt_chan *ch = arg;
+    int v = 1;
+    tt_send(ch, &v);
+}
+
+int main(void)
+{
+    tt_chan *ch = tt_chan_new(sizeof(int), 1);
+    tt_spawn(worker, ch);
+    int v;
+    tt_recv(ch, &v);
+    tt_chan_free(ch);
+    return 0;
+}
+'''
+
+DIAG_RE = re.compile(r'^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<kind>warning|note|error): '
+                     r'(?P<msg>.*?)(?: \[(?P<rule>[a-z0-9][a-z0-9-]*)\])?\s*$')
+
+
+def run(args, cwd=None, env=None, timeout=60):
+    e = dict(os.environ)
+    e.pop('NO_COLOR', None)
+    if env:
+        e.update(env)
+    return subprocess.run([TETHER] + args, cwd=cwd, env=e, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def warnings(out):
+    return [m for m in (DIAG_RE.match(l) for l in out.splitlines()) if m and m['kind'] == 'warning']
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix='tether-cli-')
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write(self, rel, text, mode='w'):
+        path = os.path.join(self.dir, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, mode) as f:
+            f.write(text)
+        return path
+
+
+class Subcommands(Base):
+    def test_help(self):
+        for args in (['--help'], ['-h'], ['help']):
+            p = run(args)
+            self.assertEqual(p.returncode, 0, args)
+            for word in ('USAGE', 'check', 'rules', 'explain', '--dump-model', '--stats', '-p DIR',
+                         '--frontend', '--fast', '--rule=', '--disable=', '--color', '--no-color',
+                         'tether:ignore-next-line', 'EXIT STATUS'):
+                self.assertIn(word, p.stdout, word)
+        p = run(['check', '--help'])
+        self.assertEqual(p.returncode, 0)
+        self.assertIn('USAGE: tether check', p.stdout)
+
+    def test_no_args_and_unknown_command(self):
+        self.assertEqual(run([]).returncode, 2)
+        p = run(['frobnicate'])
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown command 'frobnicate'", p.stderr)
+
+    def test_version(self):
+        p = run(['--version'])
+        self.assertEqual(p.returncode, 0)
+        self.assertRegex(p.stdout, r'^tether \d+\.\d+\.\d+\n')
+        self.assertIn('clang', p.stdout)
+
+    def test_rules_lists_every_rule_with_summary(self):
+        p = run(['rules'])
+        self.assertEqual(p.returncode, 0)
+        lines = p.stdout.splitlines()
+        self.assertGreater(len(lines), 0)
+        ids = [l.split()[0] for l in lines]
+        self.assertIn('spawn-no-cancel', ids)
+        for l in lines:
+            self.assertRegex(l, r'^[a-z0-9-]+ +\S.*$')
+
+    def test_explain_prints_embedded_docs_from_anywhere(self):
+        docs = sorted(f for f in os.listdir(RULES_DIR) if f.endswith('.md'))
+        for md in docs:
+            with open(os.path.join(RULES_DIR, md), encoding='utf-8') as f:
+                want = f.read()
+            p = run(['explain', md[:-3]], cwd=self.dir)
+            self.assertEqual(p.returncode, 0, md)
+            self.assertEqual(p.stdout, want, md)
+        p = run(['explain', 'no-such-rule'])
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown rule 'no-such-rule'", p.stderr)
+        self.assertEqual(run(['explain']).returncode, 2)
+
+
+class ExitStatus(Base):
+    def test_clean_is_0(self):
+        p = run(['check', self.write('ok.c', CLEAN)])
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(p.stdout, '')
+
+    def test_findings_are_1_in_gcc_format(self):
+        path = self.write('leak.c', LEAK % '')
+        p = run(['check', '--no-color', path])
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        ws = warnings(p.stdout)
+        self.assertTrue(any(w['rule'] == 'spawn-no-cancel' and int(w['line']) == SPAWN_LINE
+                            and w['file'] == path for w in ws), p.stdout)
+        self.assertIn('   13 |     tt_spawn(worker, ch);', p.stdout)
+        self.assertNotIn('\033[', p.stdout)
+        self.assertNotIn('generated', p.stderr)  # the summary is for terminals only
+
+    def test_usage_errors_are_2(self):
+        leak = self.write('leak.c', LEAK % '')
+        for args in (['check'], ['check', '--bogus', leak], ['check', '--rule=nope', leak],
+                     ['check', '--color=sometimes', leak], ['check', '--frontend=gcc', leak],
+                     ['check', '-p'], ['check', '-p', self.dir, leak]):
+            p = run(args)
+            self.assertEqual(p.returncode, 2, args)
+            self.assertTrue(p.stderr.startswith('tether: error: '), (args, p.stderr))
+
+    def test_bad_inputs_are_reported_and_others_still_analyzed(self):
+        leak = self.write('a_leak.c', LEAK % '')
+        binary = self.write('b_binary.c', b'\x7fELF\x00\x01\x02garbage\x00', 'wb')
+        empty = self.write('c_empty.c', '')
+        missing = os.path.join(self.dir, 'd_missing.c')
+        nodir = os.path.join(self.dir, 'e_noc')
+        os.makedirs(nodir)
+        self.write('e_noc/readme.txt', 'no C here')
+        p = run(['check', '--no-color', binary, missing, leak, empty, nodir])
+        self.assertEqual(p.returncode, 2)  # 2 wins over 1
+        self.assertTrue(any(w['file'] == leak for w in warnings(p.stdout)), p.stdout)
+        errs = [l for l in p.stderr.splitlines() if l.startswith('tether: error: ')]
+        self.assertEqual(len(errs), 3, p.stderr)
+        for bad in (binary, missing, nodir):
+            self.assertEqual(sum(l.startswith(f'tether: error: {bad}: ') for l in errs), 1, bad)
+
+    def test_empty_file_and_syntax_errors_do_not_crash(self):
+        self.assertEqual(run(['check', self.write('empty.c', '')]).returncode, 0)
+        broken = self.write('broken.c', LEAK % '\n    int x = ;\n    garbage here(((')
+        p = run(['check', '--no-color', broken])
+        self.assertIn(p.returncode, (0, 1))
+        self.assertIn(f'tether: warning: {broken}: ', p.stderr)
+        self.assertIn('compile error', p.stderr)
+        # What parsed is still analyzed: the spawn before the errors is reported.
+        self.assertTrue(any(int(w['line']) == SPAWN_LINE for w in warnings(p.stdout)), p.stdout)
+
+
+class Inputs(Base):
+    def test_directory_recursion_is_sorted_and_skips_hidden(self):
+        self.write('src/z.c', CLEAN)
+        self.write('src/sub/a.c', CLEAN)
+        self.write('src/b.c', CLEAN)
+        self.write('src/.hidden/h.c', CLEAN)
+        self.write('src/notes.txt', 'x')
+        p = run(['check', '--dump-model', 'src'], cwd=self.dir)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        files = [l.split(' ', 1)[1] for l in p.stdout.splitlines() if l.startswith('file ')]
+        self.assertEqual(files, ['src/b.c', 'src/sub/a.c', 'src/z.c'])
+
+    def test_output_does_not_depend_on_threads(self):
+        for i in range(6):
+            self.write(f'd/f{i}.c', LEAK % '' if i % 2 else CLEAN)
+        one = run(['check', '--no-color', '-j', '1', 'd'], cwd=self.dir)
+        two = run(['check', '--no-color', '-j2', 'd'], cwd=self.dir)
+        self.assertEqual(one.returncode, 1)
+        self.assertEqual(one.stdout, two.stdout)
+        self.assertEqual(len(warnings(one.stdout)), 3 * len(warnings(run(
+            ['check', '--no-color', 'd/f1.c'], cwd=self.dir).stdout)))
+
+    def test_extra_compiler_args_after_double_dash(self):
+        src = '#include "cfg.h"\n' + (LEAK % '').replace(
+            '    tt_spawn(worker, ch);', '#ifdef FOO\n    tt_spawn(worker, ch);\n#endif')
+        path = self.write('x.c', src)
+        self.write('inc/cfg.h', '#define CFG 1\n')
+        p = run(['check', path])
+        self.assertEqual(p.returncode, 0)  # cfg.h not found: an error, but no finding
+        self.assertIn('compile error', p.stderr)
+        p = run(['check', path, '--', '-I' + os.path.join(self.dir, 'inc')])
+        self.assertEqual((p.returncode, p.stderr), (0, ''))
+        p = run(['check', path, '--', '-DFOO', '-I', os.path.join(self.dir, 'inc')])
+        self.assertEqual(p.returncode, 1, p.stderr)
+        p = run(['check', '--', path, '--', '-DFOO', '-I', os.path.join(self.dir, 'inc')])
+        self.assertEqual(p.returncode, 1, p.stderr)
+
+    def test_compile_commands_json(self):
+        guarded = (LEAK % '').replace('    tt_spawn(worker, ch);',
+                                      '#ifdef FOO\n    tt_spawn(worker, ch);\n#endif')
+        a = self.write('proj/a.c', guarded)
+        b = self.write('proj/b.c', guarded)
+        db = [{'directory': os.path.join(self.dir, 'proj'), 'file': 'a.c',
+               'arguments': ['cc', '-c', '-DFOO', '-Iinc', '-o', 'a.o', 'a.c']}]
+        self.write('build/compile_commands.json', json.dumps(db))
+        p = run(['check', '--no-color', '-p', os.path.join(self.dir, 'build'), a, b])
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(p.stderr, '')
+        self.assertEqual({w['file'] for w in warnings(p.stdout)}, {a})  # b.c: default flags
+        p = run(['check', '-p=' + os.path.join(self.dir, 'build'), b])
+        self.assertEqual(p.returncode, 0)
+
+    def test_tether_include_env_overrides(self):
+        path = self.write('leak.c', LEAK % '')
+        p = run(['check', path], env={'TETHER_INCLUDE': os.path.join(self.dir, 'nowhere')})
+        self.assertIn("'tether.h' file not found", p.stderr)
+
+
+class Options(Base):
+    def test_rule_selection(self):
+        path = self.write('leak.c', LEAK % '')
+        self.assertEqual(run(['check', '--rule=spawn-no-cancel', path]).returncode, 1)
+        self.assertEqual(run(['check', '--disable=spawn-no-cancel', path]).returncode, 0)
+        self.assertEqual(run(['check', '--rule=ticker-not-stopped,wg-unbalanced', path]).returncode, 0)
+
+    def test_stats(self):
+        p = run(['check', '--stats', self.write('ok.c', CLEAN)])
+        self.assertEqual(p.returncode, 0)
+        self.assertRegex(p.stderr, r'tether: stats: files 1, parse [\d.]+ ms, model [\d.]+ ms, '
+                                   r'rules [\d.]+ ms, total [\d.]+ ms')
+
+    def test_dump_model(self):
+        p = run(['check', '--dump-model', self.write('leak.c', LEAK % '')])
+        self.assertEqual(p.returncode, 0)
+        self.assertIn('SPAWN worker(', p.stdout)
+        self.assertIn('RECV', p.stdout)
+
+    def test_fast_frontend(self):
+        path = self.write('leak.c', LEAK % '')
+        built = 'tree-sitter' in run(['--version']).stdout
+        for args in (['--fast'], ['--frontend=tree-sitter']):
+            p = run(['check'] + args + [path])
+            if built:
+                self.assertIn(p.returncode, (0, 1), p.stderr)
+            else:
+                self.assertEqual(p.returncode, 2)
+                self.assertIn('not built', p.stderr)
+
+    def test_color(self):
+        path = self.write('leak.c', LEAK % '')
+        self.assertIn('\033[', run(['check', '--color=always', path]).stdout)
+        self.assertNotIn('\033[', run(['check', '--color=auto', path]).stdout)  # a pipe
+        self.assertNotIn('\033[', run(['check', '--color=always', '--no-color', path]).stdout)
+
+    def pty_output(self, args, env):
+        master, slave = pty.openpty()
+        e = dict(os.environ)
+        e.pop('NO_COLOR', None)
+        e.update(env)
+        p = subprocess.Popen([TETHER] + args, stdout=slave, stderr=slave, env=e)
+        os.close(slave)
+        out = b''
+        while True:
+            r, _, _ = select.select([master], [], [], 30)
+            if not r:
+                break
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        p.wait(timeout=30)
+        os.close(master)
+        return p.returncode, out.decode(errors='replace')
+
+    def test_terminal_color_summary_and_no_color(self):
+        path = self.write('leak.c', LEAK % '')
+        rc, out = self.pty_output(['check', path], {})
+        self.assertEqual(rc, 1)
+        self.assertIn('\033[1;35mwarning:', out)
+        self.assertRegex(out, r'\d+ warnings? generated\.')
+        rc, out = self.pty_output(['check', path], {'NO_COLOR': '1'})
+        self.assertEqual(rc, 1)
+        self.assertNotIn('\033[', out)
+
+
+class Suppressions(Base):
+    def check(self, comment_on_spawn='', before_spawn=''):
+        src = (LEAK % '').replace('    tt_spawn(worker, ch);',
+                                  before_spawn + '    tt_spawn(worker, ch);' + comment_on_spawn)
+        path = self.write('s.c', src)
+        return run(['check', '--no-color', '--rule=spawn-no-cancel', path])
+
+    def test_shapes(self):
+        self.assertEqual(self.check().returncode, 1)
+        self.assertEqual(self.check(' // tether:ignore').returncode, 0)
+        self.assertEqual(self.check(' // tether:ignore(spawn-no-cancel)').returncode, 0)
+        self.assertEqual(self.check(' /* tether:ignore(wg-unbalanced, spawn-no-cancel) */').returncode, 0)
+        self.assertEqual(self.check(' // tether:ignore(wg-unbalanced)').returncode, 1)
+        self.assertEqual(self.check(before_spawn='    // tether:ignore-next-line(spawn-no-cancel)\n').returncode, 0)
+        self.assertEqual(self.check(before_spawn='    // tether:ignore-next-line\n').returncode, 0)
+        self.assertEqual(self.check(before_spawn='    // tether:ignore-next-line(ticker-not-stopped)\n').returncode, 1)
+        self.assertEqual(self.check(before_spawn='    // tether:ignore-begin(spawn-no-cancel)\n    int x = 0;\n').returncode, 0)
+        p = self.check(before_spawn='    // tether:ignore-begin(spawn-no-cancel)\n    // tether:ignore-end\n')
+        self.assertEqual(p.returncode, 1)
+        p = self.check(before_spawn='    const char *s = "tether:ignore";\n')
+        self.assertEqual(p.returncode, 1)
+
+
+if __name__ == '__main__':
+    TETHER = os.path.abspath(sys.argv[1])
+    RULES_DIR = os.path.abspath(sys.argv[2])
+    unittest.main(argv=[sys.argv[0], '-v'] + sys.argv[3:])

@@ -1,0 +1,296 @@
+/* test_spawn_no_cancel.c — spawn-no-cancel on hand-built models. */
+#include "rule_test.h"
+
+static const char *const ID = "spawn-no-cancel";
+
+/* task(arg) { tt_recv(arg) }  main { ch = new(0); spawn(task, ch); [send(ch)] } */
+static void recv_task_model(bool owner_sends)
+{
+    rt_reset(NULL);
+    rt_fn("task", 1);
+    model_obj_id arg = rt_param("arg");
+    rt_ev(MODEL_EV_RECV, 3, arg, "arg");
+    rt_end(4);
+    rt_fn("main", 6);
+    model_obj_id ch = rt_local("ch");
+    rt_new_chan(7, ch, "ch", 0);
+    rt_spawn(8, "task", ch, "ch");
+    if (owner_sends)
+        rt_ev(MODEL_EV_SEND, 9, ch, "ch");
+    rt_end(10);
+}
+
+static void recv_never_sent(void **state)
+{
+    (void)state;
+    recv_task_model(false);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has(8, "task 'task' can block forever: no cancellation signal reaches it"));
+    assert_true(rt_has_note(3, "'task' blocks here on tt_recv from 'arg', which nothing sends to or closes"));
+}
+
+static void recv_sent_by_owner(void **state)
+{
+    (void)state;
+    recv_task_model(true);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+/* task { for (;;) { sleep } }, optionally with `if (ctx_err) return;` */
+static void loop_model(bool polls)
+{
+    rt_reset(NULL);
+    rt_fn("bg", 1);
+    model_obj_id arg = rt_param("arg");
+    mb_loop(R.b);
+    mb_loop_body(R.b, true);
+    if (polls) {
+        rt_ev(MODEL_EV_CTX_ERR, 3, arg, "arg")->flags |= MODEL_EVF_IN_COND;
+        mb_if(R.b);
+        rt_ret(3);
+        mb_end_if(R.b);
+    }
+    rt_num(rt_ev(MODEL_EV_SLEEP, 4, MODEL_NO_OBJ, NULL), 5);
+    mb_end_loop(R.b);
+    rt_end(6);
+    rt_fn("main", 8);
+    model_obj_id ctx = rt_local("ctx");
+    model_event *n = rt_ev(MODEL_EV_CTX_NEW, 9, ctx, "ctx");
+    n->obj2 = model_obj_background(R.tu);
+    rt_spawn(10, "bg", ctx, "ctx");
+    rt_ev(MODEL_EV_CTX_CANCEL, 11, ctx, "ctx");
+    rt_end(12);
+}
+
+static void endless_loop(void **state)
+{
+    (void)state;
+    loop_model(false);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has(10, "task 'bg' loops forever: no cancellation signal reaches it"));
+    /* no source file: the note falls back to the loop's first event */
+    assert_true(rt_has_note(4, "'bg' loops here with no exit"));
+}
+
+static void loop_polls_ctx_err(void **state)
+{
+    (void)state;
+    loop_model(true);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+/* task { recv(tt_ctx_done(arg)) } with a background or a canceled context */
+static void ctx_model(bool cancelable)
+{
+    rt_reset(NULL);
+    rt_fn("wait_done", 1);
+    model_obj_id arg = rt_param("arg");
+    rt_ev(MODEL_EV_RECV, 3, model_obj_ctx_done(R.tu, arg), "tt_ctx_done(arg)");
+    rt_end(4);
+    rt_fn("main", 6);
+    model_obj_id ctx = rt_local("ctx");
+    if (cancelable) {
+        model_event *n = rt_ev(MODEL_EV_CTX_NEW, 7, ctx, "ctx");
+        n->obj2 = model_obj_background(R.tu);
+    } else {
+        model_obj_alias(R.tu, ctx, model_obj_background(R.tu));
+    }
+    rt_spawn(8, "wait_done", ctx, "ctx");
+    if (cancelable)
+        rt_ev(MODEL_EV_CTX_CANCEL, 9, ctx, "ctx");
+    rt_end(10);
+}
+
+static void background_ctx(void **state)
+{
+    (void)state;
+    ctx_model(false);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has(8, "can block forever"));
+    assert_true(rt_has_note(3, "done channel of a background context, which is never canceled"));
+}
+
+static void canceled_ctx(void **state)
+{
+    (void)state;
+    ctx_model(true);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+/* task selects on arg and (optionally) a tt_after timeout */
+static void select_model(bool timeout)
+{
+    rt_reset(NULL);
+    rt_fn("either", 1);
+    model_obj_id arg = rt_param("arg");
+    model_obj_id objs[2] = { arg, model_obj_after(R.tu, L(3)) };
+    const char *texts[2] = { "arg", "tt_after(10)" };
+    rt_select(2, false, timeout ? 2 : 1, objs, texts, NULL);
+    rt_end(5);
+    rt_fn("main", 7);
+    model_obj_id ch = rt_local("ch");
+    rt_new_chan(8, ch, "ch", 0);
+    rt_spawn(9, "either", ch, "ch");
+    rt_end(10);
+}
+
+static void select_never_ready(void **state)
+{
+    (void)state;
+    select_model(false);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has_note(2, "'either' blocks here on tt_select with no case that can become ready"));
+}
+
+static void select_with_timeout(void **state)
+{
+    (void)state;
+    select_model(true);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+/* task { while (tt_recv(arg) == TT_OK) ; }  owner: NULL, sends only, or closes */
+static void range_model(int owner)
+{
+    rt_reset(NULL);
+    rt_fn("drain", 1);
+    model_obj_id arg = rt_param("arg");
+    mb_loop(R.b);
+    rt_ev(MODEL_EV_RECV, 3, arg, "arg")->flags |= MODEL_EVF_LOOP_COND | MODEL_EVF_IN_COND;
+    mb_loop_body(R.b, false);
+    mb_end_loop(R.b);
+    rt_end(5);
+    rt_fn("main", 7);
+    model_obj_id ch = rt_local("ch");
+    if (owner == 0) {
+        rt_spawn(8, "drain", model_obj_null(R.tu), "NULL");
+    } else {
+        rt_new_chan(8, ch, "ch", 0);
+        rt_spawn(9, "drain", ch, "ch");
+        rt_ev(MODEL_EV_SEND, 10, ch, "ch");
+        if (owner == 2)
+            rt_ev(MODEL_EV_CLOSE, 11, ch, "ch");
+    }
+    rt_end(12);
+}
+
+static void range_over_null(void **state)
+{
+    (void)state;
+    range_model(0);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has_note(3, "which nothing sends to or closes"));
+}
+
+static void range_never_closed(void **state)
+{
+    (void)state;
+    range_model(1);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has_note(3, "'drain' blocks here on tt_recv from 'arg', which nothing closes"));
+}
+
+static void range_closed(void **state)
+{
+    (void)state;
+    range_model(2);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+/* the task blocks inside a same-file helper; a second helper closes for the owner */
+static void helper_model(bool owner_helper_closes)
+{
+    rt_reset(NULL);
+    rt_fn("wait_reply", 1);
+    model_obj_id reply = rt_param("reply");
+    rt_ev(MODEL_EV_RECV, 2, reply, "reply");
+    rt_end(3);
+    rt_fn("closer", 4);
+    model_obj_id c = rt_param("c");
+    rt_ev(MODEL_EV_CLOSE, 5, c, "c");
+    rt_end(6);
+    rt_fn("requester", 7);
+    model_obj_id arg = rt_param("arg");
+    rt_call(8, "wait_reply", 1, &arg);
+    rt_end(9);
+    rt_fn("main", 10);
+    model_obj_id ch = rt_local("ch");
+    rt_new_chan(11, ch, "ch", 0);
+    rt_spawn(12, "requester", ch, "ch");
+    if (owner_helper_closes)
+        rt_call(13, "closer", 1, &ch);
+    rt_end(14);
+}
+
+static void blocks_in_helper(void **state)
+{
+    (void)state;
+    helper_model(false);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has(12, "task 'requester' can block forever"));
+    assert_true(rt_has_note(2, "'requester' blocks here on tt_recv from 'reply'"));
+}
+
+static void helper_closes_for_owner(void **state)
+{
+    (void)state;
+    helper_model(true);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+/* a task that finishes on its own */
+static void task_finishes(void **state)
+{
+    (void)state;
+    rt_reset(NULL);
+    rt_fn("work", 1);
+    rt_param("arg");
+    rt_num(rt_ev(MODEL_EV_SLEEP, 2, MODEL_NO_OBJ, NULL), 1);
+    rt_end(3);
+    rt_fn("main", 4);
+    rt_spawn(5, "work", MODEL_NO_OBJ, "NULL");
+    rt_end(6);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    rt_free();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(recv_never_sent, teardown),
+        cmocka_unit_test_teardown(recv_sent_by_owner, teardown),
+        cmocka_unit_test_teardown(endless_loop, teardown),
+        cmocka_unit_test_teardown(loop_polls_ctx_err, teardown),
+        cmocka_unit_test_teardown(background_ctx, teardown),
+        cmocka_unit_test_teardown(canceled_ctx, teardown),
+        cmocka_unit_test_teardown(select_never_ready, teardown),
+        cmocka_unit_test_teardown(select_with_timeout, teardown),
+        cmocka_unit_test_teardown(range_over_null, teardown),
+        cmocka_unit_test_teardown(range_never_closed, teardown),
+        cmocka_unit_test_teardown(range_closed, teardown),
+        cmocka_unit_test_teardown(blocks_in_helper, teardown),
+        cmocka_unit_test_teardown(helper_closes_for_owner, teardown),
+        cmocka_unit_test_teardown(task_finishes, teardown),
+    };
+    return cmocka_run_group_tests_name("spawn-no-cancel", tests, NULL, NULL);
+}

@@ -1,0 +1,225 @@
+/* test_unbuffered_send_no_fallback.c — unbuffered-send-no-fallback on hand-built models. */
+#include "rule_test.h"
+
+static const char *const ID = "unbuffered-send-no-fallback";
+
+/* task(arg) { send(arg) }   owner { ch = new(cap); spawn(task, ch); <receiver> } */
+enum receiver { RECV_NONE, RECV_PLAIN, RECV_EARLY_RETURN, RECV_TIMEOUT, RECV_CTX_DONE_LOOP };
+
+static void send_task(bool in_loop)
+{
+    rt_fn("task", 1);
+    model_obj_id arg = rt_param("arg");
+    if (in_loop) {
+        mb_loop(R.b);
+        mb_loop_body(R.b, true);
+    }
+    rt_ev(MODEL_EV_SEND, 3, arg, "arg");
+    if (in_loop)
+        mb_end_loop(R.b);
+    rt_end(4);
+}
+
+static void owner_model(int64_t cap, enum receiver rcv)
+{
+    rt_reset(NULL);
+    send_task(false);
+    rt_fn("owner", 10);
+    model_obj_id ch = rt_local("ch");
+    rt_new_chan(11, ch, "ch", cap);
+    rt_spawn(12, "task", ch, "ch");
+    switch (rcv) {
+    case RECV_NONE:
+        break;
+    case RECV_PLAIN:
+        rt_ev(MODEL_EV_RECV, 13, ch, "ch");
+        break;
+    case RECV_EARLY_RETURN:
+        mb_if(R.b);
+        rt_ret(13);
+        mb_end_if(R.b);
+        rt_ev(MODEL_EV_RECV, 14, ch, "ch");
+        break;
+    case RECV_TIMEOUT: {
+        model_obj_id objs[2] = { ch, model_obj_after(R.tu, L(15)) };
+        const char *texts[2] = { "ch", "tt_after(10)" };
+        rt_select(13, false, 2, objs, texts, NULL); /* cases on lines 14 and 15 */
+        break;
+    }
+    case RECV_CTX_DONE_LOOP: {
+        model_obj_id ctx = rt_local("ctx");
+        rt_ev(MODEL_EV_CTX_NEW, 12, ctx, "ctx")->obj2 = model_obj_background(R.tu);
+        mb_loop(R.b);
+        mb_loop_body(R.b, true);
+        model_obj_id objs[2] = { ch, model_obj_ctx_done(R.tu, ctx) };
+        const char *texts[2] = { "ch", "tt_ctx_done(ctx)" };
+        rt_select(13, false, 2, objs, texts, NULL);
+        mb_if(R.b);
+        rt_ret(16);
+        mb_end_if(R.b);
+        mb_end_loop(R.b);
+        break;
+    }
+    }
+    rt_end(20);
+}
+
+static void no_receiver(void **state)
+{
+    (void)state;
+    owner_model(0, RECV_NONE);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has(3, "send on unbuffered channel 'arg' can block forever: its receiver can stop receiving first"));
+    assert_true(rt_has_note(12, "'task' is spawned here"));
+    assert_true(rt_has_note(20, "the receiver returns here without receiving from 'ch'"));
+}
+
+static void buffered_is_fine(void **state)
+{
+    (void)state;
+    owner_model(1, RECV_NONE);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+static void owner_receives(void **state)
+{
+    (void)state;
+    owner_model(0, RECV_PLAIN);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+static void owner_returns_early(void **state)
+{
+    (void)state;
+    owner_model(0, RECV_EARLY_RETURN);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has_note(13, "the receiver returns here without receiving from 'ch'"));
+}
+
+static void owner_times_out(void **state)
+{
+    (void)state;
+    owner_model(0, RECV_TIMEOUT);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has_note(15, "the receiver gives up here (timeout or cancel case)"));
+}
+
+static void owner_cancel_case_in_loop(void **state)
+{
+    (void)state;
+    owner_model(0, RECV_CTX_DONE_LOOP);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has_note(15, "the receiver gives up here"));
+}
+
+/* the sender loops forever; the receiver takes one value (or drains forever) */
+static void forever_model(bool steady)
+{
+    rt_reset(NULL);
+    send_task(true);
+    rt_fn("owner", 10);
+    model_obj_id ch = rt_local("ch");
+    rt_new_chan(11, ch, "ch", 0);
+    rt_spawn(12, "task", ch, "ch");
+    if (steady) {
+        mb_loop(R.b);
+        mb_loop_body(R.b, true);
+    }
+    rt_ev(MODEL_EV_RECV, 13, ch, "ch");
+    if (steady)
+        mb_end_loop(R.b);
+    else
+        rt_ret(14);
+    rt_end(15);
+}
+
+static void one_value_from_endless_sender(void **state)
+{
+    (void)state;
+    forever_model(false);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has_note(14, "the receiver stops receiving here"));
+}
+
+static void endless_consumer(void **state)
+{
+    (void)state;
+    forever_model(true);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+/* two tasks: first { send(a); recv(b) }  second { send(b); recv(a) } (seed 000 #5) */
+static void circular_model(bool buffered)
+{
+    rt_reset(NULL);
+    model_obj_id a = rt_field("pair", "ch1"), b = rt_field("pair", "ch2");
+    rt_fn("first", 1);
+    rt_param("arg");
+    rt_ev(MODEL_EV_SEND, 2, a, "p->ch1");
+    rt_ev(MODEL_EV_RECV, 3, b, "p->ch2");
+    rt_end(4);
+    rt_fn("second", 5);
+    rt_param("arg");
+    rt_ev(MODEL_EV_SEND, 6, b, "p->ch2");
+    rt_ev(MODEL_EV_RECV, 7, a, "p->ch1");
+    rt_end(8);
+    rt_fn("main", 9);
+    model_obj_id p = rt_local("p");
+    rt_new_chan(10, a, "p.ch1", buffered ? 1 : 0);
+    rt_new_chan(11, b, "p.ch2", buffered ? 1 : 0);
+    rt_spawn(12, "first", p, "&p");
+    rt_spawn(13, "second", p, "&p");
+    rt_end(14);
+}
+
+static void circular_wait(void **state)
+{
+    (void)state;
+    circular_model(false);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 2);
+    assert_true(rt_has(2, "'p->ch1' can block forever"));
+    assert_true(rt_has(6, "'p->ch2' can block forever"));
+    assert_true(rt_has_note(12, "'first' is spawned here"));
+    assert_true(rt_has_note(13, "'second' is spawned here"));
+}
+
+static void circular_buffered(void **state)
+{
+    (void)state;
+    circular_model(true);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    rt_free();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(no_receiver, teardown),
+        cmocka_unit_test_teardown(buffered_is_fine, teardown),
+        cmocka_unit_test_teardown(owner_receives, teardown),
+        cmocka_unit_test_teardown(owner_returns_early, teardown),
+        cmocka_unit_test_teardown(owner_times_out, teardown),
+        cmocka_unit_test_teardown(owner_cancel_case_in_loop, teardown),
+        cmocka_unit_test_teardown(one_value_from_endless_sender, teardown),
+        cmocka_unit_test_teardown(endless_consumer, teardown),
+        cmocka_unit_test_teardown(circular_wait, teardown),
+        cmocka_unit_test_teardown(circular_buffered, teardown),
+    };
+    return cmocka_run_group_tests_name("unbuffered-send-no-fallback", tests, NULL, NULL);
+}

@@ -1,0 +1,242 @@
+/* test_ts_frontend.c — the tree-sitter front end on its own: unsaved
+ * buffers, broken code (only the functions that parse are modeled; nothing
+ * comes from inside an error), constants, selects, and read errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "frontend/frontend.h"
+
+static model_tu *build(const char *src)
+{
+    frontend_input in = { .path = "buffer.c", .contents = src, .length = strlen(src) };
+    model_tu *tu = NULL;
+    frontend_stats st;
+    char err[256] = "";
+    assert_int_equal(frontend_treesitter_build(&in, &tu, &st, err, sizeof err), 0);
+    assert_non_null(tu);
+    return tu;
+}
+
+/* The first event of this kind in function fn, or NULL. */
+static const model_event *find_event(const model_tu *tu, const char *fn, model_ev_kind kind)
+{
+    int32_t f = model_func_find(tu, fn);
+    if (f < 0)
+        return NULL;
+    const model_func *func = &tu->funcs[f];
+    for (size_t b = 0; b < func->nblocks; b++)
+        for (size_t e = 0; e < func->blocks[b].nevents; e++)
+            if (func->blocks[b].events[e].kind == kind)
+                return &func->blocks[b].events[e];
+    return NULL;
+}
+
+static size_t count_events(const model_tu *tu)
+{
+    size_t n = 0;
+    for (size_t f = 0; f < tu->nfuncs; f++)
+        for (size_t b = 0; b < tu->funcs[f].nblocks; b++)
+            n += tu->funcs[f].blocks[b].nevents;
+    return n;
+}
+
+static void test_good_function_modeled(void **state)
+{
+    (void)state;
+    model_tu *tu = build("#include <tether.h>\n"
+                         "static void worker(void *arg) {\n"
+                         "    tt_chan *ch = arg;\n"
+                         "    int v;\n"
+                         "    tt_recv(ch, &v);\n"
+                         "}\n");
+    const model_event *ev = find_event(tu, "worker", MODEL_EV_RECV);
+    assert_non_null(ev);
+    assert_int_equal(ev->loc.line, 5);
+    assert_int_equal(ev->loc.col, 5);
+    assert_string_equal(ev->text, "ch");
+    assert_int_equal(model_obj_kind(tu, ev->obj), MODEL_KIND_CHAN);
+    /* ch = arg merged the local with the parameter */
+    assert_int_equal(model_obj_canon(tu, ev->obj), model_obj_canon(tu, tu->funcs[0].params[0].obj));
+    model_free(tu);
+}
+
+static void test_syntax_error_skips_only_that_function(void **state)
+{
+    (void)state;
+    model_tu *tu = build("#include <tether.h>\n"
+                         "void good(tt_chan *ch) {\n"
+                         "    tt_close(ch);\n"
+                         "}\n"
+                         "void bad(tt_chan *ch) {\n"
+                         "    tt_send(ch, &;\n"           /* broken */
+                         "    tt_ticker *t = tt_ticker_new(5);\n"
+                         "}\n"
+                         "void after(tt_wg *wg) {\n"
+                         "    tt_wg_done(wg);\n"
+                         "}\n");
+    assert_non_null(find_event(tu, "good", MODEL_EV_CLOSE));
+    assert_non_null(find_event(tu, "after", MODEL_EV_WG_DONE));
+    assert_int_equal(model_func_find(tu, "bad"), -1);
+    /* nothing from lines 5-8 */
+    for (size_t f = 0; f < tu->nfuncs; f++)
+        for (size_t b = 0; b < tu->funcs[f].nblocks; b++)
+            for (size_t e = 0; e < tu->funcs[f].blocks[b].nevents; e++) {
+                uint32_t line = tu->funcs[f].blocks[b].events[e].loc.line;
+                assert_true(line < 5 || line > 8);
+            }
+    model_free(tu);
+}
+
+static void test_unterminated_comment(void **state)
+{
+    (void)state;
+    model_tu *tu = build("#include <tether.h>\n"
+                         "void first(tt_ctx *c) { tt_ctx_cancel(c); }\n"
+                         "/* a comment that never ends\n"
+                         "void second(tt_ctx *c) { tt_ctx_cancel(c); }\n");
+    assert_non_null(find_event(tu, "first", MODEL_EV_CTX_CANCEL));
+    assert_int_equal(model_func_find(tu, "second"), -1);
+    model_free(tu);
+}
+
+static void test_half_written_function(void **state)
+{
+    (void)state;
+    /* what an editor sends while the user is typing */
+    model_tu *tu = build("#include <tether.h>\n"
+                         "void done(tt_chan *ch) { tt_close(ch); }\n"
+                         "void typing(tt_chan *ch) {\n"
+                         "    tt_send(ch, ");
+    assert_non_null(find_event(tu, "done", MODEL_EV_CLOSE));
+    assert_int_equal(model_func_find(tu, "typing"), -1);
+    assert_int_equal(count_events(tu), 2); /* CLOSE and the RETURN at `}` */
+    model_free(tu);
+}
+
+static void test_garbage_yields_empty_model(void **state)
+{
+    (void)state;
+    model_tu *tu = build("}}}} ))) not C at all {{{{ tt_send(");
+    assert_int_equal(tu->nfuncs, 0);
+    model_free(tu);
+}
+
+static void test_constants(void **state)
+{
+    (void)state;
+    model_tu *tu = build("#include <tether.h>\n"
+                         "#define N 3\n"
+                         "#define TWICE (2 * N) /* doubled */\n"
+                         "enum { M = 4, K };\n"
+                         "static const int C = 7;\n"
+                         "void f(int n) {\n"
+                         "    tt_chan *a = tt_chan_new(sizeof(int), TWICE + K);\n"
+                         "    tt_wg wg = TT_WG_INIT;\n"
+                         "    tt_wg_add(&wg, n);\n"
+                         "    tt_sleep_ms(C);\n"
+                         "    tt_ticker *t = tt_ticker_new(0x10);\n"
+                         "    tt_ticker_stop(t);\n"
+                         "    tt_chan_free(a);\n"
+                         "}\n");
+    const model_event *ev = find_event(tu, "f", MODEL_EV_CHAN_NEW);
+    assert_non_null(ev);
+    assert_true(ev->flags & MODEL_EVF_NUM_KNOWN);
+    assert_int_equal(ev->num, 11);
+    ev = find_event(tu, "f", MODEL_EV_WG_ADD);
+    assert_non_null(ev);
+    assert_false(ev->flags & MODEL_EVF_NUM_KNOWN);
+    assert_string_equal(ev->text, "wg");
+    ev = find_event(tu, "f", MODEL_EV_SLEEP);
+    assert_true(ev->flags & MODEL_EVF_NUM_KNOWN);
+    assert_int_equal(ev->num, 7);
+    ev = find_event(tu, "f", MODEL_EV_TICKER_NEW);
+    assert_int_equal(ev->num, 16);
+    model_free(tu);
+}
+
+static void test_select_cases_and_loops(void **state)
+{
+    (void)state;
+    model_tu *tu = build("#include <tether.h>\n"
+                         "void f(tt_chan *in, tt_ctx *ctx) {\n"
+                         "    int v;\n"
+                         "    tt_case cs[] = { TT_RECV(in, &v), TT_RECV(tt_ctx_done(ctx), NULL) };\n"
+                         "    cs[1] = TT_RECV(tt_after(10), NULL);\n"
+                         "    for (;;)\n"
+                         "        if (tt_select(cs, 2) == 1) break;\n"
+                         "    while (tt_recv(in, &v) == TT_OK) {}\n"
+                         "}\n");
+    const model_event *ev = find_event(tu, "f", MODEL_EV_SELECT);
+    assert_non_null(ev);
+    assert_int_equal(ev->ncases, 2);
+    assert_int_equal(ev->cases[0].op, 1);
+    assert_string_equal(ev->cases[0].text, "in");
+    assert_int_equal(tu->objs[ev->cases[1].obj].scope, MODEL_SCOPE_AFTER);
+    assert_int_equal(ev->cases[1].obj == MODEL_NO_OBJ, 0);
+    assert_true(ev->flags & MODEL_EVF_IN_COND);
+    ev = find_event(tu, "f", MODEL_EV_RECV);
+    assert_true(ev->flags & MODEL_EVF_LOOP_COND);
+    const model_func *fn = &tu->funcs[0];
+    bool infinite = false;
+    for (size_t b = 0; b < fn->nblocks; b++)
+        infinite |= fn->blocks[b].infinite_loop_head;
+    assert_true(infinite);
+    model_free(tu);
+}
+
+static void test_fields_by_tag(void **state)
+{
+    (void)state;
+    model_tu *tu = build("#include <tether.h>\n"
+                         "typedef struct { tt_chan *done; } anon_t;\n"
+                         "typedef struct job { tt_wg wg; } job_t;\n"
+                         "void task(void *arg) {\n"
+                         "    job_t *j = arg;\n"
+                         "    tt_wg_done(&j->wg);\n"
+                         "    tt_close(((anon_t *)arg)->done);\n"
+                         "}\n");
+    const model_event *ev = find_event(tu, "task", MODEL_EV_WG_DONE);
+    assert_non_null(ev);
+    const model_obj *o = &tu->objs[ev->obj];
+    assert_int_equal(o->scope, MODEL_SCOPE_FIELD);
+    assert_string_equal(o->tag, "job");
+    assert_string_equal(o->name, "wg");
+    assert_string_equal(ev->text, "j->wg");
+    ev = find_event(tu, "task", MODEL_EV_CLOSE);
+    o = &tu->objs[ev->obj];
+    assert_string_equal(o->tag, "anon_t");
+    model_free(tu);
+}
+
+static void test_unreadable_file(void **state)
+{
+    (void)state;
+    frontend_input in = { .path = "/nonexistent/dir/x.c" };
+    model_tu *tu = (model_tu *)&in;
+    char err[256] = "";
+    assert_int_equal(frontend_treesitter_build(&in, &tu, NULL, err, sizeof err), -1);
+    assert_null(tu);
+    assert_non_null(strstr(err, "/nonexistent/dir/x.c"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good_function_modeled),
+        cmocka_unit_test(test_syntax_error_skips_only_that_function),
+        cmocka_unit_test(test_unterminated_comment),
+        cmocka_unit_test(test_half_written_function),
+        cmocka_unit_test(test_garbage_yields_empty_model),
+        cmocka_unit_test(test_constants),
+        cmocka_unit_test(test_select_cases_and_loops),
+        cmocka_unit_test(test_fields_by_tag),
+        cmocka_unit_test(test_unreadable_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
