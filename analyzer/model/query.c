@@ -296,6 +296,10 @@ static void join_orphans(q_ctx *q)
                     model_obj_id c2 = uf_find(q->uf, e2->obj);
                     if (c2 == c)
                         continue;
+                    if (field[c2]) {
+                        ambiguous = true; /* already lives in some field we can see */
+                        break;
+                    }
                     if (cand == MODEL_NO_OBJ)
                         cand = c2;
                     else if (cand != c2)

@@ -142,6 +142,9 @@ bool q_src_loop_jump_loc(q_ctx *q, int32_t func, uint32_t head, model_loc *out);
 /* The trip count of `for (i = A; i < B; i++)` (also <=, !=, ++i, i += 1)
  * with integer literals A and B, for the loop whose head is `head`. */
 bool q_src_loop_trip_count(q_ctx *q, int32_t func, uint32_t head, long long *count);
+/* The same, ignoring a jump whose block's only predecessor is cond_block
+ * (the jump that block's condition decides, `if (tt_recv(..) != TT_OK) break;`). */
+bool q_src_loop_jump_loc_except(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block, model_loc *out);
 /* Argument `argi` (0-based) of the call whose name token is at `call`: its
  * byte range [begin, end) and text. */
 bool q_src_call_arg(q_ctx *q, model_loc call, unsigned argi, model_loc *begin, model_loc *end,

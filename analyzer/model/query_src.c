@@ -217,6 +217,11 @@ static const char *const jump_words[] = { "break", "goto", "return", NULL };
 
 bool q_src_loop_jump_loc(q_ctx *q, int32_t func, uint32_t head, model_loc *out)
 {
+    return q_src_loop_jump_loc_except(q, func, head, UINT32_MAX, out);
+}
+
+bool q_src_loop_jump_loc_except(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block, model_loc *out)
+{
     const model_func *fn = &q->tu->funcs[func];
     bool *body;
     if (!q_loop_body(q, func, head, &body))
@@ -233,6 +238,8 @@ bool q_src_loop_jump_loc(q_ctx *q, int32_t func, uint32_t head, model_loc *out)
                 exits = true;
         if (!exits)
             continue;
+        if (cond_block != UINT32_MAX && fn->blocks[u].npred == 1 && fn->blocks[u].pred[0] == cond_block)
+            continue; /* the jump that condition decides */
         model_loc found = { 0, 0 };
         for (size_t i = 0; i < fn->blocks[u].nevents; i++)
             if (fn->blocks[u].events[i].kind == MODEL_EV_RETURN)

@@ -356,6 +356,8 @@ static void scan_items(ts_ctx *c, TSNode parent)
     size_t first = ts_kids(c, parent, true);
     for (size_t i = first; i < c->nkids; i++) {
         TSNode n = c->kids[i];
+        if (ts_node_start_byte(n) >= c->cut)
+            break;
         switch (ts_kind(c, n)) {
         case TS_PREPROC_DEF: ts_add_macro(c, n); break;
         case TS_DECLARATION: scan_declaration(c, n); break;

@@ -7,11 +7,15 @@
  * of this file). Dropping a whole function rather than the broken statement
  * is deliberate: a rule that needs "on every path" (cancel, stop, done)
  * would otherwise read a path with a statement silently missing and report a
- * finding the code does not have. Functions that parse are modeled as usual. */
+ * finding the code does not have. Functions that parse are modeled as usual.
+ * An unterminated block comment comments out the rest of the file in C, but
+ * tree-sitter recovers after it and parses what follows as code: nothing at
+ * or after such a comment is modeled. */
 #include "frontend/frontend.h"
 #include "ts_internal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +23,46 @@
 
 const TSLanguage *tree_sitter_c(void);
 
-/* One parser for the life of the process: parsers keep their buffers. */
-static TSParser *shared_parser;
+/* One parser per thread, reused for every file it parses (parsers keep
+ * their buffers); all are deleted at exit and stay reachable until then. */
+static _Thread_local TSParser *thread_parser;
+static TSParser *all_parsers[64];
+static size_t nall_parsers;
+static pthread_mutex_t parsers_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void delete_parsers(void)
+{
+    pthread_mutex_lock(&parsers_lock);
+    for (size_t i = 0; i < nall_parsers; i++)
+        ts_parser_delete(all_parsers[i]);
+    nall_parsers = 0;
+    pthread_mutex_unlock(&parsers_lock);
+}
+
+/* This thread's parser; *own is set when it is a one-off (too many threads)
+ * that the caller deletes. NULL if the grammar does not load. */
+static TSParser *get_parser(bool *own)
+{
+    *own = false;
+    if (thread_parser)
+        return thread_parser;
+    TSParser *p = ts_parser_new();
+    if (!ts_parser_set_language(p, tree_sitter_c())) {
+        ts_parser_delete(p);
+        return NULL;
+    }
+    pthread_mutex_lock(&parsers_lock);
+    if (nall_parsers < sizeof all_parsers / sizeof *all_parsers) {
+        if (nall_parsers == 0)
+            atexit(delete_parsers);
+        all_parsers[nall_parsers++] = p;
+        thread_parser = p;
+    } else {
+        *own = true;
+    }
+    pthread_mutex_unlock(&parsers_lock);
+    return p;
+}
 
 static double now_ms(void)
 {
@@ -54,6 +96,31 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errsize)
     return buf;
 }
 
+/* Where a block comment that never ends starts, or len: a lexical scan of
+ * comments, strings and character literals. */
+static size_t unterminated_comment(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (ch == '/' && i + 1 < len && s[i + 1] == '/') {
+            while (i < len && s[i] != '\n')
+                i += (s[i] == '\\') ? 2 : 1;
+        } else if (ch == '/' && i + 1 < len && s[i + 1] == '*') {
+            size_t start = i;
+            for (i += 2; i + 1 < len && !(s[i] == '*' && s[i + 1] == '/'); i++)
+                ;
+            if (i + 1 >= len)
+                return start;
+            i++;
+        } else if (ch == '"' || ch == '\'') {
+            for (i++; i < len && s[i] != ch && s[i] != '\n'; i++)
+                if (s[i] == '\\')
+                    i++;
+        }
+    }
+    return len;
+}
+
 /* Function definitions at the top level (and inside preprocessor
  * conditionals, all branches), in source order. */
 static void functions(ts_ctx *c, TSNode parent)
@@ -64,7 +131,7 @@ static void functions(ts_ctx *c, TSNode parent)
         TSNode n = c->kids[i];
         switch (ts_kind(c, n)) {
         case TS_FUNCTION_DEFINITION:
-            if (!ts_node_has_error(n))
+            if (!ts_node_has_error(n) && ts_node_end_byte(n) <= c->cut)
                 ts_function(c, n);
             break;
         case TS_PREPROC_IF: case TS_PREPROC_IFDEF: case TS_PREPROC_ELSE:
@@ -97,19 +164,18 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
         free(owned);
         return -1;
     }
-    if (!shared_parser) {
-        shared_parser = ts_parser_new();
-        if (!ts_parser_set_language(shared_parser, tree_sitter_c())) {
-            snprintf(err, errsize, "tree-sitter-c grammar ABI does not match libtree-sitter");
-            ts_parser_delete(shared_parser);
-            shared_parser = NULL;
-            free(owned);
-            return -1;
-        }
+    bool own_parser;
+    TSParser *parser = get_parser(&own_parser);
+    if (!parser) {
+        snprintf(err, errsize, "tree-sitter-c grammar ABI does not match libtree-sitter");
+        free(owned);
+        return -1;
     }
     double t0 = now_ms();
-    TSTree *tree = ts_parser_parse_string(shared_parser, NULL, src, (uint32_t)len);
+    TSTree *tree = ts_parser_parse_string(parser, NULL, src, (uint32_t)len);
     double t1 = now_ms();
+    if (own_parser)
+        ts_parser_delete(parser);
     if (!tree) {
         snprintf(err, errsize, "%s: tree-sitter could not parse the file", in->path);
         free(owned);
@@ -120,6 +186,7 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     ts_ctx c = { 0 };
     c.src = src;
     c.len = len;
+    c.cut = unterminated_comment(src, len);
     c.lang = ts_tree_language(tree);
     c.arena = arena_new();
     c.tu = model_new(in->path);

@@ -80,6 +80,7 @@ typedef struct ts_entry {
 typedef struct ts_ctx {
     const char *src;
     size_t len;
+    size_t cut;                 /* an unterminated block comment starts here (else len) */
     const TSLanguage *lang;
     uint8_t *symmap;            /* public symbol id -> ts_sym */
     uint32_t nsyms;

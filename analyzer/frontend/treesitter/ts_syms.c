@@ -2,6 +2,7 @@
  * field ids, and child listing through one reused tree cursor. */
 #include "ts_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,10 +91,15 @@ static TSFieldId field(const TSLanguage *lang, const char *name)
     return ts_language_field_id_for_name(lang, name, (uint32_t)strlen(name));
 }
 
-void ts_syms_init(ts_ctx *c)
+/* The map and field ids depend only on the grammar: computed once per
+ * process (threads may parse concurrently) and copied into each context. */
+static ts_ctx cached;
+static pthread_once_t cached_once = PTHREAD_ONCE_INIT;
+
+static void syms_compute(ts_ctx *c)
 {
     c->nsyms = ts_language_symbol_count(c->lang);
-    c->symmap = arena_alloc(c->arena, c->nsyms);
+    c->symmap = xcalloc(c->nsyms ? c->nsyms : 1, 1);
     /* Aliased kinds (field_identifier, type_identifier, ...) may have
      * several symbol ids: map every id whose name matches. */
     for (uint32_t id = 0; id < c->nsyms; id++) {
@@ -126,6 +132,28 @@ void ts_syms_init(ts_ctx *c)
     c->f_parameters = field(c->lang, "parameters");
     c->f_designator = field(c->lang, "designator");
     c->f_size = field(c->lang, "size");
+}
+
+const TSLanguage *tree_sitter_c(void);
+
+static void syms_once(void)
+{
+    cached.lang = tree_sitter_c();
+    syms_compute(&cached);
+}
+
+void ts_syms_init(ts_ctx *c)
+{
+    pthread_once(&cached_once, syms_once);
+    c->nsyms = cached.nsyms;
+    c->symmap = cached.symmap;
+#define COPY(f) c->f = cached.f
+    COPY(f_type); COPY(f_declarator); COPY(f_value); COPY(f_name); COPY(f_body);
+    COPY(f_condition); COPY(f_consequence); COPY(f_alternative); COPY(f_initializer);
+    COPY(f_update); COPY(f_function); COPY(f_arguments); COPY(f_argument); COPY(f_field);
+    COPY(f_operator); COPY(f_left); COPY(f_right); COPY(f_index); COPY(f_label);
+    COPY(f_parameters); COPY(f_designator); COPY(f_size);
+#undef COPY
 }
 
 size_t ts_kids(ts_ctx *c, TSNode n, bool named_only)
