@@ -37,7 +37,7 @@ typedef struct rt_block {
 
 /* ---- Tasks ------------------------------------------------------------- */
 struct rt_task {
-    atomic_int park;      /* 0 while waiting to be woken, 1 once woken */
+    atomic_int park;      /* 0 waiting, 1 woken, 2 asleep on the futex (task.c) */
     atomic_int claimed;   /* 0 while a wake-up may claim this task's wait */
     int winner;           /* case index of the waiter that was woken */
     uint64_t id;

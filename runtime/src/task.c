@@ -258,28 +258,57 @@ static long futex(atomic_int *addr, int op, int val)
     return syscall(SYS_futex, (int *)addr, op, val, NULL, NULL, 0);
 }
 
+/* Park states (t->park): waiting (maybe spinning), woken, or asleep on the
+ * futex. Wakers only make the futex system call for a sleeping task. */
+enum { PARK_WAITING = 0, PARK_WOKEN = 1, PARK_SLEEPING = 2 };
+
+static uint32_t online_cpus(void)
+{
+    static atomic_uint cached;
+    unsigned n = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (!n) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        n = c > 0 ? (unsigned)c : 1;
+        atomic_store_explicit(&cached, n, memory_order_relaxed);
+    }
+    return n;
+}
+
+static void wake_parked(rt_task *t)
+{
+    if (atomic_exchange_explicit(&t->park, PARK_WOKEN, memory_order_acq_rel) == PARK_SLEEPING)
+        futex(&t->park, FUTEX_WAKE_PRIVATE, 1);
+}
+
 void rt_park(rt_task *t)
 {
     uint64_t v = atomic_fetch_sub(&rt_sched, 1) - 1;
     if (rt_sched_running(v) == 0)
         rt_deadlock_check();
-    /* A short spin catches fast hand-offs without a futex sleep. */
-    for (int i = 0; i < 100; i++) {
-        if (atomic_load_explicit(&t->park, memory_order_acquire))
-            return;
+    /* A short spin catches fast hand-offs without a futex sleep, but only
+     * while a CPU is free for the waker: on a busy machine the spin would
+     * steal the time the partner needs (Go spins under the same rule). */
+    if (rt_sched_running(v) < online_cpus()) {
+        for (int i = 0; i < 100; i++) {
+            if (atomic_load_explicit(&t->park, memory_order_acquire) == PARK_WOKEN)
+                return;
 #if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
+            __builtin_ia32_pause();
 #endif
+        }
     }
-    while (!atomic_load_explicit(&t->park, memory_order_acquire))
-        futex(&t->park, FUTEX_WAIT_PRIVATE, 0);
+    int expect = PARK_WAITING;
+    if (!atomic_compare_exchange_strong_explicit(&t->park, &expect, PARK_SLEEPING,
+                                                 memory_order_acq_rel, memory_order_acquire))
+        return; /* woken while spinning */
+    while (atomic_load_explicit(&t->park, memory_order_acquire) != PARK_WOKEN)
+        futex(&t->park, FUTEX_WAIT_PRIVATE, PARK_SLEEPING);
 }
 
 void rt_wake(rt_task *t)
 {
     atomic_fetch_add(&rt_sched, RT_WAKE_ONE);
-    atomic_store_explicit(&t->park, 1, memory_order_release);
-    futex(&t->park, FUTEX_WAKE_PRIVATE, 1);
+    wake_parked(t);
 }
 
 void rt_wake_defer(rt_wakelist *wl, rt_waiter *w)
@@ -294,9 +323,7 @@ void rt_wake_flush(rt_wakelist *wl)
     rt_waiter *w = wl->head;
     while (w) {
         rt_waiter *next = w->next; /* w lives on its task's stack: read first */
-        rt_task *t = w->task;
-        atomic_store_explicit(&t->park, 1, memory_order_release);
-        futex(&t->park, FUTEX_WAKE_PRIVATE, 1);
+        wake_parked(w->task);
         w = next;
     }
     wl->head = NULL;
