@@ -81,10 +81,18 @@ typedef enum model_ev_kind {
     MODEL_EV_UNLOCK,      /* tt_mutex_unlock(obj) */
     MODEL_EV_SLEEP,       /* tt_sleep_ms(num) */
     MODEL_EV_CALL,        /* callee(args...): any other call that passes an object,
-                             and every call to a function defined in this file */
+                             and every call to a function defined in this file;
+                             obj = the object its result is assigned to
+                             (`tt_ticker *t = make_ticker();`), if any */
     MODEL_EV_ESCAPE,      /* obj is stored where it outlives the call (escape_to) */
     MODEL_EV_RETURN,      /* leaves the function; obj = the returned object if any */
     MODEL_EV_NORETURN,    /* exit(), abort(), _Exit(), pthread_exit(): ends the path */
+    MODEL_EV_NULL_TEST,   /* an if condition that tests obj against NULL: `if (t)`,
+                             `if (!t)`, `if (t == NULL)`, `if (NULL != t)`. It is the
+                             last event of its block, whose succ[0] is the then
+                             branch and succ[1] the else branch (or what follows
+                             the if). num = 1: the then branch means obj != NULL;
+                             num = 0: the then branch means obj == NULL. */
 } model_ev_kind;
 
 /* Flags on events. */

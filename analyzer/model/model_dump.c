@@ -38,6 +38,10 @@ static void dump_event(const model_tu *tu, const model_event *ev, FILE *out)
     if (ev->kind != MODEL_EV_SELECT && ev->kind != MODEL_EV_SPAWN && ev->kind != MODEL_EV_CALL &&
         ev->kind != MODEL_EV_NORETURN && ev->kind != MODEL_EV_SLEEP)
         dump_obj_ref(tu, ev->obj, ev->text, out);
+    if (ev->kind == MODEL_EV_CALL && ev->obj != MODEL_NO_OBJ) {
+        fputs(" result", out);
+        dump_obj_ref(tu, ev->obj, ev->text, out);
+    }
     if (ev->kind == MODEL_EV_CTX_NEW) {
         fputs(" parent", out);
         dump_obj_ref(tu, ev->obj2, NULL, out);
