@@ -103,6 +103,7 @@ enum {
     MODEL_EVF_IN_COND = 1u << 1,   /* evaluated in a loop or do-while condition */
     MODEL_EVF_NUM_KNOWN = 1u << 2, /* `num` is a compile-time constant */
     MODEL_EVF_FALLTHROUGH_END = 1u << 3, /* RETURN: falling off the end at `}` */
+    MODEL_EVF_TIMEOUT = 1u << 4,   /* CTX_NEW: tt_ctx_with_timeout (num is its ms if known) */
 };
 
 typedef enum model_escape {
@@ -127,6 +128,9 @@ typedef struct model_event {
     const char *text;         /* obj as written: "ch", "j->results", "&w.wg" -> "w.wg" */
     model_obj_id obj2;        /* CTX_NEW: the parent context */
     int64_t num;              /* see the kinds; valid if MODEL_EVF_NUM_KNOWN */
+    model_loc num_begin, num_end; /* the source range [begin, end) of the argument
+                                     num comes from (capacity, delta, ms), for
+                                     fix-its; {0,0} when unknown */
     const char *callee;       /* SPAWN: task function; CALL/NORETURN: callee name */
     int32_t callee_func;      /* SPAWN/CALL: index into model_tu.funcs, or -1
                                  (filled in by model_finish) */
@@ -146,6 +150,9 @@ typedef struct model_block {
     size_t nsucc;
     uint32_t *pred;           /* predecessor block indexes (filled in by model_finish) */
     size_t npred;
+    model_loc loc;            /* set by mb_mark: a loop head's `for`/`while`/`do`
+                                 keyword; a block ended by break, continue, goto
+                                 or return: that statement. {0,0} otherwise */
     bool loop_head;           /* the condition block of a loop */
     bool infinite_loop_head;  /* ... of a loop without a condition or with a
                                  constant true one: no edge leaves it but the body */
@@ -258,6 +265,11 @@ void mb_goto(model_builder *b, const char *label);
 void mb_label(model_builder *b, const char *label);
 void mb_return(model_builder *b, model_loc loc, model_obj_id obj, const char *text);
 void mb_noreturn(model_builder *b, model_loc loc, const char *callee);
+/* Records the source position of what was just built, in block.loc: after
+ * mb_loop or mb_do, the loop keyword; after mb_break, mb_continue, mb_goto
+ * or mb_return, the statement. Optional, but rules name these places in
+ * their notes. */
+void mb_mark(model_builder *b, model_loc loc);
 /* Ends the function: adds the fall-off-the-end RETURN (flag
  * MODEL_EVF_FALLTHROUGH_END) at `end`, resolves gotos, frees the builder. */
 void mb_end(model_builder *b, model_loc end);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 typedef struct bblock {        /* a block while it is being built */
+    model_loc loc;
     model_event *events;
     size_t nevents, evcap;
     uint32_t *succ;
@@ -41,6 +42,7 @@ struct model_builder {
     label *labels;
     size_t nlabels, labelcap;
     unsigned cond_flags;  /* flags for events in the current condition */
+    uint32_t marked;      /* the block mb_mark names: see the jumps and loops */
 };
 
 static uint32_t new_block(model_builder *b)
@@ -63,7 +65,14 @@ static void edge(model_builder *b, uint32_t from, uint32_t to)
 /* Continues in a fresh block nothing jumps to (after break/return/...). */
 static void detach(model_builder *b)
 {
+    b->marked = b->cur;
     b->cur = new_block(b);
+}
+
+void mb_mark(model_builder *b, model_loc loc)
+{
+    if (b->marked < b->nblocks)
+        b->blocks[b->marked].loc = loc;
 }
 
 static construct *push(model_builder *b, construct_kind kind)
@@ -102,6 +111,7 @@ model_builder *mb_begin(model_tu *tu, const char *name, model_loc loc, bool is_s
     fn->is_static = is_static;
     b->cur = new_block(b);   /* entry */
     b->exit = new_block(b);
+    b->marked = UINT32_MAX;
     return b;
 }
 
@@ -189,6 +199,7 @@ void mb_loop(model_builder *b)
     c->in_cond = true;
     edge(b, b->cur, c->head);
     b->cur = c->head;
+    b->marked = c->head;
     b->cond_flags = MODEL_EVF_LOOP_COND | MODEL_EVF_IN_COND;
 }
 
@@ -241,6 +252,7 @@ void mb_do(model_builder *b)
     c->exit = new_block(b);
     edge(b, b->cur, c->head);
     b->cur = c->head;
+    b->marked = c->cont; /* the do loop's head is its condition block */
 }
 
 void mb_do_cond(model_builder *b)
@@ -424,6 +436,7 @@ void mb_end(model_builder *b, model_loc end)
             for (size_t s = 0; s < src->nsucc; s++)
                 if (renum[src->succ[s]] != UINT32_MAX)
                     dst->succ[dst->nsucc++] = renum[src->succ[s]];
+            dst->loc = src->loc;
             dst->loop_head = src->loop_head;
             dst->infinite_loop_head = src->infinite;
         }

@@ -48,6 +48,11 @@ static void dump_event(const model_tu *tu, const model_event *ev, FILE *out)
     }
     if (ev->flags & MODEL_EVF_NUM_KNOWN)
         fprintf(out, " num=%" PRId64, ev->num);
+    if (ev->num_begin.line)
+        fprintf(out, " num@%u:%u-%u:%u", ev->num_begin.line, ev->num_begin.col, ev->num_end.line,
+                ev->num_end.col);
+    if (ev->flags & MODEL_EVF_TIMEOUT)
+        fputs(" [timeout]", out);
     if (ev->callee) {
         fprintf(out, " %s(", ev->callee);
         for (size_t i = 0; i < ev->nargs; i++) {
@@ -112,6 +117,8 @@ void model_dump(const model_tu *tu, FILE *out)
             fprintf(out, "  b%zu", b);
             if (bl->loop_head)
                 fputs(bl->infinite_loop_head ? " [loop-head infinite]" : " [loop-head]", out);
+            if (bl->loc.line)
+                fprintf(out, " @%u:%u", bl->loc.line, bl->loc.col);
             fputs(" ->", out);
             for (size_t s = 0; s < bl->nsucc; s++)
                 fprintf(out, " b%u", bl->succ[s]);

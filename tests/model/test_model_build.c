@@ -235,6 +235,39 @@ static void test_objects_alias_and_kinds(void **state)
     model_free(tu);
 }
 
+static void test_mark_names_loops_and_jumps(void **state)
+{
+    (void)state;
+    model_tu *tu = model_new("t.c");
+    model_builder *b = mb_begin(tu, "f", L0, false);
+    mb_loop(b);
+    mb_mark(b, (model_loc){ 2, 5 });
+    mb_loop_body(b, false);
+    ev_at(b, MODEL_EV_RECV, 3);
+    mb_break(b);
+    mb_mark(b, (model_loc){ 4, 9 });
+    mb_end_loop(b);
+    mb_do(b);
+    mb_mark(b, (model_loc){ 6, 5 });
+    ev_at(b, MODEL_EV_SEND, 7);
+    mb_do_cond(b);
+    mb_end_do(b, false);
+    mb_end(b, (model_loc){ 9, 1 });
+    model_finish(tu);
+    const model_func *fn = &tu->funcs[0];
+    int loops = 0;
+    for (size_t i = 0; i < fn->nblocks; i++)
+        if (fn->blocks[i].loop_head) {
+            loops++;
+            assert_true(fn->blocks[i].loc.line == 2 || fn->blocks[i].loc.line == 6);
+        }
+    assert_int_equal(loops, 2);
+    const model_block *brk = &fn->blocks[block_of(fn, 3)];
+    assert_int_equal(brk->loc.line, 4);
+    assert_int_equal(brk->loc.col, 9);
+    model_free(tu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -244,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_do_while_and_switch),
         cmocka_unit_test(test_return_goto_noreturn),
         cmocka_unit_test(test_objects_alias_and_kinds),
+        cmocka_unit_test(test_mark_names_loops_and_jumps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
