@@ -51,22 +51,7 @@ static bool *reachable_blocks(q_ctx *q, int32_t func)
 static bool loop_has_jump_exit(q_ctx *q, int32_t func, uint32_t block)
 {
     int64_t head = q_loop_of(q, func, block);
-    if (head < 0)
-        return false;
-    const model_func *fn = &q_tu(q)->funcs[func];
-    bool *body;
-    if (!q_loop_body(q, func, (uint32_t)head, &body))
-        return false;
-    bool exits = false;
-    for (uint32_t u = 0; u < fn->nblocks && !exits; u++) {
-        if (!body[u] || u == head || fn->blocks[u].loop_head)
-            continue;
-        for (size_t s = 0; s < fn->blocks[u].nsucc; s++)
-            if (fn->blocks[u].succ[s] < fn->nblocks && !body[fn->blocks[u].succ[s]])
-                exits = true;
-    }
-    free(body);
-    return exits;
+    return head >= 0 && q_loop_jump_exit(q, func, (uint32_t)head, UINT32_MAX);
 }
 
 /* The first blocking point of `func` (or a same-file callee) that can never
@@ -207,6 +192,25 @@ static void report(const model_tu *tu, diag_list *out, const model_event *spawn,
     diag_set_hint(d, "give the task a done channel or context and select on it wherever it blocks or loops");
 }
 
+static q_verdict visit_return(q_ctx *q, q_pos at, const model_event *ev, void *user)
+{
+    (void)at;
+    (void)user;
+    if (ev->kind == MODEL_EV_NORETURN)
+        return Q_CUT;
+    if (ev->kind == MODEL_EV_CALL && ev->callee_func >= 0 && !q_func_returns(q, ev->callee_func))
+        return Q_CUT;
+    return ev->kind == MODEL_EV_RETURN ? Q_FOUND : Q_GO;
+}
+
+/* An owner that never returns after the spawn (a server's endless main
+ * loop, or a path that ends in exit()) keeps its tasks for the life of the
+ * process: they are not leaked. */
+static bool owner_outlives(q_ctx *q, q_pos spawn)
+{
+    return !q_walk(q, spawn, false, visit_return, NULL, NULL);
+}
+
 static int run(const model_tu *tu, diag_list *out)
 {
     q_ctx *q = q_new(tu);
@@ -215,7 +219,7 @@ static int run(const model_tu *tu, diag_list *out)
         abort();
     for (size_t k = 0; k < q_nevents(q); k++) {
         const model_event *ev = q_ev(q, q_event_pos(q, k));
-        if (ev->kind != MODEL_EV_SPAWN || ev->callee_func < 0)
+        if (ev->kind != MODEL_EV_SPAWN || ev->callee_func < 0 || owner_outlives(q, q_event_pos(q, k)))
             continue;
         witness w = { W_NONE, { 0, 0 }, NULL };
         for (size_t i = 0; i < tu->nfuncs; i++)

@@ -22,7 +22,7 @@ static q_verdict visit_return_of(q_ctx *q, q_pos at, const model_event *ev, void
         return Q_CUT;
     if (ev->kind == MODEL_EV_NORETURN || ev->kind == MODEL_EV_RETURN)
         return Q_CUT;
-    return Q_GO;
+    return q_non_null_branch(q, ev, r->cls);
 }
 
 typedef struct hand_find { model_obj_id cls; } hand_find;

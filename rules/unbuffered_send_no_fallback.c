@@ -161,11 +161,15 @@ static note_kind classify(ctx *c, q_pos r, model_obj_id cls, bool sender_repeats
     bool drains = (ev->flags & MODEL_EVF_IN_COND) != 0; /* until closed */
     if (drains) {
         model_loc jump;
-        if (sender_repeats && head >= 0 && q_src_loop_jump_loc(q, r.func, (uint32_t)head, &jump)) {
-            *loc = jump;
+        /* a receive in a loop's condition, or deciding an `if` that leaves
+         * the loop once the channel is closed: only other jumps stop early */
+        bool loop_cond = (ev->flags & MODEL_EVF_LOOP_COND) != 0;
+        uint32_t cond = loop_cond || r.idx + 1 != fn->blocks[r.block].nevents ? UINT32_MAX : r.block;
+        if (sender_repeats && head >= 0 && q_loop_jump_exit(q, r.func, (uint32_t)head, cond)) {
+            /* the jump statement, or the receive when the source is not readable */
+            *loc = q_src_loop_jump_loc_except(q, r.func, (uint32_t)head, cond, &jump) ? jump : ev->loc;
             return N_STOPS;
         }
-        /* a jump out of the loop whose statement we could not find */
         return N_NONE;
     }
     if (head >= 0 && q_block_can_end(q, r.func, (uint32_t)head) && sender_forever) {

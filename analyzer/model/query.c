@@ -175,9 +175,9 @@ static void link_call_results(q_ctx *q)
         if (!returns_object(callee))
             continue;
         called[ev->callee_func] = true;
-        model_obj_id local = MODEL_NO_OBJ;
-        size_t n = 0;
-        for (size_t o = 0; o < tu->nobjs; o++) {
+        model_obj_id local = ev->obj; /* the front end's link, when it makes one */
+        size_t n = local != MODEL_NO_OBJ;
+        for (size_t o = 0; o < tu->nobjs && local == MODEL_NO_OBJ; o++) {
             const model_obj *ob = &tu->objs[o];
             if (ob->scope == MODEL_SCOPE_LOCAL && ob->func == q->all[k].func && ob->decl.line == ev->loc.line &&
                 ob->decl.col < ev->loc.col) {
@@ -514,6 +514,7 @@ void q_free(q_ctx *q)
     for (size_t f = 0; f < q->tu->nfuncs; f++) {
         free(q->fi[f].scc);
         free(q->fi[f].cyclic);
+        free(q->fi[f].loop_of);
     }
     free(q->fi);
     free(q->uf);
@@ -693,6 +694,7 @@ bool q_walk_cut(q_ctx *q, q_pos from, bool include_from, q_visit_fn visit, void 
     for (;;) {
         const model_block *bl = &fn->blocks[b];
         bool cut = false;
+        int only = -1;
         for (size_t i = first ? start : 0; i < bl->nevents; i++) {
             q_pos at = { from.func, b, (uint32_t)i };
             q_verdict v = visit(q, at, &bl->events[i], user);
@@ -706,10 +708,14 @@ bool q_walk_cut(q_ctx *q, q_pos from, bool include_from, q_visit_fn visit, void 
                 cut = true;
                 break;
             }
+            if ((v == Q_ONLY_SUCC0 || v == Q_ONLY_SUCC1) && i + 1 == bl->nevents)
+                only = v == Q_ONLY_SUCC0 ? 0 : 1;
         }
         first = false;
         if (!cut)
             for (size_t s = 0; s < bl->nsucc; s++) {
+                if (only >= 0 && s != (size_t)only)
+                    continue;
                 uint32_t w = bl->succ[s];
                 if (w < fn->nblocks && !seen[w]) {
                     if (sp == cap) {
@@ -935,31 +941,61 @@ bool q_loop_body(const q_ctx *q, int32_t func, uint32_t head, bool **body)
     return true;
 }
 
-int64_t q_loop_of(const q_ctx *q, int32_t func, uint32_t block)
+bool q_loop_jump_exit(const q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block)
 {
     const model_func *fn = &q->tu->funcs[func];
-    if (!q->fi[func].cyclic[block])
-        return -1;
-    int64_t best = -1;
-    size_t best_size = (size_t)-1;
+    bool *body;
+    if (!q_loop_body(q, func, head, &body))
+        return false;
+    bool found = false;
+    for (uint32_t u = 0; u < fn->nblocks && !found; u++) {
+        if (!body[u] || u == head || fn->blocks[u].loop_head)
+            continue;
+        if (cond_block != UINT32_MAX && u == cond_block)
+            continue;
+        for (size_t s = 0; s < fn->blocks[u].nsucc; s++)
+            if (fn->blocks[u].succ[s] < fn->nblocks && !body[fn->blocks[u].succ[s]])
+                found = true;
+    }
+    free(body);
+    return found;
+}
+
+/* Innermost loop head of every block of func (computed once). */
+static const int64_t *loop_heads(const q_ctx *q, int32_t func)
+{
+    q_finfo *fi = &q->fi[func];
+    if (fi->loop_of)
+        return fi->loop_of;
+    const model_func *fn = &q->tu->funcs[func];
+    int64_t *of = q_xcalloc(fn->nblocks, sizeof *of);
+    size_t *size = q_xcalloc(fn->nblocks, sizeof *size);
+    for (size_t b = 0; b < fn->nblocks; b++)
+        of[b] = -1;
     for (uint32_t h = 0; h < fn->nblocks; h++) {
-        if (!q->fi[func].cyclic[h] || q->fi[func].scc[h] != q->fi[func].scc[block])
-            continue;
         bool *body;
-        if (!q_loop_body(q, func, h, &body))
+        if (!fi->cyclic[h] || !q_loop_body(q, func, h, &body))
             continue;
-        if (body[block]) {
-            size_t size = 0;
-            for (size_t i = 0; i < fn->nblocks; i++)
-                size += body[i];
-            if (size < best_size) {
-                best_size = size;
-                best = h;
+        size_t n = 0;
+        for (size_t b = 0; b < fn->nblocks; b++)
+            n += body[b];
+        for (size_t b = 0; b < fn->nblocks; b++)
+            if (body[b] && (of[b] < 0 || n < size[b])) {
+                of[b] = h;
+                size[b] = n;
             }
-        }
         free(body);
     }
-    return best;
+    free(size);
+    fi->loop_of = of;
+    return of;
+}
+
+int64_t q_loop_of(const q_ctx *q, int32_t func, uint32_t block)
+{
+    if (!q->fi[func].cyclic[block])
+        return -1;
+    return loop_heads(q, func)[block];
 }
 
 /* ---- Release summaries ------------------------------------------------------ */
@@ -1013,6 +1049,14 @@ bool q_event_releases(q_ctx *q, const model_event *ev, model_obj_id cls, q_relea
     }
 }
 
+q_verdict q_non_null_branch(const q_ctx *q, const model_event *ev, model_obj_id cls)
+{
+    if (ev->kind != MODEL_EV_NULL_TEST || cls == MODEL_NO_OBJ || q_class(q, ev->obj) != cls)
+        return Q_GO;
+    /* num = 1: the then branch (succ[0]) means obj != NULL */
+    return ev->num ? Q_ONLY_SUCC0 : Q_ONLY_SUCC1;
+}
+
 typedef struct leak_ctx { model_obj_id cls; q_release rel; } leak_ctx;
 
 static q_verdict visit_leak(q_ctx *q, q_pos at, const model_event *ev, void *user)
@@ -1020,14 +1064,46 @@ static q_verdict visit_leak(q_ctx *q, q_pos at, const model_event *ev, void *use
     leak_ctx *l = user;
     if (q_event_releases(q, ev, l->cls, l->rel))
         return Q_CUT;
+    q_verdict nn = q_non_null_branch(q, ev, l->cls);
+    if (nn != Q_GO)
+        return nn;
     return visit_returns(q, at, ev, NULL);
+}
+
+/* Heads of counted loops of func that run at least once and release the class. */
+static bool *releasing_loops(q_ctx *q, int32_t func, model_obj_id cls, q_release rel)
+{
+    const model_func *fn = &q->tu->funcs[func];
+    bool *cut = q_xcalloc(fn->nblocks, sizeof *cut);
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        if (!q->fi[func].cyclic[b])
+            continue;
+        for (size_t i = 0; i < fn->blocks[b].nevents; i++) {
+            const model_event *ev = &fn->blocks[b].events[i];
+            if (!(ev->kind == MODEL_EV_TICKER_STOP || ev->kind == MODEL_EV_WG_DONE ||
+                  ev->kind == MODEL_EV_CLOSE || ev->kind == MODEL_EV_CTX_CANCEL) ||
+                !q_event_releases(q, ev, cls, rel))
+                continue;
+            int64_t head = q_loop_of(q, func, b);
+            if (head >= 0 && !cut[head] && q_src_loop_runs(q, func, (uint32_t)head))
+                cut[head] = true;
+        }
+    }
+    return cut;
 }
 
 bool q_leak_path(q_ctx *q, q_pos from, bool include_from, model_obj_id cls, q_release rel,
                  q_pos *ret)
 {
     leak_ctx l = { q_class(q, cls), rel };
-    return q_walk(q, from, include_from, visit_leak, &l, ret);
+    bool *cut = releasing_loops(q, from.func, l.cls, rel);
+    /* never cut the loop the walk starts in */
+    int64_t own = q_loop_of(q, from.func, from.block);
+    if (own >= 0)
+        cut[own] = false;
+    bool r = q_walk_cut(q, from, include_from, visit_leak, &l, cut, ret);
+    free(cut);
+    return r;
 }
 
 bool q_func_releases(q_ctx *q, int32_t func, model_obj_id cls, q_release rel)

@@ -93,12 +93,22 @@ bool q_func_returns(q_ctx *q, int32_t func);
 /* The natural loop whose head is `head`: body[] (nblocks entries) marks its
  * blocks. Returns false if head is no loop head. Caller frees *body. */
 bool q_loop_body(const q_ctx *q, int32_t func, uint32_t head, bool **body);
+/* Can control leave the loop other than through its condition (break,
+ * return, goto)? Exits decided by cond_block's condition do not count
+ * (UINT32_MAX: none); see q_src_loop_jump_loc_except. */
+bool q_loop_jump_exit(const q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block);
 /* The innermost loop head whose natural loop holds the block, or -1. */
 int64_t q_loop_of(const q_ctx *q, int32_t func, uint32_t block);
 
 /* Walks forward over one function's CFG from `from` (the event itself
  * included or not), each event at most once per entry into its block. */
-typedef enum { Q_GO, Q_CUT, Q_FOUND } q_verdict;
+typedef enum {
+    Q_GO,        /* go on */
+    Q_CUT,       /* this path ends here */
+    Q_FOUND,     /* stop the walk: found */
+    Q_ONLY_SUCC0, /* go on, but leave the block by its first successor only */
+    Q_ONLY_SUCC1, /* ... by its second successor only (MODEL_EV_NULL_TEST branches) */
+} q_verdict;
 typedef q_verdict (*q_visit_fn)(q_ctx *q, q_pos at, const model_event *ev, void *user);
 bool q_walk(q_ctx *q, q_pos from, bool include_from, q_visit_fn visit, void *user, q_pos *found);
 /* The same, never entering the blocks marked in cut_blocks (may be NULL). */
@@ -122,9 +132,14 @@ typedef enum q_release {
 /* Does this event release the class (directly, by moving it, or through a
  * same-file callee that releases it on all its paths)? */
 bool q_event_releases(q_ctx *q, const model_event *ev, model_obj_id cls, q_release rel);
+/* For a walk that follows an object: the branch of a MODEL_EV_NULL_TEST on
+ * its class where it is not NULL (Q_ONLY_SUCC0/1), or Q_GO for other events. */
+q_verdict q_non_null_branch(const q_ctx *q, const model_event *ev, model_obj_id cls);
 /* A path from `from` to a return of its function on which the class is not
- * released; *ret is the RETURN event. Paths that never return (endless
- * loops, exit(), callees that never return) are not leaks. */
+ * released (nor NULL: `if (!t) return;` leaks nothing); *ret is the RETURN event. Paths that never return (endless
+ * loops, exit(), callees that never return) are not leaks, and a counted
+ * loop that releases it (`for (i = 0; i < N; i++) tt_ticker_stop(t[i]);`)
+ * is taken to run. */
 bool q_leak_path(q_ctx *q, q_pos from, bool include_from, model_obj_id cls, q_release rel,
                  q_pos *ret);
 /* Does the function release the class on every path to its return? */
@@ -142,9 +157,13 @@ bool q_src_loop_jump_loc(q_ctx *q, int32_t func, uint32_t head, model_loc *out);
 /* The trip count of `for (i = A; i < B; i++)` (also <=, !=, ++i, i += 1)
  * with integer literals A and B, for the loop whose head is `head`. */
 bool q_src_loop_trip_count(q_ctx *q, int32_t func, uint32_t head, long long *count);
-/* The same, ignoring a jump whose block's only predecessor is cond_block
- * (the jump that block's condition decides, `if (tt_recv(..) != TT_OK) break;`). */
+/* The same, ignoring the exit that cond_block's condition decides (the
+ * jump's block lies outside the loop, so the exit leaves from cond_block):
+ * `if (tt_recv(..) != TT_OK) break;`. */
 bool q_src_loop_jump_loc_except(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block, model_loc *out);
+/* Does the counted loop whose head is `head` run at least once (literal
+ * bounds, or `i = 0; i < NAME` with an upper-case constant NAME)? */
+bool q_src_loop_runs(q_ctx *q, int32_t func, uint32_t head);
 /* Argument `argi` (0-based) of the call whose name token is at `call`: its
  * byte range [begin, end) and text. */
 bool q_src_call_arg(q_ctx *q, model_loc call, unsigned argi, model_loc *begin, model_loc *end,

@@ -9,6 +9,7 @@ typedef struct q_finfo {
     uint32_t *scc;   /* strongly connected component per block */
     bool *cyclic;    /* the block is on a cycle */
     int8_t returns;  /* 0 unknown, 1 computing, 2 yes, 3 no */
+    int64_t *loop_of; /* innermost loop head per block (lazy; see q_loop_of) */
 } q_finfo;
 
 typedef struct q_memo {

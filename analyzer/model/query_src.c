@@ -238,7 +238,7 @@ bool q_src_loop_jump_loc_except(q_ctx *q, int32_t func, uint32_t head, uint32_t 
                 exits = true;
         if (!exits)
             continue;
-        if (cond_block != UINT32_MAX && fn->blocks[u].npred == 1 && fn->blocks[u].pred[0] == cond_block)
+        if (cond_block != UINT32_MAX && u == cond_block)
             continue; /* the jump that condition decides */
         model_loc found = { 0, 0 };
         for (size_t i = 0; i < fn->blocks[u].nevents; i++)
@@ -406,4 +406,31 @@ bool q_src_loop_trip_count(q_ctx *q, int32_t func, uint32_t head, long long *cou
     long long n = to - from + op;
     *count = n > 0 ? n : 0;
     return true;
+}
+
+bool q_src_loop_runs(q_ctx *q, int32_t func, uint32_t head)
+{
+    long long n;
+    if (q_src_loop_trip_count(q, func, head, &n))
+        return n > 0;
+    /* `for (i = 0; i < NAME; i++)` with an upper-case NAME: a constant */
+    model_loc kw;
+    if (!q_src_loop_loc(q, func, head, &kw))
+        return false;
+    lexer lx = { q->src, loc_off(q, kw), q->srclen };
+    char word[64], var[64], v2[64];
+    long long from;
+    if (!lx_ident(&lx, word, sizeof word) || strcmp(word, "for") != 0 || !lx_punct(&lx, "(") ||
+        !lx_ident(&lx, var, sizeof var))
+        return false;
+    while (lx_ident(&lx, v2, sizeof v2))
+        memcpy(var, v2, sizeof var);
+    if (!lx_punct(&lx, "=") || !lx_int(&lx, &from) || from != 0 || !lx_punct(&lx, ";") ||
+        !lx_ident(&lx, v2, sizeof v2) || strcmp(v2, var) != 0 || !lx_punct(&lx, "<") ||
+        !lx_ident(&lx, word, sizeof word))
+        return false;
+    for (const char *c = word; *c; c++)
+        if (islower((unsigned char)*c))
+            return false;
+    return lx_punct(&lx, ";");
 }

@@ -267,6 +267,30 @@ static void task_finishes(void **state)
     assert_int_equal(rt_count(), 0);
 }
 
+/* main { spawn(bg); for (;;) sleep; } — the owner never returns: a
+ * server's workers live as long as the process, which is no leak */
+static void owner_runs_forever(void **state)
+{
+    (void)state;
+    rt_reset(NULL);
+    rt_fn("bg", 1);
+    rt_param("arg");
+    mb_loop(R.b);
+    mb_loop_body(R.b, true);
+    rt_num(rt_ev(MODEL_EV_SLEEP, 3, MODEL_NO_OBJ, NULL), 5);
+    mb_end_loop(R.b);
+    rt_end(5);
+    rt_fn("main", 6);
+    rt_spawn(7, "bg", MODEL_NO_OBJ, "NULL");
+    mb_loop(R.b);
+    mb_loop_body(R.b, true);
+    rt_num(rt_ev(MODEL_EV_SLEEP, 9, MODEL_NO_OBJ, NULL), 5);
+    mb_end_loop(R.b);
+    rt_end(11);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -291,6 +315,7 @@ int main(void)
         cmocka_unit_test_teardown(blocks_in_helper, teardown),
         cmocka_unit_test_teardown(helper_closes_for_owner, teardown),
         cmocka_unit_test_teardown(task_finishes, teardown),
+        cmocka_unit_test_teardown(owner_runs_forever, teardown),
     };
     return cmocka_run_group_tests_name("spawn-no-cancel", tests, NULL, NULL);
 }

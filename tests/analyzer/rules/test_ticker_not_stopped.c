@@ -1,6 +1,10 @@
 /* test_ticker_not_stopped.c — ticker-not-stopped on hand-built models. */
 #include "rule_test.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 static const char *const ID = "ticker-not-stopped";
 
 /* f { t = new; if (c) { <early> return; } stop(t) } */
@@ -220,6 +224,83 @@ static void task_does_not_stop_it(void **state)
     assert_true(rt_has_note(8, "'t' leaks when the function returns here"));
 }
 
+/* tickers made in one counted loop and stopped in another: the stopping
+ * loop is taken to run (its bounds are read from the source) */
+static void stopped_in_counted_loop(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/tether-ticker-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("int main(void)\n"                               /* 1 */
+          "{\n"                                            /* 2 */
+          "    for (int i = 0; i < N; i++)\n"              /* 3 */
+          "        ts[i] = tt_ticker_new(5);\n"            /* 4 */
+          "    for (int i = 0; i < N; i++)\n"              /* 5 */
+          "        tt_ticker_stop(ts[i]);\n"               /* 6 */
+          "    return 0;\n"                                /* 7 */
+          "}\n", f);                                       /* 8 */
+    fclose(f);
+    rt_reset(path);
+    rt_fn("main", 1);
+    model_obj_id ts = rt_local("ts");
+    mb_loop(R.b);
+    mb_loop_body(R.b, false);
+    rt_num(rt_ev(MODEL_EV_TICKER_NEW, 4, ts, "ts[i]"), 5)->loc = (model_loc){ 4, 17 };
+    mb_end_loop(R.b);
+    mb_loop(R.b);
+    mb_loop_body(R.b, false);
+    rt_ev(MODEL_EV_TICKER_STOP, 6, ts, "ts[i]")->loc = (model_loc){ 6, 9 };
+    mb_end_loop(R.b);
+    mb_return(R.b, (model_loc){ 7, 5 }, MODEL_NO_OBJ, NULL);
+    rt_end(8);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+    rt_free();
+    unlink(path);
+}
+
+/* f { t = new; if (!t) return -1; stop(t); return 0; } — NULL is no leak */
+static void null_check_return(void **state)
+{
+    (void)state;
+    rt_reset(NULL);
+    rt_fn("f", 1);
+    model_obj_id t = rt_local("t");
+    rt_num(rt_ev(MODEL_EV_TICKER_NEW, 2, t, "t"), 5);
+    rt_num(rt_ev(MODEL_EV_NULL_TEST, 3, t, "t"), 0); /* then: t == NULL */
+    mb_if(R.b);
+    rt_ret(4);
+    mb_end_if(R.b);
+    rt_ev(MODEL_EV_TICKER_STOP, 5, t, "t");
+    rt_ret(6);
+    rt_end(7);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+/* f { t = new; if (t) return -1; ... } — the then branch has a live ticker */
+static void non_null_branch_leaks(void **state)
+{
+    (void)state;
+    rt_reset(NULL);
+    rt_fn("f", 1);
+    model_obj_id t = rt_local("t");
+    rt_num(rt_ev(MODEL_EV_TICKER_NEW, 2, t, "t"), 5);
+    rt_num(rt_ev(MODEL_EV_NULL_TEST, 3, t, "t"), 1); /* then: t != NULL */
+    mb_if(R.b);
+    rt_ret(4);
+    mb_end_if(R.b);
+    rt_ev(MODEL_EV_TICKER_STOP, 5, t, "t");
+    rt_ret(6);
+    rt_end(7);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has_note(4, "'t' leaks when the function returns here"));
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -244,6 +325,9 @@ int main(void)
         cmocka_unit_test_teardown(field_never_stopped, teardown),
         cmocka_unit_test_teardown(task_stops_it, teardown),
         cmocka_unit_test_teardown(task_does_not_stop_it, teardown),
+        cmocka_unit_test_teardown(stopped_in_counted_loop, teardown),
+        cmocka_unit_test_teardown(null_check_return, teardown),
+        cmocka_unit_test_teardown(non_null_branch_leaks, teardown),
     };
     return cmocka_run_group_tests_name("ticker-not-stopped", tests, NULL, NULL);
 }

@@ -200,6 +200,57 @@ static void circular_buffered(void **state)
     assert_int_equal(rt_count(), 0);
 }
 
+/* owner sends in a counted loop; a task drains with
+ * `for (;;) { if (tt_recv(arg) != TT_OK) break; [if (x) break;] }` */
+static void drain_model(bool early_break)
+{
+    rt_reset(NULL);
+    rt_fn("consumer", 1);
+    model_obj_id arg = rt_param("arg");
+    mb_loop(R.b);
+    mb_loop_body(R.b, true);
+    rt_ev(MODEL_EV_RECV, 3, arg, "arg")->flags |= MODEL_EVF_IN_COND;
+    mb_if(R.b);
+    mb_break(R.b);
+    mb_end_if(R.b);
+    if (early_break) {
+        mb_if(R.b);
+        mb_break(R.b);
+        mb_end_if(R.b);
+    }
+    mb_end_loop(R.b);
+    rt_end(7);
+    rt_fn("owner", 10);
+    model_obj_id ch = rt_local("ch");
+    rt_new_chan(11, ch, "ch", 0);
+    rt_spawn(12, "consumer", ch, "ch");
+    mb_loop(R.b);
+    mb_loop_body(R.b, false);
+    rt_ev(MODEL_EV_SEND, 14, ch, "ch");
+    mb_end_loop(R.b);
+    rt_ev(MODEL_EV_CLOSE, 15, ch, "ch");
+    rt_end(16);
+}
+
+static void drain_until_closed(void **state)
+{
+    (void)state;
+    drain_model(false);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+static void drain_breaks_early(void **state)
+{
+    (void)state;
+    drain_model(true);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has(14, "send on unbuffered channel 'ch' can block forever"));
+    /* no source file to find the `break`: the note falls back to the receive */
+    assert_true(rt_has_note(3, "the receiver stops receiving here"));
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -220,6 +271,8 @@ int main(void)
         cmocka_unit_test_teardown(endless_consumer, teardown),
         cmocka_unit_test_teardown(circular_wait, teardown),
         cmocka_unit_test_teardown(circular_buffered, teardown),
+        cmocka_unit_test_teardown(drain_until_closed, teardown),
+        cmocka_unit_test_teardown(drain_breaks_early, teardown),
     };
     return cmocka_run_group_tests_name("unbuffered-send-no-fallback", tests, NULL, NULL);
 }
