@@ -85,7 +85,10 @@ typedef enum model_ev_kind {
                              obj = the object its result is assigned to
                              (`tt_ticker *t = make_ticker();`), if any */
     MODEL_EV_ESCAPE,      /* obj is stored where it outlives the call (escape_to) */
-    MODEL_EV_RETURN,      /* leaves the function; obj = the returned object if any */
+    MODEL_EV_RETURN,      /* leaves the function; obj = the returned object if any.
+                             A creation returned directly (`return tt_ticker_new(9);`)
+                             is made on the local object named "(return)" of
+                             the function, which the RETURN then carries */
     MODEL_EV_NORETURN,    /* exit(), abort(), _Exit(), pthread_exit(): ends the path */
     MODEL_EV_NULL_TEST,   /* an if condition that tests obj against NULL: `if (t)`,
                              `if (!t)`, `if (t == NULL)`, `if (NULL != t)`. It is the
