@@ -73,6 +73,13 @@ void diag_add_fixit(diag *d, model_loc begin, model_loc end, const char *text)
     f->begin = begin;
     f->end = end;
     f->text = diag__xstrdup(text);
+    f->note = 0;
+}
+
+void diag_add_note_fixit(diag *d, model_loc begin, model_loc end, const char *text)
+{
+    diag_add_fixit(d, begin, end, text);
+    d->fixits[d->nfixits - 1].note = d->nnotes;
 }
 
 void diag_set_hint(diag *d, const char *fmt, ...)
@@ -127,6 +134,8 @@ static int diag__cmp(const void *pa, const void *pb)
             return c;
         if ((c = diag__cmp_loc(a->fixits[i].end, b->fixits[i].end)) != 0)
             return c;
+        if (a->fixits[i].note != b->fixits[i].note)
+            return a->fixits[i].note < b->fixits[i].note ? -1 : 1;
         if ((c = diag__cmp_str(a->fixits[i].text, b->fixits[i].text)) != 0)
             return c;
     }

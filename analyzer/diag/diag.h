@@ -26,6 +26,7 @@ typedef struct diag_note {
 typedef struct diag_fixit {
     model_loc begin, end;
     char *text;
+    size_t note;          /* 0: shown with the warning; i: with note i - 1 */
 } diag_fixit;
 
 typedef struct diag {
@@ -50,6 +51,10 @@ diag *diag_new(diag_list *list, const char *rule, const char *file, model_loc lo
                const char *fmt, ...) DIAG_PRINTF(5, 6);
 void diag_add_note(diag *d, model_loc loc, const char *fmt, ...) DIAG_PRINTF(3, 4);
 void diag_add_fixit(diag *d, model_loc begin, model_loc end, const char *text);
+/* The same, shown with the last note added: for a fix on another line than
+ * the warning's, give it a note at that place ("make 'ch' buffered ...")
+ * and attach the fix-it to it, as clang does. */
+void diag_add_note_fixit(diag *d, model_loc begin, model_loc end, const char *text);
 void diag_set_hint(diag *d, const char *fmt, ...) DIAG_PRINTF(2, 3);
 
 /* Sorts by file, line, column, rule, message and drops exact duplicates:

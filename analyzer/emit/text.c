@@ -75,18 +75,38 @@ static void text__header(FILE *out, const char *file, model_loc loc, const char 
     fprintf(out, "%s\n", text__c(color, TX_RESET));
 }
 
-void emit_text_diag(FILE *out, const diag *d, const src_file *src, bool color)
+/* The fix-its shown with the warning (note 0) or with note `note` (1-based). */
+static void text__fixits(FILE *out, const diag *d, size_t note, const src_file *src, bool color)
 {
-    text__header(out, d->file, d->loc, "warning", TX_MAGENTA, d->msg, d->rule, color);
-    text__snippet(out, src, d->loc, 0, NULL, color);
     for (size_t i = 0; i < d->nfixits; i++) {
         const diag_fixit *f = &d->fixits[i];
+        if (f->note != note)
+            continue;
         uint32_t end = f->end.line == f->begin.line ? f->end.col : 0;
         text__snippet(out, src, f->begin, end, f->text, color);
     }
+}
+
+/* The snippet of the warning (note 0) or of note `note` (1-based), with its
+ * fix-its; a fix-it on the same line replaces the plain caret, as in clang. */
+static void text__located(FILE *out, const diag *d, size_t note, model_loc loc,
+                          const src_file *src, bool color)
+{
+    bool merged = false;
+    for (size_t k = 0; k < d->nfixits; k++)
+        merged |= d->fixits[k].note == note && d->fixits[k].begin.line == loc.line;
+    if (!merged)
+        text__snippet(out, src, loc, 0, NULL, color);
+    text__fixits(out, d, note, src, color);
+}
+
+void emit_text_diag(FILE *out, const diag *d, const src_file *src, bool color)
+{
+    text__header(out, d->file, d->loc, "warning", TX_MAGENTA, d->msg, d->rule, color);
+    text__located(out, d, 0, d->loc, src, color);
     for (size_t i = 0; i < d->nnotes; i++) {
         text__header(out, d->file, d->notes[i].loc, "note", TX_CYAN, d->notes[i].msg, NULL, color);
-        text__snippet(out, src, d->notes[i].loc, 0, NULL, color);
+        text__located(out, d, i + 1, d->notes[i].loc, src, color);
     }
     if (d->fix_hint)
         fprintf(out, "%snote:%s %s\n", text__c(color, TX_CYAN), text__c(color, TX_RESET),

@@ -125,8 +125,6 @@ static void test_emit_text(void **state)
     char *out = emit_to_string(d, src, false);
     assert_string_equal(out, "f.c:3:2: warning: it leaks [some-rule]\n"
                              "    3 | \ttt_send(ch, &v);\n"
-                             "      | \t^\n"
-                             "    3 | \ttt_send(ch, &v);\n"
                              "      | \t^~~~~~~\n"
                              "      | \ttt_select\n"
                              "f.c:1:6: note: here\n"
@@ -145,12 +143,36 @@ static void test_emit_text(void **state)
     src_file_free(src);
 }
 
+/* A fix-it on another line travels with the note that explains it. */
+static void test_emit_note_fixit(void **state)
+{
+    (void)state;
+    const char text[] = "tt_chan *ch = tt_chan_new(4, 0);\ntt_send(ch, &v);\n";
+    src_file *src = src_file_load("g.c", text, strlen(text));
+    diag_list list = { 0 };
+    diag *d = diag_new(&list, "r", "g.c", L(2, 1), "blocks");
+    diag_add_note(d, L(1, 30), "make 'ch' buffered");
+    diag_add_note_fixit(d, L(1, 30), L(1, 31), "1");
+    char *out = emit_to_string(d, src, false);
+    assert_string_equal(out, "g.c:2:1: warning: blocks [r]\n"
+                             "    2 | tt_send(ch, &v);\n"
+                             "      | ^\n"
+                             "g.c:1:30: note: make 'ch' buffered\n"
+                             "    1 | tt_chan *ch = tt_chan_new(4, 0);\n"
+                             "      |                              ^\n"
+                             "      |                              1\n");
+    free(out);
+    assert_int_equal(d->fixits[0].note, 1);
+    diag_list_free(&list);
+    src_file_free(src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sort_and_dedup),  cmocka_unit_test(test_format),
         cmocka_unit_test(test_suppress_shapes), cmocka_unit_test(test_suppress_apply),
-        cmocka_unit_test(test_emit_text),
+        cmocka_unit_test(test_emit_text),       cmocka_unit_test(test_emit_note_fixit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
