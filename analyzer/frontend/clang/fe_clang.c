@@ -218,6 +218,7 @@ out:;
     free(fns.v);
     free(st.arrays);
     free(st.memo);
+    free(st.arms);
     if (tu)
         clang_disposeTranslationUnit(tu);
     if (own_index)

@@ -22,6 +22,15 @@ typedef struct fe_noreturn_memo {
     bool noreturn;
 } fe_noreturn_memo;
 
+/* Which arms of a conditional expression (`?:`, `&&`, `||`) emit events:
+ * bit 0 the `?` arm, bit 1 the `:` arm (or the right of && / ||). One
+ * table per file, entries of other functions told apart by `gen`. */
+typedef struct fe_arm_memo {
+    CXCursor expr;
+    unsigned hash, gen;
+    unsigned char mask;
+} fe_arm_memo;
+
 /* The state of walking one translation unit. */
 typedef struct fe_state {
     CXTranslationUnit tu;
@@ -38,6 +47,14 @@ typedef struct fe_state {
     char **defined;         /* names of the functions defined in the file, sorted */
     size_t ndefined;
     size_t nmemo, capmemo;
+    /* Probing (fe_walk.c): while `probe` is set, expressions are walked
+     * only to learn whether they would emit an event (`probe_hit`); no
+     * event is added. */
+    bool probe, probe_hit;
+    model_event probe_ev;   /* what fe__event hands out while probing */
+    fe_arm_memo *arms;      /* open addressing, size a power of two */
+    size_t narms, caparms;
+    unsigned gen;           /* the function being built, for `arms` */
 } fe_state;
 
 /* A small growable list of children of a cursor. */
@@ -66,6 +83,8 @@ model_obj_id fe_obj(fe_state *st, CXCursor e);
 /* The object of a declared variable or parameter (MODEL_NO_OBJ if it cannot
  * hold a concurrency object). */
 model_obj_id fe_decl_obj(fe_state *st, CXCursor decl);
+/* The object of a struct field (MODEL_NO_OBJ if it cannot hold one). */
+model_obj_id fe_field_obj(fe_state *st, CXCursor field);
 bool fe_is_global_var(CXCursor decl);
 /* The callee's name of a call (a function, not a pointer), or NULL. Returned
  * string is freed by the caller (free()). */

@@ -259,6 +259,55 @@ void fe_api_name(char *name)
         name[n - 3] = '\0';
 }
 
+static char *fe__record_name(CXCursor field);
+
+/* The field of record `outer` whose type is the unnamed record `rec`. */
+typedef struct fe_holder {
+    CXCursor rec, found;
+} fe_holder;
+
+static enum CXVisitorResult fe__holder_visit(CXCursor c, CXClientData data)
+{
+    fe_holder *h = data;
+    CXType t = clang_getCanonicalType(clang_getCursorType(c));
+    if (t.kind == CXType_Record && clang_equalCursors(clang_getTypeDeclaration(t), h->rec)) {
+        h->found = c;
+        return CXVisit_Break;
+    }
+    return CXVisit_Continue;
+}
+
+/* An unnamed struct or union inside another one is named after the field
+ * holding it ("job.u"); the fields of an anonymous member (C11
+ * `union { ... };`) belong to the outer record. NULL if rec is not nested. */
+static char *fe__nested_name(CXCursor rec)
+{
+    CXCursor outer = clang_getCursorSemanticParent(rec);
+    enum CXCursorKind ok = clang_getCursorKind(outer);
+    if (ok != CXCursor_StructDecl && ok != CXCursor_UnionDecl)
+        return NULL;
+    fe_holder h = { rec, clang_getNullCursor() };
+    clang_Type_visitFields(clang_getCursorType(outer), fe__holder_visit, &h);
+    if (clang_Cursor_isNull(h.found))
+        return NULL;
+    char *base = fe__record_name(h.found);
+    CXString fs = clang_getCursorSpelling(h.found);
+    const char *f = clang_getCString(fs);
+    char *name = NULL;
+    if (!f || !*f || clang_Cursor_isAnonymousRecordDecl(rec)) {
+        name = base;
+        base = NULL;
+    } else {
+        size_t n = strlen(base) + strlen(f) + 2;
+        name = malloc(n);
+        if (name)
+            snprintf(name, n, "%s.%s", base, f);
+    }
+    clang_disposeString(fs);
+    free(base);
+    return name;
+}
+
 /* The struct tag or typedef name of the record that declares a field. */
 static char *fe__record_name(CXCursor field)
 {
@@ -268,6 +317,8 @@ static char *fe__record_name(CXCursor field)
     char *name = NULL;
     if (c && *c) {
         name = strdup(c);
+    } else if ((name = fe__nested_name(rec)) != NULL) {
+        /* named after its holder */
     } else {
         CXString ts = clang_getTypeSpelling(clang_getCursorType(rec));
         const char *t = clang_getCString(ts);
@@ -304,11 +355,25 @@ static model_obj_id fe__var_obj(fe_state *st, CXCursor ref)
         id = model_obj_lookup(st->m, st->func, name);
     } else {
         model_loc decl = fe_cursor_loc(ref);
-        if (fe_is_global_var(ref))
+        if (fe_is_global_var(ref)) {
+            /* A global declared only outside the main file (stderr) is no
+             * object unless it holds a tether object (then it has no
+             * position here): tree-sitter cannot see it, no rule needs it. */
+            if (!clang_Location_isFromMainFile(clang_getCursorLocation(ref))) {
+                CXCursor def = clang_getCursorDefinition(ref);
+                if (!clang_Cursor_isNull(def) &&
+                    clang_Location_isFromMainFile(clang_getCursorLocation(def)))
+                    decl = fe_cursor_loc(def);
+                else if (kind == MODEL_KIND_NONE)
+                    goto out;
+                else
+                    decl = (model_loc){ 0, 0 };
+            }
             id = model_obj_global(st->m, name, kind, decl);
-        else
+        } else
             id = model_obj_local(st->m, st->func, name, kind, decl);
     }
+out:
     clang_disposeString(s);
     return id;
 }
@@ -316,6 +381,22 @@ static model_obj_id fe__var_obj(fe_state *st, CXCursor ref)
 model_obj_id fe_decl_obj(fe_state *st, CXCursor decl)
 {
     return fe__var_obj(st, decl);
+}
+
+model_obj_id fe_field_obj(fe_state *st, CXCursor field)
+{
+    if (clang_getCursorKind(field) != CXCursor_FieldDecl)
+        return MODEL_NO_OBJ;
+    CXType t = clang_getCursorType(field);
+    model_kind kind = fe_kind_of_type(t);
+    if (kind == MODEL_KIND_NONE && !fe__is_pointerish(t))
+        return MODEL_NO_OBJ;
+    char *tag = fe__record_name(field);
+    CXString fs = clang_getCursorSpelling(field);
+    model_obj_id id = model_obj_field(st->m, tag, clang_getCString(fs), kind);
+    clang_disposeString(fs);
+    free(tag);
+    return id;
 }
 
 model_obj_id fe_obj(fe_state *st, CXCursor e)
@@ -331,21 +412,8 @@ model_obj_id fe_obj(fe_state *st, CXCursor e)
             return fe__var_obj(st, ref);
         return MODEL_NO_OBJ;
     }
-    case CXCursor_MemberRefExpr: {
-        CXCursor ref = clang_getCursorReferenced(s);
-        if (clang_getCursorKind(ref) != CXCursor_FieldDecl)
-            return MODEL_NO_OBJ;
-        CXType t = clang_getCursorType(ref);
-        model_kind kind = fe_kind_of_type(t);
-        if (kind == MODEL_KIND_NONE && !fe__is_pointerish(t))
-            return MODEL_NO_OBJ;
-        char *tag = fe__record_name(ref);
-        CXString fs = clang_getCursorSpelling(ref);
-        model_obj_id id = model_obj_field(st->m, tag, clang_getCString(fs), kind);
-        clang_disposeString(fs);
-        free(tag);
-        return id;
-    }
+    case CXCursor_MemberRefExpr:
+        return fe_field_obj(st, clang_getCursorReferenced(s));
     case CXCursor_ArraySubscriptExpr: {
         fe_kids k;
         fe_kids_get(s, &k);

@@ -24,6 +24,11 @@ static void *fe__xrealloc(void *p, size_t n)
 
 static model_event *fe__event(fe_state *st, model_ev_kind kind, model_loc loc)
 {
+    if (st->probe) {
+        st->probe_hit = true;
+        memset(&st->probe_ev, 0, sizeof st->probe_ev);
+        return &st->probe_ev;
+    }
     model_event *ev = mb_event(st->b, kind, loc);
     ev->flags |= st->cond_flags;
     return ev;
@@ -396,7 +401,10 @@ static void fe__call(fe_state *st, CXCursor call, model_obj_id dest, const char 
         if (ev && api->num_arg >= 0 && nargs > api->num_arg)
             fe__num(ev, clang_Cursor_getArgument(call, (unsigned)api->num_arg));
     } else if (fe__noreturn(st, name, decl)) {
-        mb_noreturn(st->b, loc, model_strdup(st->m, name));
+        if (st->probe)
+            st->probe_hit = true;
+        else
+            mb_noreturn(st->b, loc, model_strdup(st->m, name));
     } else {
         fe__other_call(st, call, name, loc);
     }
@@ -478,10 +486,10 @@ static model_escape fe__escape_of(CXCursor l)
     }
 }
 
-/* `place = value` (assignment or initialization; l is null for a
- * declaration whose object is dest). */
-static void fe__store(fe_state *st, CXCursor l, model_obj_id dest, const char *dest_text, CXCursor r,
-                      model_loc loc)
+/* A store of r into dest, which makes r's object outlive the call as `esc`
+ * says. */
+static void fe__store_esc(fe_state *st, model_escape esc, model_obj_id dest, const char *dest_text,
+                          CXCursor r, model_loc loc)
 {
     fe__expr(st, r, dest, dest_text);
     if (fe__is_creation(r))
@@ -492,7 +500,6 @@ static void fe__store(fe_state *st, CXCursor l, model_obj_id dest, const char *d
     /* A NULL store is not an alias: it would merge every place ever set to NULL. */
     if (st->m->objs[v].scope == MODEL_SCOPE_NULL)
         return;
-    model_escape esc = clang_Cursor_isNull(l) ? MODEL_ESCAPE_NONE : fe__escape_of(l);
     /* `*out = c` stores into the pointee, not into `out`: no merge. */
     if (dest != MODEL_NO_OBJ && esc != MODEL_ESCAPE_DEREF)
         model_obj_alias(st->m, dest, v);
@@ -505,6 +512,216 @@ static void fe__store(fe_state *st, CXCursor l, model_obj_id dest, const char *d
     ev->obj = v;
     ev->text = fe_text(st, r);
     ev->escape_to = esc;
+}
+
+/* `place = value` (assignment or initialization; l is null for a
+ * declaration whose object is dest). */
+static void fe__store(fe_state *st, CXCursor l, model_obj_id dest, const char *dest_text, CXCursor r,
+                      model_loc loc)
+{
+    fe__store_esc(st, clang_Cursor_isNull(l) ? MODEL_ESCAPE_NONE : fe__escape_of(l), dest, dest_text,
+                  r, loc);
+}
+
+/* ---- Initializer lists -------------------------------------------------------- *
+ * `struct job j = { .ch = c, .wg = &wg }`, `{ c, &wg }` and `(struct job){ ... }`
+ * store into the fields as `j.ch = c;` does: the field object is aliased
+ * with the value's and an ESCAPE (to a field) is recorded. The place is
+ * written "j.ch" (a compound literal's: ".ch"; an array element's:
+ * "js[1].ch"). tether's own records (tt_case: TT_RECV / TT_SEND) are not
+ * stored into: every select would merge its channels. */
+
+typedef struct fe_fields {
+    CXCursor *v;
+    size_t n, cap;
+    CXCursor small[16];
+} fe_fields;
+
+static enum CXVisitorResult fe__field_visit(CXCursor c, CXClientData data)
+{
+    fe_fields *f = data;
+    CXString s = clang_getCursorSpelling(c);
+    const char *name = clang_getCString(s);
+    bool unnamed = !name || !*name; /* `int : 3;` takes no initializer */
+    clang_disposeString(s);
+    if (unnamed)
+        return CXVisit_Continue;
+    if (f->n == f->cap) {
+        size_t cap = f->cap * 2;
+        CXCursor *v = fe__xrealloc(f->v == f->small ? NULL : f->v, cap * sizeof *v);
+        if (f->v == f->small)
+            memcpy(v, f->small, f->n * sizeof *v);
+        f->v = v;
+        f->cap = cap;
+    }
+    f->v[f->n++] = c;
+    return CXVisit_Continue;
+}
+
+/* A designated initializer's parts: the fields named (MemberRef) and the
+ * value (the last expression). */
+typedef struct fe_desig {
+    CXCursor fields[4];
+    size_t nfields, nindex;
+    CXCursor index, value;
+    CXSourceLocation first; /* the first field's name */
+} fe_desig;
+
+static enum CXChildVisitResult fe__desig_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    fe_desig *d = data;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_MemberRef) {
+        CXString sp = clang_getCursorSpelling(c);
+        const char *n = clang_getCString(sp);
+        bool implicit = !n || !*n; /* the anonymous member holding a field */
+        clang_disposeString(sp);
+        if (implicit)
+            return CXChildVisit_Continue;
+        if (d->nfields == 0)
+            d->first = clang_getCursorLocation(c);
+        if (d->nfields < sizeof d->fields / sizeof d->fields[0])
+            d->fields[d->nfields] = clang_getCursorReferenced(c);
+        d->nfields++;
+    } else if (clang_isExpression(k)) {
+        if (!clang_Cursor_isNull(d->value) && d->nindex++ == 0)
+            d->index = d->value; /* `[i] = v`: the index comes first */
+        d->value = c;
+    }
+    return CXChildVisit_Continue;
+}
+
+/* Whether item is a designated initializer (`.f = v`, `[i] = v`). */
+static bool fe__designated(CXCursor item, fe_desig *d)
+{
+    memset(d, 0, sizeof *d);
+    d->index = d->value = clang_getNullCursor();
+    if (clang_getCursorKind(item) != CXCursor_UnexposedExpr ||
+        clang_getCanonicalType(clang_getCursorType(item)).kind != CXType_Void)
+        return false;
+    clang_visitChildren(item, fe__desig_visit, d);
+    return !clang_Cursor_isNull(d->value) && (d->nfields > 0 || !clang_Cursor_isNull(d->index));
+}
+
+static bool fe__is_tether_record(CXType t)
+{
+    CXString s = clang_getCursorSpelling(clang_getTypeDeclaration(t));
+    const char *n = clang_getCString(s);
+    bool yes = n && strncmp(n, "tt_", 3) == 0;
+    clang_disposeString(s);
+    if (!yes) {
+        CXString ts = clang_getTypeSpelling(t);
+        n = clang_getCString(ts);
+        yes = n && (strncmp(n, "tt_", 3) == 0 || strncmp(n, "struct tt_", 10) == 0);
+        clang_disposeString(ts);
+    }
+    return yes;
+}
+
+static const char *fe__place(fe_state *st, const char *prefix, const char *field, long idx)
+{
+    char buf[256];
+    if (field)
+        snprintf(buf, sizeof buf, "%s.%s", prefix, field);
+    else
+        snprintf(buf, sizeof buf, "%s[%ld]", prefix, idx);
+    return model_strdup(st->m, buf);
+}
+
+static void fe__init(fe_state *st, CXCursor list, const char *prefix);
+
+/* One element of an initializer list stored into field `field` (its place
+ * written `text`), at loc. */
+static void fe__init_field(fe_state *st, CXCursor field, const char *text, CXCursor value, model_loc loc)
+{
+    if (clang_getCursorKind(fe_strip_parens(value)) == CXCursor_InitListExpr) {
+        fe__init(st, fe_strip_parens(value), text);
+        return;
+    }
+    fe__store_esc(st, MODEL_ESCAPE_FIELD, fe_field_obj(st, field), text, value, loc);
+}
+
+static void fe__init_record(fe_state *st, CXType t, const fe_kids *k, const char *prefix)
+{
+    fe_fields f = { NULL, 0, sizeof f.small / sizeof f.small[0], { { 0, 0, { 0 } } } };
+    f.v = f.small;
+    clang_Type_visitFields(t, fe__field_visit, &f);
+    size_t next = 0;
+    for (size_t i = 0; i < k->n; i++) {
+        CXCursor item = k->v[i];
+        model_loc loc = fe_loc(clang_getRangeStart(clang_getCursorExtent(item)));
+        fe_desig d;
+        if (fe__designated(item, &d)) {
+            if (d.nfields == 0 || d.nfields > sizeof d.fields / sizeof d.fields[0]) {
+                fe__expr(st, d.value, MODEL_NO_OBJ, NULL);
+                continue;
+            }
+            for (size_t j = 0; j < f.n; j++)
+                if (clang_equalCursors(f.v[j], d.fields[0]))
+                    next = j + 1;
+            if (loc.line == 0) {
+                /* a field of an anonymous member: clang's designator has
+                 * no position; the `.` before the field's name has */
+                long off = fe_offset(st, d.first);
+                while (off > 0 && st->buf[off - 1] != '.' && st->buf[off - 1] != '{' &&
+                       st->buf[off - 1] != ',')
+                    off--;
+                if (off > 0 && st->buf[off - 1] == '.')
+                    off--;
+                if (off >= 0)
+                    loc = fe_loc(clang_getLocationForOffset(st->tu, st->main_file, (unsigned)off));
+            }
+            const char *text = prefix;
+            for (size_t j = 0; j < d.nfields; j++) {
+                CXString sp = clang_getCursorSpelling(d.fields[j]);
+                text = fe__place(st, text, clang_getCString(sp), 0);
+                clang_disposeString(sp);
+            }
+            fe__init_field(st, d.fields[d.nfields - 1], text, d.value, loc);
+        } else if (next < f.n) {
+            CXString sp = clang_getCursorSpelling(f.v[next]);
+            const char *text = fe__place(st, prefix, clang_getCString(sp), 0);
+            clang_disposeString(sp);
+            fe__init_field(st, f.v[next++], text, item, loc);
+        } else {
+            fe__expr(st, item, MODEL_NO_OBJ, NULL);
+        }
+    }
+    if (f.v != f.small)
+        free(f.v);
+}
+
+static void fe__init(fe_state *st, CXCursor list, const char *prefix)
+{
+    CXType t = clang_getCanonicalType(clang_getCursorType(list));
+    fe_kids k;
+    fe_kids_get(list, &k);
+    if (t.kind == CXType_Record && !fe__is_tether_record(t)) {
+        fe__init_record(st, t, &k, prefix);
+    } else if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
+        long idx = 0;
+        for (size_t i = 0; i < k.n; i++, idx++) {
+            CXCursor value = k.v[i];
+            fe_desig d;
+            int64_t at;
+            if (fe__designated(value, &d) && d.nfields == 0) {
+                if (fe_eval_int(d.index, &at))
+                    idx = (long)at;
+                fe__expr(st, d.index, MODEL_NO_OBJ, NULL);
+                value = d.value;
+            }
+            CXCursor in = fe_strip_parens(value);
+            if (clang_getCursorKind(in) == CXCursor_InitListExpr)
+                fe__init(st, in, fe__place(st, prefix, NULL, idx));
+            else
+                fe__expr(st, value, MODEL_NO_OBJ, NULL);
+        }
+    } else {
+        for (size_t i = 0; i < k.n; i++)
+            fe__expr(st, k.v[i], MODEL_NO_OBJ, NULL);
+    }
+    fe_kids_free(&k);
 }
 
 static void fe__assign(fe_state *st, CXCursor e, CXCursor l, CXCursor r)
@@ -528,11 +745,222 @@ static void fe__assign(fe_state *st, CXCursor e, CXCursor l, CXCursor r)
     fe__store(st, l, dest, dest != MODEL_NO_OBJ ? fe_text(st, l) : NULL, r, fe_cursor_loc(e));
 }
 
+/* ---- Conditional evaluation ----------------------------------------------- *
+ * `c ? a : b`, `a && b` and `a || b` evaluate an arm only on some paths. An
+ * arm that emits events is lowered to a branch (mb_if / mb_else); arms
+ * without events stay straight-line code, so plain expressions add no
+ * blocks. Which arms emit events is learned by probing: the outermost such
+ * expression is walked once with st->probe set (nothing is emitted), which
+ * records the arms of every conditional inside it in st->arms; nested ones
+ * then find their entry, so each node is walked at most twice. */
+
+static fe_arm_memo *fe__arm_slot(fe_state *st, CXCursor e, bool create)
+{
+    unsigned h = clang_hashCursor(e);
+    if (create && (st->narms + 1) * 2 > st->caparms) {
+        /* grow (entries of earlier functions are dropped) */
+        size_t cap = st->caparms ? st->caparms * 2 : 64;
+        fe_arm_memo *old = st->arms;
+        size_t oldcap = st->caparms;
+        st->arms = calloc(cap, sizeof *st->arms);
+        if (!st->arms) {
+            fputs("tether: error: out of memory\n", stderr);
+            abort();
+        }
+        st->caparms = cap;
+        st->narms = 0;
+        for (size_t i = 0; i < oldcap; i++) {
+            if (old[i].gen != st->gen)
+                continue;
+            size_t j = old[i].hash & (cap - 1);
+            while (st->arms[j].gen == st->gen)
+                j = (j + 1) & (cap - 1);
+            st->arms[j] = old[i];
+            st->narms++;
+        }
+        free(old);
+    }
+    if (!st->caparms)
+        return NULL;
+    size_t j = h & (st->caparms - 1);
+    while (st->arms[j].gen == st->gen) {
+        if (st->arms[j].hash == h && clang_equalCursors(st->arms[j].expr, e))
+            return &st->arms[j];
+        j = (j + 1) & (st->caparms - 1);
+    }
+    if (!create)
+        return NULL;
+    st->arms[j] = (fe_arm_memo){ e, h, st->gen, 0 };
+    st->narms++;
+    return &st->arms[j];
+}
+
+/* Walks arm `a` (may be null) while probing; true if it emitted an event. */
+static bool fe__probe_arm(fe_state *st, CXCursor a)
+{
+    bool saved = st->probe_hit;
+    st->probe_hit = false;
+    if (!clang_Cursor_isNull(a))
+        fe__expr(st, a, MODEL_NO_OBJ, NULL);
+    bool hit = st->probe_hit;
+    st->probe_hit = saved || hit;
+    return hit;
+}
+
+/* The arms of conditional e (a1 may be null for && / ||) that emit events. */
+static unsigned fe__arms(fe_state *st, CXCursor e, CXCursor a0, CXCursor a1)
+{
+    if (st->probe) {
+        unsigned mask = (fe__probe_arm(st, a0) ? 1u : 0u) | (fe__probe_arm(st, a1) ? 2u : 0u);
+        fe__arm_slot(st, e, true)->mask = (unsigned char)mask;
+        return mask;
+    }
+    fe_arm_memo *m = fe__arm_slot(st, e, false);
+    if (m)
+        return m->mask;
+    st->probe = true;
+    st->probe_hit = false;
+    unsigned mask = fe__arms(st, e, a0, a1);
+    st->probe = false;
+    st->probe_hit = false;
+    return mask;
+}
+
+/* Walks the arms of a conditional whose condition was walked: a branch for
+ * each arm that emits events (a1 null: the right operand of && / ||, which
+ * goes into the `?` slot). */
+static void fe__branch(fe_state *st, CXCursor e, CXCursor a0, CXCursor a1)
+{
+    unsigned mask = fe__arms(st, e, a0, a1);
+    if (st->probe || mask == 0) {
+        if (!st->probe) {
+            fe__expr(st, a0, MODEL_NO_OBJ, NULL);
+            if (!clang_Cursor_isNull(a1))
+                fe__expr(st, a1, MODEL_NO_OBJ, NULL);
+        }
+        return;
+    }
+    mb_if(st->b);
+    fe__expr(st, a0, MODEL_NO_OBJ, NULL);
+    if (mask & 2u) {
+        mb_else(st->b);
+        fe__expr(st, a1, MODEL_NO_OBJ, NULL);
+        mb_end_if(st->b);
+    } else {
+        mb_end_if(st->b);
+        if (!clang_Cursor_isNull(a1))
+            fe__expr(st, a1, MODEL_NO_OBJ, NULL); /* no events: only its aliases */
+    }
+}
+
+/* The operator of binary operator e written between l and r ("&&", "||",
+ * "=", ...), read from the source; NULL inside macros or past comments. */
+static const char *fe__binop(fe_state *st, CXCursor l, CXCursor r)
+{
+    long le = fe_offset(st, clang_getRangeEnd(clang_getCursorExtent(l)));
+    long rb = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(r)));
+    if (le < 0 || rb < 0 || le > rb)
+        return NULL;
+    for (long i = le; i < rb; i++) {
+        char c = st->buf[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ')')
+            continue;
+        if (c == '/' && i + 1 < rb && (st->buf[i + 1] == '*' || st->buf[i + 1] == '/'))
+            return NULL;
+        return st->buf + i;
+    }
+    return NULL;
+}
+
+static bool fe__is_logical(fe_state *st, CXCursor l, CXCursor r)
+{
+    const char *op = fe__binop(st, l, r);
+    return op && op + 1 < st->buf + st->buflen &&
+           ((op[0] == '&' && op[1] == '&') || (op[0] == '|' && op[1] == '|'));
+}
+
+/* GNU `x ?: y`: `?` and `:` with nothing but blanks between x and y. */
+static bool fe__is_elvis(fe_state *st, CXCursor x, CXCursor y)
+{
+    const char *op = fe__binop(st, x, y);
+    if (!op || *op != '?')
+        return false;
+    for (op++; op < st->buf + st->buflen; op++)
+        if (*op != ' ' && *op != '\t' && *op != '\n' && *op != '\r')
+            return *op == ':';
+    return false;
+}
+
+/* ---- assert ------------------------------------------------------------------ *
+ * tree-sitter sees `assert(x)` as a call, clang its expansion (glibc:
+ * `((x) ? (void)0 : __assert_fail(...))`, or with GNU extensions a
+ * statement expression with an if). Both front ends model only the
+ * asserted expression x, evaluated once, and not the failure arm: a failed
+ * assertion is a bug, not a path the rules should follow. */
+
+/* If e is part of the expansion of a macro named `assert` written in the
+ * main file (and not of its argument), its offset there; else -1. */
+static long fe__assert_at(fe_state *st, CXCursor e)
+{
+    CXSourceLocation l = clang_getCursorLocation(e);
+    CXFile f = NULL;
+    unsigned off = 0;
+    clang_getExpansionLocation(l, &f, NULL, NULL, &off);
+    if (!f || off + 6 > st->buflen || st->buf[off] != 'a' || !clang_File_isEqual(f, st->main_file))
+        return -1;
+    if (memcmp(st->buf + off, "assert", 6) != 0)
+        return -1;
+    if (off + 6 < st->buflen) {
+        char c = st->buf[off + 6];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')
+            return -1;
+    }
+    /* the macro's own tokens map to the expansion; its argument's to where
+     * they are written, after it */
+    return fe_offset(st, l) == (long)off ? (long)off : -1;
+}
+
+typedef struct fe_find_arg {
+    fe_state *st;
+    long after;
+    CXCursor found;
+} fe_find_arg;
+
+static enum CXChildVisitResult fe__find_arg(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    fe_find_arg *fa = data;
+    if (!clang_isExpression(clang_getCursorKind(c)))
+        return CXChildVisit_Recurse;
+    if (fe_offset(fa->st, clang_getRangeStart(clang_getCursorExtent(c))) > fa->after) {
+        fa->found = c;
+        return CXChildVisit_Break;
+    }
+    return CXChildVisit_Recurse;
+}
+
+/* Walks the asserted expression of an assert expansion at offset `at`. */
+static void fe__assert(fe_state *st, CXCursor e, long at)
+{
+    fe_find_arg fa = { st, at, clang_getNullCursor() };
+    clang_visitChildren(e, fe__find_arg, &fa);
+    if (!clang_Cursor_isNull(fa.found))
+        fe__expr(st, fa.found, MODEL_NO_OBJ, NULL);
+}
+
 /* ---- Expressions ------------------------------------------------------------ */
 
 static void fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *dest_text)
 {
     enum CXCursorKind k = clang_getCursorKind(e);
+    if (k == CXCursor_ParenExpr || k == CXCursor_CStyleCastExpr || k == CXCursor_ConditionalOperator ||
+        k == CXCursor_BinaryOperator || k == CXCursor_StmtExpr) {
+        long at = fe__assert_at(st, e);
+        if (at >= 0) {
+            fe__assert(st, e, at);
+            return;
+        }
+    }
     switch (k) {
     case CXCursor_DeclRefExpr:
     case CXCursor_IntegerLiteral:
@@ -549,6 +977,25 @@ static void fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *de
         fe_kids_get(e, &kk);
         if (kk.n == 2 && fe__is_assign(st, e, kk.v[0], kk.v[1])) {
             fe__assign(st, e, kk.v[0], kk.v[1]);
+        } else if (kk.n == 2 && fe__is_logical(st, kk.v[0], kk.v[1])) {
+            fe__expr(st, kk.v[0], MODEL_NO_OBJ, NULL);
+            fe__branch(st, e, kk.v[1], clang_getNullCursor());
+        } else {
+            for (size_t i = 0; i < kk.n; i++)
+                fe__expr(st, kk.v[i], MODEL_NO_OBJ, NULL);
+        }
+        fe_kids_free(&kk);
+        return;
+    }
+    case CXCursor_InitListExpr:
+        fe__init(st, e, dest_text ? dest_text : "");
+        return;
+    case CXCursor_ConditionalOperator: {
+        fe_kids kk;
+        fe_kids_get(e, &kk);
+        if (kk.n == 3) {
+            fe__expr(st, kk.v[0], MODEL_NO_OBJ, NULL);
+            fe__branch(st, e, kk.v[1], kk.v[2]);
         } else {
             for (size_t i = 0; i < kk.n; i++)
                 fe__expr(st, kk.v[i], MODEL_NO_OBJ, NULL);
@@ -557,6 +1004,10 @@ static void fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *de
         return;
     }
     case CXCursor_StmtExpr: {
+        if (st->probe) {
+            st->probe_hit = true; /* statements are not probed: assume events */
+            return;
+        }
         fe_kids kk;
         fe_kids_get(e, &kk);
         for (size_t i = 0; i < kk.n; i++)
@@ -570,6 +1021,13 @@ static void fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *de
     bool pass = k == CXCursor_ParenExpr || k == CXCursor_UnexposedExpr || k == CXCursor_CStyleCastExpr;
     fe_kids kk;
     fe_kids_get(e, &kk);
+    if (k == CXCursor_UnexposedExpr && kk.n == 4 && fe__is_elvis(st, kk.v[0], kk.v[3])) {
+        /* GNU `x ?: y` (common, two opaque copies of it, y): as x || y */
+        fe__expr(st, kk.v[0], MODEL_NO_OBJ, NULL);
+        fe__branch(st, e, kk.v[3], clang_getNullCursor());
+        fe_kids_free(&kk);
+        return;
+    }
     for (size_t i = 0; i < kk.n; i++) {
         enum CXCursorKind ck = clang_getCursorKind(kk.v[i]);
         if (clang_isExpression(ck))
@@ -638,6 +1096,13 @@ static void fe__vardecl(fe_state *st, CXCursor v)
         return;
     }
     model_obj_id dest = fe_decl_obj(st, v);
+    if (clang_getCursorKind(fe_strip_parens(init)) == CXCursor_InitListExpr) {
+        /* `struct job j = { .ch = c }`: stores into j's fields */
+        CXString s = clang_getCursorSpelling(v);
+        fe__init(st, fe_strip_parens(init), model_strdup(st->m, clang_getCString(s)));
+        clang_disposeString(s);
+        return;
+    }
     const char *text = NULL;
     if (dest != MODEL_NO_OBJ) {
         CXString s = clang_getCursorSpelling(v);
@@ -842,6 +1307,8 @@ void fe_walk_function(fe_state *st, CXCursor fn)
     st->func = mb_func_index(b);
     st->cond_flags = 0;
     st->narrays = 0;
+    st->gen++;
+    st->narms = 0;
     int nparams = clang_Cursor_getNumArguments(fn);
     for (int i = 0; i < nparams; i++) {
         CXCursor p = clang_Cursor_getArgument(fn, (unsigned)i);

@@ -27,7 +27,7 @@ static model_kind tether_kind(const char *t, uint32_t len, bool *is_case)
     return MODEL_KIND_NONE;
 }
 
-static void scan_struct(ts_ctx *c, TSNode spec, const char *tag);
+static void scan_struct(ts_ctx *c, TSNode spec, const char *tag, bool positions);
 static void scan_enum(ts_ctx *c, TSNode spec);
 
 ts_type ts_type_of_spec(ts_ctx *c, TSNode spec)
@@ -50,6 +50,10 @@ ts_type ts_type_of_spec(ts_ctx *c, TSNode spec)
         ts_entry *e = ts_find(c, NS_TYPEDEF, s, len, NULL, 0);
         if (e)
             return e->type;
+        if (text_in(s, len, "tt_fn")) {
+            t.is_pointer = true; /* tether.h: typedef void (*tt_fn)(void *) */
+            return t;
+        }
         for (size_t i = 0; i < sizeof integer_typedefs / sizeof *integer_typedefs; i++)
             if (text_in(s, len, integer_typedefs[i]))
                 t.is_integer = true;
@@ -89,7 +93,7 @@ void ts_scan_spec(ts_ctx *c, TSNode spec)
     } else if (k == TS_STRUCT_SPECIFIER || k == TS_UNION_SPECIFIER) {
         TSNode name = ts_field(c, spec, c->f_name);
         if (!ts_node_is_null(name))
-            scan_struct(c, spec, ts_dup(c, name));
+            scan_struct(c, spec, ts_dup(c, name), true);
     }
 }
 
@@ -187,12 +191,24 @@ static void note_noreturn(ts_ctx *c, TSNode decl, TSNode name)
     ts_add(c, NS_NORETURN, s, len, NULL, 0);
 }
 
-static void scan_struct(ts_ctx *c, TSNode spec, const char *tag)
+/* An unnamed struct or union nested in struct `tag`: named after the field
+ * holding it ("job.u"), as clang's front end names it (fe__nested_name). */
+static bool unnamed_record(ts_ctx *c, TSNode spec)
+{
+    ts_sym k = ts_kind(c, spec);
+    return (k == TS_STRUCT_SPECIFIER || k == TS_UNION_SPECIFIER) &&
+           ts_node_is_null(ts_field(c, spec, c->f_name)) && !ts_node_is_null(ts_field(c, spec, c->f_body));
+}
+
+/* positions: record the fields' positions (not for the members of an
+ * anonymous member, which share the outer record's tag). */
+static void scan_struct(ts_ctx *c, TSNode spec, const char *tag, bool positions)
 {
     TSNode body = ts_field(c, spec, c->f_body);
     if (ts_node_is_null(body))
         return;
     size_t first = ts_kids(c, body, true);
+    uint32_t index = 0;
     for (size_t i = first; i < c->nkids; i++) {
         TSNode fd = c->kids[i];
         if (ts_kind(c, fd) != TS_FIELD_DECLARATION || ts_node_has_error(fd))
@@ -200,6 +216,14 @@ static void scan_struct(ts_ctx *c, TSNode spec, const char *tag)
         TSNode spec2 = ts_field(c, fd, c->f_type);
         ts_scan_spec(c, spec2);
         ts_type base = ts_type_of_spec(c, spec2);
+        bool nested = unnamed_record(c, spec2);
+        if (nested && ts_node_is_null(ts_field(c, fd, c->f_declarator))) {
+            /* C11 anonymous member: its fields are the outer record's */
+            size_t save = c->nkids;
+            scan_struct(c, spec2, tag, false);
+            c->nkids = save;
+            continue;
+        }
         size_t f2 = ts_kids(c, fd, true);
         for (size_t j = f2; j < c->nkids; j++) {
             if (c->kid_fields[j] != c->f_declarator)
@@ -210,9 +234,29 @@ static void scan_struct(ts_ctx *c, TSNode spec, const char *tag)
                 continue;
             uint32_t len;
             const char *s = ts_text(c, name, &len);
+            if (nested) {
+                /* `union { ... } u;` in struct job: the union is "job.u" */
+                size_t tl = strlen(tag);
+                char *sub = arena_alloc(c->arena, tl + len + 2);
+                memcpy(sub, tag, tl);
+                sub[tl] = '.';
+                memcpy(sub + tl + 1, s, len);
+                t.tag = sub;
+                size_t save = c->nkids;
+                scan_struct(c, spec2, sub, true);
+                c->nkids = save;
+            }
             ts_entry *e = ts_add(c, NS_STRUCT_FIELD, tag, (uint32_t)strlen(tag), s, len);
             e->type = t;
             e->decl = ts_loc(name);
+            /* its position, for `{ c, &wg }` */
+            e->value = index;
+            if (positions) {
+                uint32_t *at = arena_alloc(c->arena, sizeof *at);
+                *at = index;
+                ts_add(c, NS_FIELD_AT, tag, (uint32_t)strlen(tag), (const char *)at, sizeof *at)->field = e;
+            }
+            index++;
             /* the field's one owner, for bases whose type is unknown here */
             ts_entry *o = ts_find(c, NS_FIELD_OWNER, s, len, NULL, 0);
             if (!o) {
@@ -280,7 +324,7 @@ static void scan_typedef(ts_ctx *c, TSNode td)
             base.tag = ts_dup(c, name);
             t.tag = base.tag;
             size_t save = c->nkids;
-            scan_struct(c, spec, base.tag);
+            scan_struct(c, spec, base.tag, true);
             c->nkids = save;
         }
         uint32_t len;

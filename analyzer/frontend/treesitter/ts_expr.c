@@ -3,7 +3,9 @@
  * and friends end the path, assignments alias places and record escapes. */
 #include "ts_internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef enum api {
@@ -67,6 +69,11 @@ static model_ev_kind event_of(api a)
 
 static model_event *event(ts_ctx *c, model_ev_kind k, model_loc loc)
 {
+    if (c->probe) {
+        c->probe_hit = true;
+        memset(&c->probe_ev, 0, sizeof c->probe_ev);
+        return &c->probe_ev;
+    }
     model_event *ev = mb_event(c->b, k, loc);
     ev->flags |= c->cond_flags;
     return ev;
@@ -395,10 +402,16 @@ static void call(ts_ctx *c, TSNode n, model_obj_id target, const char *target_te
         /* no event */
     } else if (a != API_NONE) {
         api_call(c, a, n, first, nargs, target, target_text);
+    } else if (len == 6 && memcmp(name, "assert", 6) == 0) {
+        /* assert(x): only x is modeled, not the failure arm (as clang's
+         * front end reads the macro's expansion, fe_walk.c) */
     } else if (is_noreturn(c, name, len)) {
         char buf[256];
         snprintf(buf, sizeof buf, "%.*s", (int)len, name);
-        mb_noreturn(c->b, ts_loc(n), buf);
+        if (c->probe)
+            c->probe_hit = true;
+        else
+            mb_noreturn(c->b, ts_loc(n), buf);
     } else {
         other_call(c, n, name, len, first, nargs);
     }
@@ -460,8 +473,10 @@ static bool is_creation(ts_ctx *c, TSNode e)
     return a == API_CHAN_NEW || a == API_TICKER_NEW || a == API_WITH_CANCEL || a == API_WITH_TIMEOUT;
 }
 
-void ts_store(ts_ctx *c, TSNode lhs, model_obj_id dest, const char *dest_text, bool pointer_dest,
-              TSNode rhs, model_loc loc)
+/* A store of rhs into dest that makes rhs's object outlive the call as
+ * `to` says. */
+static void store_esc(ts_ctx *c, model_escape to, model_obj_id dest, const char *dest_text,
+                      bool pointer_dest, TSNode rhs, model_loc loc)
 {
     ts_expr_target(c, rhs, dest, dest_text);
     if (is_creation(c, rhs))
@@ -469,7 +484,6 @@ void ts_store(ts_ctx *c, TSNode lhs, model_obj_id dest, const char *dest_text, b
     model_obj_id v = ts_obj_of(c, rhs, pointer_dest);
     if (v == MODEL_NO_OBJ || c->tu->objs[v].scope == MODEL_SCOPE_NULL)
         return; /* a NULL store is no alias: it would merge every place set to NULL */
-    model_escape to = ts_node_is_null(lhs) ? MODEL_ESCAPE_NONE : escape_of(c, lhs);
     /* `*out = c` stores into the pointee, not into `out`: no merge */
     if (dest != MODEL_NO_OBJ && to != MODEL_ESCAPE_DEREF)
         model_obj_alias(c->tu, dest, v);
@@ -482,6 +496,148 @@ void ts_store(ts_ctx *c, TSNode lhs, model_obj_id dest, const char *dest_text, b
     ev->obj = v;
     ev->text = ts_obj_text(c, rhs);
     ev->escape_to = to;
+}
+
+void ts_store(ts_ctx *c, TSNode lhs, model_obj_id dest, const char *dest_text, bool pointer_dest,
+              TSNode rhs, model_loc loc)
+{
+    store_esc(c, ts_node_is_null(lhs) ? MODEL_ESCAPE_NONE : escape_of(c, lhs), dest, dest_text,
+              pointer_dest, rhs, loc);
+}
+
+/* ---- initializer lists ------------------------------------------------------ *
+ * `struct job j = { .ch = c, .wg = &wg }`, `{ c, &wg }`, `(struct job){ ... }`:
+ * each field is stored into as `j.ch = c;` would be (alias and ESCAPE to a
+ * field), the place written "j.ch" (compound literal ".ch", array element
+ * "js[1].ch"), exactly as clang's fe__init. tether's own records (tt_case)
+ * are not: every select would merge its channels. */
+
+static const char *place(ts_ctx *c, const char *prefix, const char *field, uint32_t flen, long idx)
+{
+    char buf[256];
+    if (field)
+        snprintf(buf, sizeof buf, "%s.%.*s", prefix, (int)flen, field);
+    else
+        snprintf(buf, sizeof buf, "%s[%ld]", prefix, idx);
+    return model_strdup(c->tu, buf);
+}
+
+static TSNode skip_parens(ts_ctx *c, TSNode n)
+{
+    while (ts_kind(c, n) == TS_PAREN_EXPR)
+        n = ts_node_named_child(n, 0);
+    return n;
+}
+
+/* value stored into field f of struct tag, its place written text */
+static void init_field(ts_ctx *c, const char *tag, const ts_entry *f, const char *text, TSNode value,
+                       model_loc loc)
+{
+    if (ts_kind(c, skip_parens(c, value)) == TS_INITIALIZER_LIST) {
+        ts_init_list(c, skip_parens(c, value), f->type, text);
+        return;
+    }
+    store_esc(c, MODEL_ESCAPE_FIELD, ts_field_obj(c, tag, f), text,
+              f->type.is_pointer || f->type.kind != MODEL_KIND_NONE, value, loc);
+}
+
+static void init_record(ts_ctx *c, TSNode list, const char *tag, const char *prefix)
+{
+    uint32_t taglen = (uint32_t)strlen(tag), next = 0;
+    size_t first = ts_kids(c, list, true);
+    size_t last = c->nkids;
+    for (size_t i = first; i < last; i++) {
+        TSNode item = c->kids[i];
+        if (ts_kind(c, item) == TS_COMMENT)
+            continue;
+        model_loc loc = ts_loc(item);
+        if (ts_kind(c, item) != TS_INITIALIZER_PAIR) {
+            ts_entry *at = ts_find(c, NS_FIELD_AT, tag, taglen, (const char *)&next, sizeof next);
+            if (!at) {
+                ts_expr(c, item);
+                continue;
+            }
+            next++;
+            init_field(c, tag, at->field, place(c, prefix, at->field->key2, at->field->len2, 0), item,
+                       loc);
+            continue;
+        }
+        /* .a.b = v: the designators, then the value */
+        TSNode value = ts_field(c, item, c->f_value);
+        const char *cur = tag, *holder = tag, *text = prefix;
+        const ts_entry *f = NULL;
+        bool ok = true, top = true;
+        size_t d0 = ts_kids(c, item, true);
+        for (size_t j = d0; j < c->nkids && ok; j++) {
+            if (c->kid_fields[j] != c->f_designator)
+                continue;
+            TSNode d = c->kids[j];
+            TSNode fname = ts_node_named_child(d, 0);
+            if (ts_kind(c, d) != TS_FIELD_DESIGNATOR || ts_node_is_null(fname) || !cur) {
+                ok = false;
+                break;
+            }
+            uint32_t len;
+            const char *s = ts_text(c, fname, &len);
+            f = ts_find(c, NS_STRUCT_FIELD, cur, (uint32_t)strlen(cur), s, len);
+            if (!f) {
+                ok = false;
+                break;
+            }
+            if (top)
+                next = (uint32_t)f->value + 1;
+            top = false;
+            text = place(c, text, s, len, 0);
+            holder = cur;
+            cur = f->type.tag;
+        }
+        ts_kids_pop(c, d0);
+        if (ok && f)
+            init_field(c, holder, f, text, value, loc);
+        else
+            ts_expr(c, value);
+    }
+    ts_kids_pop(c, first);
+}
+
+void ts_init_list(ts_ctx *c, TSNode list, ts_type t, const char *prefix)
+{
+    bool tether = t.is_case || t.kind != MODEL_KIND_NONE || (t.tag && strncmp(t.tag, "tt_", 3) == 0);
+    if (t.is_array) {
+        ts_type el = t;
+        el.is_array = false;
+        el.is_record = t.tag != NULL;
+        long idx = 0;
+        size_t first = ts_kids(c, list, true);
+        size_t last = c->nkids;
+        for (size_t i = first; i < last; i++, idx++) {
+            TSNode value = c->kids[i];
+            if (ts_kind(c, value) == TS_COMMENT) {
+                idx--;
+                continue;
+            }
+            if (ts_kind(c, value) == TS_INITIALIZER_PAIR) {
+                TSNode d = ts_field(c, value, c->f_designator);
+                int64_t at;
+                if (ts_kind(c, d) == TS_SUBSCRIPT_DESIGNATOR) {
+                    TSNode ix = ts_node_named_child(d, 0);
+                    if (ts_eval(c, ix, &at))
+                        idx = (long)at;
+                    ts_expr(c, ix);
+                }
+                value = ts_field(c, value, c->f_value);
+            }
+            if (ts_kind(c, skip_parens(c, value)) == TS_INITIALIZER_LIST)
+                ts_init_list(c, skip_parens(c, value), el, place(c, prefix, NULL, 0, idx));
+            else
+                ts_expr(c, value);
+        }
+        ts_kids_pop(c, first);
+    } else if (t.is_record && !t.is_pointer && t.tag && !tether) {
+        init_record(c, list, t.tag, prefix);
+    } else {
+        walk_children(c, list);
+    }
 }
 
 static void assign(ts_ctx *c, TSNode n)
@@ -500,6 +656,133 @@ static void assign(ts_ctx *c, TSNode n)
     ts_store(c, lhs, dest, dest_text, lt.is_pointer || lt.kind != MODEL_KIND_NONE, rhs, ts_loc(n));
 }
 
+/* ---- conditional evaluation ----------------------------------------------- *
+ * `c ? a : b`, `a && b` and `a || b` evaluate an arm only on some paths. An
+ * arm that emits events is lowered to a branch (mb_if / mb_else); arms
+ * without events stay straight-line code, so plain expressions add no
+ * blocks. The outermost such expression is probed once (walked with
+ * c->probe set, nothing emitted), which records the arms of every
+ * conditional inside it in c->arms; nested ones find their entry, so each
+ * node is walked at most twice (as clang's fe__branch). */
+
+static size_t arm_hash(const void *id)
+{
+    uintptr_t h = (uintptr_t)id;
+    h ^= h >> 17;
+    h *= (uintptr_t)0x9E3779B97F4A7C15u;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static ts_arm_memo *arm_slot(ts_ctx *c, TSNode n, bool create)
+{
+    if (create && (c->narms + 1) * 2 > c->caparms) {
+        size_t cap = c->caparms ? c->caparms * 2 : 64;
+        ts_arm_memo *old = c->arms;
+        size_t oldcap = c->caparms;
+        c->arms = xcalloc(cap, sizeof *c->arms);
+        c->caparms = cap;
+        c->narms = 0;
+        for (size_t i = 0; i < oldcap; i++) {
+            if (old[i].gen != c->gen)
+                continue;
+            size_t j = arm_hash(old[i].id) & (cap - 1);
+            while (c->arms[j].gen == c->gen)
+                j = (j + 1) & (cap - 1);
+            c->arms[j] = old[i];
+            c->narms++;
+        }
+        free(old);
+    }
+    if (!c->caparms)
+        return NULL;
+    size_t j = arm_hash(n.id) & (c->caparms - 1);
+    while (c->arms[j].gen == c->gen) {
+        if (c->arms[j].id == n.id)
+            return &c->arms[j];
+        j = (j + 1) & (c->caparms - 1);
+    }
+    if (!create)
+        return NULL;
+    c->arms[j] = (ts_arm_memo){ n.id, c->gen, 0 };
+    c->narms++;
+    return &c->arms[j];
+}
+
+static bool probe_arm(ts_ctx *c, TSNode a)
+{
+    bool saved = c->probe_hit;
+    c->probe_hit = false;
+    ts_expr(c, a);
+    bool hit = c->probe_hit;
+    c->probe_hit = saved || hit;
+    return hit;
+}
+
+static unsigned arms(ts_ctx *c, TSNode n, TSNode a0, TSNode a1)
+{
+    if (c->probe) {
+        unsigned mask = (probe_arm(c, a0) ? 1u : 0u) | (probe_arm(c, a1) ? 2u : 0u);
+        arm_slot(c, n, true)->mask = (unsigned char)mask;
+        return mask;
+    }
+    ts_arm_memo *m = arm_slot(c, n, false);
+    if (m)
+        return m->mask;
+    c->probe = true;
+    c->probe_hit = false;
+    unsigned mask = arms(c, n, a0, a1);
+    c->probe = false;
+    c->probe_hit = false;
+    return mask;
+}
+
+/* The arms of conditional n whose condition was walked (a1 null: the right
+ * operand of && / ||, in the `?` slot). */
+static void branch(ts_ctx *c, TSNode n, TSNode a0, TSNode a1)
+{
+    unsigned mask = arms(c, n, a0, a1);
+    if (c->probe)
+        return;
+    if (mask == 0) {
+        ts_expr(c, a0);
+        ts_expr(c, a1);
+        return;
+    }
+    mb_if(c->b);
+    ts_expr(c, a0);
+    if (mask & 2u) {
+        mb_else(c->b);
+        ts_expr(c, a1);
+        mb_end_if(c->b);
+    } else {
+        mb_end_if(c->b);
+        ts_expr(c, a1); /* no events: only its aliases */
+    }
+}
+
+static void conditional(ts_ctx *c, TSNode n)
+{
+    TSNode cond = ts_field(c, n, c->f_condition);
+    TSNode a0 = ts_field(c, n, c->f_consequence);
+    TSNode a1 = ts_field(c, n, c->f_alternative);
+    ts_expr(c, cond);
+    if (ts_node_is_null(a0)) /* GNU `x ?: y`: as x || y */
+        branch(c, n, a1, (TSNode){ 0 });
+    else
+        branch(c, n, a0, a1);
+}
+
+static void binary(ts_ctx *c, TSNode n)
+{
+    TSNode op = ts_field(c, n, c->f_operator);
+    if (!ts_text_is(c, op, "&&") && !ts_text_is(c, op, "||")) {
+        walk_children(c, n);
+        return;
+    }
+    ts_expr(c, ts_field(c, n, c->f_left));
+    branch(c, n, ts_field(c, n, c->f_right), (TSNode){ 0 });
+}
+
 /* ---- the walk ------------------------------------------------------------- */
 
 void ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *target_text)
@@ -513,11 +796,30 @@ void ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *target
     case TS_ASSIGNMENT:
         assign(c, n);
         return;
+    case TS_CONDITIONAL:
+        conditional(c, n);
+        return;
+    case TS_COMPOUND_LITERAL: {
+        TSNode td = ts_field(c, n, c->f_type), name;
+        ts_type t = ts_declarator(c, ts_field(c, td, c->f_declarator),
+                                  ts_type_of_spec(c, ts_field(c, td, c->f_type)), &name, NULL);
+        TSNode list = ts_field(c, n, c->f_value);
+        if (ts_kind(c, list) == TS_INITIALIZER_LIST)
+            ts_init_list(c, list, t, "");
+        else
+            walk_children(c, n);
+        return;
+    }
+    case TS_BINARY:
+        binary(c, n);
+        return;
     case TS_PAREN_EXPR:
     case TS_CAST: {
         TSNode in = ts_kind(c, n) == TS_CAST ? ts_field(c, n, c->f_value) : ts_node_named_child(n, 0);
-        if (ts_kind(c, in) == TS_COMPOUND_STATEMENT)
-            return; /* GNU statement expression: not modeled */
+        if (ts_kind(c, in) == TS_COMPOUND_STATEMENT) {
+            ts_stmt_expr(c, in); /* GNU statement expression */
+            return;
+        }
         ts_expr_target(c, in, target, target_text);
         return;
     }

@@ -202,6 +202,7 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     free(c.kids);
     free(c.kid_fields);
     free(c.slots);
+    free(c.arms);
     arena_free(c.arena);
     ts_tree_delete(tree);
     free(owned);

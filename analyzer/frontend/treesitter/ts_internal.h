@@ -58,6 +58,7 @@ typedef enum ts_ns {
     NS_MACRO, NS_ENUM, NS_TYPEDEF, NS_STRUCT_FIELD, NS_GLOBAL, NS_FUNC, NS_LOCAL,
     NS_FIELD_OWNER, /* field name -> the one struct tag declaring it (NULL tag: several) */
     NS_NORETURN,    /* a function declared _Noreturn / noreturn in this file */
+    NS_FIELD_AT,    /* (struct tag, 4-byte field index) -> `field`: positional initializers */
 } ts_ns;
 
 typedef struct ts_entry {
@@ -75,7 +76,16 @@ typedef struct ts_entry {
     model_obj_id obj;           /* NS_LOCAL: its object */
     model_case *cases;          /* NS_LOCAL tt_case array: cases by index (op 0 = none) */
     size_t ncases;
+    struct ts_entry *field;     /* NS_FIELD_AT: the NS_STRUCT_FIELD entry */
 } ts_entry;
+
+/* Which arms of a conditional expression (`?:`, `&&`, `||`) emit events:
+ * bit 0 the `?` arm (or the right of && / ||), bit 1 the `:` arm. */
+typedef struct ts_arm_memo {
+    const void *id;             /* the node's id */
+    uint32_t gen;
+    unsigned char mask;
+} ts_arm_memo;
 
 typedef struct ts_ctx {
     const char *src;
@@ -104,6 +114,12 @@ typedef struct ts_ctx {
     unsigned cond_flags;        /* extra flags for events (IN_COND in if/switch) */
     bool returns_pointer;       /* the function returns a pointer: `return 0` is NULL */
     char tmp[512];              /* NUL-terminating short names */
+    /* Probing (ts_expr.c): while `probe` is set, expressions are walked
+     * only to learn whether they would emit an event (`probe_hit`). */
+    bool probe, probe_hit;
+    model_event probe_ev;
+    ts_arm_memo *arms;          /* open addressing, size a power of two */
+    size_t narms, caparms;
 } ts_ctx;
 
 /* ts_syms.c */
@@ -167,6 +183,8 @@ TSNode ts_strip(ts_ctx *c, TSNode n); /* parens, casts, & and * */
 /* pointer_context: a literal 0 here is a null pointer (NULL always is). */
 model_obj_id ts_obj_of(ts_ctx *c, TSNode expr, bool pointer_context);
 ts_type ts_type_of_expr(ts_ctx *c, TSNode expr);
+/* The object of field f (an NS_STRUCT_FIELD entry) of struct `tag`. */
+model_obj_id ts_field_obj(ts_ctx *c, const char *tag, const ts_entry *f);
 const char *ts_obj_text(ts_ctx *c, TSNode expr); /* model-owned */
 
 /* ts_expr.c: expressions -> events */
@@ -179,11 +197,17 @@ void ts_expr_target(ts_ctx *c, TSNode expr, model_obj_id target, const char *tar
  * declaration's initializer): rhs's events, the alias, the escape. */
 void ts_store(ts_ctx *c, TSNode lhs, model_obj_id dest, const char *dest_text, bool pointer_dest,
               TSNode rhs, model_loc loc);
+/* An initializer list for a variable or compound literal of type t whose
+ * place is written `prefix` ("j", or "" for a compound literal): stores
+ * into struct fields as assignments to them do (clang's fe__init). */
+void ts_init_list(ts_ctx *c, TSNode list, ts_type t, const char *prefix);
 /* Records `cs[i] = TT_RECV(...)` into a local case array; true if it was one. */
 bool ts_record_case_store(ts_ctx *c, TSNode lhs, TSNode rhs);
 void ts_record_case_init(ts_ctx *c, ts_entry *var, TSNode value);
 
 /* ts_stmt.c: statements -> mb_* */
 void ts_function(ts_ctx *c, TSNode def);
+/* A GNU statement expression `({ ... })`: its statements (as clang walks them). */
+void ts_stmt_expr(ts_ctx *c, TSNode compound);
 
 #endif /* TETHER_TS_INTERNAL_H */

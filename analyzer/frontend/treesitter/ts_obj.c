@@ -90,6 +90,16 @@ static bool holds_object(const ts_type *t)
     return t->kind != MODEL_KIND_NONE || t->is_pointer || t->is_record;
 }
 
+model_obj_id ts_field_obj(ts_ctx *c, const char *tag, const ts_entry *f)
+{
+    if (!f || !holds_object(&f->type))
+        return MODEL_NO_OBJ;
+    uint32_t len = f->len2 < sizeof c->tmp ? f->len2 : (uint32_t)sizeof c->tmp - 1;
+    memcpy(c->tmp, f->key2, len);
+    c->tmp[len] = '\0';
+    return model_obj_field(c->tu, tag, c->tmp, f->type.kind);
+}
+
 static model_obj_id var_obj(ts_ctx *c, TSNode ident, ts_entry *v)
 {
     if (!holds_object(&v->type))

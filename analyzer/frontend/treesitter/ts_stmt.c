@@ -17,6 +17,17 @@ static void cond_expr(ts_ctx *c, TSNode cond)
     c->cond_flags = save;
 }
 
+/* A loop condition: the builder flags its events itself, but a branch
+ * inside it (`while (w ? tt_recv(...) : 0)`) resets the builder's flags,
+ * so they are carried here too (as clang's fe__cond). */
+static void loop_cond_expr(ts_ctx *c, TSNode cond)
+{
+    unsigned save = c->cond_flags;
+    c->cond_flags |= MODEL_EVF_IN_COND | MODEL_EVF_LOOP_COND;
+    ts_expr(c, cond);
+    c->cond_flags = save;
+}
+
 /* A loop condition with a non-zero constant value (or none at all). */
 static bool infinite(ts_ctx *c, TSNode cond)
 {
@@ -62,6 +73,11 @@ static void local_declaration(ts_ctx *c, TSNode decl)
         }
         /* as clang's fe__vardecl: the variable's object, then the store */
         model_obj_id dest = ts_obj_of(c, name, false);
+        if (ts_kind(c, init) == TS_INITIALIZER_LIST) {
+            /* `struct job j = { .ch = c }`: stores into j's fields */
+            ts_init_list(c, init, t, model_strdup(c->tu, ts_tmp(c, name)));
+            continue;
+        }
         const char *text = dest != MODEL_NO_OBJ ? model_strdup(c->tu, ts_tmp(c, name)) : NULL;
         ts_store(c, (TSNode){ 0 }, dest, text, t.is_pointer || t.kind != MODEL_KIND_NONE, init,
                  ts_loc(name));
@@ -76,6 +92,15 @@ static void statements(ts_ctx *c, TSNode n)
     for (size_t i = first; i < last; i++)
         stmt(c, c->kids[i]);
     ts_kids_pop(c, first);
+}
+
+void ts_stmt_expr(ts_ctx *c, TSNode compound)
+{
+    if (c->probe) {
+        c->probe_hit = true; /* statements are not probed: assume events */
+        return;
+    }
+    statements(c, compound);
 }
 
 static void if_stmt(ts_ctx *c, TSNode n)
@@ -100,7 +125,7 @@ static void for_stmt(ts_ctx *c, TSNode n)
         ts_expr(c, init);
     TSNode cond = ts_field(c, n, c->f_condition);
     mb_loop(c->b);
-    ts_expr(c, cond);
+    loop_cond_expr(c, cond);
     mb_loop_body(c->b, infinite(c, cond));
     stmt(c, ts_field(c, n, c->f_body));
     TSNode update = ts_field(c, n, c->f_update);
@@ -177,7 +202,7 @@ static void stmt(ts_ctx *c, TSNode n)
     case TS_WHILE: {
         TSNode cond = ts_field(c, n, c->f_condition);
         mb_loop(c->b);
-        ts_expr(c, cond);
+        loop_cond_expr(c, cond);
         mb_loop_body(c->b, infinite(c, cond));
         stmt(c, ts_field(c, n, c->f_body));
         mb_end_loop(c->b);
@@ -191,7 +216,7 @@ static void stmt(ts_ctx *c, TSNode n)
         stmt(c, ts_field(c, n, c->f_body));
         TSNode cond = ts_field(c, n, c->f_condition);
         mb_do_cond(c->b);
-        ts_expr(c, cond);
+        loop_cond_expr(c, cond);
         mb_end_do(c->b, infinite(c, cond));
         break;
     }
@@ -231,18 +256,56 @@ static void stmt(ts_ctx *c, TSNode n)
     }
 }
 
-static void params(ts_ctx *c, TSNode fdecl)
+/* A K&R parameter `a` of `int f(a, b) tt_chan *a; int b; { ... }`: its
+ * declarator among the declarations before the body (type in *spec_out). */
+static TSNode kr_param(ts_ctx *c, TSNode def, TSNode ident, TSNode *spec_out)
+{
+    TSNode found = { 0 };
+    uint32_t n = ts_node_named_child_count(def);
+    for (uint32_t i = 0; i < n && ts_node_is_null(found); i++) {
+        TSNode decl = ts_node_named_child(def, i);
+        if (ts_kind(c, decl) != TS_DECLARATION)
+            continue;
+        size_t first = ts_kids(c, decl, true);
+        for (size_t j = first; j < c->nkids; j++) {
+            TSNode name;
+            if (c->kid_fields[j] != c->f_declarator)
+                continue;
+            ts_declarator(c, c->kids[j], (ts_type){ 0 }, &name, NULL);
+            uint32_t a, b;
+            const char *sa = ts_text(c, name, &a), *sb = ts_text(c, ident, &b);
+            if (!ts_node_is_null(name) && a == b && memcmp(sa, sb, a) == 0) {
+                found = c->kids[j];
+                *spec_out = ts_field(c, decl, c->f_type);
+                break;
+            }
+        }
+        ts_kids_pop(c, first);
+    }
+    return found;
+}
+
+static void params(ts_ctx *c, TSNode def, TSNode fdecl)
 {
     TSNode plist = ts_field(c, fdecl, c->f_parameters);
     size_t first = ts_kids(c, plist, true);
     size_t last = c->nkids;
     for (size_t i = first; i < last; i++) {
         TSNode p = c->kids[i];
-        if (ts_kind(c, p) != TS_PARAMETER_DECLARATION)
+        TSNode spec, name, d;
+        if (ts_kind(c, p) == TS_IDENTIFIER) {
+            /* K&R: an undeclared one is an int */
+            spec = (TSNode){ 0 };
+            d = kr_param(c, def, p, &spec);
+            if (ts_node_is_null(d))
+                d = p;
+        } else if (ts_kind(c, p) == TS_PARAMETER_DECLARATION) {
+            spec = ts_field(c, p, c->f_type);
+            d = ts_field(c, p, c->f_declarator);
+        } else {
             continue;
-        TSNode spec = ts_field(c, p, c->f_type), name;
+        }
         ts_type base = ts_type_of_spec(c, spec);
-        TSNode d = ts_field(c, p, c->f_declarator);
         if (ts_node_is_null(d) && ts_text_is(c, spec, "void"))
             continue; /* f(void) */
         ts_type t = ts_declarator(c, d, base, &name, NULL);
@@ -289,6 +352,7 @@ void ts_function(ts_ctx *c, TSNode def)
     if (ts_kind(c, name) != TS_IDENTIFIER)
         return;
     c->gen++;
+    c->narms = 0;
     /* a pointer declarator around the function declarator: returns a pointer */
     TSNode d = ts_field(c, def, c->f_declarator);
     ts_type rt = ts_type_of_spec(c, ts_field(c, def, c->f_type));
@@ -296,7 +360,7 @@ void ts_function(ts_ctx *c, TSNode def)
     c->b = mb_begin(c->tu, ts_tmp(c, name), ts_loc(name), ts_has_storage(c, def, "static"));
     c->func = mb_func_index(c->b);
     c->cond_flags = 0;
-    params(c, fdecl);
+    params(c, def, fdecl);
     statements(c, body);
     uint32_t n = ts_node_child_count(body);
     TSNode close = n ? ts_node_child(body, n - 1) : body;

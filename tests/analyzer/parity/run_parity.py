@@ -10,9 +10,10 @@ inputs owned elsewhere). A marked file must still differ: a stale marker
 fails the test, so the list stays short and true.
 
 Model dumps are compared after one normalization: object ids are replaced
-by the objects' descriptions, and a `global none` object that no event
-refers to is dropped (clang also sees globals declared in headers, such as
-stderr, which tree-sitter cannot know and which no rule reads).
+by the objects' descriptions (objects are listed sorted), so the two front
+ends may create objects in a different order. Nothing is dropped: clang
+makes no object for a global declared outside the file (stderr), which
+tree-sitter could not see.
 
 Usage: run_parity.py TETHER ROOT [FILES...]
 """
@@ -37,7 +38,7 @@ OBJ = re.compile(r'^  #(\d+) (\S+) (\S+) (.*?)(?: = #(\d+))?$')
 
 
 def normalize(dump):
-    """Object ids -> descriptions; unreferenced `global none` objects dropped."""
+    """Object ids -> descriptions."""
     lines = dump.splitlines()
     names, objs, rest = {}, [], []
     in_objs = False
@@ -54,14 +55,8 @@ def normalize(dump):
         in_objs = False
         rest.append(ln)
     body = '\n'.join(rest)
-    used = set(re.findall(r'#(\d+)', body))
-    for m in objs:
-        if m.group(5):
-            used.add(m.group(5))
     out_objs = []
     for m in objs:
-        if m.group(2) == 'global' and m.group(3) == 'none' and m.group(1) not in used:
-            continue
         alias = ' = ' + names.get(m.group(5), '?') if m.group(5) else ''
         out_objs.append('  ' + names[m.group(1)] + alias)
     body = re.sub(r'#(\d+)', lambda x: names.get(x.group(1), x.group(0)), body)
