@@ -100,6 +100,7 @@ void     tt_wg_add_at(tt_wg *wg, int delta, const char *file, int line);
 void     tt_wg_done_at(tt_wg *wg, const char *file, int line);
 void     tt_wg_wait_at(tt_wg *wg, const char *file, int line);
 void     tt_mutex_lock_at(tt_mutex *mu, const char *file, int line);
+void     tt_mutex_unlock_at(tt_mutex *mu, const char *file, int line); /* extension */
 
 #ifndef TETHER_NO_SITE_MACROS
 #define tt_spawn(fn, arg)            tt_spawn_at((fn), (arg), #fn, __FILE__, __LINE__)
@@ -118,6 +119,7 @@ void     tt_mutex_lock_at(tt_mutex *mu, const char *file, int line);
 #define tt_wg_done(wg)               tt_wg_done_at((wg), __FILE__, __LINE__)
 #define tt_wg_wait(wg)               tt_wg_wait_at((wg), __FILE__, __LINE__)
 #define tt_mutex_lock(mu)            tt_mutex_lock_at((mu), __FILE__, __LINE__)
+#define tt_mutex_unlock(mu)          tt_mutex_unlock_at((mu), __FILE__, __LINE__)
 #endif
 
 #ifdef __cplusplus

@@ -138,14 +138,17 @@ void tt_mutex_lock_at(tt_mutex *mu, const char *file, int line)
 }
 
 void(tt_mutex_lock)(tt_mutex *mu) { tt_mutex_lock_at(mu, NULL, 0); }
+void(tt_mutex_unlock)(tt_mutex *mu) { tt_mutex_unlock_at(mu, NULL, 0); }
 
-void tt_mutex_unlock(tt_mutex *mu)
+void tt_mutex_unlock_at(tt_mutex *mu, const char *file, int line)
 {
     pthread_mutex_t *s = stripe(mu);
     pthread_mutex_lock(s);
     if (!mu->_locked) {
         pthread_mutex_unlock(s);
-        rt_fatal("tt_mutex_unlock of an unlocked mutex %p", (void *)mu);
+        char at[256];
+        rt_fatal("tt_mutex_unlock of an unlocked mutex %p at %s", (void *)mu,
+                 rt_site(at, sizeof at, file, line));
     }
     rt_waiter *w = slot_get(&mu->_impl[0]);
     if (w) {
