@@ -11,6 +11,7 @@ typedef struct witness {
     witness_kind kind;
     model_loc loc;
     const char *text;
+    model_obj_id signal; /* W_LOOP: the never-firing signal its exits wait on */
 } witness;
 
 /* Blocks reachable from the entry; successors of a block that calls a
@@ -86,7 +87,7 @@ static bool find_block(q_ctx *q, int32_t func, bool *seen_funcs, witness *w)
             } else if (ev->kind == MODEL_EV_SELECT && !ev->has_default) {
                 if (q_select_can_ready(q, ev))
                     continue;
-                *w = (witness){ W_SELECT, ev->loc, ev->text };
+                *w = (witness){ W_SELECT, ev->loc, ev->text, MODEL_NO_OBJ };
                 found = true;
             } else if (ev->kind == MODEL_EV_CALL && ev->callee_func >= 0) {
                 found = find_block(q, ev->callee_func, seen_funcs, w);
@@ -97,8 +98,37 @@ static bool find_block(q_ctx *q, int32_t func, bool *seen_funcs, witness *w)
     return found;
 }
 
+/* Blocks of func holding a send that unbuffered-send-no-fallback reports. */
+static bool *reported_sends(q_ctx *q, int32_t func)
+{
+    const model_func *fn = &q_tu(q)->funcs[func];
+    bool *in = calloc(fn->nblocks ? fn->nblocks : 1, sizeof *in);
+    if (!in)
+        abort();
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+        for (size_t i = 0; i < fn->blocks[b].nevents && !in[b]; i++) {
+            q_send_verdict v;
+            if (fn->blocks[b].events[i].kind == MODEL_EV_SEND &&
+                q_send_blocks_forever(q, (q_pos){ func, b, (uint32_t)i }, &v))
+                in[b] = true;
+        }
+    return in;
+}
+
+/* Is the loop at head stuck: no path leaves it, or only paths a
+ * cancellation signal that never fires would take (*signal)? */
+static bool loop_stuck(q_ctx *q, int32_t func, uint32_t head, model_obj_id *signal)
+{
+    *signal = MODEL_NO_OBJ;
+    if (!q_block_can_end(q, func, head))
+        return true;
+    return q_loop_exits_dead(q, func, head, signal);
+}
+
 /* A reachable loop of `func` (or of a same-file callee that never returns)
- * from which no path leaves. */
+ * that no path leaves, or that only a dead cancellation signal would end.
+ * A loop whose every round blocks on a send that unbuffered-send-no-fallback
+ * reports is left to that rule: one mistake, one warning. */
 static bool find_loop(q_ctx *q, int32_t func, bool *seen_funcs, witness *w)
 {
     if (seen_funcs[func])
@@ -106,6 +136,7 @@ static bool find_loop(q_ctx *q, int32_t func, bool *seen_funcs, witness *w)
     seen_funcs[func] = true;
     const model_func *fn = &q_tu(q)->funcs[func];
     bool *reach = reachable_blocks(q, func);
+    bool *sends = NULL;
     bool found = false;
     /* outermost first: a loop head none of whose enclosing heads is stuck */
     for (uint32_t b = 0; b < fn->nblocks && !found; b++) {
@@ -115,14 +146,16 @@ static bool find_loop(q_ctx *q, int32_t func, bool *seen_funcs, witness *w)
         if (!q_loop_body(q, func, b, &body))
             continue;
         free(body);
-        if (q_block_can_end(q, func, b))
+        model_obj_id signal;
+        if (!loop_stuck(q, func, b, &signal))
             continue;
         int64_t outer = -1;
         for (uint32_t h = 0; h < fn->nblocks; h++) {
             bool *ob;
+            model_obj_id unused;
             if (h == b || !reach[h] || !q_loop_body(q, func, h, &ob))
                 continue;
-            if (ob[b] && !q_block_can_end(q, func, h))
+            if (ob[b] && loop_stuck(q, func, h, &unused))
                 outer = h;
             free(ob);
             if (outer >= 0)
@@ -130,8 +163,12 @@ static bool find_loop(q_ctx *q, int32_t func, bool *seen_funcs, witness *w)
         }
         if (outer >= 0)
             continue;
+        if (!sends)
+            sends = reported_sends(q, func);
+        if (!q_cycle_avoiding(q, func, b, sends))
+            continue;
         model_loc loc;
-        if (!q_src_loop_loc(q, func, b, &loc)) {
+        if (!q_loop_loc(q, func, b, &loc)) {
             loc = fn->blocks[b].nevents ? fn->blocks[b].events[0].loc : fn->loc;
             for (size_t s = 0; !fn->blocks[b].nevents && s < fn->blocks[b].nsucc; s++) {
                 uint32_t t = fn->blocks[b].succ[s];
@@ -141,9 +178,10 @@ static bool find_loop(q_ctx *q, int32_t func, bool *seen_funcs, witness *w)
                 }
             }
         }
-        *w = (witness){ W_LOOP, loc, NULL };
+        *w = (witness){ W_LOOP, loc, NULL, signal };
         found = true;
     }
+    free(sends);
     for (uint32_t b = 0; b < fn->nblocks && !found; b++) {
         if (!reach[b])
             continue;
@@ -157,8 +195,24 @@ static bool find_loop(q_ctx *q, int32_t func, bool *seen_funcs, witness *w)
     return found;
 }
 
-static void report(const model_tu *tu, diag_list *out, const model_event *spawn, const witness *w)
+/* Where the dead signal is made: a context's tt_ctx_with_cancel, or a
+ * channel's tt_chan_new (the first in the file). */
+static bool signal_origin(q_ctx *q, model_obj_id sig, const model_event **out)
 {
+    model_obj_id cls = q_class(q, sig);
+    for (size_t k = 0; k < q_nevents(q); k++) {
+        const model_event *ev = q_ev(q, q_event_pos(q, k));
+        if ((ev->kind == MODEL_EV_CTX_NEW || ev->kind == MODEL_EV_CHAN_NEW) && q_class(q, ev->obj) == cls) {
+            *out = ev;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void report(q_ctx *q, diag_list *out, const model_event *spawn, const witness *w)
+{
+    const model_tu *tu = q_tu(q);
     const char *name = spawn->callee ? spawn->callee : "?";
     diag *d = diag_new(out, "spawn-no-cancel", tu->path, spawn->loc,
                        "task '%s' %s forever: no cancellation signal reaches it", name,
@@ -183,9 +237,22 @@ static void report(const model_tu *tu, diag_list *out, const model_event *spawn,
     case W_SELECT:
         diag_add_note(d, w->loc, "'%s' blocks here on tt_select with no case that can become ready", name);
         break;
-    case W_LOOP:
-        diag_add_note(d, w->loc, "'%s' loops here with no exit", name);
+    case W_LOOP: {
+        const model_event *origin;
+        if (w->signal == MODEL_NO_OBJ) {
+            diag_add_note(d, w->loc, "'%s' loops here with no exit", name);
+            break;
+        }
+        diag_add_note(d, w->loc, "'%s' loops here and leaves only on a cancellation signal that never fires", name);
+        if (signal_origin(q, w->signal, &origin)) {
+            const char *what = origin->text ? origin->text : "?";
+            if (origin->kind == MODEL_EV_CTX_NEW)
+                diag_add_note(d, origin->loc, "context '%s' is made here and never canceled", what);
+            else
+                diag_add_note(d, origin->loc, "'%s' is made here and never closed or sent to", what);
+        }
         break;
+    }
     case W_NONE:
         break;
     }
@@ -221,7 +288,7 @@ static int run(const model_tu *tu, diag_list *out)
         const model_event *ev = q_ev(q, q_event_pos(q, k));
         if (ev->kind != MODEL_EV_SPAWN || ev->callee_func < 0 || owner_outlives(q, q_event_pos(q, k)))
             continue;
-        witness w = { W_NONE, { 0, 0 }, NULL };
+        witness w = { W_NONE, { 0, 0 }, NULL, MODEL_NO_OBJ };
         for (size_t i = 0; i < tu->nfuncs; i++)
             seen[i] = false;
         bool found = find_block(q, ev->callee_func, seen, &w);
@@ -231,7 +298,7 @@ static int run(const model_tu *tu, diag_list *out)
             found = find_loop(q, ev->callee_func, seen, &w);
         }
         if (found)
-            report(tu, out, ev, &w);
+            report(q, out, ev, &w);
     }
     free(seen);
     q_free(q);

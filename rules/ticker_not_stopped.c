@@ -1,7 +1,8 @@
 /* ticker_not_stopped.c — ticker-not-stopped: a ticker its owner does not
  * stop on every path out, unless ownership moves (returned, stored where it
  * outlives the call, handed to a function that stops it or to code this
- * file does not show). */
+ * file does not show). A ticker a constructor returns is followed into the
+ * callers that keep the result, and reported there. */
 #include <stddef.h>
 
 #include "model/query.h"
@@ -52,25 +53,44 @@ static void add_handed_note(q_ctx *q, diag *d, q_pos from, model_obj_id cls, con
                   ev->callee ? ev->callee : "?");
 }
 
-/* A return after `from` where the ticker leaks; follows the ticker into the
- * callers a constructor returns it to (when the file links their results). */
-static bool leak_from(q_ctx *q, q_pos from, model_obj_id cls, int depth, q_pos *ret)
+/* One leak: the warning at `site` (the tt_ticker_new, or the caller's call
+ * that keeps a constructor's result), with the path's notes. */
+static void report(q_ctx *q, diag_list *out, q_pos site, const char *name, const model_event *made,
+                   const char *maker, model_obj_id cls, q_pos ret)
 {
-    if (q_leak_path(q, from, false, cls, Q_REL_TICKER_STOP, ret))
-        return true;
-    const q_facts *f = q_facts_of(q, cls);
+    const model_tu *tu = q_tu(q);
+    diag *d = diag_new(out, RULE_ID, tu->path, q_ev(q, site)->loc, "ticker '%s' is not stopped on every path",
+                       name);
+    if (made)
+        diag_add_note(d, made->loc, "'%s' is created here, in '%s'", name, maker);
+    add_handed_note(q, d, site, cls, name);
+    diag_add_note(d, q_ev(q, ret)->loc, "'%s' leaks when the function returns here", name);
+    diag_set_hint(d, "call tt_ticker_stop(%s) before every return", name);
+}
+
+/* The ticker made at `made` leaves `from`'s function by a return: follow it
+ * into every caller that keeps the result (through wrappers, a few levels). */
+static void follow_callers(q_ctx *q, diag_list *out, q_pos from, model_obj_id cls, q_pos made, int depth)
+{
+    const model_tu *tu = q_tu(q);
     ret_find r = { cls };
     q_pos rp;
-    if (depth > 4 || f->returned || !q_walk(q, from, false, visit_return_of, &r, &rp))
-        return false;
+    if (depth > 4 || !q_walk(q, from, false, visit_return_of, &r, &rp))
+        return;
     for (size_t k = 0; k < q_nevents(q); k++) {
         q_pos p = q_event_pos(q, k);
         const model_event *ev = q_ev(q, p);
-        if (ev->kind == MODEL_EV_CALL && ev->callee_func == from.func && q_call_result(q, p, NULL) &&
-            leak_from(q, p, cls, depth + 1, ret))
-            return true;
+        model_obj_id local;
+        if (ev->kind != MODEL_EV_CALL || ev->callee_func != from.func || !q_call_result(q, p, &local))
+            continue;
+        q_pos ret;
+        if (q_leak_path(q, p, false, cls, Q_REL_TICKER_STOP, &ret)) {
+            const char *name = tu->objs[local].name ? tu->objs[local].name : "ticker";
+            report(q, out, p, name, q_ev(q, made), tu->funcs[made.func].name, cls, ret);
+        } else {
+            follow_callers(q, out, p, cls, made, depth + 1);
+        }
     }
-    return false;
 }
 
 static void check_new(q_ctx *q, diag_list *out, q_pos at)
@@ -91,12 +111,10 @@ static void check_new(q_ctx *q, diag_list *out, q_pos at)
         return;
     }
     q_pos ret;
-    if (leak_from(q, at, cls, 0, &ret)) {
-        diag *d = diag_new(out, RULE_ID, tu->path, ev->loc, "ticker '%s' is not stopped on every path", name);
-        add_handed_note(q, d, at, cls, name);
-        diag_add_note(d, q_ev(q, ret)->loc, "'%s' leaks when the function returns here", name);
-        diag_set_hint(d, "call tt_ticker_stop(%s) before every return", name);
-    }
+    if (q_leak_path(q, at, false, cls, Q_REL_TICKER_STOP, &ret))
+        report(q, out, at, name, NULL, NULL, cls, ret);
+    else if (!f->returned)
+        follow_callers(q, out, at, cls, at, 0);
 }
 
 static int run(const model_tu *tu, diag_list *out)

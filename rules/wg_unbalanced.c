@@ -132,15 +132,19 @@ static void check_task_paths(ctx *c)
             q_pos entry = { t, tu->funcs[t].entry, 0 };
             q_pos ret;
             bool leak;
+            if (!tu->funcs[t].blocks[entry.block].nevents)
+                entry = (q_pos){ t, 0, 0 };
             if (tu->funcs[t].blocks[entry.block].nevents)
                 leak = q_leak_path(c->q, entry, true, cls, Q_REL_WG_DONE, &ret);
             else
                 leak = !q_func_releases(c->q, t, cls, Q_REL_WG_DONE) &&
-                       q_leak_path(c->q, (q_pos){ t, 0, 0 }, true, cls, Q_REL_WG_DONE, &ret);
+                       q_leak_path(c->q, entry, true, cls, Q_REL_WG_DONE, &ret);
             if (!leak)
                 continue;
-            const model_event *rev = q_ev(c->q, ret);
-            diag *d = diag_new(c->out, RULE_ID, tu->path, rev->loc,
+            /* the break/return of the path that skips done, else the return */
+            model_loc at = q_ev(c->q, ret)->loc;
+            q_leak_exit_loc(c->q, entry, true, cls, Q_REL_WG_DONE, ret, &at);
+            diag *d = diag_new(c->out, RULE_ID, tu->path, at,
                                "task '%s' can return without calling tt_wg_done", tu->funcs[t].name);
             diag_set_hint(d, "call tt_wg_done on every path out of the task, e.g. at a single exit label");
         }
@@ -206,7 +210,7 @@ static long long spawn_weight(ctx *c, q_pos add, q_pos sp)
         if (outer)
             return -1;
     }
-    if (!q_src_loop_trip_count(c->q, sp.func, (uint32_t)head, &n))
+    if (!q_loop_trip_count(c->q, sp.func, (uint32_t)head, &n))
         return -1;
     return n;
 }

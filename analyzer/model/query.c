@@ -1,6 +1,7 @@
 /* query.c — the shared path and summary queries rules ask of a model
  * (classes across spawns and calls, whole-file facts, CFG walks, loops,
- * release summaries). See query.h; source-text fallbacks are in query_src.c. */
+ * release summaries). See query.h; query_send.c, query_loop.c, query_path.c and
+ * query_pos.c hold the rest. */
 #include "model/query.h"
 #include "model/query_impl.h"
 
@@ -157,9 +158,9 @@ static bool returns_object(const model_func *fn)
     return false;
 }
 
-/* `T *x = f(...);` with f defined in this file: the model does not link x to
- * what f returns, so join them here when the call initializes exactly one
- * local declared on the call's line, before it. */
+/* `T *x = f(...);` with f defined in this file: the CALL carries x (obj);
+ * join x with every object f returns. A function some of whose calls keep
+ * no result this way is not fully linked: what it returns may go anywhere. */
 static void link_call_results(q_ctx *q)
 {
     const model_tu *tu = q->tu;
@@ -175,25 +176,20 @@ static void link_call_results(q_ctx *q)
         if (!returns_object(callee))
             continue;
         called[ev->callee_func] = true;
-        model_obj_id local = ev->obj; /* the front end's link, when it makes one */
-        size_t n = local != MODEL_NO_OBJ;
-        for (size_t o = 0; o < tu->nobjs && local == MODEL_NO_OBJ; o++) {
-            const model_obj *ob = &tu->objs[o];
-            if (ob->scope == MODEL_SCOPE_LOCAL && ob->func == q->all[k].func && ob->decl.line == ev->loc.line &&
-                ob->decl.col < ev->loc.col) {
-                local = (model_obj_id)o;
-                n++;
-            }
-        }
-        if (n != 1) {
+        model_obj_id local = ev->obj;
+        if (local == MODEL_NO_OBJ) {
             unlinked[ev->callee_func] = true;
             continue;
         }
         q->links[q->nlinks++] = (q_link){ q->all[k], local };
         for (size_t b = 0; b < callee->nblocks; b++)
-            for (size_t i = 0; i < callee->blocks[b].nevents; i++)
-                if (callee->blocks[b].events[i].kind == MODEL_EV_RETURN)
-                    uf_union(q->uf, local, callee->blocks[b].events[i].obj);
+            for (size_t i = 0; i < callee->blocks[b].nevents; i++) {
+                const model_event *r = &callee->blocks[b].events[i];
+                /* `return NULL;` links nothing: every NULL is one object */
+                if (r->kind == MODEL_EV_RETURN && r->obj != MODEL_NO_OBJ &&
+                    tu->objs[r->obj].scope != MODEL_SCOPE_NULL)
+                    uf_union(q->uf, local, r->obj);
+            }
     }
     for (size_t f = 0; f < tu->nfuncs; f++)
         q->fully_linked[f] = called[f] && !unlinked[f];
@@ -211,109 +207,6 @@ bool q_call_result(const q_ctx *q, q_pos call, model_obj_id *local)
             return true;
         }
     return false;
-}
-
-/* The kind an event gives its object, and whether it makes or declares
- * the object (an origin) or only uses it. */
-static model_kind event_kind(model_ev_kind k, bool *origin)
-{
-    *origin = false;
-    switch (k) {
-    case MODEL_EV_CHAN_NEW: *origin = true; return MODEL_KIND_CHAN;
-    case MODEL_EV_SEND: case MODEL_EV_RECV: case MODEL_EV_CLOSE: return MODEL_KIND_CHAN;
-    case MODEL_EV_CTX_NEW: *origin = true; return MODEL_KIND_CTX;
-    case MODEL_EV_CTX_CANCEL: case MODEL_EV_CTX_ERR: return MODEL_KIND_CTX;
-    case MODEL_EV_TICKER_NEW: *origin = true; return MODEL_KIND_TICKER;
-    case MODEL_EV_TICKER_STOP: return MODEL_KIND_TICKER;
-    case MODEL_EV_WG_ADD: case MODEL_EV_WG_WAIT: *origin = true; return MODEL_KIND_WG;
-    case MODEL_EV_WG_DONE: return MODEL_KIND_WG;
-    default: return MODEL_KIND_NONE;
-    }
-}
-
-/* Positional initializers (`(struct job){ i, &wg }`) hide that a struct
- * field holds the owner's object. A class of one kind that a task only uses
- * through a struct field, and that nothing makes, joins the one object of
- * that kind its spawner makes — if there is exactly one. */
-static void join_orphans(q_ctx *q)
-{
-    const model_tu *tu = q->tu;
-    size_t n = tu->nobjs;
-    unsigned char *origin = q_xcalloc(n, 1), *use = q_xcalloc(n, 1), *field = q_xcalloc(n, 1),
-                  *special = q_xcalloc(n, 1);
-    for (size_t i = 0; i < n; i++) {
-        model_obj_id c = uf_find(q->uf, (model_obj_id)i);
-        if (tu->objs[i].scope == MODEL_SCOPE_FIELD)
-            field[c] = 1;
-        if (tu->objs[i].scope != MODEL_SCOPE_FIELD && tu->objs[i].scope != MODEL_SCOPE_LOCAL &&
-            tu->objs[i].scope != MODEL_SCOPE_PARAM)
-            special[c] = 1;
-    }
-    for (size_t k = 0; k < q->nall; k++) {
-        const model_event *ev = q_ev(q, q->all[k]);
-        bool org;
-        model_kind kind = event_kind(ev->kind, &org);
-        if (kind == MODEL_KIND_NONE || ev->obj == MODEL_NO_OBJ)
-            continue;
-        model_obj_id c = uf_find(q->uf, ev->obj);
-        if (org)
-            origin[c] |= (unsigned char)(1u << kind);
-        else
-            use[c] |= (unsigned char)(1u << kind);
-    }
-    for (size_t o = 0; o < n; o++) {
-        model_obj_id c = (model_obj_id)o;
-        if (uf_find(q->uf, c) != c || !field[c] || special[c] || origin[c] || !use[c])
-            continue;
-        model_kind kind = MODEL_KIND_NONE;
-        for (int k = 1; k <= MODEL_KIND_MUTEX; k++)
-            if (use[c] & (1u << k))
-                kind = kind == MODEL_KIND_NONE ? (model_kind)k : (model_kind)-1;
-        if ((int)kind <= 0)
-            continue;
-        /* the functions that use it; then the spawners of those tasks */
-        model_obj_id cand = MODEL_NO_OBJ;
-        bool ambiguous = false, any = false;
-        for (size_t k = 0; k < q->nall && !ambiguous; k++) {
-            const model_event *ev = q_ev(q, q->all[k]);
-            bool org;
-            if (event_kind(ev->kind, &org) != kind || org || ev->obj == MODEL_NO_OBJ ||
-                uf_find(q->uf, ev->obj) != c)
-                continue;
-            int32_t user_fn = q->all[k].func;
-            for (size_t s = 0; s < q->nall && !ambiguous; s++) {
-                const model_event *sp = q_ev(q, q->all[s]);
-                if (sp->kind != MODEL_EV_SPAWN || sp->callee_func < 0 ||
-                    !q_calls_into(tu, sp->callee_func, user_fn))
-                    continue;
-                any = true;
-                for (size_t m = 0; m < q->nall && !ambiguous; m++) {
-                    const model_event *e2 = q_ev(q, q->all[m]);
-                    bool org2;
-                    if (q->all[m].func != q->all[s].func || e2->obj == MODEL_NO_OBJ ||
-                        event_kind(e2->kind, &org2) != kind || !org2)
-                        continue;
-                    model_obj_id c2 = uf_find(q->uf, e2->obj);
-                    if (c2 == c)
-                        continue;
-                    if (field[c2]) {
-                        ambiguous = true; /* already lives in some field we can see */
-                        break;
-                    }
-                    if (cand == MODEL_NO_OBJ)
-                        cand = c2;
-                    else if (cand != c2)
-                        ambiguous = true;
-                }
-            }
-        }
-        if (any && !ambiguous && cand != MODEL_NO_OBJ)
-            uf_union(q->uf, c, cand);
-    }
-    free(origin);
-    free(use);
-    free(field);
-    free(special);
 }
 
 static q_facts *facts_at(q_ctx *q, model_obj_id obj)
@@ -366,7 +259,7 @@ static void add_facts(q_ctx *q)
         case MODEL_EV_CTX_NEW:
             if (f) {
                 f->ctx_news++;
-                if ((ev->flags & MODEL_EVF_NUM_KNOWN) || (ev->callee && strstr(ev->callee, "timeout")))
+                if (ev->flags & (MODEL_EVF_TIMEOUT | MODEL_EVF_NUM_KNOWN))
                     f->ctx_timeouts++;
             }
             break;
@@ -493,7 +386,6 @@ q_ctx *q_new(const model_tu *tu)
     collect_events(q);
     bind_params(q);
     link_call_results(q);
-    join_orphans(q);
     join_derived(tu, q->uf);
     for (size_t i = 0; i < tu->nobjs; i++)
         q->uf[i] = uf_find(q->uf, (model_obj_id)i);
@@ -637,9 +529,7 @@ bool q_select_can_ready(q_ctx *q, const model_event *sel)
     if (sel->ncases == 0) {
         /* tt_select(cases, 0) is Go's select {}; other empty case lists are
          * ones the front end could not read */
-        char n[8];
-        model_loc b, e;
-        return !(q_src_call_arg(q, sel->loc, 1, &b, &e, n, sizeof n) && strcmp(n, "0") == 0);
+        return !(sel->flags & MODEL_EVF_NUM_KNOWN) || sel->num != 0;
     }
     for (size_t c = 0; c < sel->ncases; c++) {
         const model_case *mc = &sel->cases[c];
@@ -941,7 +831,12 @@ bool q_loop_body(const q_ctx *q, int32_t func, uint32_t head, bool **body)
     return true;
 }
 
-bool q_loop_jump_exit(const q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block)
+bool q_block_can_return(q_ctx *q, int32_t func, uint32_t block)
+{
+    return walk_block(q, func, block, visit_returns, NULL, NULL);
+}
+
+bool q_loop_jump_exit(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block)
 {
     const model_func *fn = &q->tu->funcs[func];
     bool *body;
@@ -953,8 +848,10 @@ bool q_loop_jump_exit(const q_ctx *q, int32_t func, uint32_t head, uint32_t cond
             continue;
         if (cond_block != UINT32_MAX && u == cond_block)
             continue;
+        /* an exit that only ends the process (exit()) stops nothing early */
         for (size_t s = 0; s < fn->blocks[u].nsucc; s++)
-            if (fn->blocks[u].succ[s] < fn->nblocks && !body[fn->blocks[u].succ[s]])
+            if (fn->blocks[u].succ[s] < fn->nblocks && !body[fn->blocks[u].succ[s]] &&
+                q_block_can_return(q, func, fn->blocks[u].succ[s]))
                 found = true;
     }
     free(body);
@@ -1085,7 +982,7 @@ static bool *releasing_loops(q_ctx *q, int32_t func, model_obj_id cls, q_release
                 !q_event_releases(q, ev, cls, rel))
                 continue;
             int64_t head = q_loop_of(q, func, b);
-            if (head >= 0 && !cut[head] && q_src_loop_runs(q, func, (uint32_t)head))
+            if (head >= 0 && !cut[head] && q_loop_runs(q, func, (uint32_t)head))
                 cut[head] = true;
         }
     }

@@ -94,11 +94,27 @@ bool q_func_returns(q_ctx *q, int32_t func);
  * blocks. Returns false if head is no loop head. Caller frees *body. */
 bool q_loop_body(const q_ctx *q, int32_t func, uint32_t head, bool **body);
 /* Can control leave the loop other than through its condition (break,
- * return, goto)? Exits decided by cond_block's condition do not count
- * (UINT32_MAX: none); see q_src_loop_jump_loc_except. */
-bool q_loop_jump_exit(const q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block);
+ * return, goto) toward a return? Exits decided by cond_block's condition do not count
+ * (UINT32_MAX: none); see q_loop_jump_loc_except. */
+bool q_loop_jump_exit(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block);
+/* Can control get from the block to a return of its function (not only to
+ * exit() and the like)? */
+bool q_block_can_return(q_ctx *q, int32_t func, uint32_t block);
 /* The innermost loop head whose natural loop holds the block, or -1. */
 int64_t q_loop_of(const q_ctx *q, int32_t func, uint32_t block);
+
+/* Is there a path from the loop head around its loop back to the head
+ * that enters no block marked in avoid[]? (A head marked in avoid[]: no.) */
+bool q_cycle_avoiding(const q_ctx *q, int32_t func, uint32_t head, const bool *avoid);
+
+/* A loop's exits that only a cancellation signal which can never fire would
+ * take: every exit of the loop whose head is `head` is decided right after a
+ * select whose cases are such dead signals (a never-canceled context's done
+ * channel, a channel nothing sends to or closes) and data channels nothing
+ * closes, or by tt_ctx_err() on a never-canceled context. *signal is the
+ * object of one dead signal (a context, or a channel). False when the loop
+ * has no exit at all, or a live one. */
+bool q_loop_exits_dead(q_ctx *q, int32_t func, uint32_t head, model_obj_id *signal);
 
 /* Walks forward over one function's CFG from `from` (the event itself
  * included or not), each event at most once per entry into its block. */
@@ -142,31 +158,59 @@ q_verdict q_non_null_branch(const q_ctx *q, const model_event *ev, model_obj_id 
  * is taken to run. */
 bool q_leak_path(q_ctx *q, q_pos from, bool include_from, model_obj_id cls, q_release rel,
                  q_pos *ret);
+/* On a leaking path from `from` to `ret` (see q_leak_path), the last
+ * break/continue/goto/return statement before `ret`: the exit the user must
+ * change. False when the path has none the model places. */
+bool q_leak_exit_loc(q_ctx *q, q_pos from, bool include_from, model_obj_id cls, q_release rel, q_pos ret,
+                     model_loc *out);
 /* Does the function release the class on every path to its return? */
 bool q_func_releases(q_ctx *q, int32_t func, model_obj_id cls, q_release rel);
 /* Does the function, or a same-file function it calls, have an event of
  * this kind on the class? */
 bool q_func_touches(q_ctx *q, int32_t func, model_obj_id cls, model_ev_kind kind);
 
-/* ---- Source positions the model does not carry (read from q_tu()->path) -- */
+/* ---- Unbuffered sends that can block forever (query_send.c) ------------- */
+typedef enum q_send_why {
+    Q_SEND_OK,        /* no finding */
+    Q_SEND_CIRCULAR,  /* its only receivers are blocked sending first */
+    Q_SEND_RETURNS,   /* the owner returns without receiving (loc, text) */
+    Q_SEND_STOPS,     /* the receiver stops receiving first (loc) */
+    Q_SEND_GIVES_UP,  /* the receiver gives up on a timeout or cancel case (loc) */
+} q_send_why;
+
+typedef struct q_send_verdict {
+    q_send_why why;
+    model_loc loc;        /* where the receiver stops (not for CIRCULAR) */
+    const char *text;     /* RETURNS: the channel as the owner writes it */
+    int32_t other;        /* CIRCULAR: the receiving task's function */
+    q_pos other_send;     /* CIRCULAR: the send that receiver is blocked in */
+    bool sender_repeats;  /* the send runs more than once */
+} q_send_verdict;
+
+/* The spawns of tasks that run `func` (directly or through calls), up to cap. */
+size_t q_task_spawns(const q_ctx *q, int32_t func, q_pos *out, size_t cap);
+/* Is the event a receive from the class (plain, or a select case)? */
+bool q_receives(const q_ctx *q, const model_event *ev, model_obj_id cls);
+/* Can this plain tt_send on an unbuffered channel block forever because its
+ * receiver stops receiving first, or waits in a circle? (The finding of
+ * unbuffered-send-no-fallback.) */
+bool q_send_blocks_forever(q_ctx *q, q_pos send, q_send_verdict *v);
+
+/* ---- Positions: from the model, else read from the source (fallback) ---- */
 /* The `for`/`while`/`do` keyword of the loop whose head is `head`. */
-bool q_src_loop_loc(q_ctx *q, int32_t func, uint32_t head, model_loc *out);
-/* The `break`/`goto`/`return` statement that leaves the loop whose head is
- * `head` from inside (not through its condition), or false. */
-bool q_src_loop_jump_loc(q_ctx *q, int32_t func, uint32_t head, model_loc *out);
+bool q_loop_loc(q_ctx *q, int32_t func, uint32_t head, model_loc *out);
+/* The break/goto/return statement that leaves the loop from inside, not
+ * counting the exit cond_block's condition decides (UINT32_MAX: none). */
+bool q_loop_jump_loc_except(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block, model_loc *out);
+/* The range of a CHAN_NEW's capacity argument when it is the constant 0. */
+bool q_zero_capacity_range(q_ctx *q, const model_event *chan_new, model_loc *begin, model_loc *end);
+
+/* ---- Counted loops (query_trip.c: still read from the source text) ----- */
 /* The trip count of `for (i = A; i < B; i++)` (also <=, !=, ++i, i += 1)
  * with integer literals A and B, for the loop whose head is `head`. */
-bool q_src_loop_trip_count(q_ctx *q, int32_t func, uint32_t head, long long *count);
-/* The same, ignoring the exit that cond_block's condition decides (the
- * jump's block lies outside the loop, so the exit leaves from cond_block):
- * `if (tt_recv(..) != TT_OK) break;`. */
-bool q_src_loop_jump_loc_except(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block, model_loc *out);
-/* Does the counted loop whose head is `head` run at least once (literal
- * bounds, or `i = 0; i < NAME` with an upper-case constant NAME)? */
-bool q_src_loop_runs(q_ctx *q, int32_t func, uint32_t head);
-/* Argument `argi` (0-based) of the call whose name token is at `call`: its
- * byte range [begin, end) and text. */
-bool q_src_call_arg(q_ctx *q, model_loc call, unsigned argi, model_loc *begin, model_loc *end,
-                    char *text, size_t size);
+bool q_loop_trip_count(q_ctx *q, int32_t func, uint32_t head, long long *count);
+/* Does that counted loop run at least once (literal bounds, or
+ * `i = 0; i < NAME` with an upper-case constant NAME)? */
+bool q_loop_runs(q_ctx *q, int32_t func, uint32_t head);
 
 #endif /* TETHER_QUERY_H */

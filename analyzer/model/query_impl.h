@@ -1,5 +1,5 @@
 /* query_impl.h — the private state of a q_ctx, shared by query.c and
- * query_src.c only. */
+ * the query_*.c files only. */
 #ifndef TETHER_QUERY_IMPL_H
 #define TETHER_QUERY_IMPL_H
 
@@ -36,7 +36,7 @@ struct q_ctx {
     bool *fully_linked;    /* per function: every in-file call's result is linked */
     q_memo *memo;
     size_t nmemo, capmemo;
-    /* query_src.c: the file's text with comments and literals blanked */
+    /* query_trip.c: the file's text with comments and literals blanked */
     bool src_tried;
     char *src;
     size_t srclen;

@@ -17,9 +17,12 @@ typedef struct fe_case_array {
     size_t ncases;
 } fe_case_array;
 
+/* Whether a callee never returns, by its canonical declaration: open
+ * addressing, size a power of two (a file calls thousands of functions). */
 typedef struct fe_noreturn_memo {
     CXCursor decl;
-    bool noreturn;
+    unsigned hash;
+    bool used, noreturn;
 } fe_noreturn_memo;
 
 /* Which arms of a conditional expression (`?:`, `&&`, `||`) emit events:
@@ -55,6 +58,11 @@ typedef struct fe_state {
     fe_arm_memo *arms;      /* open addressing, size a power of two */
     size_t narms, caparms;
     unsigned gen;           /* the function being built, for `arms` */
+    model_kind ret_kind;    /* the function's return type: its kind ... */
+    bool ret_object;        /* ... and whether it can carry an object */
+    const char *eq_macro;   /* fe_cond.c: the last macro searched for `==` / `!=` */
+    size_t eq_macro_len;
+    int eq_macro_op;
 } fe_state;
 
 /* A small growable list of children of a cursor. */
@@ -91,6 +99,20 @@ bool fe_is_global_var(CXCursor decl);
 char *fe_callee_name(CXCursor call, CXCursor *decl);
 /* "tt_send_at" -> "tt_send"; other names unchanged (in place). */
 void fe_api_name(char *name);
+
+/* The operator written between binary operands l and r ("&&", "==", ...),
+ * read from the source; NULL inside macros or past comments (fe_walk.c). */
+const char *fe_binop(fe_state *st, CXCursor l, CXCursor r);
+
+/* Conditions and arguments (fe_cond.c). */
+/* Whether an if condition tests exactly one object against NULL (`t`, `!t`,
+ * `t == NULL`, `0 != t`, parens and casts allowed); *obj is the object's
+ * expression, *nonnull whether the then branch means obj != NULL. */
+bool fe_null_test(fe_state *st, CXCursor cond, CXCursor *obj, bool *nonnull);
+/* The source range [begin, end) of argument idx of a call written in the
+ * main file (a macro wrapping the call: false). */
+bool fe_arg_range(fe_state *st, CXCursor call, const char *name, int idx, model_loc *begin,
+                  model_loc *end);
 
 /* Statements (fe_walk.c). */
 void fe_walk_function(fe_state *st, CXCursor fn);

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 static void fe__stmt(fe_state *st, CXCursor s);
@@ -34,13 +35,17 @@ static model_event *fe__event(fe_state *st, model_ev_kind kind, model_loc loc)
     return ev;
 }
 
-static void fe__num(model_event *ev, CXCursor e)
+/* `num` from argument idx of call (API name `name`): its value if it is a
+ * constant, and where it is written, constant or not. */
+static void fe__num(fe_state *st, model_event *ev, CXCursor call, const char *name, int idx)
 {
     int64_t v;
-    if (fe_eval_int(e, &v)) {
+    if (fe_eval_int(clang_Cursor_getArgument(call, (unsigned)idx), &v)) {
         ev->num = v;
         ev->flags |= MODEL_EVF_NUM_KNOWN;
     }
+    if (!st->probe)
+        fe_arg_range(st, call, name, idx, &ev->num_begin, &ev->num_end);
 }
 
 static void fe__set_obj(fe_state *st, model_event *ev, CXCursor e)
@@ -60,6 +65,21 @@ static bool fe__defined_here(const fe_state *st, const char *name)
            bsearch(&name, st->defined, st->ndefined, sizeof *st->defined, fe__cmp_name) != NULL;
 }
 
+/* Whether text[0..n) contains word as a whole identifier. */
+static bool fe__has_word(const char *text, size_t n, const char *word)
+{
+    size_t w = strlen(word);
+    for (size_t i = 0; i + w <= n; i++) {
+        if (memcmp(text + i, word, w) != 0)
+            continue;
+        bool left = i == 0 || !(isalnum((unsigned char)text[i - 1]) || text[i - 1] == '_');
+        bool right = i + w == n || !(isalnum((unsigned char)text[i + w]) || text[i + w] == '_');
+        if (left && right)
+            return true;
+    }
+    return false;
+}
+
 /* Whether a call to decl (named name) never returns. */
 static bool fe__noreturn(fe_state *st, const char *name, CXCursor decl)
 {
@@ -70,37 +90,58 @@ static bool fe__noreturn(fe_state *st, const char *name, CXCursor decl)
         if (strcmp(name, known[i]) == 0)
             return true;
     CXCursor canon = clang_getCanonicalCursor(decl);
-    for (size_t i = 0; i < st->nmemo; i++)
-        if (clang_equalCursors(st->memo[i].decl, canon))
-            return st->memo[i].noreturn;
+    unsigned h = clang_hashCursor(canon);
+    if (st->capmemo) {
+        for (size_t j = h & (st->capmemo - 1); st->memo[j].used; j = (j + 1) & (st->capmemo - 1))
+            if (st->memo[j].hash == h && clang_equalCursors(st->memo[j].decl, canon))
+                return st->memo[j].noreturn;
+    }
     /* __attribute__((noreturn)) is part of the function type; C11's
      * _Noreturn is an attribute on some declaration of the function. */
     CXString ts = clang_getTypeSpelling(clang_getCursorType(decl));
     bool nr = strstr(clang_getCString(ts), "noreturn") != NULL;
     clang_disposeString(ts);
     for (CXCursor d = canon; !nr && !clang_Cursor_isNull(d);) {
-        CXTranslationUnit tu = st->tu;
-        /* Only the tokens before the name: a definition's body is not read. */
-        CXSourceRange r = clang_getRange(clang_getRangeStart(clang_getCursorExtent(d)),
-                                         clang_getCursorLocation(d));
-        CXToken *toks = NULL;
-        unsigned n = 0;
-        clang_tokenize(tu, r, &toks, &n);
-        for (unsigned i = 0; i < n && i < 8 && !nr; i++) {
-            CXString sp = clang_getTokenSpelling(tu, toks[i]);
-            const char *t = clang_getCString(sp);
-            nr = strcmp(t, "_Noreturn") == 0 || strcmp(t, "noreturn") == 0;
-            clang_disposeString(sp);
-        }
-        clang_disposeTokens(tu, toks, n);
+        /* Only the text before the name, read from the file's buffer (a
+         * clang_tokenize call costs time in proportion to the file, which
+         * made sqlite3.c take seconds), and only when it is plain text in
+         * one file: with macros the extent's start can lie far away. */
+        CXFile ff = NULL, tf = NULL;
+        unsigned from = 0, to = 0;
+        clang_getFileLocation(clang_getRangeStart(clang_getCursorExtent(d)), &ff, NULL, NULL, &from);
+        clang_getFileLocation(clang_getCursorLocation(d), &tf, NULL, NULL, &to);
+        size_t size = 0;
+        const char *buf = ff ? clang_getFileContents(st->tu, ff, &size) : NULL;
+        if (buf && tf && clang_File_isEqual(ff, tf) && from <= to && to <= size && to - from <= 512)
+            nr = fe__has_word(buf + from, to - from, "_Noreturn") ||
+                 fe__has_word(buf + from, to - from, "noreturn");
         CXCursor def = clang_getCursorDefinition(d);
         d = (!clang_Cursor_isNull(def) && !clang_equalCursors(def, d)) ? def : clang_getNullCursor();
     }
-    if (st->nmemo == st->capmemo) {
-        st->capmemo = st->capmemo ? st->capmemo * 2 : 16;
-        st->memo = fe__xrealloc(st->memo, st->capmemo * sizeof *st->memo);
+    if ((st->nmemo + 1) * 2 > st->capmemo) {
+        size_t cap = st->capmemo ? st->capmemo * 2 : 64;
+        fe_noreturn_memo *old = st->memo;
+        st->memo = calloc(cap, sizeof *st->memo);
+        if (!st->memo) {
+            fputs("tether: error: out of memory\n", stderr);
+            abort();
+        }
+        for (size_t i = 0; i < st->capmemo; i++) {
+            if (!old[i].used)
+                continue;
+            size_t j = old[i].hash & (cap - 1);
+            while (st->memo[j].used)
+                j = (j + 1) & (cap - 1);
+            st->memo[j] = old[i];
+        }
+        free(old);
+        st->capmemo = cap;
     }
-    st->memo[st->nmemo++] = (fe_noreturn_memo){ canon, nr };
+    size_t j = h & (st->capmemo - 1);
+    while (st->memo[j].used)
+        j = (j + 1) & (st->capmemo - 1);
+    st->memo[j] = (fe_noreturn_memo){ canon, h, true, nr };
+    st->nmemo++;
     return nr;
 }
 
@@ -305,7 +346,10 @@ static const char *fe__fn_name(fe_state *st, CXCursor e)
     return name;
 }
 
-static void fe__other_call(fe_state *st, CXCursor call, const char *name, model_loc loc)
+/* A call that is not the API. dest: the place its result is stored into
+ * (a CALL to a function of this file names it as its object). */
+static void fe__other_call(fe_state *st, CXCursor call, const char *name, model_loc loc,
+                           model_obj_id dest, const char *dest_text)
 {
     int nargs = clang_Cursor_getNumArguments(call);
     if (nargs < 0)
@@ -325,6 +369,10 @@ static void fe__other_call(fe_state *st, CXCursor call, const char *name, model_
     if (here || any) {
         model_event *ev = fe__event(st, MODEL_EV_CALL, loc);
         ev->callee = model_strdup(st->m, name);
+        if (here && dest != MODEL_NO_OBJ) {
+            ev->obj = dest;
+            ev->text = dest_text;
+        }
         ev->nargs = (size_t)nargs;
         if (nargs) {
             ev->args = mb_alloc(st->b, (size_t)nargs * sizeof *ev->args);
@@ -380,6 +428,8 @@ static void fe__call(fe_state *st, CXCursor call, model_obj_id dest, const char 
             ev->text = dest_text;
             if (api->obj2_arg >= 0 && nargs > api->obj2_arg)
                 ev->obj2 = fe_obj(st, clang_Cursor_getArgument(call, (unsigned)api->obj2_arg));
+            if (strcmp(name, "tt_ctx_with_timeout") == 0)
+                ev->flags |= MODEL_EVF_TIMEOUT;
             break;
         case FE_API_SPAWN:
             ev = fe__event(st, api->kind, loc);
@@ -399,14 +449,14 @@ static void fe__call(fe_state *st, CXCursor call, model_obj_id dest, const char 
             break;
         }
         if (ev && api->num_arg >= 0 && nargs > api->num_arg)
-            fe__num(ev, clang_Cursor_getArgument(call, (unsigned)api->num_arg));
+            fe__num(st, ev, call, name, api->num_arg);
     } else if (fe__noreturn(st, name, decl)) {
         if (st->probe)
             st->probe_hit = true;
         else
             mb_noreturn(st->b, loc, model_strdup(st->m, name));
     } else {
-        fe__other_call(st, call, name, loc);
+        fe__other_call(st, call, name, loc, dest, dest_text);
     }
     free(name);
 }
@@ -424,6 +474,40 @@ static bool fe__is_creation(CXCursor e)
     const fe_api_entry *api = fe__api_find(name);
     free(name);
     return api && api->api == FE_API_NEW;
+}
+
+/* A creation or a call to a function of this file returned directly
+ * (`return tt_ticker_new(9);`, `return make_ticker();`) is made on the
+ * local object "(return)" of the function, which the RETURN then carries
+ * (model.h). Its text is "(return)" too, not the call's text: the event of
+ * the call already says which call it is, and the place it is stored into
+ * is the function's result. (The same choice as the tree-sitter front end's,
+ * ts_stmt.c.) A same-file call only when the function's result can hold an
+ * object (a pointer or a struct), as for variables. */
+static model_obj_id fe__return_obj(fe_state *st, CXCursor e)
+{
+    CXCursor s = fe_strip_parens(e);
+    if (clang_getCursorKind(s) != CXCursor_CallExpr)
+        return MODEL_NO_OBJ;
+    CXCursor decl;
+    char *name = fe_callee_name(s, &decl);
+    if (!name)
+        return MODEL_NO_OBJ;
+    fe_api_name(name);
+    const fe_api_entry *api = fe__api_find(name);
+    model_kind kind = MODEL_KIND_NONE;
+    bool made = false;
+    if (api) {
+        made = api->api == FE_API_NEW;
+        kind = api->kind == MODEL_EV_CHAN_NEW     ? MODEL_KIND_CHAN
+               : api->kind == MODEL_EV_TICKER_NEW ? MODEL_KIND_TICKER
+                                                  : MODEL_KIND_CTX;
+    } else if (st->ret_object && fe__defined_here(st, name) && !fe__noreturn(st, name, decl)) {
+        made = true;
+        kind = st->ret_kind;
+    }
+    free(name);
+    return made ? model_obj_local(st->m, st->func, "(return)", kind, fe_cursor_loc(s)) : MODEL_NO_OBJ;
 }
 
 /* ---- Assignments ----------------------------------------------------------- */
@@ -855,7 +939,7 @@ static void fe__branch(fe_state *st, CXCursor e, CXCursor a0, CXCursor a1)
 
 /* The operator of binary operator e written between l and r ("&&", "||",
  * "=", ...), read from the source; NULL inside macros or past comments. */
-static const char *fe__binop(fe_state *st, CXCursor l, CXCursor r)
+const char *fe_binop(fe_state *st, CXCursor l, CXCursor r)
 {
     long le = fe_offset(st, clang_getRangeEnd(clang_getCursorExtent(l)));
     long rb = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(r)));
@@ -874,7 +958,7 @@ static const char *fe__binop(fe_state *st, CXCursor l, CXCursor r)
 
 static bool fe__is_logical(fe_state *st, CXCursor l, CXCursor r)
 {
-    const char *op = fe__binop(st, l, r);
+    const char *op = fe_binop(st, l, r);
     return op && op + 1 < st->buf + st->buflen &&
            ((op[0] == '&' && op[1] == '&') || (op[0] == '|' && op[1] == '|'));
 }
@@ -882,7 +966,7 @@ static bool fe__is_logical(fe_state *st, CXCursor l, CXCursor r)
 /* GNU `x ?: y`: `?` and `:` with nothing but blanks between x and y. */
 static bool fe__is_elvis(fe_state *st, CXCursor x, CXCursor y)
 {
-    const char *op = fe__binop(st, x, y);
+    const char *op = fe_binop(st, x, y);
     if (!op || *op != '?')
         return false;
     for (op++; op < st->buf + st->buflen; op++)
@@ -1053,6 +1137,25 @@ static bool fe__const_true(CXCursor c)
     return fe_eval_int(c, &v) && v != 0;
 }
 
+/* An if condition that tests one object against NULL: a NULL_TEST, the
+ * last event before mb_if (model.h). Its position is the object's. */
+static void fe__null_test(fe_state *st, CXCursor cond)
+{
+    CXCursor o;
+    bool nonnull;
+    if (!fe_null_test(st, cond, &o, &nonnull))
+        return;
+    model_obj_id obj = fe_obj(st, o);
+    if (obj == MODEL_NO_OBJ)
+        return;
+    model_event *ev = mb_event(st->b, MODEL_EV_NULL_TEST,
+                               fe_loc(clang_getRangeStart(clang_getCursorExtent(o))));
+    ev->flags = MODEL_EVF_NUM_KNOWN;
+    ev->obj = obj;
+    ev->text = fe_text(st, o);
+    ev->num = nonnull ? 1 : 0;
+}
+
 /* ---- Declarations and statements ------------------------------------------- */
 
 static void fe__vardecl(fe_state *st, CXCursor v)
@@ -1177,9 +1280,11 @@ static void fe__stmt(fe_state *st, CXCursor s)
         return;
     case CXCursor_BreakStmt:
         mb_break(b);
+        mb_mark(b, fe_cursor_loc(s));
         return;
     case CXCursor_ContinueStmt:
         mb_continue(b);
+        mb_mark(b, fe_cursor_loc(s));
         return;
     case CXCursor_GotoStmt: {
         CXCursor ref = clang_getNullCursor();
@@ -1187,6 +1292,7 @@ static void fe__stmt(fe_state *st, CXCursor s)
         CXString sp = clang_getCursorSpelling(ref);
         mb_goto(b, model_strdup(st->m, clang_getCString(sp)));
         clang_disposeString(sp);
+        mb_mark(b, fe_cursor_loc(s));
         return;
     }
     default:
@@ -1205,6 +1311,7 @@ static void fe__stmt(fe_state *st, CXCursor s)
     case CXCursor_IfStmt:
         if (k.n >= 2) {
             fe__cond(st, k.v[0], MODEL_EVF_IN_COND);
+            fe__null_test(st, k.v[0]);
             mb_if(b);
             fe__stmt(st, k.v[1]);
             if (k.n >= 3) {
@@ -1217,6 +1324,7 @@ static void fe__stmt(fe_state *st, CXCursor s)
     case CXCursor_WhileStmt:
         if (k.n >= 2) {
             mb_loop(b);
+            mb_mark(b, fe_cursor_loc(s));
             fe__cond(st, k.v[0], MODEL_EVF_IN_COND | MODEL_EVF_LOOP_COND);
             mb_loop_body(b, fe__const_true(k.v[0]));
             fe__stmt(st, k.v[1]);
@@ -1229,6 +1337,7 @@ static void fe__stmt(fe_state *st, CXCursor s)
         if (!clang_Cursor_isNull(part[0]))
             fe__stmt(st, part[0]);
         mb_loop(b);
+        mb_mark(b, fe_cursor_loc(s));
         bool infinite = true;
         if (!clang_Cursor_isNull(part[1])) {
             fe__cond(st, part[1], MODEL_EVF_IN_COND | MODEL_EVF_LOOP_COND);
@@ -1247,6 +1356,7 @@ static void fe__stmt(fe_state *st, CXCursor s)
     case CXCursor_DoStmt:
         if (k.n >= 2) {
             mb_do(b);
+            mb_mark(b, fe_cursor_loc(s));
             fe__stmt(st, k.v[0]);
             mb_do_cond(b);
             fe__cond(st, k.v[1], MODEL_EVF_IN_COND | MODEL_EVF_LOOP_COND);
@@ -1279,12 +1389,20 @@ static void fe__stmt(fe_state *st, CXCursor s)
         model_obj_id obj = MODEL_NO_OBJ;
         const char *text = NULL;
         if (k.n) {
-            fe__expr(st, k.v[0], MODEL_NO_OBJ, NULL);
-            obj = fe_obj(st, k.v[0]);
-            if (obj != MODEL_NO_OBJ)
-                text = fe_text(st, k.v[0]);
+            model_obj_id made = fe__return_obj(st, k.v[0]);
+            if (made != MODEL_NO_OBJ) {
+                fe__expr(st, k.v[0], made, "(return)");
+                obj = made;
+                text = "(return)";
+            } else {
+                fe__expr(st, k.v[0], MODEL_NO_OBJ, NULL);
+                obj = fe_obj(st, k.v[0]);
+                if (obj != MODEL_NO_OBJ)
+                    text = fe_text(st, k.v[0]);
+            }
         }
         mb_return(b, fe_cursor_loc(s), obj, text);
+        mb_mark(b, fe_cursor_loc(s));
         break;
     }
     default:
@@ -1309,6 +1427,10 @@ void fe_walk_function(fe_state *st, CXCursor fn)
     st->narrays = 0;
     st->gen++;
     st->narms = 0;
+    CXType rt = clang_getCanonicalType(clang_getResultType(clang_getCursorType(fn)));
+    st->ret_kind = fe_kind_of_type(rt);
+    st->ret_object = st->ret_kind != MODEL_KIND_NONE || rt.kind == CXType_Pointer ||
+                     rt.kind == CXType_Record;
     int nparams = clang_Cursor_getNumArguments(fn);
     for (int i = 0; i < nparams; i++) {
         CXCursor p = clang_Cursor_getArgument(fn, (unsigned)i);

@@ -292,7 +292,16 @@ static bool eval_node(ts_ctx *c, TSNode n, int depth, int64_t *out)
     uint32_t len;
     const char *s = ts_text(c, n, &len);
     switch (ts_kind(c, n)) {
-    case TS_NUMBER: return parse_number(s, len, out);
+    case TS_NUMBER:
+        /* tree-sitter-c reads `-1` as one literal: the sign is clang's unary minus */
+        if (len > 1 && (s[0] == '-' || s[0] == '+')) {
+            int64_t v;
+            if (!parse_number(s + 1, len - 1, &v))
+                return false;
+            *out = s[0] == '-' ? (int64_t)(0 - (uint64_t)v) : v;
+            return true;
+        }
+        return parse_number(s, len, out);
     case TS_CHAR_LITERAL: return parse_char(s, len, out);
     case TS_TRUE: *out = 1; return true;
     case TS_FALSE: *out = 0; return true;
@@ -357,4 +366,45 @@ bool ts_eval(ts_ctx *c, TSNode expr, int64_t *out)
         return false;
     *out = v;
     return true;
+}
+
+/* ---- preprocessor conditionals ------------------------------------------ */
+
+/* Only integer literals and operators: no macro (a build may define it
+ * differently) and no defined(). */
+static bool literal_only(ts_ctx *c, TSNode n, int depth)
+{
+    if (ts_node_is_null(n) || depth > MAX_DEPTH)
+        return false;
+    switch (ts_kind(c, n)) {
+    case TS_NUMBER:
+        return true;
+    case TS_PAREN_EXPR:
+    case TS_UNARY:
+    case TS_BINARY:
+        break;
+    default:
+        return false;
+    }
+    uint32_t k = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < k; i++) {
+        TSNode sub = ts_node_named_child(n, i);
+        if (ts_kind(c, sub) != TS_COMMENT && !literal_only(c, sub, depth + 1))
+            return false;
+    }
+    return true;
+}
+
+int ts_preproc_known(ts_ctx *c, TSNode n)
+{
+    ts_sym k = ts_kind(c, n);
+    if (k == TS_PREPROC_ELSE)
+        return 1;
+    if (k != TS_PREPROC_IF && k != TS_PREPROC_ELIF)
+        return -1;
+    TSNode cond = ts_field(c, n, c->f_condition);
+    int64_t v;
+    if (!literal_only(c, cond, 0) || !ts_eval(c, cond, &v))
+        return -1;
+    return v != 0;
 }

@@ -394,12 +394,16 @@ void ts_add_macro(ts_ctx *c, TSNode def)
 }
 
 /* The top level in source order; preprocessor conditionals are entered on
- * every branch (tree-sitter does not preprocess). */
+ * every branch the preprocessor may keep (tree-sitter does not preprocess:
+ * only `#if 0` / `#if 1` and the like are known, ts_preproc_known). */
 static void scan_items(ts_ctx *c, TSNode parent)
 {
+    int known = ts_preproc_known(c, parent); /* -1 but for #if/#elif/#else */
     size_t first = ts_kids(c, parent, true);
     for (size_t i = first; i < c->nkids; i++) {
         TSNode n = c->kids[i];
+        if (known >= 0 && (c->kid_fields[i] == c->f_alternative) == (known == 1))
+            continue; /* `#if 0` or the alternative of `#if 1` */
         if (ts_node_start_byte(n) >= c->cut)
             break;
         switch (ts_kind(c, n)) {

@@ -280,6 +280,7 @@ static void api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t nargs, 
     const char **arg_texts = NULL;
     model_case *cases = NULL;
     size_t ncases = 0;
+    TSNode num_arg = { 0 }; /* where num is written, constant or not */
     switch (a) {
     case API_SPAWN:
         callee = nargs > 0 ? spawn_callee(c, a0) : NULL;
@@ -290,6 +291,7 @@ static void api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t nargs, 
         break;
     case API_SLEEP:
         known = nargs > 0 && ts_eval(c, a0, &num);
+        num_arg = a0;
         break;
     case API_CHAN_NEW:
     case API_TICKER_NEW:
@@ -299,10 +301,13 @@ static void api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t nargs, 
         text = target_text;
         if (a == API_WITH_CANCEL || a == API_WITH_TIMEOUT)
             obj2 = nargs > 0 ? ts_obj_of(c, a0, true) : MODEL_NO_OBJ;
-        if (a == API_TICKER_NEW)
+        if (a == API_TICKER_NEW) {
             known = nargs > 0 && ts_eval(c, a0, &num);
-        else if (a != API_WITH_CANCEL)
+            num_arg = a0;
+        } else if (a != API_WITH_CANCEL) {
             known = nargs > 1 && ts_eval(c, a1, &num);
+            num_arg = a1;
+        }
         break;
     case API_SELECT:
     case API_SELECT_DEFAULT:
@@ -311,6 +316,7 @@ static void api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t nargs, 
         break;
     case API_WG_ADD:
         known = nargs > 1 && ts_eval(c, a1, &num);
+        num_arg = a1;
         /* fall through */
     default:
         if (nargs > 0) {
@@ -326,6 +332,13 @@ static void api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t nargs, 
     ev->num = num;
     if (known)
         ev->flags |= MODEL_EVF_NUM_KNOWN;
+    if (a == API_WITH_TIMEOUT)
+        ev->flags |= MODEL_EVF_TIMEOUT;
+    if (!ts_node_is_null(num_arg)) {
+        TSPoint b = ts_node_start_point(num_arg), e = ts_node_end_point(num_arg);
+        ev->num_begin = (model_loc){ b.row + 1, b.column + 1 };
+        ev->num_end = (model_loc){ e.row + 1, e.column + 1 };
+    }
     ev->callee = callee;
     ev->args = args;
     ev->arg_texts = arg_texts;
@@ -336,8 +349,11 @@ static void api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t nargs, 
 }
 
 /* Any other named call: a CALL event if the callee is defined in this file
- * or an argument holds a tether object (clang's fe__other_call). */
-static void other_call(ts_ctx *c, TSNode call, const char *name, uint32_t len, size_t first, size_t nargs)
+ * or an argument holds a tether object (clang's fe__other_call). A CALL to
+ * a function of this file names the place its result is stored into
+ * (target) as its object. */
+static void other_call(ts_ctx *c, TSNode call, const char *name, uint32_t len, size_t first, size_t nargs,
+                       model_obj_id target, const char *target_text)
 {
     bool here = ts_find(c, NS_FUNC, name, len, NULL, 0) != NULL;
     model_obj_id *args = nargs ? mb_alloc(c->b, nargs * sizeof *args) : NULL;
@@ -361,6 +377,10 @@ static void other_call(ts_ctx *c, TSNode call, const char *name, uint32_t len, s
     buf[len] = '\0';
     model_event *ev = event(c, MODEL_EV_CALL, ts_loc(call));
     ev->callee = model_strdup(c->tu, buf);
+    if (here && target != MODEL_NO_OBJ) {
+        ev->obj = target;
+        ev->text = target_text;
+    }
     ev->args = args;
     ev->arg_texts = texts;
     ev->nargs = nargs;
@@ -413,9 +433,46 @@ static void call(ts_ctx *c, TSNode n, model_obj_id target, const char *target_te
         else
             mb_noreturn(c->b, ts_loc(n), buf);
     } else {
-        other_call(c, n, name, len, first, nargs);
+        other_call(c, n, name, len, first, nargs, target, target_text);
     }
     ts_kids_pop(c, first);
+}
+
+/* A creation or a call to a function of this file returned directly
+ * (`return tt_ticker_new(9);`, `return make_ticker();`) is made on the
+ * local object "(return)" of the function, which the RETURN then carries
+ * (model.h). Its text is "(return)" too, not the call's text: the event of
+ * the call already says which call it is, and the place it is stored into
+ * is the function's result. (The same choice as clang's fe__return_obj.)
+ * A same-file call only when the function's result can hold an object (a
+ * pointer or a struct), as for variables. */
+model_obj_id ts_return_obj(ts_ctx *c, TSNode e)
+{
+    while (ts_kind(c, e) == TS_PAREN_EXPR || ts_kind(c, e) == TS_CAST)
+        e = ts_kind(c, e) == TS_CAST ? ts_field(c, e, c->f_value) : ts_node_named_child(e, 0);
+    if (ts_kind(c, e) != TS_CALL)
+        return MODEL_NO_OBJ;
+    TSNode fid = ts_strip(c, ts_field(c, e, c->f_function));
+    if (ts_kind(c, fid) != TS_IDENTIFIER || ts_find_var(c, fid))
+        return MODEL_NO_OBJ;
+    uint32_t len;
+    const char *name = ts_text(c, fid, &len);
+    if (len > 6 && memcmp(name, "tt_", 3) == 0 && memcmp(name + len - 3, "_at", 3) == 0)
+        len -= 3;
+    api a = api_of(name, len);
+    model_kind kind;
+    if (a == API_CHAN_NEW)
+        kind = MODEL_KIND_CHAN;
+    else if (a == API_TICKER_NEW)
+        kind = MODEL_KIND_TICKER;
+    else if (a == API_WITH_CANCEL || a == API_WITH_TIMEOUT)
+        kind = MODEL_KIND_CTX;
+    else if (a == API_NONE && c->ret_object && !(len == 6 && memcmp(name, "assert", 6) == 0) &&
+             !is_noreturn(c, name, len) && ts_find(c, NS_FUNC, name, len, NULL, 0))
+        kind = c->ret_kind;
+    else
+        return MODEL_NO_OBJ;
+    return model_obj_local(c->tu, c->func, "(return)", kind, ts_loc(e));
 }
 
 /* ---- assignments ---------------------------------------------------------- */

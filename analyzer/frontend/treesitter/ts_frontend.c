@@ -122,13 +122,16 @@ static size_t unterminated_comment(const char *s, size_t len)
 }
 
 /* Function definitions at the top level (and inside preprocessor
- * conditionals, all branches), in source order. */
+ * conditionals: the branches the preprocessor may keep), in source order. */
 static void functions(ts_ctx *c, TSNode parent)
 {
+    int known = ts_preproc_known(c, parent); /* -1 but for #if/#elif/#else */
     size_t first = ts_kids(c, parent, true);
     size_t last = c->nkids;
     for (size_t i = first; i < last; i++) {
         TSNode n = c->kids[i];
+        if (known >= 0 && (c->kid_fields[i] == c->f_alternative) == (known == 1))
+            continue; /* `#if 0` or the alternative of `#if 1` */
         switch (ts_kind(c, n)) {
         case TS_FUNCTION_DEFINITION:
             if (!ts_node_has_error(n) && ts_node_end_byte(n) <= c->cut)

@@ -113,6 +113,8 @@ typedef struct ts_ctx {
     int32_t func;
     unsigned cond_flags;        /* extra flags for events (IN_COND in if/switch) */
     bool returns_pointer;       /* the function returns a pointer: `return 0` is NULL */
+    model_kind ret_kind;        /* the kind of the function's return type ... */
+    bool ret_object;            /* ... and whether it can carry an object */
     char tmp[512];              /* NUL-terminating short names */
     /* Probing (ts_expr.c): while `probe` is set, expressions are walked
      * only to learn whether they would emit an event (`probe_hit`). */
@@ -177,6 +179,16 @@ void ts_scan_spec(ts_ctx *c, TSNode spec);
 
 /* ts_const.c: compile-time integer constants */
 bool ts_eval(ts_ctx *c, TSNode expr, int64_t *out);
+/* Which parts of preprocessor conditional n (#if, #elif, #else, #ifdef)
+ * the preprocessor keeps, as far as the text tells: 1 its own branch only
+ * (`#if 1`, `#else`), 0 its alternative only (`#if 0`), -1 both (macros,
+ * defined(), #ifdef: unknown without a build). */
+int ts_preproc_known(ts_ctx *c, TSNode n);
+
+/* ts_cond.c: an if condition testing one object against NULL (`t`, `!t`,
+ * `t == NULL`, `0 != t`, parens and casts allowed): *obj the object's
+ * expression, *nonnull whether the then branch means obj != NULL. */
+bool ts_null_test(ts_ctx *c, TSNode cond, TSNode *obj, bool *nonnull);
 
 /* ts_obj.c: expressions -> objects, types and text */
 TSNode ts_strip(ts_ctx *c, TSNode n); /* parens, casts, & and * */
@@ -204,6 +216,9 @@ void ts_init_list(ts_ctx *c, TSNode list, ts_type t, const char *prefix);
 /* Records `cs[i] = TT_RECV(...)` into a local case array; true if it was one. */
 bool ts_record_case_store(ts_ctx *c, TSNode lhs, TSNode rhs);
 void ts_record_case_init(ts_ctx *c, ts_entry *var, TSNode value);
+/* The object "(return)" of the function when `return e;` returns a
+ * creation or a same-file call directly (made here), else MODEL_NO_OBJ. */
+model_obj_id ts_return_obj(ts_ctx *c, TSNode e);
 
 /* ts_stmt.c: statements -> mb_* */
 void ts_function(ts_ctx *c, TSNode def);

@@ -94,6 +94,24 @@ static void statements(ts_ctx *c, TSNode n)
     ts_kids_pop(c, first);
 }
 
+/* The statements of a preprocessor conditional the preprocessor keeps:
+ * not those under `#if 0`, nor the `#else` of `#if 1`; both sides when the
+ * condition is not written with literals (ts_preproc_known). */
+static void preproc(ts_ctx *c, TSNode n)
+{
+    int known = ts_preproc_known(c, n);
+    size_t first = ts_kids(c, n, true);
+    size_t last = c->nkids;
+    for (size_t i = first; i < last; i++) {
+        TSFieldId f = c->kid_fields[i];
+        if (f == c->f_condition || f == c->f_name)
+            continue;
+        if (f == c->f_alternative ? known != 1 : known != 0)
+            stmt(c, c->kids[i]);
+    }
+    ts_kids_pop(c, first);
+}
+
 void ts_stmt_expr(ts_ctx *c, TSNode compound)
 {
     if (c->probe) {
@@ -103,9 +121,29 @@ void ts_stmt_expr(ts_ctx *c, TSNode compound)
     statements(c, compound);
 }
 
+/* An if condition that tests one object against NULL: a NULL_TEST, the
+ * last event before mb_if (model.h). Its position is the object's. */
+static void null_test(ts_ctx *c, TSNode cond)
+{
+    TSNode o;
+    bool nonnull;
+    if (!ts_null_test(c, cond, &o, &nonnull))
+        return;
+    model_obj_id obj = ts_obj_of(c, o, false);
+    if (obj == MODEL_NO_OBJ)
+        return;
+    model_event *ev = mb_event(c->b, MODEL_EV_NULL_TEST, ts_loc(o));
+    ev->flags = MODEL_EVF_NUM_KNOWN;
+    ev->obj = obj;
+    ev->text = ts_obj_text(c, o);
+    ev->num = nonnull ? 1 : 0;
+}
+
 static void if_stmt(ts_ctx *c, TSNode n)
 {
-    cond_expr(c, ts_field(c, n, c->f_condition));
+    TSNode cond = ts_field(c, n, c->f_condition);
+    cond_expr(c, cond);
+    null_test(c, cond);
     mb_if(c->b);
     stmt(c, ts_field(c, n, c->f_consequence));
     TSNode alt = ts_field(c, n, c->f_alternative);
@@ -125,6 +163,7 @@ static void for_stmt(ts_ctx *c, TSNode n)
         ts_expr(c, init);
     TSNode cond = ts_field(c, n, c->f_condition);
     mb_loop(c->b);
+    mb_mark(c->b, ts_loc(n));
     loop_cond_expr(c, cond);
     mb_loop_body(c->b, infinite(c, cond));
     stmt(c, ts_field(c, n, c->f_body));
@@ -164,12 +203,20 @@ static void return_stmt(ts_ctx *c, TSNode n)
     model_obj_id obj = MODEL_NO_OBJ;
     const char *text = NULL;
     if (!ts_node_is_null(e)) {
-        ts_expr(c, e);
-        obj = ts_obj_of(c, e, c->returns_pointer);
-        if (obj != MODEL_NO_OBJ)
-            text = ts_obj_text(c, e);
+        model_obj_id made = ts_return_obj(c, e); /* "(return)": see ts_expr.c */
+        if (made != MODEL_NO_OBJ) {
+            ts_expr_target(c, e, made, "(return)");
+            obj = made;
+            text = "(return)";
+        } else {
+            ts_expr(c, e);
+            obj = ts_obj_of(c, e, c->returns_pointer);
+            if (obj != MODEL_NO_OBJ)
+                text = ts_obj_text(c, e);
+        }
     }
     mb_return(c->b, ts_loc(n), obj, text);
+    mb_mark(c->b, ts_loc(n));
 }
 
 static void stmt(ts_ctx *c, TSNode n)
@@ -178,9 +225,11 @@ static void stmt(ts_ctx *c, TSNode n)
         return;
     switch (ts_kind(c, n)) {
     case TS_COMPOUND_STATEMENT:
+        statements(c, n);
+        break;
     case TS_PREPROC_IF: case TS_PREPROC_IFDEF: case TS_PREPROC_ELSE:
     case TS_PREPROC_ELIF: case TS_PREPROC_ELIFDEF:
-        statements(c, n);
+        preproc(c, n);
         break;
     case TS_PREPROC_DEF:
         ts_add_macro(c, n);
@@ -202,6 +251,7 @@ static void stmt(ts_ctx *c, TSNode n)
     case TS_WHILE: {
         TSNode cond = ts_field(c, n, c->f_condition);
         mb_loop(c->b);
+        mb_mark(c->b, ts_loc(n));
         loop_cond_expr(c, cond);
         mb_loop_body(c->b, infinite(c, cond));
         stmt(c, ts_field(c, n, c->f_body));
@@ -213,6 +263,7 @@ static void stmt(ts_ctx *c, TSNode n)
         break;
     case TS_DO: {
         mb_do(c->b);
+        mb_mark(c->b, ts_loc(n));
         stmt(c, ts_field(c, n, c->f_body));
         TSNode cond = ts_field(c, n, c->f_condition);
         mb_do_cond(c->b);
@@ -228,12 +279,15 @@ static void stmt(ts_ctx *c, TSNode n)
         break;
     case TS_BREAK:
         mb_break(c->b);
+        mb_mark(c->b, ts_loc(n));
         break;
     case TS_CONTINUE:
         mb_continue(c->b);
+        mb_mark(c->b, ts_loc(n));
         break;
     case TS_GOTO:
         mb_goto(c->b, ts_tmp(c, ts_field(c, n, c->f_label)));
+        mb_mark(c->b, ts_loc(n));
         break;
     case TS_LABELED: {
         mb_label(c->b, ts_tmp(c, ts_field(c, n, c->f_label)));
@@ -357,6 +411,8 @@ void ts_function(ts_ctx *c, TSNode def)
     TSNode d = ts_field(c, def, c->f_declarator);
     ts_type rt = ts_type_of_spec(c, ts_field(c, def, c->f_type));
     c->returns_pointer = rt.is_pointer || ts_kind(c, d) == TS_POINTER_DECLARATOR;
+    c->ret_kind = rt.kind;
+    c->ret_object = rt.kind != MODEL_KIND_NONE || c->returns_pointer || rt.is_record;
     c->b = mb_begin(c->tu, ts_tmp(c, name), ts_loc(name), ts_has_storage(c, def, "static"));
     c->func = mb_func_index(c->b);
     c->cond_flags = 0;

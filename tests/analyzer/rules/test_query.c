@@ -106,8 +106,9 @@ static void endless_loop_never_returns(void **state)
     rt_free();
 }
 
-/* the source fallbacks: loop keyword, jump out of a loop, call arguments, trip counts */
-static void source_positions(void **state)
+/* trip counts, still read from the source text at the loop keyword the
+ * model places */
+static void counted_loop_trip_count(void **state)
 {
     (void)state;
     char path[] = "/tmp/tether-query-XXXXXX";
@@ -117,25 +118,66 @@ static void source_positions(void **state)
     assert_non_null(f);
     fputs("void f(void)\n"                                      /* 1 */
           "{\n"                                                 /* 2 */
-          "    tt_chan *c = tt_chan_new(sizeof(int), 0);\n"      /* 3 */
-          "    /* for (;;) in a comment */\n"                    /* 4 */
-          "    for (int i = 0; i < 3; i++) {\n"                  /* 5 */
-          "        tt_recv(c, NULL);\n"                          /* 6 */
-          "        if (i == 1)\n"                                /* 7 */
-          "            break;\n"                                 /* 8 */
-          "    }\n"                                              /* 9 */
+          "    /* for (;;) in a comment */\n"                    /* 3 */
+          "    for (int i = 0; i < 3; i++)\n"                    /* 4 */
+          "        tt_recv(c, NULL);\n"                          /* 5 */
+          "    for (int i = 0; i < N; i++)\n"                    /* 6 */
+          "        tt_recv(c, NULL);\n"                          /* 7 */
+          "    for (int i = 0; i < n; i++)\n"                    /* 8 */
+          "        tt_recv(c, NULL);\n"                          /* 9 */
           "}\n", f);                                            /* 10 */
     fclose(f);
     rt_reset(path);
     rt_fn("f", 1);
     model_obj_id c = rt_local("c");
+    for (uint32_t line = 4; line <= 8; line += 2) {
+        mb_loop(R.b);
+        mb_mark(R.b, (model_loc){ line, 5 });
+        mb_loop_body(R.b, false);
+        rt_ev(MODEL_EV_RECV, line + 1, c, "c");
+        mb_end_loop(R.b);
+    }
+    rt_end(10);
+    model_finish(R.tu);
+    q_ctx *q = q_new(R.tu);
+    int64_t heads[3];
+    size_t n = 0;
+    for (size_t k = 0; k < q_nevents(q) && n < 3; k++)
+        if (q_ev(q, q_event_pos(q, k))->kind == MODEL_EV_RECV)
+            heads[n++] = q_loop_of(q, 0, q_event_pos(q, k).block);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_true(heads[i] >= 0);
+    long long count = 0;
+    assert_true(q_loop_trip_count(q, 0, (uint32_t)heads[0], &count));
+    assert_int_equal(count, 3);
+    assert_true(q_loop_runs(q, 0, (uint32_t)heads[0]));
+    assert_false(q_loop_trip_count(q, 0, (uint32_t)heads[1], &count));
+    assert_true(q_loop_runs(q, 0, (uint32_t)heads[1]));  /* i < N: a constant */
+    assert_false(q_loop_runs(q, 0, (uint32_t)heads[2])); /* i < n: may be 0 */
+    q_free(q);
+    rt_free();
+    unlink(path);
+}
+
+/* positions from the model: loop keyword (mb_mark after mb_loop), the break
+ * that leaves the loop, the capacity argument; cycles that avoid blocks */
+static void model_positions(void **state)
+{
+    (void)state;
+    rt_reset(NULL);
+    rt_fn("f", 1);
+    model_obj_id c = rt_local("c");
     model_event *nw = rt_new_chan(3, c, "c", 0);
-    nw->loc = (model_loc){ 3, 18 };
+    nw->num_begin = (model_loc){ 3, 43 };
+    nw->num_end = (model_loc){ 3, 44 };
     mb_loop(R.b);
+    mb_mark(R.b, (model_loc){ 5, 5 });
     mb_loop_body(R.b, false);
-    rt_ev(MODEL_EV_RECV, 6, c, "c")->loc = (model_loc){ 6, 9 };
+    rt_ev(MODEL_EV_RECV, 6, c, "c");
     mb_if(R.b);
     mb_break(R.b);
+    mb_mark(R.b, (model_loc){ 8, 13 });
     mb_end_if(R.b);
     mb_end_loop(R.b);
     rt_end(10);
@@ -148,28 +190,50 @@ static void source_positions(void **state)
     int64_t head = q_loop_of(q, 0, recv.block);
     assert_true(head >= 0);
     model_loc loc;
-    assert_true(q_src_loop_loc(q, 0, (uint32_t)head, &loc));
+    assert_true(q_loop_loc(q, 0, (uint32_t)head, &loc));
     assert_int_equal(loc.line, 5);
     assert_int_equal(loc.col, 5);
-    assert_true(q_src_loop_jump_loc(q, 0, (uint32_t)head, &loc));
+    assert_true(q_loop_jump_loc_except(q, 0, (uint32_t)head, UINT32_MAX, &loc));
     assert_int_equal(loc.line, 8);
     assert_int_equal(loc.col, 13);
-    long long n = 0;
-    assert_true(q_src_loop_trip_count(q, 0, (uint32_t)head, &n));
-    assert_int_equal(n, 3);
     model_loc b, e;
-    char text[32];
-    assert_true(q_src_call_arg(q, (model_loc){ 3, 18 }, 1, &b, &e, text, sizeof text));
-    assert_string_equal(text, "0");
-    assert_int_equal(b.line, 3);
+    assert_true(q_zero_capacity_range(q, q_ev(q, q_event_pos(q, 0)), &b, &e));
     assert_int_equal(b.col, 43);
     assert_int_equal(e.col, 44);
-    assert_true(q_src_call_arg(q, (model_loc){ 3, 18 }, 0, &b, &e, text, sizeof text));
-    assert_string_equal(text, "sizeof(int)");
-    assert_false(q_src_call_arg(q, (model_loc){ 3, 18 }, 2, &b, &e, text, sizeof text));
+    /* every round passes the receive's block: no cycle avoids it */
+    bool *avoid = calloc(R.tu->funcs[0].nblocks, sizeof *avoid);
+    assert_non_null(avoid);
+    assert_true(q_cycle_avoiding(q, 0, (uint32_t)head, avoid));
+    avoid[recv.block] = true;
+    assert_false(q_cycle_avoiding(q, 0, (uint32_t)head, avoid));
+    free(avoid);
     q_free(q);
     rt_free();
-    unlink(path);
+}
+
+/* do { recv } while (cond): the keyword sits on the condition block */
+static void do_loop_position(void **state)
+{
+    (void)state;
+    rt_reset(NULL);
+    rt_fn("f", 1);
+    model_obj_id c = rt_local("c");
+    mb_do(R.b);
+    mb_mark(R.b, (model_loc){ 2, 5 });
+    rt_ev(MODEL_EV_RECV, 3, c, "c");
+    mb_do_cond(R.b);
+    mb_end_do(R.b, false);
+    rt_end(5);
+    model_finish(R.tu);
+    q_ctx *q = q_new(R.tu);
+    q_pos recv = q_event_pos(q, 0);
+    int64_t head = q_loop_of(q, 0, recv.block);
+    assert_true(head >= 0);
+    model_loc loc;
+    assert_true(q_loop_loc(q, 0, (uint32_t)head, &loc));
+    assert_int_equal(loc.line, 2);
+    q_free(q);
+    rt_free();
 }
 
 int main(void)
@@ -178,7 +242,9 @@ int main(void)
         cmocka_unit_test(spawn_binds_param_to_argument),
         cmocka_unit_test(loops_and_paths),
         cmocka_unit_test(endless_loop_never_returns),
-        cmocka_unit_test(source_positions),
+        cmocka_unit_test(counted_loop_trip_count),
+        cmocka_unit_test(model_positions),
+        cmocka_unit_test(do_loop_position),
     };
     return cmocka_run_group_tests_name("rule queries", tests, NULL, NULL);
 }

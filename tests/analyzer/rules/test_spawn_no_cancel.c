@@ -291,6 +291,157 @@ static void owner_runs_forever(void **state)
     assert_int_equal(rt_count(), 0);
 }
 
+/* worker(env) { for (;;) { if (select(done(env.ctx), env.jobs) == 0) return; } }
+ * main { env.ctx = with_cancel|with_timeout(bg); env.jobs = new(1); spawn; <how> } */
+enum dead_how { D_NEVER, D_TIMEOUT, D_CANCELED, D_PARAM_CTX, D_EXTRA_BREAK, D_QUIT_CHAN, D_QUIT_CLOSED };
+
+static void dead_exit_model(enum dead_how how)
+{
+    rt_reset(NULL);
+    model_obj_id fctx = rt_field("env", "ctx"), fjobs = rt_field("env", "jobs"), quit = rt_global("quit");
+    rt_fn("worker", 1);
+    rt_param("p");
+    mb_loop(R.b);
+    mb_mark(R.b, (model_loc){ 3, 5 });
+    mb_loop_body(R.b, true);
+    model_obj_id signal = how == D_QUIT_CHAN || how == D_QUIT_CLOSED ? quit : model_obj_ctx_done(R.tu, fctx);
+    model_obj_id objs[2] = { signal, fjobs };
+    const char *texts[2] = { "signal", "env->jobs" };
+    rt_select(4, false, 2, objs, texts, NULL);
+    mb_if(R.b);
+    rt_ret(7);
+    mb_end_if(R.b);
+    if (how == D_EXTRA_BREAK) {
+        mb_if(R.b);
+        mb_break(R.b);
+        mb_end_if(R.b);
+    }
+    mb_end_loop(R.b);
+    rt_end(9);
+    if (how == D_PARAM_CTX) {
+        /* start(ctx) is called by code this file does not show */
+        rt_fn("start", 10);
+        model_obj_id c = rt_param("ctx");
+        model_obj_alias(R.tu, c, fctx);
+        rt_new_chan(12, fjobs, "env->jobs", 1);
+        rt_spawn(13, "worker", MODEL_NO_OBJ, "NULL");
+        rt_end(14);
+        return;
+    }
+    rt_fn("main", 10);
+    if (how == D_QUIT_CHAN || how == D_QUIT_CLOSED) {
+        rt_new_chan(11, quit, "quit", 0);
+    } else {
+        model_event *n = rt_ev(MODEL_EV_CTX_NEW, 11, fctx, "env->ctx");
+        n->obj2 = model_obj_background(R.tu);
+        if (how == D_TIMEOUT)
+            n->flags |= MODEL_EVF_TIMEOUT;
+    }
+    rt_new_chan(12, fjobs, "env->jobs", 1);
+    rt_spawn(13, "worker", MODEL_NO_OBJ, "NULL");
+    rt_ev(MODEL_EV_SEND, 14, fjobs, "env->jobs");
+    if (how == D_CANCELED)
+        rt_ev(MODEL_EV_CTX_CANCEL, 15, fctx, "env->ctx");
+    if (how == D_QUIT_CLOSED)
+        rt_ev(MODEL_EV_CLOSE, 15, quit, "quit");
+    rt_ret(16);
+    rt_end(17);
+}
+
+static void loop_exits_only_on_dead_ctx(void **state)
+{
+    (void)state;
+    dead_exit_model(D_NEVER);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has(13, "task 'worker' loops forever: no cancellation signal reaches it"));
+    assert_true(rt_has_note(3, "'worker' loops here and leaves only on a cancellation signal that never fires"));
+    assert_true(rt_has_note(11, "context 'env->ctx' is made here and never canceled"));
+}
+
+static void loop_exit_on_timeout_ctx(void **state)
+{
+    (void)state;
+    dead_exit_model(D_TIMEOUT);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+static void loop_exit_on_canceled_ctx(void **state)
+{
+    (void)state;
+    dead_exit_model(D_CANCELED);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+static void loop_exit_on_param_ctx(void **state)
+{
+    (void)state;
+    dead_exit_model(D_PARAM_CTX);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+static void loop_with_another_exit(void **state)
+{
+    (void)state;
+    dead_exit_model(D_EXTRA_BREAK);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+static void loop_exits_only_on_dead_quit_chan(void **state)
+{
+    (void)state;
+    dead_exit_model(D_QUIT_CHAN);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has_note(11, "'quit' is made here and never closed or sent to"));
+}
+
+static void loop_exit_on_closed_quit_chan(void **state)
+{
+    (void)state;
+    dead_exit_model(D_QUIT_CLOSED);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+}
+
+/* producer(out) { for (;;) send(out) }  main { ch = new(0); spawn; recv once; return }:
+ * one mistake, reported once — by unbuffered-send-no-fallback */
+static void producer_model(void)
+{
+    rt_reset(NULL);
+    rt_fn("producer", 1);
+    model_obj_id out = rt_param("out");
+    mb_loop(R.b);
+    mb_loop_body(R.b, true);
+    rt_ev(MODEL_EV_SEND, 4, out, "out");
+    mb_end_loop(R.b);
+    rt_end(6);
+    rt_fn("main", 7);
+    model_obj_id ch = rt_local("ch");
+    rt_new_chan(8, ch, "ch", 0);
+    rt_spawn(9, "producer", ch, "ch");
+    rt_ev(MODEL_EV_RECV, 10, ch, "ch");
+    rt_ret(11);
+    rt_end(12);
+}
+
+static void blocked_send_loop_left_to_send_rule(void **state)
+{
+    (void)state;
+    producer_model();
+    rt_run(ID);
+    assert_int_equal(rt_count(), 0);
+    rt_free();
+    producer_model();
+    rt_run("unbuffered-send-no-fallback");
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has(4, "send on unbuffered channel 'out' can block forever"));
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -301,6 +452,14 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(loop_exits_only_on_dead_ctx, teardown),
+        cmocka_unit_test_teardown(loop_exit_on_timeout_ctx, teardown),
+        cmocka_unit_test_teardown(loop_exit_on_canceled_ctx, teardown),
+        cmocka_unit_test_teardown(loop_exit_on_param_ctx, teardown),
+        cmocka_unit_test_teardown(loop_with_another_exit, teardown),
+        cmocka_unit_test_teardown(loop_exits_only_on_dead_quit_chan, teardown),
+        cmocka_unit_test_teardown(loop_exit_on_closed_quit_chan, teardown),
+        cmocka_unit_test_teardown(blocked_send_loop_left_to_send_rule, teardown),
         cmocka_unit_test_teardown(recv_never_sent, teardown),
         cmocka_unit_test_teardown(recv_sent_by_owner, teardown),
         cmocka_unit_test_teardown(endless_loop, teardown),

@@ -119,7 +119,7 @@ static void endless_main_loop(void **state)
 }
 
 /* make() { t = new; return t; }  main { t = make(); ... return } — the
- * result is linked because the local is declared on the call's line */
+ * leak is reported where the caller keeps the result */
 static void returned_then_leaked(bool caller_stops)
 {
     rt_reset(NULL);
@@ -132,6 +132,7 @@ static void returned_then_leaked(bool caller_stops)
     model_obj_id mt = model_obj_local(R.tu, R.fn, "t", MODEL_KIND_NONE, (model_loc){ 6, 16 });
     model_event *call = rt_call(6, "make", 0, NULL);
     call->loc = (model_loc){ 6, 20 };
+    call->obj = mt; /* the front end links the result to its variable */
     if (caller_stops)
         rt_ev(MODEL_EV_TICKER_STOP, 7, mt, "t");
     rt_ret(8);
@@ -144,7 +145,8 @@ static void returned_to_caller_that_leaks(void **state)
     returned_then_leaked(false);
     rt_run(ID);
     assert_int_equal(rt_count(), 1);
-    assert_true(rt_has(2, "ticker 't' is not stopped"));
+    assert_true(rt_has(6, "ticker 't' is not stopped on every path"));
+    assert_true(rt_has_note(2, "'t' is created here, in 'make'"));
     assert_true(rt_has_note(8, "'t' leaks when the function returns here"));
 }
 
@@ -225,7 +227,8 @@ static void task_does_not_stop_it(void **state)
 }
 
 /* tickers made in one counted loop and stopped in another: the stopping
- * loop is taken to run (its bounds are read from the source) */
+ * loop is taken to run (its bounds are read from the source at the loop
+ * keyword the model places) */
 static void stopped_in_counted_loop(void **state)
 {
     (void)state;
@@ -247,10 +250,12 @@ static void stopped_in_counted_loop(void **state)
     rt_fn("main", 1);
     model_obj_id ts = rt_local("ts");
     mb_loop(R.b);
+    mb_mark(R.b, (model_loc){ 3, 5 });
     mb_loop_body(R.b, false);
     rt_num(rt_ev(MODEL_EV_TICKER_NEW, 4, ts, "ts[i]"), 5)->loc = (model_loc){ 4, 17 };
     mb_end_loop(R.b);
     mb_loop(R.b);
+    mb_mark(R.b, (model_loc){ 5, 5 });
     mb_loop_body(R.b, false);
     rt_ev(MODEL_EV_TICKER_STOP, 6, ts, "ts[i]")->loc = (model_loc){ 6, 9 };
     mb_end_loop(R.b);
@@ -301,6 +306,70 @@ static void non_null_branch_leaks(void **state)
     assert_true(rt_has_note(4, "'t' leaks when the function returns here"));
 }
 
+/* make() { return tt_ticker_new(2); }  main { m = make(); return; } — the
+ * creation is made on make's "(return)" object */
+static void ctor_returns_new_directly(void **state)
+{
+    (void)state;
+    rt_reset(NULL);
+    rt_fn("make", 1);
+    model_obj_id r = rt_local("(return)");
+    rt_num(rt_ev(MODEL_EV_TICKER_NEW, 3, r, NULL), 2);
+    mb_return(R.b, L(3), r, NULL);
+    rt_end(4);
+    rt_fn("main", 6);
+    model_obj_id m = rt_local("m");
+    rt_call(7, "make", 0, NULL)->obj = m;
+    rt_ev(MODEL_EV_RECV, 8, model_obj_ticker_chan(R.tu, m), "tt_ticker_chan(m)");
+    rt_ret(9);
+    rt_end(10);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has(7, "ticker 'm' is not stopped on every path"));
+    assert_true(rt_has_note(3, "'m' is created here, in 'make'"));
+    assert_true(rt_has_note(9, "'m' leaks when the function returns here"));
+}
+
+/* make(ok) { if (!ok) return NULL; t = new; return t; }
+ * a() { x = make(1); if (x == NULL) return 1; stop(x); return 0; }
+ * b() { y = make2(1); ... return 0; }  make2 also returns NULL on a path:
+ * the NULLs must not tie a's and b's tickers together */
+static void null_returning_ctors(void **state)
+{
+    (void)state;
+    rt_reset(NULL);
+    for (int k = 0; k < 2; k++) {
+        rt_fn(k ? "make2" : "make", 1 + 10 * (uint32_t)k);
+        mb_if(R.b);
+        mb_return(R.b, L(2 + 10 * (uint32_t)k), model_obj_null(R.tu), "NULL");
+        mb_end_if(R.b);
+        model_obj_id t = rt_local("t");
+        rt_num(rt_ev(MODEL_EV_TICKER_NEW, 3 + 10 * (uint32_t)k, t, "t"), 5);
+        mb_return(R.b, L(4 + 10 * (uint32_t)k), t, "t");
+        rt_end(5 + 10 * (uint32_t)k);
+    }
+    rt_fn("a", 30);
+    model_obj_id x = rt_local("x");
+    rt_call(31, "make", 0, NULL)->obj = x;
+    rt_num(rt_ev(MODEL_EV_NULL_TEST, 32, x, "x"), 0);
+    mb_if(R.b);
+    rt_ret(33);
+    mb_end_if(R.b);
+    rt_ev(MODEL_EV_TICKER_STOP, 34, x, "x");
+    rt_ret(35);
+    rt_end(36);
+    rt_fn("b", 40);
+    model_obj_id y = rt_local("y");
+    rt_call(41, "make2", 0, NULL)->obj = y;
+    rt_ev(MODEL_EV_RECV, 42, model_obj_ticker_chan(R.tu, y), "tt_ticker_chan(y)");
+    rt_ret(43);
+    rt_end(44);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has(41, "ticker 'y' is not stopped on every path"));
+    assert_true(rt_has_note(13, "'y' is created here, in 'make2'"));
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -311,6 +380,8 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(ctor_returns_new_directly, teardown),
+        cmocka_unit_test_teardown(null_returning_ctors, teardown),
         cmocka_unit_test_teardown(early_return_leaks, teardown),
         cmocka_unit_test_teardown(every_path_stops, teardown),
         cmocka_unit_test_teardown(helper_stops, teardown),

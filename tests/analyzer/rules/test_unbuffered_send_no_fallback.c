@@ -186,8 +186,10 @@ static void circular_wait(void **state)
     circular_model(false);
     rt_run(ID);
     assert_int_equal(rt_count(), 2);
-    assert_true(rt_has(2, "'p->ch1' can block forever"));
-    assert_true(rt_has(6, "'p->ch2' can block forever"));
+    assert_true(rt_has(2, "'p->ch1' can block forever: its only receiver is itself blocked sending on 'p->ch2' (circular wait)"));
+    assert_true(rt_has(6, "'p->ch2' can block forever: its only receiver is itself blocked sending on 'p->ch1' (circular wait)"));
+    assert_true(rt_has_note(6, "the receiver blocks here sending on 'p->ch2'"));
+    assert_true(rt_has_note(2, "the receiver blocks here sending on 'p->ch1'"));
     assert_true(rt_has_note(12, "'first' is spawned here"));
     assert_true(rt_has_note(13, "'second' is spawned here"));
 }
@@ -216,6 +218,7 @@ static void drain_model(bool early_break)
     if (early_break) {
         mb_if(R.b);
         mb_break(R.b);
+        mb_mark(R.b, (model_loc){ 6, 13 }); /* the `break;` statement */
         mb_end_if(R.b);
     }
     mb_end_loop(R.b);
@@ -247,8 +250,84 @@ static void drain_breaks_early(void **state)
     rt_run(ID);
     assert_int_equal(rt_count(), 1);
     assert_true(rt_has(14, "send on unbuffered channel 'ch' can block forever"));
-    /* no source file to find the `break`: the note falls back to the receive */
-    assert_true(rt_has_note(3, "the receiver stops receiving here"));
+    /* the model places the `break` that stops receiving */
+    assert_true(rt_has_note(6, "the receiver stops receiving here"));
+}
+
+/* exchange(me) { send(peer.theirs); recv(peer.mine) } spawned twice, the
+ * peers' fields merged by initializers ({ .mine = ba, .theirs = ab }) */
+static void self_circular_model(bool owner_receives)
+{
+    rt_reset(NULL);
+    model_obj_id mine = rt_field("peer", "mine"), theirs = rt_field("peer", "theirs");
+    rt_fn("exchange", 1);
+    rt_param("p");
+    rt_ev(MODEL_EV_SEND, 3, theirs, "me->theirs");
+    rt_ev(MODEL_EV_RECV, 4, mine, "me->mine");
+    rt_end(5);
+    rt_fn("main", 6);
+    model_obj_id ab = rt_local("ab"), ba = rt_local("ba");
+    rt_new_chan(7, ab, "ab", 0);
+    rt_new_chan(8, ba, "ba", 0);
+    model_obj_alias(R.tu, ab, theirs);
+    model_obj_alias(R.tu, ba, mine);
+    model_obj_alias(R.tu, ab, mine);
+    model_obj_alias(R.tu, ba, theirs);
+    rt_spawn(9, "exchange", rt_local("alice"), "&alice");
+    rt_spawn(10, "exchange", rt_local("bob"), "&bob");
+    if (owner_receives)
+        rt_ev(MODEL_EV_RECV, 11, ab, "ab");
+    rt_end(12);
+}
+
+static void peers_send_first(void **state)
+{
+    (void)state;
+    self_circular_model(false);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has(3, "its only receivers are other 'exchange' tasks, each blocked sending on 'me->theirs' first (circular wait)"));
+    assert_true(rt_has_note(9, "'exchange' is spawned here"));
+    assert_true(rt_has_note(10, "'exchange' is spawned here"));
+}
+
+static void peers_owner_also_receives(void **state)
+{
+    (void)state;
+    self_circular_model(true);
+    rt_run(ID);
+    /* the owner's receive frees one peer: no circular wait */
+    assert_int_equal(rt_count(), 0);
+}
+
+/* a one-shot sender: the fix-it travels with a note at the capacity argument */
+static void fixit_note_at_capacity(void **state)
+{
+    (void)state;
+    rt_reset(NULL);
+    send_task(false);
+    rt_fn("owner", 10);
+    model_obj_id ch = rt_local("ch");
+    model_event *nw = rt_new_chan(11, ch, "ch", 0);
+    nw->num_begin = (model_loc){ 11, 40 };
+    nw->num_end = (model_loc){ 11, 41 };
+    rt_spawn(12, "task", ch, "ch");
+    rt_end(20);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    const diag *d = &R.out.items[0];
+    assert_null(d->fix_hint);
+    assert_int_equal(d->nfixits, 1);
+    assert_int_equal(d->fixits[0].begin.line, 11);
+    assert_int_equal(d->fixits[0].begin.col, 40);
+    assert_int_equal(d->fixits[0].end.col, 41);
+    assert_string_equal(d->fixits[0].text, "1");
+    /* it belongs to the note at the capacity */
+    assert_true(d->fixits[0].note >= 1 && d->fixits[0].note <= d->nnotes);
+    const diag_note *n = &d->notes[d->fixits[0].note - 1];
+    assert_int_equal(n->loc.line, 11);
+    assert_int_equal(n->loc.col, 40);
+    assert_non_null(strstr(n->msg, "make 'ch' buffered with capacity 1 so the send cannot block"));
 }
 
 static int teardown(void **state)
@@ -261,6 +340,9 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(peers_send_first, teardown),
+        cmocka_unit_test_teardown(peers_owner_also_receives, teardown),
+        cmocka_unit_test_teardown(fixit_note_at_capacity, teardown),
         cmocka_unit_test_teardown(no_receiver, teardown),
         cmocka_unit_test_teardown(buffered_is_fine, teardown),
         cmocka_unit_test_teardown(owner_receives, teardown),

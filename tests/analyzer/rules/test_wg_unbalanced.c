@@ -198,6 +198,37 @@ static void done_in_helper(void **state)
     assert_int_equal(rt_count(), 0);
 }
 
+/* eval(t) { switch (op) { case 0: done; break; case 1: break; } }: the
+ * warning points at the `break` that skips done, not at the closing brace */
+static void switch_break_skips_done(void **state)
+{
+    (void)state;
+    rt_reset(NULL);
+    model_obj_id wg = rt_field("task", "wg");
+    rt_fn("eval", 1);
+    rt_param("p");
+    mb_switch(R.b);
+    mb_case(R.b, false);
+    rt_ev(MODEL_EV_WG_DONE, 4, wg, "t->wg");
+    mb_break(R.b);
+    mb_mark(R.b, (model_loc){ 5, 9 });
+    mb_case(R.b, false);
+    mb_break(R.b);
+    mb_mark(R.b, (model_loc){ 7, 9 });
+    mb_end_switch(R.b);
+    rt_end(9);
+    rt_fn("main", 10);
+    model_obj_id w = rt_local("wg");
+    model_obj_alias(R.tu, w, wg);
+    rt_num(rt_ev(MODEL_EV_WG_ADD, 11, w, "wg"), 1);
+    rt_spawn(12, "eval", rt_local("t"), "&t");
+    rt_ev(MODEL_EV_WG_WAIT, 13, w, "wg");
+    rt_end(14);
+    rt_run(ID);
+    assert_int_equal(rt_count(), 1);
+    assert_true(rt_has(7, "task 'eval' can return without calling tt_wg_done"));
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -208,6 +239,7 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(switch_break_skips_done, teardown),
         cmocka_unit_test_teardown(never_done, teardown),
         cmocka_unit_test_teardown(add_two_one_task, teardown),
         cmocka_unit_test_teardown(second_add_without_task, teardown),

@@ -214,6 +214,117 @@ static void test_fields_by_tag(void **state)
     model_free(tu);
 }
 
+/* How many events of this kind function fn has. */
+static size_t count_kind(const model_tu *tu, const char *fn, model_ev_kind kind)
+{
+    const model_func *func = &tu->funcs[model_func_find(tu, fn)];
+    size_t n = 0;
+    for (size_t b = 0; b < func->nblocks; b++)
+        for (size_t e = 0; e < func->blocks[b].nevents; e++)
+            n += func->blocks[b].events[e].kind == kind;
+    return n;
+}
+
+static void test_preproc_conditionals(void **state)
+{
+    (void)state;
+    model_tu *tu = build("#include <tether.h>\n"
+                         "#if 1\n"
+                         "#define N 7\n"
+                         "#else\n"
+                         "#define N 5\n"
+                         "#endif\n"
+                         "#if 0\n"
+                         "void dead(tt_chan *c) { tt_close(c); }\n"
+                         "#endif\n"
+                         "void f(tt_chan *c) {\n"
+                         "#ifdef EXTRA\n"
+                         "    tt_close(c);\n"
+                         "#else\n"
+                         "    tt_close(c);\n"
+                         "#endif\n"
+                         "#if 0\n"
+                         "    tt_close(c);\n"
+                         "#elif (0)\n"
+                         "    tt_close(c);\n"
+                         "#else\n"
+                         "#if 1\n"
+                         "    tt_sleep_ms(N);\n"
+                         "#endif\n"
+                         "#endif\n"
+                         "}\n");
+    assert_int_equal(model_func_find(tu, "dead"), -1);
+    /* #ifdef is unknown without a build: both sides */
+    assert_int_equal(count_kind(tu, "f", MODEL_EV_CLOSE), 2);
+    const model_event *ev = find_event(tu, "f", MODEL_EV_SLEEP);
+    assert_non_null(ev);
+    assert_true(ev->flags & MODEL_EVF_NUM_KNOWN);
+    assert_int_equal(ev->num, 7);
+    model_free(tu);
+}
+
+static void test_null_tests(void **state)
+{
+    (void)state;
+    model_tu *tu = build("#include <stddef.h>\n"
+                         "#include <tether.h>\n"
+                         "struct w { tt_ticker *t; int n; };\n"
+                         "int f(struct w *w, tt_ticker *t, int x) {\n"
+                         "    if (!(w->t == NULL)) x++;\n"
+                         "    if (t && x) x++;\n"
+                         "    if (w->n) x++;\n"
+                         "    while (t) break;\n"
+                         "    return x ? 1 : t != NULL;\n"
+                         "}\n");
+    assert_int_equal(count_kind(tu, "f", MODEL_EV_NULL_TEST), 1);
+    const model_event *ev = find_event(tu, "f", MODEL_EV_NULL_TEST);
+    assert_int_equal(ev->num, 1);
+    assert_int_equal(ev->flags, MODEL_EVF_NUM_KNOWN);
+    assert_string_equal(ev->text, "w->t");
+    assert_int_equal(ev->loc.line, 5);
+    assert_int_equal(ev->loc.col, 11);
+    /* the last event of its block, which branches */
+    const model_func *fn = &tu->funcs[model_func_find(tu, "f")];
+    const model_block *entry = &fn->blocks[fn->entry];
+    assert_int_equal(entry->events[entry->nevents - 1].kind, MODEL_EV_NULL_TEST);
+    assert_int_equal(entry->nsucc, 2);
+    model_free(tu);
+}
+
+static void test_num_ranges_and_returns(void **state)
+{
+    (void)state;
+    model_tu *tu = build("#include <tether.h>\n"
+                         "static tt_chan *mk(int n) {\n"
+                         "    return tt_chan_new(sizeof(int), /* n */ n);\n"
+                         "}\n"
+                         "void g(tt_wg *wg, tt_ctx *p, long ms) {\n"
+                         "    tt_wg_add(wg, -1);\n"
+                         "    tt_ctx *c = tt_ctx_with_timeout(p, ms);\n"
+                         "    tt_ctx_cancel(c);\n"
+                         "}\n");
+    const model_event *ev = find_event(tu, "mk", MODEL_EV_CHAN_NEW);
+    assert_non_null(ev);
+    assert_false(ev->flags & MODEL_EVF_NUM_KNOWN);
+    assert_int_equal(ev->num_begin.line, 3);
+    assert_int_equal(ev->num_begin.col, 45);
+    assert_int_equal(ev->num_end.col, 46);
+    assert_string_equal(ev->text, "(return)");
+    const model_event *ret = find_event(tu, "mk", MODEL_EV_RETURN);
+    assert_int_equal(ret->obj, ev->obj);
+    assert_string_equal(tu->objs[ret->obj].name, "(return)");
+    assert_int_equal(tu->objs[ret->obj].kind, MODEL_KIND_CHAN);
+    ev = find_event(tu, "g", MODEL_EV_WG_ADD);
+    assert_true(ev->flags & MODEL_EVF_NUM_KNOWN);
+    assert_int_equal(ev->num, -1);
+    ev = find_event(tu, "g", MODEL_EV_CTX_NEW);
+    assert_true(ev->flags & MODEL_EVF_TIMEOUT);
+    assert_false(ev->flags & MODEL_EVF_NUM_KNOWN);
+    assert_int_equal(ev->num_begin.col, 40);
+    assert_int_equal(ev->num_end.col, 42);
+    model_free(tu);
+}
+
 static void test_unreadable_file(void **state)
 {
     (void)state;
@@ -236,6 +347,9 @@ int main(void)
         cmocka_unit_test(test_constants),
         cmocka_unit_test(test_select_cases_and_loops),
         cmocka_unit_test(test_fields_by_tag),
+        cmocka_unit_test(test_preproc_conditionals),
+        cmocka_unit_test(test_null_tests),
+        cmocka_unit_test(test_num_ranges_and_returns),
         cmocka_unit_test(test_unreadable_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

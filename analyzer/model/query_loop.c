@@ -1,0 +1,129 @@
+/* query_loop.c — questions about one loop: cycles that avoid some blocks,
+ * and exits that only a cancellation signal which never fires would take. */
+#include "model/query.h"
+
+#include <stdlib.h>
+
+bool q_cycle_avoiding(const q_ctx *q, int32_t func, uint32_t head, const bool *avoid)
+{
+    const model_func *fn = &q_tu(q)->funcs[func];
+    bool *body;
+    if ((avoid && avoid[head]) || !q_loop_body(q, func, head, &body))
+        return false;
+    bool *seen = calloc(fn->nblocks, sizeof *seen);
+    uint32_t *stack = calloc(fn->nblocks + 1, sizeof *stack);
+    if (!seen || !stack)
+        abort();
+    size_t sp = 0;
+    bool hit = false;
+    stack[sp++] = head;
+    while (sp && !hit) {
+        uint32_t b = stack[--sp];
+        for (size_t s = 0; s < fn->blocks[b].nsucc && !hit; s++) {
+            uint32_t w = fn->blocks[b].succ[s];
+            if (w >= fn->nblocks || !body[w] || (avoid && avoid[w]))
+                continue;
+            if (w == head)
+                hit = true;
+            else if (!seen[w]) {
+                seen[w] = true;
+                stack[sp++] = w;
+            }
+        }
+    }
+    free(seen);
+    free(stack);
+    free(body);
+    return hit;
+}
+
+/* The dead signal a deciding event waits on, or MODEL_NO_OBJ when the
+ * event could take a live exit. */
+static model_obj_id dead_decision(q_ctx *q, const model_event *ev)
+{
+    if (ev->kind == MODEL_EV_CTX_ERR) {
+        model_obj_id c = q_class(q, ev->obj);
+        return c != MODEL_NO_OBJ && !q_ctx_cancelable(q, c) ? ev->obj : MODEL_NO_OBJ;
+    }
+    if (ev->kind != MODEL_EV_SELECT || ev->has_default || ev->ncases == 0)
+        return MODEL_NO_OBJ;
+    model_obj_id dead = MODEL_NO_OBJ;
+    for (size_t c = 0; c < ev->ncases; c++) {
+        const model_case *mc = &ev->cases[c];
+        if (mc->op != 1 || mc->obj == MODEL_NO_OBJ)
+            return MODEL_NO_OBJ; /* a send case, or one we cannot read */
+        if (!q_recv_can_ready(q, mc->obj, false)) {
+            if (dead == MODEL_NO_OBJ) {
+                const q_facts *f = q_facts_of(q, mc->obj);
+                dead = f && f->is_ctx_done && f->base != MODEL_NO_OBJ ? f->base : mc->obj;
+            }
+        } else if (q_recv_can_ready(q, mc->obj, true)) {
+            return MODEL_NO_OBJ; /* it can close, time out or be canceled */
+        }
+    }
+    return dead;
+}
+
+static const model_event *last_event(const model_block *bl)
+{
+    return bl->nevents ? &bl->events[bl->nevents - 1] : NULL;
+}
+
+/* Does the block wait or decide anything itself (it must not, to be the
+ * plain branch taken after its predecessor's select)? */
+static bool decides(const model_block *bl)
+{
+    for (size_t i = 0; i < bl->nevents; i++) {
+        model_ev_kind k = bl->events[i].kind;
+        if (k == MODEL_EV_SELECT || k == MODEL_EV_RECV || k == MODEL_EV_CTX_ERR || k == MODEL_EV_NULL_TEST ||
+            k == MODEL_EV_CALL || k == MODEL_EV_NORETURN)
+            return true;
+    }
+    return false;
+}
+
+bool q_loop_exits_dead(q_ctx *q, int32_t func, uint32_t head, model_obj_id *signal)
+{
+    const model_func *fn = &q_tu(q)->funcs[func];
+    bool *body;
+    if (!q_loop_body(q, func, head, &body))
+        return false;
+    bool any = false, live = false;
+    model_obj_id sig = MODEL_NO_OBJ;
+    for (uint32_t u = 0; u < fn->nblocks && !live; u++) {
+        const model_block *bl = &fn->blocks[u];
+        if (!body[u])
+            continue;
+        bool exits = bl->nsucc == 0 && u != fn->exit; /* exit(): the process ends */
+        for (size_t s = 0; s < bl->nsucc; s++)
+            if (bl->succ[s] < fn->nblocks && !body[bl->succ[s]])
+                exits = true;
+        for (size_t i = 0; i < bl->nevents; i++)
+            if (bl->events[i].kind == MODEL_EV_RETURN || bl->events[i].kind == MODEL_EV_NORETURN)
+                exits = true;
+        if (!exits)
+            continue;
+        any = true;
+        /* decided by this block's last event, or by its only predecessor's */
+        const model_event *ev = last_event(bl);
+        model_obj_id d = ev ? dead_decision(q, ev) : MODEL_NO_OBJ;
+        /* a block that only leaves (`{ ...; return; }`) after its predecessor's select */
+        bool only_leaves = bl->nsucc > 0;
+        for (size_t s = 0; s < bl->nsucc; s++)
+            if (bl->succ[s] < fn->nblocks && body[bl->succ[s]])
+                only_leaves = false;
+        if (d == MODEL_NO_OBJ && only_leaves && bl->npred == 1 && body[bl->pred[0]] && !decides(bl)) {
+            const model_event *pev = last_event(&fn->blocks[bl->pred[0]]);
+            d = pev ? dead_decision(q, pev) : MODEL_NO_OBJ;
+        }
+        if (d == MODEL_NO_OBJ)
+            live = true;
+        else if (sig == MODEL_NO_OBJ)
+            sig = d;
+    }
+    free(body);
+    if (!any || live)
+        return false;
+    *signal = sig;
+    return true;
+}

@@ -1,0 +1,294 @@
+/* query_send.c — can a plain tt_send on an unbuffered channel block forever?
+ * The analysis behind unbuffered-send-no-fallback, shared so that other
+ * rules can tell when that rule already reports a task's mistake. */
+#include "model/query.h"
+
+#include <stdlib.h>
+
+size_t q_task_spawns(const q_ctx *q, int32_t func, q_pos *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < q_nevents(q); k++) {
+        q_pos p = q_event_pos(q, k);
+        const model_event *ev = q_ev(q, p);
+        if (ev->kind == MODEL_EV_SPAWN && ev->callee_func >= 0 && q_calls_into(q_tu(q), ev->callee_func, func) &&
+            n < cap)
+            out[n++] = p;
+    }
+    return n;
+}
+
+bool q_receives(const q_ctx *q, const model_event *ev, model_obj_id cls)
+{
+    if (ev->kind == MODEL_EV_RECV)
+        return q_class(q, ev->obj) == cls;
+    if (ev->kind == MODEL_EV_SELECT)
+        for (size_t i = 0; i < ev->ncases; i++)
+            if (ev->cases[i].op == 1 && q_class(q, ev->cases[i].obj) == cls)
+                return true;
+    return false;
+}
+
+typedef struct avoid_ctx { model_obj_id cls; } avoid_ctx;
+
+static q_verdict visit_no_recv(q_ctx *q, q_pos at, const model_event *ev, void *user)
+{
+    (void)at;
+    avoid_ctx *a = user;
+    if (q_receives(q, ev, a->cls))
+        return Q_CUT;
+    if ((ev->kind == MODEL_EV_CALL || ev->kind == MODEL_EV_SPAWN) && ev->callee_func >= 0 &&
+        q_func_touches(q, ev->callee_func, a->cls, MODEL_EV_RECV))
+        return Q_CUT;
+    if (ev->kind == MODEL_EV_NORETURN)
+        return Q_CUT;
+    if (ev->kind == MODEL_EV_CALL && ev->callee_func >= 0 && !q_func_returns(q, ev->callee_func))
+        return Q_CUT;
+    return ev->kind == MODEL_EV_RETURN ? Q_FOUND : Q_GO;
+}
+
+static q_verdict visit_return(q_ctx *q, q_pos at, const model_event *ev, void *user)
+{
+    (void)at;
+    (void)user;
+    if (ev->kind == MODEL_EV_NORETURN)
+        return Q_CUT;
+    if (ev->kind == MODEL_EV_CALL && ev->callee_func >= 0 && !q_func_returns(q, ev->callee_func))
+        return Q_CUT;
+    return ev->kind == MODEL_EV_RETURN ? Q_FOUND : Q_GO;
+}
+
+/* Heads of the loops of func that receive from the class: a counted loop
+ * around a receive is taken to run at least once. */
+static bool *loops_that_receive(q_ctx *q, int32_t func, model_obj_id cls)
+{
+    const model_func *fn = &q_tu(q)->funcs[func];
+    bool *cut = calloc(fn->nblocks ? fn->nblocks : 1, sizeof *cut);
+    if (!cut)
+        abort();
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+        for (size_t i = 0; i < fn->blocks[b].nevents; i++) {
+            const model_event *ev = &fn->blocks[b].events[i];
+            bool recv = q_receives(q, ev, cls) ||
+                        ((ev->kind == MODEL_EV_CALL || ev->kind == MODEL_EV_SPAWN) && ev->callee_func >= 0 &&
+                         q_func_touches(q, ev->callee_func, cls, MODEL_EV_RECV));
+            if (!recv)
+                continue;
+            int64_t head = q_loop_of(q, func, b);
+            if (head >= 0)
+                cut[head] = true;
+        }
+    return cut;
+}
+
+/* How the owner names the channel: the spawn's argument, else its creation. */
+static const char *owner_text(q_ctx *q, q_pos spawn, model_obj_id cls, const char *fallback)
+{
+    const model_event *sp = q_ev(q, spawn);
+    if (sp->nargs && sp->args && q_class(q, sp->args[0]) == cls && sp->arg_texts && sp->arg_texts[0])
+        return sp->arg_texts[0];
+    const model_func *fn = &q_tu(q)->funcs[spawn.func];
+    for (size_t b = 0; b < fn->nblocks; b++)
+        for (size_t i = 0; i < fn->blocks[b].nevents; i++) {
+            const model_event *ev = &fn->blocks[b].events[i];
+            if (ev->kind == MODEL_EV_CHAN_NEW && q_class(q, ev->obj) == cls && ev->text)
+                return ev->text;
+        }
+    return fallback;
+}
+
+/* The receiver side of one receive: gives up, stops early, or keeps going. */
+static q_send_why classify(q_ctx *q, q_pos r, bool sender_repeats, bool sender_forever, model_loc *loc)
+{
+    const model_event *ev = q_ev(q, r);
+    const model_func *fn = &q_tu(q)->funcs[r.func];
+    bool cyc = q_block_in_cycle(q, r.func, r.block);
+    if (ev->kind == MODEL_EV_SELECT) {
+        int fb = q_select_fallback(q, ev);
+        if (fb >= 0 || fb == -2) {
+            const q_facts *f = fb >= 0 ? q_facts_of(q, ev->cases[fb].obj) : NULL;
+            bool cancel = f && f->is_ctx_done;
+            if (cancel || !cyc) {
+                *loc = fb >= 0 ? ev->cases[fb].loc : ev->loc;
+                if (!loc->line)
+                    *loc = ev->loc;
+                return Q_SEND_GIVES_UP;
+            }
+            return Q_SEND_OK;
+        }
+    }
+    if (!cyc) {
+        if (!sender_repeats)
+            return Q_SEND_OK;
+        q_pos ret;
+        *loc = q_walk(q, r, false, visit_return, NULL, &ret) ? q_ev(q, ret)->loc : ev->loc;
+        return Q_SEND_STOPS;
+    }
+    int64_t head = q_loop_of(q, r.func, r.block);
+    if (ev->flags & MODEL_EVF_IN_COND) {
+        /* a receive in a loop's condition, or deciding an `if` that leaves
+         * the loop once the channel is closed (until closed): only other
+         * jumps stop early */
+        bool loop_cond = (ev->flags & MODEL_EVF_LOOP_COND) != 0;
+        uint32_t cond = loop_cond || r.idx + 1 != fn->blocks[r.block].nevents ? UINT32_MAX : r.block;
+        if (sender_repeats && head >= 0 && q_loop_jump_exit(q, r.func, (uint32_t)head, cond)) {
+            /* the jump statement, or the receive when its position is unknown */
+            if (!q_loop_jump_loc_except(q, r.func, (uint32_t)head, cond, loc))
+                *loc = ev->loc;
+            return Q_SEND_STOPS;
+        }
+        return Q_SEND_OK;
+    }
+    if (head >= 0 && q_block_can_end(q, r.func, (uint32_t)head) && sender_forever) {
+        if (!q_loop_loc(q, r.func, (uint32_t)head, loc))
+            *loc = fn->blocks[head].nevents ? fn->blocks[head].events[0].loc : ev->loc;
+        return Q_SEND_STOPS;
+    }
+    return Q_SEND_OK;
+}
+
+/* Is some unbuffered plain send of r's function, on a class other than
+ * `cls`, before r on every path, with all its receives in s's function
+ * after s? Then r's function is stuck at that send: *blocker. */
+static bool blocked_before(q_ctx *q, q_pos s, q_pos r, model_obj_id cls, q_pos *blocker)
+{
+    for (size_t j = 0; j < q_nevents(q); j++) {
+        q_pos s2 = q_event_pos(q, j);
+        const model_event *sev = q_ev(q, s2);
+        if (s2.func != r.func || sev->kind != MODEL_EV_SEND)
+            continue;
+        model_obj_id c2 = q_class(q, sev->obj);
+        if (c2 == cls || !q_chan_unbuffered(q, c2) || q_facts_of(q, c2)->escapes || !q_must_precede(q, s2, r))
+            continue;
+        bool all_after = true, some = false;
+        for (size_t m = 0; m < q_nevents(q) && all_after; m++) {
+            q_pos r2 = q_event_pos(q, m);
+            if (!q_receives(q, q_ev(q, r2), c2))
+                continue;
+            some = true;
+            if (r2.func != s.func || !q_must_precede(q, s, r2))
+                all_after = false;
+        }
+        if (some && all_after) {
+            *blocker = s2;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Circular wait: every receive of `cls` comes after the receiver's own
+ * unbuffered send, whose only receives come after this send — or every
+ * receive of `cls` is in the sending task itself, after this send (tasks
+ * that each send to the other first: struct fields merge their channels,
+ * which only adds receivers, so this still holds). */
+static bool circular(q_ctx *q, q_pos s, model_obj_id cls, q_send_verdict *v)
+{
+    bool any = false, self = false;
+    for (size_t k = 0; k < q_nevents(q); k++) {
+        q_pos r = q_event_pos(q, k);
+        const model_event *rev = q_ev(q, r);
+        if (!q_receives(q, rev, cls))
+            continue;
+        if (rev->kind != MODEL_EV_RECV)
+            return false;
+        if (r.func == s.func) {
+            if (!q_must_precede(q, s, r))
+                return false;
+            self = true;
+            continue;
+        }
+        q_pos blocker;
+        if (!blocked_before(q, s, r, cls, &blocker))
+            return false;
+        any = true;
+        v->other = r.func;
+        v->other_send = blocker;
+    }
+    if (self && !any) {
+        v->other = s.func;
+        v->other_send = s;
+    }
+    return any || self;
+}
+
+static bool called_in_loop(q_ctx *q, int32_t func)
+{
+    for (size_t k = 0; k < q_nevents(q); k++) {
+        q_pos p = q_event_pos(q, k);
+        const model_event *ev = q_ev(q, p);
+        if ((ev->kind == MODEL_EV_CALL || ev->kind == MODEL_EV_SPAWN) && ev->callee_func == func &&
+            q_block_in_cycle(q, p.func, p.block))
+            return true;
+    }
+    return false;
+}
+
+bool q_send_blocks_forever(q_ctx *q, q_pos s, q_send_verdict *v)
+{
+    const model_event *sev = q_ev(q, s);
+    *v = (q_send_verdict){ Q_SEND_OK, { 0, 0 }, NULL, -1, { -1, 0, 0 }, false };
+    model_obj_id cls = q_class(q, sev->obj);
+    if (sev->kind != MODEL_EV_SEND || cls == MODEL_NO_OBJ || !q_chan_unbuffered(q, cls))
+        return false;
+    const q_facts *f = q_facts_of(q, cls);
+    if (f->escapes)
+        return false;
+    q_pos spawns[16];
+    size_t nspawns = q_task_spawns(q, s.func, spawns, 16);
+    bool in_loop = q_block_in_cycle(q, s.func, s.block);
+    bool sender_repeats = in_loop || called_in_loop(q, s.func);
+    for (size_t i = 0; i < nspawns; i++)
+        sender_repeats |= q_block_in_cycle(q, spawns[i].func, spawns[i].block);
+    bool sender_forever = in_loop && !q_block_can_end(q, s.func, s.block);
+    v->sender_repeats = sender_repeats;
+
+    if (nspawns && circular(q, s, cls, v)) {
+        v->why = Q_SEND_CIRCULAR;
+        return true;
+    }
+
+    q_send_why why = Q_SEND_OK;
+    model_loc wloc = { 0, 0 };
+    bool steady = false, any_recv = false;
+    for (size_t k = 0; k < q_nevents(q); k++) {
+        q_pos r = q_event_pos(q, k);
+        if (!q_receives(q, q_ev(q, r), cls))
+            continue;
+        any_recv = true;
+        model_loc loc = { 0, 0 };
+        q_send_why w = classify(q, r, sender_repeats, sender_forever, &loc);
+        if (w == Q_SEND_OK)
+            steady = true;
+        else if (why == Q_SEND_OK)
+            why = w, wloc = loc;
+    }
+    /* the owner returns on some path without receiving at all */
+    for (size_t i = 0; i < nspawns && why == Q_SEND_OK && !f->returned; i++) {
+        avoid_ctx a = { cls };
+        q_pos ret;
+        bool *cut = loops_that_receive(q, spawns[i].func, cls);
+        bool leaves = q_walk_cut(q, spawns[i], false, visit_no_recv, &a, cut, &ret);
+        free(cut);
+        if (!leaves)
+            continue;
+        bool owner_only = true;
+        for (size_t k = 0; k < q_nevents(q) && owner_only; k++) {
+            q_pos r = q_event_pos(q, k);
+            if (q_receives(q, q_ev(q, r), cls) && r.func != spawns[i].func &&
+                !q_calls_into(q_tu(q), spawns[i].func, r.func))
+                owner_only = false;
+        }
+        if (owner_only) {
+            why = Q_SEND_RETURNS;
+            wloc = q_ev(q, ret)->loc;
+            v->text = owner_text(q, spawns[i], cls, sev->text ? sev->text : "?");
+            steady = false;
+        }
+    }
+    if (why == Q_SEND_OK || (steady && why != Q_SEND_RETURNS) || (!any_recv && why != Q_SEND_RETURNS))
+        return false;
+    v->why = why;
+    v->loc = wloc;
+    return true;
+}
