@@ -66,7 +66,8 @@ typedef enum model_ev_kind {
     MODEL_EV_CHAN_NEW,    /* obj = tt_chan_new(_, num) ; num = capacity */
     MODEL_EV_SEND,        /* tt_send(obj, _) */
     MODEL_EV_RECV,        /* tt_recv(obj, _) */
-    MODEL_EV_SELECT,      /* tt_select / tt_select_default (has_default) over cases */
+    MODEL_EV_SELECT,      /* tt_select / tt_select_default (has_default) over cases;
+                             num = the count argument when it is a constant */
     MODEL_EV_CLOSE,       /* tt_close(obj) */
     MODEL_EV_CHAN_FREE,   /* tt_chan_free(obj) */
     MODEL_EV_CTX_NEW,     /* obj = tt_ctx_with_cancel/with_timeout(obj2) ; num = timeout ms (with_timeout) */
@@ -159,6 +160,8 @@ typedef struct model_block {
     bool loop_head;           /* the condition block of a loop */
     bool infinite_loop_head;  /* ... of a loop without a condition or with a
                                  constant true one: no edge leaves it but the body */
+    bool trips_known;         /* loop head: the body runs exactly `trips` times */
+    int64_t trips;            /* (set by mb_loop_trips) */
 } model_block;
 
 typedef struct model_param {
@@ -255,6 +258,10 @@ void mb_end_if(model_builder *b);
 void mb_loop(model_builder *b);
 void mb_loop_body(model_builder *b, bool infinite);
 void mb_loop_step(model_builder *b);
+/* After mb_loop_body of a counted loop whose bounds are constants
+ * (`for (i = A; i < B; i++)`, `<=`, `i--` down to a bound, ...): how many
+ * times the body runs. */
+void mb_loop_trips(model_builder *b, int64_t trips);
 void mb_end_loop(model_builder *b);
 void mb_do(model_builder *b);
 void mb_do_cond(model_builder *b);

@@ -11,7 +11,8 @@ typedef struct bblock {        /* a block while it is being built */
     size_t nevents, evcap;
     uint32_t *succ;
     size_t nsucc, succcap;
-    bool loop_head, infinite;
+    bool loop_head, infinite, trips_known;
+    int64_t trips;
 } bblock;
 
 typedef enum { C_IF, C_LOOP, C_DO, C_SWITCH } construct_kind;
@@ -218,6 +219,15 @@ void mb_loop_body(model_builder *b, bool infinite)
     edge(b, cond_end, b->cur);
     if (!infinite)
         edge(b, cond_end, c->exit);
+}
+
+void mb_loop_trips(model_builder *b, int64_t trips)
+{
+    construct *c = top(b);
+    if (!c || c->kind != C_LOOP)
+        return;
+    b->blocks[c->head].trips_known = true;
+    b->blocks[c->head].trips = trips;
 }
 
 void mb_loop_step(model_builder *b)
@@ -439,6 +449,8 @@ void mb_end(model_builder *b, model_loc end)
             dst->loc = src->loc;
             dst->loop_head = src->loop_head;
             dst->infinite_loop_head = src->infinite;
+            dst->trips_known = src->trips_known;
+            dst->trips = src->trips;
         }
         free(src->events);
         free(src->succ);

@@ -117,6 +117,8 @@ void model_dump(const model_tu *tu, FILE *out)
             fprintf(out, "  b%zu", b);
             if (bl->loop_head)
                 fputs(bl->infinite_loop_head ? " [loop-head infinite]" : " [loop-head]", out);
+            if (bl->trips_known)
+                fprintf(out, " [trips %" PRId64 "]", bl->trips);
             if (bl->loc.line)
                 fprintf(out, " @%u:%u", bl->loc.line, bl->loc.col);
             fputs(" ->", out);

@@ -243,6 +243,7 @@ static void test_mark_names_loops_and_jumps(void **state)
     mb_loop(b);
     mb_mark(b, (model_loc){ 2, 5 });
     mb_loop_body(b, false);
+    mb_loop_trips(b, 3);
     ev_at(b, MODEL_EV_RECV, 3);
     mb_break(b);
     mb_mark(b, (model_loc){ 4, 9 });
@@ -260,6 +261,9 @@ static void test_mark_names_loops_and_jumps(void **state)
         if (fn->blocks[i].loop_head) {
             loops++;
             assert_true(fn->blocks[i].loc.line == 2 || fn->blocks[i].loc.line == 6);
+            assert_int_equal(fn->blocks[i].trips_known, fn->blocks[i].loc.line == 2);
+            if (fn->blocks[i].trips_known)
+                assert_int_equal(fn->blocks[i].trips, 3);
         }
     assert_int_equal(loops, 2);
     const model_block *brk = &fn->blocks[block_of(fn, 3)];
