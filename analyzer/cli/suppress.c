@@ -190,26 +190,13 @@ bool sup_covers(const sup_set *self, unsigned line, const char *rule)
     return false;
 }
 
-static void sup__free_diag(diag *d)
-{
-    free(d->file);
-    free(d->msg);
-    for (size_t i = 0; i < d->nnotes; i++)
-        free(d->notes[i].msg);
-    free(d->notes);
-    for (size_t i = 0; i < d->nfixits; i++)
-        free(d->fixits[i].text);
-    free(d->fixits);
-    free(d->fix_hint);
-}
-
 size_t sup_apply(const sup_set *self, diag_list *list)
 {
     size_t out = 0, dropped = 0;
     for (size_t i = 0; i < list->n; i++) {
         diag *d = &list->items[i];
         if (sup_covers(self, d->loc.line, d->rule ? d->rule : "")) {
-            sup__free_diag(d);
+            diag_free_fields(d);
             dropped++;
         } else {
             list->items[out++] = *d;

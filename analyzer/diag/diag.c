@@ -142,7 +142,7 @@ static int diag__cmp(const void *pa, const void *pb)
     return diag__cmp_str(a->fix_hint, b->fix_hint);
 }
 
-static void diag__free_one(diag *d)
+void diag_free_fields(diag *d)
 {
     free(d->file);
     free(d->msg);
@@ -163,7 +163,7 @@ void diag_list_sort(diag_list *list)
     size_t out = 1;
     for (size_t i = 1; i < list->n; i++) {
         if (diag__cmp(&list->items[out - 1], &list->items[i]) == 0)
-            diag__free_one(&list->items[i]);
+            diag_free_fields(&list->items[i]);
         else
             list->items[out++] = list->items[i];
     }
@@ -173,7 +173,7 @@ void diag_list_sort(diag_list *list)
 void diag_list_free(diag_list *list)
 {
     for (size_t i = 0; i < list->n; i++)
-        diag__free_one(&list->items[i]);
+        diag_free_fields(&list->items[i]);
     free(list->items);
     list->items = NULL;
     list->n = list->cap = 0;

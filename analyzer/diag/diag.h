@@ -61,5 +61,7 @@ void diag_set_hint(diag *d, const char *fmt, ...) DIAG_PRINTF(2, 3);
  * output is deterministic whatever order rules ran in. */
 void diag_list_sort(diag_list *list);
 void diag_list_free(diag_list *list);
+/* Frees what one diag owns (not the diag itself: it lives in a list). */
+void diag_free_fields(diag *d);
 
 #endif /* TETHER_DIAG_H */
