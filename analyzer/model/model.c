@@ -325,8 +325,40 @@ static model_kind kind_of_event(model_ev_kind k)
     }
 }
 
+typedef struct func_name {
+    const char *name;
+    int32_t index;
+} func_name;
+
+static int cmp_func_name(const void *a, const void *b)
+{
+    const func_name *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Like model_func_find over a sorted index (the first definition wins). */
+static int32_t find_sorted(const func_name *byname, size_t n, const char *name)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(byname[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && strcmp(byname[lo].name, name) == 0 ? byname[lo].index : -1;
+}
+
 void model_finish(model_tu *tu)
 {
+    func_name *byname = xcalloc(tu->nfuncs ? tu->nfuncs : 1, sizeof *byname);
+    size_t nnamed = 0;
+    for (size_t f = 0; f < tu->nfuncs; f++)
+        if (tu->funcs[f].name)
+            byname[nnamed++] = (func_name){ tu->funcs[f].name, (int32_t)f };
+    qsort(byname, nnamed, sizeof *byname, cmp_func_name);
     for (size_t f = 0; f < tu->nfuncs; f++) {
         model_func *fn = &tu->funcs[f];
         for (size_t b = 0; b < fn->nblocks; b++) {
@@ -339,7 +371,7 @@ void model_finish(model_tu *tu)
                 for (size_t c = 0; c < ev->ncases; c++)
                     model_obj_set_kind(tu, ev->cases[c].obj, MODEL_KIND_CHAN);
                 if ((ev->kind == MODEL_EV_SPAWN || ev->kind == MODEL_EV_CALL) && ev->callee)
-                    ev->callee_func = model_func_find(tu, ev->callee);
+                    ev->callee_func = find_sorted(byname, nnamed, ev->callee);
             }
         }
         /* predecessors */
@@ -358,6 +390,7 @@ void model_finish(model_tu *tu)
             }
         free(count);
     }
+    free(byname);
     /* every class's representative carries the kind any member has */
     for (size_t i = 0; i < tu->nobjs; i++)
         model_obj_set_kind(tu, (model_obj_id)i, tu->objs[i].kind);

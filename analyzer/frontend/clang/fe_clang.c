@@ -122,6 +122,19 @@ static void fe__syntax_note(CXTranslationUnit tu, char *err, size_t errsize)
                 errors == 1 ? "" : "s", first);
 }
 
+/* clang_getInclusions visitor: sets *data when the unit includes tether.h. */
+static void fe__find_tether_h(CXFile file, CXSourceLocation *stack, unsigned depth, CXClientData data)
+{
+    (void)stack;
+    (void)depth;
+    CXString name = clang_getFileName(file);
+    const char *path = clang_getCString(name);
+    size_t n = path ? strlen(path) : 0;
+    if (n >= 8 && strcmp(path + n - 8, "tether.h") == 0 && (n == 8 || path[n - 9] == '/'))
+        *(bool *)data = true;
+    clang_disposeString(name);
+}
+
 int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stats *stats, char *err,
                          size_t errsize)
 {
@@ -198,10 +211,14 @@ int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stat
         st.buflen = 0;
     }
     st.m = model_new(in->path);
-    clang_visitChildren(clang_getTranslationUnitCursor(tu), fe__top, &fns);
-    fe_set_defined(&st, fns.names, fns.n);
-    for (size_t i = 0; i < fns.n; i++)
-        fe_walk_function(&st, fns.v[i]);
+    bool uses_tether = false;
+    clang_getInclusions(tu, fe__find_tether_h, &uses_tether);
+    if (uses_tether) { /* else no tether call can occur: nothing to model */
+        clang_visitChildren(clang_getTranslationUnitCursor(tu), fe__top, &fns);
+        fe_set_defined(&st, fns.names, fns.n);
+        for (size_t i = 0; i < fns.n; i++)
+            fe_walk_function(&st, fns.v[i]);
+    }
     model_finish(st.m);
     fe__syntax_note(tu, err, errsize);
     *out = st.m;

@@ -114,6 +114,10 @@ bool fe_null_test(fe_state *st, CXCursor cond, CXCursor *obj, bool *nonnull);
 bool fe_arg_range(fe_state *st, CXCursor call, const char *name, int idx, model_loc *begin,
                   model_loc *end);
 
+/* The trip count of a counted for loop (fe_loop.c); part: init, cond,
+ * step, body (fe_walk.c's fe__for_parts). */
+bool fe_loop_trips(fe_state *st, const CXCursor part[4], int64_t *trips);
+
 /* Statements (fe_walk.c). */
 void fe_walk_function(fe_state *st, CXCursor fn);
 /* Takes the names of the functions defined in the file (sorts them). */

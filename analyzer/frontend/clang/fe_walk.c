@@ -307,8 +307,8 @@ static const fe_api_entry fe__apis[] = {
     { "tt_mutex_lock", FE_API_EVENT, MODEL_EV_LOCK, -1, -1 },
     { "tt_mutex_unlock", FE_API_EVENT, MODEL_EV_UNLOCK, -1, -1 },
     { "tt_recv", FE_API_EVENT, MODEL_EV_RECV, -1, -1 },
-    { "tt_select", FE_API_SELECT, MODEL_EV_SELECT, -1, -1 },
-    { "tt_select_default", FE_API_SELECT, MODEL_EV_SELECT, -1, -1 },
+    { "tt_select", FE_API_SELECT, MODEL_EV_SELECT, 1, -1 },
+    { "tt_select_default", FE_API_SELECT, MODEL_EV_SELECT, 1, -1 },
     { "tt_send", FE_API_EVENT, MODEL_EV_SEND, -1, -1 },
     { "tt_sleep_ms", FE_API_SLEEP, MODEL_EV_SLEEP, 0, -1 },
     { "tt_spawn", FE_API_SPAWN, MODEL_EV_SPAWN, -1, -1 },
@@ -1344,6 +1344,9 @@ static void fe__stmt(fe_state *st, CXCursor s)
             infinite = fe__const_true(part[1]);
         }
         mb_loop_body(b, infinite);
+        int64_t trips;
+        if (!infinite && fe_loop_trips(st, part, &trips))
+            mb_loop_trips(b, trips);
         if (!clang_Cursor_isNull(part[3]))
             fe__stmt(st, part[3]);
         if (!clang_Cursor_isNull(part[2])) {

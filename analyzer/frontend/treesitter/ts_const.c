@@ -285,6 +285,55 @@ static bool eval_name(ts_ctx *c, const char *s, uint32_t len, int depth, int64_t
 
 /* ---- expressions in the tree ------------------------------------------ */
 
+static TSNode unparen(TSNode n, ts_ctx *c)
+{
+    while (ts_kind(c, n) == TS_PAREN_EXPR)
+        n = ts_node_named_child(n, 0);
+    return n;
+}
+
+/* The operand of `sizeof x` / `sizeof(x)` (an expression, not a type). */
+static TSNode sizeof_operand(ts_ctx *c, TSNode n)
+{
+    n = unparen(n, c);
+    if (ts_kind(c, n) != TS_SIZEOF)
+        return (TSNode){ 0 };
+    return unparen(ts_field(c, n, c->f_value), c);
+}
+
+/* `sizeof a / sizeof a[0]` (or `sizeof *a`) for an array a of known
+ * length: the number of its elements, as clang folds it. */
+static bool elements(ts_ctx *c, TSNode n, TSNode op, int64_t *out)
+{
+    if (!ts_text_is(c, op, "/"))
+        return false;
+    TSNode a = sizeof_operand(c, ts_field(c, n, c->f_left));
+    TSNode e = sizeof_operand(c, ts_field(c, n, c->f_right));
+    if (ts_kind(c, a) != TS_IDENTIFIER || ts_node_is_null(e))
+        return false;
+    TSNode base;
+    if (ts_kind(c, e) == TS_SUBSCRIPT) {
+        int64_t i;
+        if (!ts_eval(c, ts_field(c, e, c->f_index), &i))
+            return false;
+        base = ts_field(c, e, c->f_argument);
+    } else if (ts_kind(c, e) == TS_POINTER_EXPR && ts_text_is(c, ts_field(c, e, c->f_operator), "*")) {
+        base = ts_field(c, e, c->f_argument);
+    } else {
+        return false;
+    }
+    base = unparen(base, c);
+    uint32_t la, lb;
+    const char *sa = ts_text(c, a, &la), *sb = ts_text(c, base, &lb);
+    if (ts_kind(c, base) != TS_IDENTIFIER || la != lb || memcmp(sa, sb, la) != 0)
+        return false;
+    ts_entry *v = ts_find_var(c, a);
+    if (!v || !v->array_len_known)
+        return false;
+    *out = v->array_len;
+    return true;
+}
+
 static bool eval_node(ts_ctx *c, TSNode n, int depth, int64_t *out)
 {
     if (ts_node_is_null(n) || depth > MAX_DEPTH || ts_node_has_error(n))
@@ -337,6 +386,8 @@ static bool eval_node(ts_ctx *c, TSNode n, int depth, int64_t *out)
     case TS_BINARY: {
         int64_t a, b;
         TSNode op = ts_field(c, n, c->f_operator);
+        if (elements(c, n, op, out))
+            return true;
         if (!eval_node(c, ts_field(c, n, c->f_left), depth + 1, &a) ||
             !eval_node(c, ts_field(c, n, c->f_right), depth + 1, &b))
             return false;
@@ -365,6 +416,40 @@ bool ts_eval(ts_ctx *c, TSNode expr, int64_t *out)
     if (!eval_node(c, expr, 0, &v))
         return false;
     *out = v;
+    return true;
+}
+
+bool ts_array_len(ts_ctx *c, TSNode d, TSNode init, int64_t *len)
+{
+    /* the declarator right above the name is the first dimension */
+    TSNode above = { 0 };
+    while (!ts_node_is_null(d) && ts_kind(c, d) != TS_IDENTIFIER) {
+        ts_sym k = ts_kind(c, d);
+        above = d;
+        if (k == TS_PAREN_DECLARATOR || k == TS_ATTRIBUTED_DECLARATOR)
+            d = ts_node_named_child(d, 0);
+        else if (k == TS_INIT_DECLARATOR || k == TS_POINTER_DECLARATOR || k == TS_ARRAY_DECLARATOR)
+            d = ts_field(c, d, c->f_declarator);
+        else
+            return false;
+    }
+    if (ts_node_is_null(d) || ts_kind(c, above) != TS_ARRAY_DECLARATOR)
+        return false;
+    TSNode size = ts_field(c, above, c->f_size);
+    if (!ts_node_is_null(size))
+        return ts_eval(c, size, len);
+    init = unparen(init, c);
+    if (ts_kind(c, init) != TS_INITIALIZER_LIST)
+        return false;
+    int64_t n = 0;
+    uint32_t k = ts_node_named_child_count(init);
+    for (uint32_t i = 0; i < k; i++) {
+        ts_sym s = ts_kind(c, ts_node_named_child(init, i));
+        if (s == TS_INITIALIZER_PAIR)
+            return false; /* designators: not counted here */
+        n += s != TS_COMMENT;
+    }
+    *len = n;
     return true;
 }
 

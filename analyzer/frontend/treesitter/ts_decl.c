@@ -363,6 +363,7 @@ static void scan_declaration(ts_ctx *c, TSNode decl)
             e->decl = ts_loc(name);
         if (t.is_const && t.is_integer && !ts_node_is_null(init))
             e->value_known = ts_eval(c, init, &e->value);
+        e->array_len_known = t.is_array && ts_array_len(c, c->kids[i], init, &e->array_len);
     }
     ts_kids_pop(c, first);
 }

@@ -313,6 +313,8 @@ static void api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t nargs, 
     case API_SELECT_DEFAULT:
         if (nargs > 0)
             select_cases(c, a0, &cases, &ncases);
+        known = nargs > 1 && ts_eval(c, a1, &num); /* the count */
+        num_arg = a1;
         break;
     case API_WG_ADD:
         known = nargs > 1 && ts_eval(c, a1, &num);

@@ -149,6 +149,15 @@ static void functions(ts_ctx *c, TSNode parent)
     ts_kids_pop(c, first);
 }
 
+/* Whether the text contains "tt_" anywhere. */
+static bool mentions_tt(const char *src, size_t len)
+{
+    for (const char *p = src; (p = memchr(p, 't', len - (size_t)(p - src))) != NULL; p++)
+        if ((size_t)(p - src) + 3 <= len && p[1] == 't' && p[2] == '_')
+            return true;
+    return false;
+}
+
 int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend_stats *stats,
                               char *err, size_t errsize)
 {
@@ -196,8 +205,12 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     c.func = -1;
     c.cursor = ts_tree_cursor_new(root);
     ts_syms_init(&c);
-    ts_scan_file(&c, root);
-    functions(&c, root);
+    /* A file that never names a tt_ API has nothing to model (tree-sitter
+     * sees no macro expansions, so the text is all there is). */
+    if (mentions_tt(src, len)) {
+        ts_scan_file(&c, root);
+        functions(&c, root);
+    }
     model_finish(c.tu);
     double t2 = now_ms();
 

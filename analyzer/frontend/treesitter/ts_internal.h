@@ -70,6 +70,8 @@ typedef struct ts_entry {
     model_loc decl;
     int64_t value;              /* NS_ENUM, NS_MACRO once evaluated, const integer variables */
     bool value_known;
+    int64_t array_len;          /* NS_LOCAL / NS_GLOBAL arrays: the first dimension ... */
+    bool array_len_known;       /* ... when written (`[4]`, `[] = { a, b }`) */
     int state;                  /* NS_MACRO: 0 unevaluated, 1 evaluating, 2 done */
     TSNode node;                /* NS_MACRO: the preproc_arg (or null node) */
     bool is_static_local;       /* NS_LOCAL: a function-static variable (a global object) */
@@ -179,11 +181,18 @@ void ts_scan_spec(ts_ctx *c, TSNode spec);
 
 /* ts_const.c: compile-time integer constants */
 bool ts_eval(ts_ctx *c, TSNode expr, int64_t *out);
+/* The first dimension of an array declared by declarator d (initializer
+ * init or a null node), for `sizeof a / sizeof a[0]`. */
+bool ts_array_len(ts_ctx *c, TSNode d, TSNode init, int64_t *len);
 /* Which parts of preprocessor conditional n (#if, #elif, #else, #ifdef)
  * the preprocessor keeps, as far as the text tells: 1 its own branch only
  * (`#if 1`, `#else`), 0 its alternative only (`#if 0`), -1 both (macros,
  * defined(), #ifdef: unknown without a build). */
 int ts_preproc_known(ts_ctx *c, TSNode n);
+
+/* ts_loop.c: the trip count of `for (init; cond; step) body` when it is
+ * a counted loop with constant bounds (for mb_loop_trips). */
+bool ts_loop_trips(ts_ctx *c, TSNode init, TSNode cond, TSNode step, TSNode body, int64_t *trips);
 
 /* ts_cond.c: an if condition testing one object against NULL (`t`, `!t`,
  * `t == NULL`, `0 != t`, parens and casts allowed): *obj the object's

@@ -64,6 +64,7 @@ static void local_declaration(ts_ctx *c, TSNode decl)
         v->ncases = 0;
         if (t.is_const && t.is_integer && !ts_node_is_null(init))
             v->value_known = ts_eval(c, init, &v->value);
+        v->array_len_known = t.is_array && ts_array_len(c, c->kids[i], init, &v->array_len);
         if (ts_node_is_null(init))
             continue;
         if (t.is_case && t.is_array) {
@@ -165,9 +166,13 @@ static void for_stmt(ts_ctx *c, TSNode n)
     mb_loop(c->b);
     mb_mark(c->b, ts_loc(n));
     loop_cond_expr(c, cond);
-    mb_loop_body(c->b, infinite(c, cond));
-    stmt(c, ts_field(c, n, c->f_body));
-    TSNode update = ts_field(c, n, c->f_update);
+    bool inf = infinite(c, cond);
+    mb_loop_body(c->b, inf);
+    TSNode body = ts_field(c, n, c->f_body), update = ts_field(c, n, c->f_update);
+    int64_t trips;
+    if (!inf && ts_loop_trips(c, init, cond, update, body, &trips))
+        mb_loop_trips(c->b, trips);
+    stmt(c, body);
     if (!ts_node_is_null(update)) {
         mb_loop_step(c->b);
         ts_expr(c, update);

@@ -197,3 +197,26 @@ void alive(tt_chan *ch)
     tt_chan_free(ch);
 }
 #endif
+
+/* counted loops: trips when the bounds and the step are constants and the
+ * body leaves the counter alone; select counts */
+void counted(tt_chan *ch, int n, tt_case *cs)
+{
+    int v = 0, i;
+    for (i = 0; i < 3; i++)
+        tt_send(ch, &v);
+    for (int j = 10; j >= 0; j -= 2)
+        v++;
+    for (int j = CAP; 0 < j; --j)
+        v++;
+    for (int j = 0; j != 7; j += 2)
+        break;
+    for (int j = 0; j < n; j++)
+        v++;
+    for (int j = 0; j < 3; j++)
+        j++;
+    for (int j = 5; j < 3; j++)
+        v++;
+    tt_select(cs, 2);
+    tt_select_default(cs, n);
+}

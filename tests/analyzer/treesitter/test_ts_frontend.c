@@ -1,6 +1,8 @@
 /* test_ts_frontend.c — the tree-sitter front end on its own: unsaved
  * buffers, broken code (only the functions that parse are modeled; nothing
- * comes from inside an error), constants, selects, and read errors. */
+ * comes from inside an error), constants, selects, preprocessor
+ * conditionals, NULL tests, argument ranges, objects returned directly,
+ * counted loops, and read errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -325,6 +327,36 @@ static void test_num_ranges_and_returns(void **state)
     model_free(tu);
 }
 
+static void test_counted_loops(void **state)
+{
+    (void)state;
+    model_tu *tu = build("#include <tether.h>\n"
+                         "void f(tt_chan *a, int n) {\n"
+                         "    int v;\n"
+                         "    tt_case cs[] = { TT_RECV(a, &v), TT_RECV(a, &v) };\n"
+                         "    for (int i = 0; i < (int)(sizeof cs / sizeof cs[0]); i++) v++;\n"
+                         "    for (int i = 0; i < n; i++) v++;\n"
+                         "    for (int i = 0; i < 9; i++) i += 2;\n"
+                         "    tt_select(cs, sizeof(cs) / sizeof *cs);\n"
+                         "}\n");
+    const model_func *fn = &tu->funcs[model_func_find(tu, "f")];
+    size_t heads = 0, counted = 0;
+    for (size_t b = 0; b < fn->nblocks; b++) {
+        heads += fn->blocks[b].loop_head;
+        if (fn->blocks[b].trips_known) {
+            counted++;
+            assert_int_equal(fn->blocks[b].trips, 2);
+            assert_int_equal(fn->blocks[b].loc.line, 5);
+        }
+    }
+    assert_int_equal(heads, 3);
+    assert_int_equal(counted, 1);
+    const model_event *ev = find_event(tu, "f", MODEL_EV_SELECT);
+    assert_true(ev->flags & MODEL_EVF_NUM_KNOWN);
+    assert_int_equal(ev->num, 2);
+    model_free(tu);
+}
+
 static void test_unreadable_file(void **state)
 {
     (void)state;
@@ -350,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_preproc_conditionals),
         cmocka_unit_test(test_null_tests),
         cmocka_unit_test(test_num_ranges_and_returns),
+        cmocka_unit_test(test_counted_loops),
         cmocka_unit_test(test_unreadable_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
