@@ -430,8 +430,6 @@ int check_main(int argc, char **argv)
     pthread_mutex_init(&run.lock, NULL);
     pthread_cond_init(&run.cond, NULL);
     int nthreads = o.jobs ? o.jobs : check__default_jobs();
-    if (o.frontend != CHECK_FE_CLANG)
-        nthreads = 1; /* the tree-sitter front end is fast, and not known to be thread-safe */
     if ((size_t)nthreads > files.n)
         nthreads = (int)files.n;
     pthread_t threads[64];
