@@ -97,6 +97,16 @@ typedef enum model_ev_kind {
                              branch and succ[1] the else branch (or what follows
                              the if). num = 1: the then branch means obj != NULL;
                              num = 0: the then branch means obj == NULL. */
+    MODEL_EV_CASE_TEST,   /* a branch on which case a tt_select chose, written on the
+                             call (`if (tt_select(cs, 2) == 1)`, `switch (tt_select(..))`)
+                             or on a variable that holds its result (`int r =
+                             tt_select(..); ... if (r != 0)`). It is the last event of
+                             its block. obj2 is unused; `select_loc` is the loc of
+                             the SELECT event it tests. For an if: num = the case
+                             index compared with, and succ[0] (then) is taken when
+                             that case ran if `case_then`, else when it did not
+                             (`!=`). For a switch: num = -1; each case block of the
+                             switch carries its label in model_block.case_value. */
 } model_ev_kind;
 
 /* Flags on events. */
@@ -145,6 +155,8 @@ typedef struct model_event {
     size_t ncases;
     bool has_default;         /* SELECT: tt_select_default */
     model_escape escape_to;   /* ESCAPE */
+    model_loc select_loc;     /* CASE_TEST: the SELECT whose result is tested */
+    bool case_then;           /* CASE_TEST on an if: then branch = case `num` ran */
 } model_event;
 
 typedef struct model_block {
@@ -160,6 +172,8 @@ typedef struct model_block {
     bool loop_head;           /* the condition block of a loop */
     bool infinite_loop_head;  /* ... of a loop without a condition or with a
                                  constant true one: no edge leaves it but the body */
+    bool case_value_known;    /* the first block of a `case K:` label: case_value = K */
+    int64_t case_value;       /* (set by mb_case_value; default: labels have none) */
     bool trips_known;         /* loop head: the body runs exactly `trips` times */
     int64_t trips;            /* (set by mb_loop_trips) */
 } model_block;
@@ -268,6 +282,8 @@ void mb_do_cond(model_builder *b);
 void mb_end_do(model_builder *b, bool infinite);
 void mb_switch(model_builder *b);
 void mb_case(model_builder *b, bool is_default);
+/* After mb_case of a `case K:` label whose K is a constant: records K. */
+void mb_case_value(model_builder *b, int64_t value);
 void mb_end_switch(model_builder *b);
 void mb_break(model_builder *b);
 void mb_continue(model_builder *b);

@@ -11,8 +11,8 @@ typedef struct bblock {        /* a block while it is being built */
     size_t nevents, evcap;
     uint32_t *succ;
     size_t nsucc, succcap;
-    bool loop_head, infinite, trips_known;
-    int64_t trips;
+    bool loop_head, infinite, trips_known, case_value_known;
+    int64_t trips, case_value;
 } bblock;
 
 typedef enum { C_IF, C_LOOP, C_DO, C_SWITCH } construct_kind;
@@ -316,6 +316,12 @@ void mb_case(model_builder *b, bool is_default)
     c->has_default |= is_default;
 }
 
+void mb_case_value(model_builder *b, int64_t value)
+{
+    b->blocks[b->cur].case_value_known = true;
+    b->blocks[b->cur].case_value = value;
+}
+
 void mb_end_switch(model_builder *b)
 {
     construct *c = top(b);
@@ -450,6 +456,8 @@ void mb_end(model_builder *b, model_loc end)
             dst->loop_head = src->loop_head;
             dst->infinite_loop_head = src->infinite;
             dst->trips_known = src->trips_known;
+            dst->case_value_known = src->case_value_known;
+            dst->case_value = src->case_value;
             dst->trips = src->trips;
         }
         free(src->events);

@@ -36,7 +36,7 @@ static void dump_event(const model_tu *tu, const model_event *ev, FILE *out)
 {
     fprintf(out, "    %u:%u %s", ev->loc.line, ev->loc.col, model_ev_kind_name(ev->kind));
     if (ev->kind != MODEL_EV_SELECT && ev->kind != MODEL_EV_SPAWN && ev->kind != MODEL_EV_CALL &&
-        ev->kind != MODEL_EV_NORETURN && ev->kind != MODEL_EV_SLEEP)
+        ev->kind != MODEL_EV_NORETURN && ev->kind != MODEL_EV_SLEEP && ev->kind != MODEL_EV_CASE_TEST)
         dump_obj_ref(tu, ev->obj, ev->text, out);
     if (ev->kind == MODEL_EV_CALL && ev->obj != MODEL_NO_OBJ) {
         fputs(" result", out);
@@ -78,6 +78,9 @@ static void dump_event(const model_tu *tu, const model_event *ev, FILE *out)
         static const char *const to[] = { "none", "field", "global", "deref" };
         fprintf(out, " to=%s", to[ev->escape_to]);
     }
+    if (ev->kind == MODEL_EV_CASE_TEST)
+        fprintf(out, " select@%u:%u%s", ev->select_loc.line, ev->select_loc.col,
+                ev->num < 0 ? " switch" : ev->case_then ? " then=case" : " then=not-case");
     if (ev->flags & MODEL_EVF_LOOP_COND)
         fputs(" [loop-cond]", out);
     if (ev->flags & MODEL_EVF_FALLTHROUGH_END)
@@ -117,6 +120,8 @@ void model_dump(const model_tu *tu, FILE *out)
             fprintf(out, "  b%zu", b);
             if (bl->loop_head)
                 fputs(bl->infinite_loop_head ? " [loop-head infinite]" : " [loop-head]", out);
+            if (bl->case_value_known)
+                fprintf(out, " [case %" PRId64 "]", bl->case_value);
             if (bl->trips_known)
                 fprintf(out, " [trips %" PRId64 "]", bl->trips);
             if (bl->loc.line)

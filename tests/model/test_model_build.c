@@ -147,8 +147,10 @@ static void test_do_while_and_switch(void **state)
     ev_at(b, MODEL_EV_SLEEP, 4);
     mb_switch(b);
     mb_case(b, false);
+    mb_case_value(b, 0);
     ev_at(b, MODEL_EV_SEND, 6);
     mb_case(b, false); /* falls through from the previous case */
+    mb_case_value(b, 1);
     ev_at(b, MODEL_EV_CLOSE, 7);
     mb_break(b);
     mb_end_switch(b);
@@ -163,6 +165,9 @@ static void test_do_while_and_switch(void **state)
     assert_true(reaches(fn, c1, c2));
     assert_false(reaches(fn, c2, c1));
     assert_true(reaches(fn, c2, after));
+    assert_true(fn->blocks[c1].case_value_known && fn->blocks[c1].case_value == 0);
+    assert_true(fn->blocks[c2].case_value_known && fn->blocks[c2].case_value == 1);
+    assert_false(fn->blocks[after].case_value_known);
     /* no default: the switch head goes straight past the cases too */
     bool direct = false;
     for (size_t s = 0; s < fn->blocks[sw].nsucc; s++)
