@@ -1,9 +1,12 @@
 /* spawn_no_cancel.c — spawn-no-cancel: a spawned task that can block or loop
  * forever with no cancellation signal from its owner reaching it. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "model/query.h"
 #include "rule.h"
+
+static const char *const RULE_ID = "spawn-no-cancel";
 
 typedef enum { W_NONE, W_RECV, W_RANGE, W_CTX_DONE, W_BACKGROUND, W_SELECT, W_LOOP } witness_kind;
 
@@ -14,38 +17,12 @@ typedef struct witness {
     model_obj_id signal; /* W_LOOP: the never-firing signal its exits wait on */
 } witness;
 
-/* Blocks reachable from the entry; successors of a block that calls a
- * same-file function that never returns are not reachable. */
-static bool *reachable_blocks(q_ctx *q, int32_t func)
+/* Each search enters a function once (recursion, a helper called twice). */
+static bool first_visit(bool *seen_funcs, int32_t func)
 {
-    const model_func *fn = &q_tu(q)->funcs[func];
-    bool *seen = calloc(fn->nblocks ? fn->nblocks : 1, sizeof *seen);
-    uint32_t *stack = calloc(fn->nblocks + 1, sizeof *stack);
-    if (!seen || !stack)
-        abort();
-    size_t sp = 0;
-    stack[sp++] = fn->entry;
-    seen[fn->entry] = true;
-    while (sp) {
-        uint32_t b = stack[--sp];
-        bool dead = false;
-        for (size_t i = 0; i < fn->blocks[b].nevents; i++) {
-            const model_event *ev = &fn->blocks[b].events[i];
-            if (ev->kind == MODEL_EV_CALL && ev->callee_func >= 0 && !q_func_returns(q, ev->callee_func))
-                dead = true;
-        }
-        if (dead)
-            continue;
-        for (size_t s = 0; s < fn->blocks[b].nsucc; s++) {
-            uint32_t w = fn->blocks[b].succ[s];
-            if (w < fn->nblocks && !seen[w]) {
-                seen[w] = true;
-                stack[sp++] = w;
-            }
-        }
-    }
-    free(stack);
-    return seen;
+    bool first = !seen_funcs[func];
+    seen_funcs[func] = true;
+    return first;
 }
 
 /* Does the loop around `block` have an exit other than its condition? */
@@ -59,11 +36,10 @@ static bool loop_has_jump_exit(q_ctx *q, int32_t func, uint32_t block)
  * become ready. */
 static bool find_block(q_ctx *q, int32_t func, bool *seen_funcs, witness *w)
 {
-    if (seen_funcs[func])
+    if (!first_visit(seen_funcs, func))
         return false;
-    seen_funcs[func] = true;
     const model_func *fn = &q_tu(q)->funcs[func];
-    bool *reach = reachable_blocks(q, func);
+    bool *reach = q_live_blocks(q, func);
     bool found = false;
     for (uint32_t b = 0; b < fn->nblocks && !found; b++) {
         if (!reach[b])
@@ -102,9 +78,7 @@ static bool find_block(q_ctx *q, int32_t func, bool *seen_funcs, witness *w)
 static bool *reported_sends(q_ctx *q, int32_t func)
 {
     const model_func *fn = &q_tu(q)->funcs[func];
-    bool *in = calloc(fn->nblocks ? fn->nblocks : 1, sizeof *in);
-    if (!in)
-        abort();
+    bool *in = q_xcalloc(fn->nblocks, sizeof *in);
     for (uint32_t b = 0; b < fn->nblocks; b++)
         for (size_t i = 0; i < fn->blocks[b].nevents && !in[b]; i++) {
             q_send_verdict v;
@@ -125,60 +99,54 @@ static bool loop_stuck(q_ctx *q, int32_t func, uint32_t head, model_obj_id *sign
     return q_loop_exits_dead(q, func, head, signal);
 }
 
+/* Where a note points at the loop at `head`: its keyword, else the first
+ * event of the head block or (an empty head) of a block right after it. */
+static model_loc loop_place(q_ctx *q, int32_t func, uint32_t head)
+{
+    const model_func *fn = &q_tu(q)->funcs[func];
+    const model_block *hb = &fn->blocks[head];
+    model_loc loc;
+    if (q_loop_loc(q, func, head, &loc))
+        return loc;
+    if (hb->nevents)
+        return hb->events[0].loc;
+    for (size_t s = 0; s < hb->nsucc; s++)
+        if (hb->succ[s] < fn->nblocks && fn->blocks[hb->succ[s]].nevents)
+            return fn->blocks[hb->succ[s]].events[0].loc;
+    return fn->loc;
+}
+
 /* A reachable loop of `func` (or of a same-file callee that never returns)
  * that no path leaves, or that only a dead cancellation signal would end.
  * A loop whose every round blocks on a send that unbuffered-send-no-fallback
  * reports is left to that rule: one mistake, one warning. */
 static bool find_loop(q_ctx *q, int32_t func, bool *seen_funcs, witness *w)
 {
-    if (seen_funcs[func])
+    if (!first_visit(seen_funcs, func))
         return false;
-    seen_funcs[func] = true;
     const model_func *fn = &q_tu(q)->funcs[func];
-    bool *reach = reachable_blocks(q, func);
+    bool *reach = q_live_blocks(q, func);
     bool *sends = NULL;
     bool found = false;
     /* outermost first: a loop head none of whose enclosing heads is stuck */
     for (uint32_t b = 0; b < fn->nblocks && !found; b++) {
-        if (!reach[b] || !q_block_in_cycle(q, func, b))
-            continue;
-        bool *body;
-        if (!q_loop_body(q, func, b, &body))
-            continue;
-        free(body);
+        if (!reach[b] || !q_block_in_cycle(q, func, b) || !q_loop_contains(q, func, b, b))
+            continue; /* b heads no loop */
         model_obj_id signal;
         if (!loop_stuck(q, func, b, &signal))
             continue;
-        int64_t outer = -1;
-        for (uint32_t h = 0; h < fn->nblocks; h++) {
-            bool *ob;
+        bool in_stuck_loop = false;
+        for (uint32_t h = 0; h < fn->nblocks && !in_stuck_loop; h++) {
             model_obj_id unused;
-            if (h == b || !reach[h] || !q_loop_body(q, func, h, &ob))
-                continue;
-            if (ob[b] && loop_stuck(q, func, h, &unused))
-                outer = h;
-            free(ob);
-            if (outer >= 0)
-                break;
+            in_stuck_loop = h != b && reach[h] && q_loop_contains(q, func, h, b) && loop_stuck(q, func, h, &unused);
         }
-        if (outer >= 0)
+        if (in_stuck_loop)
             continue;
         if (!sends)
             sends = reported_sends(q, func);
         if (!q_cycle_avoiding(q, func, b, sends))
             continue;
-        model_loc loc;
-        if (!q_loop_loc(q, func, b, &loc)) {
-            loc = fn->blocks[b].nevents ? fn->blocks[b].events[0].loc : fn->loc;
-            for (size_t s = 0; !fn->blocks[b].nevents && s < fn->blocks[b].nsucc; s++) {
-                uint32_t t = fn->blocks[b].succ[s];
-                if (t < fn->nblocks && fn->blocks[t].nevents) {
-                    loc = fn->blocks[t].events[0].loc;
-                    break;
-                }
-            }
-        }
-        *w = (witness){ W_LOOP, loc, NULL, signal };
+        *w = (witness){ W_LOOP, loop_place(q, func, b), NULL, signal };
         found = true;
     }
     free(sends);
@@ -214,7 +182,7 @@ static void report(q_ctx *q, diag_list *out, const model_event *spawn, const wit
 {
     const model_tu *tu = q_tu(q);
     const char *name = spawn->callee ? spawn->callee : "?";
-    diag *d = diag_new(out, "spawn-no-cancel", tu->path, spawn->loc,
+    diag *d = diag_new(out, RULE_ID, tu->path, spawn->loc,
                        "task '%s' %s forever: no cancellation signal reaches it", name,
                        w->kind == W_LOOP ? "loops" : "can block");
     switch (w->kind) {
@@ -259,49 +227,39 @@ static void report(q_ctx *q, diag_list *out, const model_event *spawn, const wit
     diag_set_hint(d, "give the task a done channel or context and select on it wherever it blocks or loops");
 }
 
-static q_verdict visit_return(q_ctx *q, q_pos at, const model_event *ev, void *user)
-{
-    (void)at;
-    (void)user;
-    if (ev->kind == MODEL_EV_NORETURN)
-        return Q_CUT;
-    if (ev->kind == MODEL_EV_CALL && ev->callee_func >= 0 && !q_func_returns(q, ev->callee_func))
-        return Q_CUT;
-    return ev->kind == MODEL_EV_RETURN ? Q_FOUND : Q_GO;
-}
-
 /* An owner that never returns after the spawn (a server's endless main
  * loop, or a path that ends in exit()) keeps its tasks for the life of the
  * process: they are not leaked. */
 static bool owner_outlives(q_ctx *q, q_pos spawn)
 {
-    return !q_walk(q, spawn, false, visit_return, NULL, NULL);
+    return !q_returns_after(q, spawn, NULL);
+}
+
+/* The first way the spawned task can get stuck: a blocking point, else a
+ * loop (each search follows same-file callees once). */
+static bool task_stuck(q_ctx *q, int32_t task, witness *w)
+{
+    bool *seen = q_xcalloc(q_tu(q)->nfuncs, sizeof *seen);
+    bool found = find_block(q, task, seen, w);
+    if (!found) {
+        memset(seen, 0, q_tu(q)->nfuncs * sizeof *seen);
+        found = find_loop(q, task, seen, w);
+    }
+    free(seen);
+    return found;
+}
+
+static void check_spawn(q_ctx *q, q_pos at, void *out)
+{
+    const model_event *ev = q_ev(q, at);
+    witness w = { W_NONE, { 0, 0 }, NULL, MODEL_NO_OBJ };
+    if (ev->callee_func >= 0 && !owner_outlives(q, at) && task_stuck(q, ev->callee_func, &w))
+        report(q, out, ev, &w);
 }
 
 static int run(const model_tu *tu, diag_list *out)
 {
-    q_ctx *q = q_new(tu);
-    bool *seen = calloc(tu->nfuncs ? tu->nfuncs : 1, sizeof *seen);
-    if (!seen)
-        abort();
-    for (size_t k = 0; k < q_nevents(q); k++) {
-        const model_event *ev = q_ev(q, q_event_pos(q, k));
-        if (ev->kind != MODEL_EV_SPAWN || ev->callee_func < 0 || owner_outlives(q, q_event_pos(q, k)))
-            continue;
-        witness w = { W_NONE, { 0, 0 }, NULL, MODEL_NO_OBJ };
-        for (size_t i = 0; i < tu->nfuncs; i++)
-            seen[i] = false;
-        bool found = find_block(q, ev->callee_func, seen, &w);
-        if (!found) {
-            for (size_t i = 0; i < tu->nfuncs; i++)
-                seen[i] = false;
-            found = find_loop(q, ev->callee_func, seen, &w);
-        }
-        if (found)
-            report(q, out, ev, &w);
-    }
-    free(seen);
-    q_free(q);
+    q_check_each(tu, MODEL_EV_SPAWN, check_spawn, out);
     return 0;
 }
 

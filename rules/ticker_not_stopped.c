@@ -10,31 +10,29 @@
 
 static const char *const RULE_ID = "ticker-not-stopped";
 
-typedef struct ret_find { model_obj_id cls; } ret_find;
-
-/* A path to a `return` of the ticker itself, on which nothing else releases it. */
+/* A path to a `return` of the ticker itself (user: its class), on which
+ * nothing else releases it. */
 static q_verdict visit_return_of(q_ctx *q, q_pos at, const model_event *ev, void *user)
 {
     (void)at;
-    ret_find *r = user;
-    if (ev->kind == MODEL_EV_RETURN && ev->obj != MODEL_NO_OBJ && q_class(q, ev->obj) == r->cls)
+    model_obj_id cls = *(const model_obj_id *)user;
+    if (ev->kind == MODEL_EV_RETURN && ev->obj != MODEL_NO_OBJ && q_class(q, ev->obj) == cls)
         return Q_FOUND;
-    if (q_event_releases(q, ev, r->cls, Q_REL_TICKER_STOP))
+    if (q_event_releases(q, ev, cls, Q_REL_TICKER_STOP))
         return Q_CUT;
     if (ev->kind == MODEL_EV_NORETURN || ev->kind == MODEL_EV_RETURN)
         return Q_CUT;
-    return q_non_null_branch(q, ev, r->cls);
+    return q_non_null_branch(q, ev, cls);
 }
 
-typedef struct hand_find { model_obj_id cls; } hand_find;
-
+/* A spawn of a same-file task that is passed the ticker (user: its class). */
 static q_verdict visit_handed(q_ctx *q, q_pos at, const model_event *ev, void *user)
 {
     (void)at;
-    hand_find *h = user;
+    model_obj_id cls = *(const model_obj_id *)user;
     if (ev->kind == MODEL_EV_SPAWN && ev->callee_func >= 0)
         for (size_t a = 0; a < ev->nargs; a++)
-            if (ev->args && q_class(q, ev->args[a]) == h->cls)
+            if (ev->args && q_class(q, ev->args[a]) == cls)
                 return Q_FOUND;
     return Q_GO;
 }
@@ -42,9 +40,8 @@ static q_verdict visit_handed(q_ctx *q, q_pos at, const model_event *ev, void *u
 /* When the owner hands the ticker to a task that does not stop it either. */
 static void add_handed_note(q_ctx *q, diag *d, q_pos from, model_obj_id cls, const char *name)
 {
-    hand_find h = { cls };
     q_pos sp;
-    if (!q_walk(q, from, false, visit_handed, &h, &sp))
+    if (!q_walk(q, from, false, visit_handed, &cls, &sp))
         return;
     const model_event *ev = q_ev(q, sp);
     if (q_func_touches(q, ev->callee_func, cls, MODEL_EV_TICKER_STOP))
@@ -73,9 +70,8 @@ static void report(q_ctx *q, diag_list *out, q_pos site, const char *name, const
 static void follow_callers(q_ctx *q, diag_list *out, q_pos from, model_obj_id cls, q_pos made, int depth)
 {
     const model_tu *tu = q_tu(q);
-    ret_find r = { cls };
     q_pos rp;
-    if (depth > 4 || !q_walk(q, from, false, visit_return_of, &r, &rp))
+    if (depth > 4 || !q_walk(q, from, false, visit_return_of, &cls, &rp))
         return;
     for (size_t k = 0; k < q_nevents(q); k++) {
         q_pos p = q_event_pos(q, k);
@@ -93,7 +89,8 @@ static void follow_callers(q_ctx *q, diag_list *out, q_pos from, model_obj_id cl
     }
 }
 
-static void check_new(q_ctx *q, diag_list *out, q_pos at)
+/* One tt_ticker_new: stopped on every path, moved, or reported. */
+static void check_new(q_ctx *q, q_pos at, void *out)
 {
     const model_tu *tu = q_tu(q);
     const model_event *ev = q_ev(q, at);
@@ -119,13 +116,7 @@ static void check_new(q_ctx *q, diag_list *out, q_pos at)
 
 static int run(const model_tu *tu, diag_list *out)
 {
-    q_ctx *q = q_new(tu);
-    for (size_t k = 0; k < q_nevents(q); k++) {
-        q_pos p = q_event_pos(q, k);
-        if (q_ev(q, p)->kind == MODEL_EV_TICKER_NEW)
-            check_new(q, out, p);
-    }
-    q_free(q);
+    q_check_each(tu, MODEL_EV_TICKER_NEW, check_new, out);
     return 0;
 }
 

@@ -9,6 +9,7 @@
 
 static const char *const RULE_ID = "unbuffered-send-no-fallback";
 
+/* "'task' is spawned here" for every spawn of a task that runs func. */
 static void add_spawn_notes(q_ctx *q, diag *d, int32_t func)
 {
     q_pos spawns[16];
@@ -34,7 +35,8 @@ static void suggest(q_ctx *q, diag *d, model_obj_id cls, bool once)
     }
 }
 
-static void check_send(q_ctx *q, diag_list *out, q_pos s)
+/* One tt_send: reported, with its receiver's side, when it can block forever. */
+static void check_send(q_ctx *q, q_pos s, void *out)
 {
     const model_tu *tu = q_tu(q);
     const model_event *sev = q_ev(q, s);
@@ -85,13 +87,7 @@ static void check_send(q_ctx *q, diag_list *out, q_pos s)
 
 static int run(const model_tu *tu, diag_list *out)
 {
-    q_ctx *q = q_new(tu);
-    for (size_t k = 0; k < q_nevents(q); k++) {
-        q_pos p = q_event_pos(q, k);
-        if (q_ev(q, p)->kind == MODEL_EV_SEND)
-            check_send(q, out, p);
-    }
-    q_free(q);
+    q_check_each(tu, MODEL_EV_SEND, check_send, out);
     return 0;
 }
 

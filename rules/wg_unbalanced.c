@@ -16,6 +16,7 @@ typedef struct ctx {
     bool *reported;     /* per class: a wait already reported (most specific) */
 } ctx;
 
+/* Does the spawned function (or a same-file callee) call done on the class? */
 static bool task_does_done(ctx *c, int32_t task, model_obj_id cls)
 {
     return task >= 0 && q_func_touches(c->q, task, cls, MODEL_EV_WG_DONE);
@@ -151,7 +152,8 @@ static void check_task_paths(ctx *c)
     }
 }
 
-/* Spawns of tasks that call done on the class, in func's block group. */
+/* Are two events of one function in the same group: both outside loops, or
+ * both in the same loop nest? Adds are matched with spawns group by group. */
 static bool in_group(ctx *c, q_pos a, q_pos b)
 {
     bool ca = q_block_in_cycle(c->q, a.func, a.block), cb = q_block_in_cycle(c->q, b.func, b.block);
@@ -200,16 +202,9 @@ static long long spawn_weight(ctx *c, q_pos add, q_pos sp)
     if (head < 0 || q_loop_of(c->q, sp.func, (uint32_t)head) != head)
         return -1;
     /* the loop must not sit inside another loop */
-    const model_func *fn = &c->tu->funcs[sp.func];
-    for (uint32_t h = 0; h < fn->nblocks; h++) {
-        bool *body;
-        if (h == head || !q_loop_body(c->q, sp.func, h, &body))
-            continue;
-        bool outer = body[head];
-        free(body);
-        if (outer)
+    for (uint32_t h = 0; h < c->tu->funcs[sp.func].nblocks; h++)
+        if (h != head && q_loop_contains(c->q, sp.func, h, (uint32_t)head))
             return -1;
-    }
     if (!q_loop_trip_count(c->q, sp.func, (uint32_t)head, &n))
         return -1;
     return n;
@@ -229,9 +224,7 @@ static void check_counts(ctx *c)
 {
     q_ctx *q = c->q;
     size_t nev = q_nevents(q);
-    item *items = calloc(nev ? nev : 1, sizeof *items);
-    if (!items)
-        abort();
+    item *items = q_xcalloc(nev, sizeof *items);
     for (size_t k = 0; k < nev; k++) {
         q_pos p = q_event_pos(q, k);
         const model_event *ev = q_ev(q, p);
@@ -304,10 +297,8 @@ static void check_counts(ctx *c)
 static int run(const model_tu *tu, diag_list *out)
 {
     ctx c = { q_new(tu), tu, out, NULL, NULL };
-    c.is_task = calloc(tu->nfuncs ? tu->nfuncs : 1, sizeof *c.is_task);
-    c.reported = calloc(tu->nobjs ? tu->nobjs : 1, sizeof *c.reported);
-    if (!c.is_task || !c.reported)
-        abort();
+    c.is_task = q_xcalloc(tu->nfuncs, sizeof *c.is_task);
+    c.reported = q_xcalloc(tu->nobjs, sizeof *c.reported);
     for (size_t k = 0; k < q_nevents(c.q); k++) {
         const model_event *ev = q_ev(c.q, q_event_pos(c.q, k));
         if (ev->kind == MODEL_EV_SPAWN && ev->callee_func >= 0)

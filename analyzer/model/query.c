@@ -415,8 +415,16 @@ void q_free(q_ctx *q)
     free(q->memo);
     free(q->links);
     free(q->fully_linked);
-    q_src_free(q);
     free(q);
+}
+
+void q_check_each(const model_tu *tu, model_ev_kind kind, q_event_check check, void *user)
+{
+    q_ctx *q = q_new(tu);
+    for (size_t k = 0; k < q->nall; k++)
+        if (q_ev(q, q->all[k])->kind == kind)
+            check(q, q->all[k], user);
+    q_free(q);
 }
 
 const model_tu *q_tu(const q_ctx *q) { return q->tu; }
@@ -689,7 +697,7 @@ bool q_reaches(q_ctx *q, q_pos a, q_pos b)
     return q_walk(q, a, false, visit_reach, &b, NULL);
 }
 
-static q_verdict visit_returns(q_ctx *q, q_pos at, const model_event *ev, void *user)
+q_verdict q_visit_return(q_ctx *q, q_pos at, const model_event *ev, void *user)
 {
     (void)at;
     (void)user;
@@ -702,27 +710,25 @@ static q_verdict visit_returns(q_ctx *q, q_pos at, const model_event *ev, void *
     return Q_GO;
 }
 
-/* Walks that start at a block's first event must also cover an empty block:
- * this starts from the block even when it has no events. */
-static bool walk_block(q_ctx *q, int32_t func, uint32_t block, q_visit_fn visit, void *user,
-                       q_pos *found)
+bool q_returns_after(q_ctx *q, q_pos at, q_pos *ret)
 {
-    const model_func *fn = &q->tu->funcs[func];
-    if (fn->blocks[block].nevents)
-        return q_walk(q, (q_pos){ func, block, 0 }, true, visit, user, found);
-    /* no events: reuse q_walk from each successor, sharing nothing (small) */
-    bool *seen = q_xcalloc(fn->nblocks, sizeof *seen);
+    return q_walk(q, at, false, q_visit_return, NULL, ret);
+}
+
+bool q_blocks_from(const model_func *fn, uint32_t start, q_block_fn visit, void *user, bool *seen_out)
+{
+    bool *seen = seen_out ? seen_out : q_xcalloc(fn->nblocks, sizeof *seen);
     uint32_t *stack = q_xcalloc(fn->nblocks + 1, sizeof *stack);
     size_t sp = 0;
     bool hit = false;
-    stack[sp++] = block;
-    seen[block] = true;
+    stack[sp++] = start;
+    seen[start] = true;
     while (sp && !hit) {
         uint32_t b = stack[--sp];
-        if (fn->blocks[b].nevents) {
-            hit = q_walk(q, (q_pos){ func, b, 0 }, true, visit, user, found);
+        q_verdict v = visit(b, user);
+        hit = v == Q_FOUND;
+        if (v != Q_GO)
             continue;
-        }
         for (size_t s = 0; s < fn->blocks[b].nsucc; s++) {
             uint32_t w = fn->blocks[b].succ[s];
             if (w < fn->nblocks && !seen[w]) {
@@ -731,9 +737,53 @@ static bool walk_block(q_ctx *q, int32_t func, uint32_t block, q_visit_fn visit,
             }
         }
     }
-    free(seen);
+    if (!seen_out)
+        free(seen);
     free(stack);
     return hit;
+}
+
+typedef struct walk_from { q_ctx *q; int32_t func; q_visit_fn visit; void *user; q_pos *found; } walk_from;
+
+/* The first block with events on each path: q_walk from it, go no further. */
+static q_verdict walk_first_events(uint32_t b, void *user)
+{
+    walk_from *w = user;
+    if (!w->q->tu->funcs[w->func].blocks[b].nevents)
+        return Q_GO;
+    return q_walk(w->q, (q_pos){ w->func, b, 0 }, true, w->visit, w->user, w->found) ? Q_FOUND : Q_CUT;
+}
+
+/* Walks that start at a block's first event must also cover an empty block:
+ * this starts from the block even when it has no events. */
+static bool walk_block(q_ctx *q, int32_t func, uint32_t block, q_visit_fn visit, void *user,
+                       q_pos *found)
+{
+    if (q->tu->funcs[func].blocks[block].nevents)
+        return q_walk(q, (q_pos){ func, block, 0 }, true, visit, user, found);
+    walk_from w = { q, func, visit, user, found };
+    return q_blocks_from(&q->tu->funcs[func], block, walk_first_events, &w, NULL);
+}
+
+typedef struct live_ctx { q_ctx *q; const model_func *fn; } live_ctx;
+
+static q_verdict visit_live(uint32_t b, void *user)
+{
+    live_ctx *l = user;
+    const model_block *bl = &l->fn->blocks[b];
+    for (size_t i = 0; i < bl->nevents; i++)
+        if (bl->events[i].kind == MODEL_EV_CALL && bl->events[i].callee_func >= 0 &&
+            !q_func_returns(l->q, bl->events[i].callee_func))
+            return Q_CUT;
+    return Q_GO;
+}
+
+bool *q_live_blocks(q_ctx *q, int32_t func)
+{
+    live_ctx l = { q, &q->tu->funcs[func] };
+    bool *seen = q_xcalloc(l.fn->nblocks, sizeof *seen);
+    q_blocks_from(l.fn, l.fn->entry, visit_live, &l, seen);
+    return seen;
 }
 
 bool q_func_returns(q_ctx *q, int32_t func)
@@ -744,7 +794,7 @@ bool q_func_returns(q_ctx *q, int32_t func)
     if (fi->returns == 3)
         return false;
     fi->returns = 1;
-    bool r = walk_block(q, func, q->tu->funcs[func].entry, visit_returns, NULL, NULL);
+    bool r = walk_block(q, func, q->tu->funcs[func].entry, q_visit_return, NULL, NULL);
     fi->returns = r ? 2 : 3;
     return r;
 }
@@ -753,7 +803,7 @@ static q_verdict visit_ends(q_ctx *q, q_pos at, const model_event *ev, void *use
 {
     if (ev->kind == MODEL_EV_NORETURN)
         return Q_FOUND;
-    return visit_returns(q, at, ev, user);
+    return q_visit_return(q, at, ev, user);
 }
 
 bool q_block_can_end(q_ctx *q, int32_t func, uint32_t block)
@@ -761,34 +811,19 @@ bool q_block_can_end(q_ctx *q, int32_t func, uint32_t block)
     return walk_block(q, func, block, visit_ends, NULL, NULL);
 }
 
-/* Is `u` reachable from the entry without passing `h`? */
+typedef struct avoid_pair { uint32_t h, u; } avoid_pair;
+
+static q_verdict visit_avoiding(uint32_t b, void *user)
+{
+    const avoid_pair *p = user;
+    return b == p->u ? Q_FOUND : b == p->h ? Q_CUT : Q_GO;
+}
+
+/* Is `u` (not `h`) reachable from the entry without passing `h`? */
 static bool reach_avoiding(const model_func *fn, uint32_t h, uint32_t u)
 {
-    if (fn->entry == h)
-        return false;
-    bool *seen = q_xcalloc(fn->nblocks, sizeof *seen);
-    uint32_t *stack = q_xcalloc(fn->nblocks + 1, sizeof *stack);
-    size_t sp = 0;
-    bool hit = false;
-    stack[sp++] = fn->entry;
-    seen[fn->entry] = true;
-    while (sp) {
-        uint32_t b = stack[--sp];
-        if (b == u) {
-            hit = true;
-            break;
-        }
-        for (size_t s = 0; s < fn->blocks[b].nsucc; s++) {
-            uint32_t w = fn->blocks[b].succ[s];
-            if (w < fn->nblocks && w != h && !seen[w]) {
-                seen[w] = true;
-                stack[sp++] = w;
-            }
-        }
-    }
-    free(seen);
-    free(stack);
-    return hit;
+    avoid_pair p = { h, u };
+    return q_blocks_from(fn, fn->entry, visit_avoiding, &p, NULL);
 }
 
 bool q_loop_body(const q_ctx *q, int32_t func, uint32_t head, bool **body)
@@ -833,29 +868,7 @@ bool q_loop_body(const q_ctx *q, int32_t func, uint32_t head, bool **body)
 
 bool q_block_can_return(q_ctx *q, int32_t func, uint32_t block)
 {
-    return walk_block(q, func, block, visit_returns, NULL, NULL);
-}
-
-bool q_loop_jump_exit(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block)
-{
-    const model_func *fn = &q->tu->funcs[func];
-    bool *body;
-    if (!q_loop_body(q, func, head, &body))
-        return false;
-    bool found = false;
-    for (uint32_t u = 0; u < fn->nblocks && !found; u++) {
-        if (!body[u] || u == head || fn->blocks[u].loop_head)
-            continue;
-        if (cond_block != UINT32_MAX && u == cond_block)
-            continue;
-        /* an exit that only ends the process (exit()) stops nothing early */
-        for (size_t s = 0; s < fn->blocks[u].nsucc; s++)
-            if (fn->blocks[u].succ[s] < fn->nblocks && !body[fn->blocks[u].succ[s]] &&
-                q_block_can_return(q, func, fn->blocks[u].succ[s]))
-                found = true;
-    }
-    free(body);
-    return found;
+    return walk_block(q, func, block, q_visit_return, NULL, NULL);
 }
 
 /* Innermost loop head of every block of func (computed once). */
@@ -893,6 +906,16 @@ int64_t q_loop_of(const q_ctx *q, int32_t func, uint32_t block)
     if (!q->fi[func].cyclic[block])
         return -1;
     return loop_heads(q, func)[block];
+}
+
+bool q_loop_contains(const q_ctx *q, int32_t func, uint32_t head, uint32_t block)
+{
+    bool *body;
+    if (!q_loop_body(q, func, head, &body))
+        return false;
+    bool in = body[block];
+    free(body);
+    return in;
 }
 
 /* ---- Release summaries ------------------------------------------------------ */
@@ -954,17 +977,15 @@ q_verdict q_non_null_branch(const q_ctx *q, const model_event *ev, model_obj_id 
     return ev->num ? Q_ONLY_SUCC0 : Q_ONLY_SUCC1;
 }
 
-typedef struct leak_ctx { model_obj_id cls; q_release rel; } leak_ctx;
-
-static q_verdict visit_leak(q_ctx *q, q_pos at, const model_event *ev, void *user)
+q_verdict q_visit_leak(q_ctx *q, q_pos at, const model_event *ev, void *user)
 {
-    leak_ctx *l = user;
+    const q_leak *l = user;
     if (q_event_releases(q, ev, l->cls, l->rel))
         return Q_CUT;
     q_verdict nn = q_non_null_branch(q, ev, l->cls);
     if (nn != Q_GO)
         return nn;
-    return visit_returns(q, at, ev, NULL);
+    return q_visit_return(q, at, ev, NULL);
 }
 
 /* Heads of counted loops of func that run at least once and release the class. */
@@ -992,13 +1013,13 @@ static bool *releasing_loops(q_ctx *q, int32_t func, model_obj_id cls, q_release
 bool q_leak_path(q_ctx *q, q_pos from, bool include_from, model_obj_id cls, q_release rel,
                  q_pos *ret)
 {
-    leak_ctx l = { q_class(q, cls), rel };
+    q_leak l = { q_class(q, cls), rel };
     bool *cut = releasing_loops(q, from.func, l.cls, rel);
     /* never cut the loop the walk starts in */
     int64_t own = q_loop_of(q, from.func, from.block);
     if (own >= 0)
         cut[own] = false;
-    bool r = q_walk_cut(q, from, include_from, visit_leak, &l, cut, ret);
+    bool r = q_walk_cut(q, from, include_from, q_visit_leak, &l, cut, ret);
     free(cut);
     return r;
 }
@@ -1012,8 +1033,8 @@ bool q_func_releases(q_ctx *q, int32_t func, model_obj_id cls, q_release rel)
     if (*st == 3)
         return false;
     *st = 1;
-    leak_ctx l = { cls, rel };
-    bool leaks = walk_block(q, func, q->tu->funcs[func].entry, visit_leak, &l, NULL);
+    q_leak l = { cls, rel };
+    bool leaks = walk_block(q, func, q->tu->funcs[func].entry, q_visit_leak, &l, NULL);
     st = memo_slot(q, func, cls, (int)rel); /* the memo may have moved */
     *st = leaks ? 3 : 2;
     return !leaks;

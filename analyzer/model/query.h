@@ -47,6 +47,13 @@ typedef struct q_facts {
 q_ctx *q_new(const model_tu *tu);
 void q_free(q_ctx *q);
 const model_tu *q_tu(const q_ctx *q);
+/* calloc that aborts on out of memory (never NULL; n == 0 is fine). */
+void *q_xcalloc(size_t n, size_t size);
+
+/* The whole run of a rule that judges events one by one: builds the file's
+ * q_ctx, calls check on every event of `kind` in event order, frees it. */
+typedef void (*q_event_check)(q_ctx *q, q_pos at, void *user);
+void q_check_each(const model_tu *tu, model_ev_kind kind, q_event_check check, void *user);
 
 /* ---- Events --------------------------------------------------------------- */
 size_t q_nevents(const q_ctx *q);           /* every event of the file */
@@ -89,20 +96,38 @@ bool q_same_cycle(const q_ctx *q, int32_t func, uint32_t a, uint32_t b);
 bool q_block_can_end(q_ctx *q, int32_t func, uint32_t block);
 /* Does the function ever return to its caller? (Recursion: assumed yes.) */
 bool q_func_returns(q_ctx *q, int32_t func);
+/* Can control get from the event `at` (not itself) to a return of its
+ * function, not past exit() or a same-file call that never returns?
+ * *ret (may be NULL): that RETURN event. */
+bool q_returns_after(q_ctx *q, q_pos at, q_pos *ret);
+/* The blocks of func control can reach from its entry, not past a call to
+ * a same-file function that never returns (nblocks entries; caller frees). */
+bool *q_live_blocks(q_ctx *q, int32_t func);
 
 /* The natural loop whose head is `head`: body[] (nblocks entries) marks its
  * blocks. Returns false if head is no loop head. Caller frees *body. */
 bool q_loop_body(const q_ctx *q, int32_t func, uint32_t head, bool **body);
-/* Can control leave the loop other than through its condition (break,
- * return, goto) toward a return? Exits decided by cond_block's condition do not count
- * (UINT32_MAX: none); see q_loop_jump_loc_except. */
-bool q_loop_jump_exit(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block);
 /* Can control get from the block to a return of its function (not only to
  * exit() and the like)? */
 bool q_block_can_return(q_ctx *q, int32_t func, uint32_t block);
 /* The innermost loop head whose natural loop holds the block, or -1. */
 int64_t q_loop_of(const q_ctx *q, int32_t func, uint32_t block);
+/* Is the block in the natural loop whose head is `head` (false if none)? */
+bool q_loop_contains(const q_ctx *q, int32_t func, uint32_t head, uint32_t block);
 
+/* ---- One loop (query_loop.c) --------------------------------------------- */
+/* Can control leave the loop other than through its condition (break,
+ * return, goto) toward a return? Exits decided by cond_block's condition do
+ * not count (UINT32_MAX: none). */
+bool q_loop_jump_exit(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block);
+/* The earliest such break/goto/return statement the model places. */
+bool q_loop_jump_loc_except(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block, model_loc *out);
+/* How many times the body of the counted loop at `head` runs, when the
+ * model knows (model_block.trips: `for (i = A; i < B; i++)` and its kin
+ * with constant bounds). */
+bool q_loop_trip_count(const q_ctx *q, int32_t func, uint32_t head, long long *count);
+/* Does that counted loop run at least once? */
+bool q_loop_runs(const q_ctx *q, int32_t func, uint32_t head);
 /* Is there a path from the loop head around its loop back to the head
  * that enters no block marked in avoid[]? (A head marked in avoid[]: no.) */
 bool q_cycle_avoiding(const q_ctx *q, int32_t func, uint32_t head, const bool *avoid);
@@ -196,21 +221,11 @@ bool q_receives(const q_ctx *q, const model_event *ev, model_obj_id cls);
  * unbuffered-send-no-fallback.) */
 bool q_send_blocks_forever(q_ctx *q, q_pos send, q_send_verdict *v);
 
-/* ---- Positions: from the model, else read from the source (fallback) ---- */
+/* ---- Positions, from the model (query_pos.c) ------------------------------ */
 /* The `for`/`while`/`do` keyword of the loop whose head is `head`. */
 bool q_loop_loc(q_ctx *q, int32_t func, uint32_t head, model_loc *out);
-/* The break/goto/return statement that leaves the loop from inside, not
- * counting the exit cond_block's condition decides (UINT32_MAX: none). */
-bool q_loop_jump_loc_except(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block, model_loc *out);
 /* The range of a CHAN_NEW's capacity argument when it is the constant 0. */
 bool q_zero_capacity_range(q_ctx *q, const model_event *chan_new, model_loc *begin, model_loc *end);
 
-/* ---- Counted loops (query_trip.c: still read from the source text) ----- */
-/* The trip count of `for (i = A; i < B; i++)` (also <=, !=, ++i, i += 1)
- * with integer literals A and B, for the loop whose head is `head`. */
-bool q_loop_trip_count(q_ctx *q, int32_t func, uint32_t head, long long *count);
-/* Does that counted loop run at least once (literal bounds, or
- * `i = 0; i < NAME` with an upper-case constant NAME)? */
-bool q_loop_runs(q_ctx *q, int32_t func, uint32_t head);
 
 #endif /* TETHER_QUERY_H */

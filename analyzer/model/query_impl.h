@@ -36,15 +36,21 @@ struct q_ctx {
     bool *fully_linked;    /* per function: every in-file call's result is linked */
     q_memo *memo;
     size_t nmemo, capmemo;
-    /* query_trip.c: the file's text with comments and literals blanked */
-    bool src_tried;
-    char *src;
-    size_t srclen;
-    size_t *line_off;
-    size_t nlines;
 };
 
-void *q_xcalloc(size_t n, size_t size);
-void q_src_free(q_ctx *q);
+/* q_walk visitors shared by the query files. q_visit_return: finds a
+ * return of the function, not past exit() or a same-file call that never
+ * returns. q_visit_leak (user: a q_leak): the same on paths where the class
+ * is neither released nor NULL. */
+typedef struct q_leak { model_obj_id cls; q_release rel; } q_leak;
+q_verdict q_visit_return(q_ctx *q, q_pos at, const model_event *ev, void *user);
+q_verdict q_visit_leak(q_ctx *q, q_pos at, const model_event *ev, void *user);
+
+/* Depth-first over fn's blocks along successor edges from `start`, each
+ * block once: visit says go past the block (Q_GO), not past it (Q_CUT), or
+ * stop (Q_FOUND: returns true). seen_out (nblocks entries, may be NULL)
+ * receives every block visited. */
+typedef q_verdict (*q_block_fn)(uint32_t block, void *user);
+bool q_blocks_from(const model_func *fn, uint32_t start, q_block_fn visit, void *user, bool *seen_out);
 
 #endif /* TETHER_QUERY_IMPL_H */

@@ -1,8 +1,83 @@
-/* query_loop.c — questions about one loop: cycles that avoid some blocks,
- * and exits that only a cancellation signal which never fires would take. */
+/* query_loop.c — questions about one loop: its break/return/goto exits,
+ * its trip count, cycles that avoid some blocks, and exits that only a
+ * cancellation signal which never fires would take. */
 #include "model/query.h"
 
 #include <stdlib.h>
+
+/* The exits from inside the loop at `head` toward a return (break, return,
+ * goto), not counting its head's condition nor the one cond_block's
+ * condition decides (UINT32_MAX: none): whether there is one, and in *first
+ * (NULL: stop at the first exit) the earliest statement among them the
+ * model places ({0,0}: none). */
+static bool jump_exits(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block, model_loc *first)
+{
+    const model_func *fn = &q_tu(q)->funcs[func];
+    bool *body;
+    if (first)
+        *first = (model_loc){ 0, 0 };
+    if (!q_loop_body(q, func, head, &body))
+        return false;
+    bool any = false;
+    for (uint32_t u = 0; u < fn->nblocks; u++) {
+        const model_block *bl = &fn->blocks[u];
+        if (!body[u] || u == head || bl->loop_head || (cond_block != UINT32_MAX && u == cond_block))
+            continue;
+        bool exits = false;
+        model_loc at = bl->loc;
+        /* an exit that only ends the process (exit()) stops nothing early */
+        for (size_t s = 0; s < bl->nsucc; s++) {
+            uint32_t w = bl->succ[s];
+            if (w >= fn->nblocks || body[w] || !q_block_can_return(q, func, w))
+                continue;
+            exits = true;
+            /* `if (..) break;`: the break's own block lies outside the loop */
+            if (!at.line && fn->blocks[w].loc.line && !fn->blocks[w].loop_head)
+                at = fn->blocks[w].loc;
+        }
+        if (!exits)
+            continue;
+        any = true;
+        if (!first)
+            break;
+        for (size_t i = 0; i < bl->nevents; i++)
+            if (bl->events[i].kind == MODEL_EV_RETURN)
+                at = bl->events[i].loc;
+        if (at.line && (!first->line || q_loc_before(at, *first)))
+            *first = at;
+    }
+    free(body);
+    return any;
+}
+
+bool q_loop_jump_exit(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block)
+{
+    return jump_exits(q, func, head, cond_block, NULL);
+}
+
+bool q_loop_jump_loc_except(q_ctx *q, int32_t func, uint32_t head, uint32_t cond_block, model_loc *out)
+{
+    model_loc first;
+    if (!jump_exits(q, func, head, cond_block, &first) || !first.line)
+        return false;
+    *out = first;
+    return true;
+}
+
+bool q_loop_trip_count(const q_ctx *q, int32_t func, uint32_t head, long long *count)
+{
+    const model_block *bl = &q_tu(q)->funcs[func].blocks[head];
+    if (!bl->loop_head || !bl->trips_known)
+        return false;
+    *count = bl->trips;
+    return true;
+}
+
+bool q_loop_runs(const q_ctx *q, int32_t func, uint32_t head)
+{
+    long long n;
+    return q_loop_trip_count(q, func, head, &n) && n > 0;
+}
 
 bool q_cycle_avoiding(const q_ctx *q, int32_t func, uint32_t head, const bool *avoid)
 {
@@ -10,10 +85,8 @@ bool q_cycle_avoiding(const q_ctx *q, int32_t func, uint32_t head, const bool *a
     bool *body;
     if ((avoid && avoid[head]) || !q_loop_body(q, func, head, &body))
         return false;
-    bool *seen = calloc(fn->nblocks, sizeof *seen);
-    uint32_t *stack = calloc(fn->nblocks + 1, sizeof *stack);
-    if (!seen || !stack)
-        abort();
+    bool *seen = q_xcalloc(fn->nblocks, sizeof *seen);
+    uint32_t *stack = q_xcalloc(fn->nblocks + 1, sizeof *stack);
     size_t sp = 0;
     bool hit = false;
     stack[sp++] = head;

@@ -2,34 +2,30 @@
  * where a class is not released, the last break/continue/goto/return
  * (model_block.loc) before the leaking return — the exit the user must
  * change (`case T_NOP: break;` that skips tt_wg_done). */
-#include "model/query.h"
+#include "model/query_impl.h"
 
 #include <stdlib.h>
 
-/* How a walk that follows the class leaves block b (from event `first`):
- * -1 released or ended (cut), -2 every successor, else the only successor
+/* How the leak walk (q_visit_leak) leaves block b from event `first`: -1
+ * released or ended (cut), -2 by every successor, else the only successor
  * index a NULL test leaves by. */
-static int leave(q_ctx *q, const model_block *bl, size_t first, model_obj_id cls, q_release rel)
+static int leave(q_ctx *q, int32_t func, uint32_t b, size_t first, q_leak *l)
 {
+    const model_block *bl = &q_tu(q)->funcs[func].blocks[b];
     for (size_t i = first; i < bl->nevents; i++) {
-        const model_event *ev = &bl->events[i];
-        if (q_event_releases(q, ev, cls, rel) || ev->kind == MODEL_EV_NORETURN)
+        q_verdict v = q_visit_leak(q, (q_pos){ func, b, (uint32_t)i }, &bl->events[i], l);
+        if (v == Q_CUT)
             return -1;
-        if (ev->kind == MODEL_EV_CALL && ev->callee_func >= 0 && !q_func_returns(q, ev->callee_func))
-            return -1;
-        q_verdict v = q_non_null_branch(q, ev, cls);
-        if (v == Q_ONLY_SUCC0 && i + 1 == bl->nevents)
-            return 0;
-        if (v == Q_ONLY_SUCC1 && i + 1 == bl->nevents)
-            return 1;
+        if ((v == Q_ONLY_SUCC0 || v == Q_ONLY_SUCC1) && i + 1 == bl->nevents)
+            return v == Q_ONLY_SUCC0 ? 0 : 1;
     }
     return -2;
 }
 
-/* May the walk that follows the class go from b (entered at `first`) to w? */
-static bool edge_ok(q_ctx *q, const model_block *bl, size_t first, model_obj_id cls, q_release rel, size_t s)
+/* May the leak walk go from b (entered at `first`) along its successor s? */
+static bool edge_ok(q_ctx *q, int32_t func, uint32_t b, size_t first, q_leak *l, size_t s)
 {
-    int how = leave(q, bl, first, cls, rel);
+    int how = leave(q, func, b, first, l);
     return how == -2 || (how >= 0 && (size_t)how == s);
 }
 
@@ -39,12 +35,10 @@ bool q_leak_exit_loc(q_ctx *q, q_pos from, bool include_from, model_obj_id cls, 
     const model_func *fn = &q_tu(q)->funcs[from.func];
     if (ret.func != from.func)
         return false;
-    cls = q_class(q, cls);
+    q_leak l = { q_class(q, cls), rel };
     size_t n = fn->nblocks;
-    bool *fwd = calloc(n, sizeof *fwd), *back = calloc(n, sizeof *back);
-    uint32_t *queue = malloc((n + 1) * sizeof *queue);
-    if (!fwd || !back || !queue)
-        abort();
+    bool *fwd = q_xcalloc(n, sizeof *fwd), *back = q_xcalloc(n, sizeof *back);
+    uint32_t *queue = q_xcalloc(n + 1, sizeof *queue);
     size_t first_idx = include_from ? from.idx : from.idx + 1;
     /* forward: the blocks a leaking walk from `from` reaches */
     size_t head = 0, tail = 0;
@@ -56,7 +50,7 @@ bool q_leak_exit_loc(q_ctx *q, q_pos from, bool include_from, model_obj_id cls, 
         size_t first = b == from.block ? first_idx : 0;
         for (size_t s = 0; s < bl->nsucc; s++) {
             uint32_t w = bl->succ[s];
-            if (w < n && !fwd[w] && edge_ok(q, bl, first, cls, rel, s)) {
+            if (w < n && !fwd[w] && edge_ok(q, from.func, b, first, &l, s)) {
                 fwd[w] = true;
                 queue[tail++] = w;
             }
@@ -91,7 +85,7 @@ bool q_leak_exit_loc(q_ctx *q, q_pos from, bool include_from, model_obj_id cls, 
                     const model_block *ub = &fn->blocks[u];
                     size_t first = u == from.block ? first_idx : 0;
                     for (size_t s = 0; s < ub->nsucc; s++)
-                        if (ub->succ[s] == queue[i] && edge_ok(q, ub, first, cls, rel, s)) {
+                        if (ub->succ[s] == queue[i] && edge_ok(q, from.func, u, first, &l, s)) {
                             back[u] = true;
                             queue[tail++] = u;
                             break;

@@ -1,7 +1,7 @@
 /* query_send.c — can a plain tt_send on an unbuffered channel block forever?
  * The analysis behind unbuffered-send-no-fallback, shared so that other
  * rules can tell when that rule already reports a task's mistake. */
-#include "model/query.h"
+#include "model/query_impl.h"
 
 #include <stdlib.h>
 
@@ -29,33 +29,18 @@ bool q_receives(const q_ctx *q, const model_event *ev, model_obj_id cls)
     return false;
 }
 
-typedef struct avoid_ctx { model_obj_id cls; } avoid_ctx;
-
-static q_verdict visit_no_recv(q_ctx *q, q_pos at, const model_event *ev, void *user)
+/* Does the event receive from the class, itself or through the same-file
+ * function it calls or spawns? */
+static bool receives_here(q_ctx *q, const model_event *ev, model_obj_id cls)
 {
-    (void)at;
-    avoid_ctx *a = user;
-    if (q_receives(q, ev, a->cls))
-        return Q_CUT;
-    if ((ev->kind == MODEL_EV_CALL || ev->kind == MODEL_EV_SPAWN) && ev->callee_func >= 0 &&
-        q_func_touches(q, ev->callee_func, a->cls, MODEL_EV_RECV))
-        return Q_CUT;
-    if (ev->kind == MODEL_EV_NORETURN)
-        return Q_CUT;
-    if (ev->kind == MODEL_EV_CALL && ev->callee_func >= 0 && !q_func_returns(q, ev->callee_func))
-        return Q_CUT;
-    return ev->kind == MODEL_EV_RETURN ? Q_FOUND : Q_GO;
+    return q_receives(q, ev, cls) || ((ev->kind == MODEL_EV_CALL || ev->kind == MODEL_EV_SPAWN) &&
+                                      ev->callee_func >= 0 && q_func_touches(q, ev->callee_func, cls, MODEL_EV_RECV));
 }
 
-static q_verdict visit_return(q_ctx *q, q_pos at, const model_event *ev, void *user)
+/* A path to a return on which nothing receives from the class (user: it). */
+static q_verdict visit_no_recv(q_ctx *q, q_pos at, const model_event *ev, void *user)
 {
-    (void)at;
-    (void)user;
-    if (ev->kind == MODEL_EV_NORETURN)
-        return Q_CUT;
-    if (ev->kind == MODEL_EV_CALL && ev->callee_func >= 0 && !q_func_returns(q, ev->callee_func))
-        return Q_CUT;
-    return ev->kind == MODEL_EV_RETURN ? Q_FOUND : Q_GO;
+    return receives_here(q, ev, *(const model_obj_id *)user) ? Q_CUT : q_visit_return(q, at, ev, NULL);
 }
 
 /* Heads of the loops of func that receive from the class: a counted loop
@@ -63,19 +48,11 @@ static q_verdict visit_return(q_ctx *q, q_pos at, const model_event *ev, void *u
 static bool *loops_that_receive(q_ctx *q, int32_t func, model_obj_id cls)
 {
     const model_func *fn = &q_tu(q)->funcs[func];
-    bool *cut = calloc(fn->nblocks ? fn->nblocks : 1, sizeof *cut);
-    if (!cut)
-        abort();
+    bool *cut = q_xcalloc(fn->nblocks, sizeof *cut);
     for (uint32_t b = 0; b < fn->nblocks; b++)
         for (size_t i = 0; i < fn->blocks[b].nevents; i++) {
-            const model_event *ev = &fn->blocks[b].events[i];
-            bool recv = q_receives(q, ev, cls) ||
-                        ((ev->kind == MODEL_EV_CALL || ev->kind == MODEL_EV_SPAWN) && ev->callee_func >= 0 &&
-                         q_func_touches(q, ev->callee_func, cls, MODEL_EV_RECV));
-            if (!recv)
-                continue;
             int64_t head = q_loop_of(q, func, b);
-            if (head >= 0)
+            if (head >= 0 && receives_here(q, &fn->blocks[b].events[i], cls))
                 cut[head] = true;
         }
     return cut;
@@ -121,7 +98,7 @@ static q_send_why classify(q_ctx *q, q_pos r, bool sender_repeats, bool sender_f
         if (!sender_repeats)
             return Q_SEND_OK;
         q_pos ret;
-        *loc = q_walk(q, r, false, visit_return, NULL, &ret) ? q_ev(q, ret)->loc : ev->loc;
+        *loc = q_returns_after(q, r, &ret) ? q_ev(q, ret)->loc : ev->loc;
         return Q_SEND_STOPS;
     }
     int64_t head = q_loop_of(q, r.func, r.block);
@@ -265,10 +242,9 @@ bool q_send_blocks_forever(q_ctx *q, q_pos s, q_send_verdict *v)
     }
     /* the owner returns on some path without receiving at all */
     for (size_t i = 0; i < nspawns && why == Q_SEND_OK && !f->returned; i++) {
-        avoid_ctx a = { cls };
         q_pos ret;
         bool *cut = loops_that_receive(q, spawns[i].func, cls);
-        bool leaves = q_walk_cut(q, spawns[i], false, visit_no_recv, &a, cut, &ret);
+        bool leaves = q_walk_cut(q, spawns[i], false, visit_no_recv, &cls, cut, &ret);
         free(cut);
         if (!leaves)
             continue;

@@ -9,14 +9,14 @@ static void recv_task_model(bool owner_sends)
     rt_reset(NULL);
     rt_fn("task", 1);
     model_obj_id arg = rt_param("arg");
-    rt_ev(MODEL_EV_RECV, 3, arg, "arg");
+    rt_recv(3, arg, "arg");
     rt_end(4);
     rt_fn("main", 6);
     model_obj_id ch = rt_local("ch");
-    rt_new_chan(7, ch, "ch", 0);
+    rt_chan_new(7, ch, "ch", 0);
     rt_spawn(8, "task", ch, "ch");
     if (owner_sends)
-        rt_ev(MODEL_EV_SEND, 9, ch, "ch");
+        rt_send(9, ch, "ch");
     rt_end(10);
 }
 
@@ -24,8 +24,7 @@ static void recv_never_sent(void **state)
 {
     (void)state;
     recv_task_model(false);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has(8, "task 'task' can block forever: no cancellation signal reaches it"));
     assert_true(rt_has_note(3, "'task' blocks here on tt_recv from 'arg', which nothing sends to or closes"));
 }
@@ -34,33 +33,29 @@ static void recv_sent_by_owner(void **state)
 {
     (void)state;
     recv_task_model(true);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
-/* task { for (;;) { sleep } }, optionally with `if (ctx_err) return;` */
+/* bg(arg) { for (;;) { [if (tt_ctx_err(arg)) return;] sleep } }
+ * main { ctx = with_cancel(bg); spawn(bg, ctx); cancel(ctx) } */
 static void loop_model(bool polls)
 {
     rt_reset(NULL);
     rt_fn("bg", 1);
     model_obj_id arg = rt_param("arg");
-    mb_loop(R.b);
-    mb_loop_body(R.b, true);
+    rt_for_ever(0);
     if (polls) {
-        rt_ev(MODEL_EV_CTX_ERR, 3, arg, "arg")->flags |= MODEL_EVF_IN_COND;
-        mb_if(R.b);
-        rt_ret(3);
-        mb_end_if(R.b);
+        rt_ctx_err(3, arg, "arg")->flags |= MODEL_EVF_IN_COND;
+        rt_if_return(3);
     }
-    rt_num(rt_ev(MODEL_EV_SLEEP, 4, MODEL_NO_OBJ, NULL), 5);
-    mb_end_loop(R.b);
+    rt_sleep(4, 5);
+    rt_end_loop();
     rt_end(6);
     rt_fn("main", 8);
     model_obj_id ctx = rt_local("ctx");
-    model_event *n = rt_ev(MODEL_EV_CTX_NEW, 9, ctx, "ctx");
-    n->obj2 = model_obj_background(R.tu);
+    rt_ctx_with_cancel(9, ctx, "ctx", rt_background());
     rt_spawn(10, "bg", ctx, "ctx");
-    rt_ev(MODEL_EV_CTX_CANCEL, 11, ctx, "ctx");
+    rt_ctx_cancel(11, ctx, "ctx");
     rt_end(12);
 }
 
@@ -68,8 +63,7 @@ static void endless_loop(void **state)
 {
     (void)state;
     loop_model(false);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has(10, "task 'bg' loops forever: no cancellation signal reaches it"));
     /* no source file: the note falls back to the loop's first event */
     assert_true(rt_has_note(4, "'bg' loops here with no exit"));
@@ -79,29 +73,26 @@ static void loop_polls_ctx_err(void **state)
 {
     (void)state;
     loop_model(true);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
-/* task { recv(tt_ctx_done(arg)) } with a background or a canceled context */
+/* wait_done(arg) { recv(tt_ctx_done(arg)) }  with a background or a canceled context */
 static void ctx_model(bool cancelable)
 {
     rt_reset(NULL);
     rt_fn("wait_done", 1);
     model_obj_id arg = rt_param("arg");
-    rt_ev(MODEL_EV_RECV, 3, model_obj_ctx_done(R.tu, arg), "tt_ctx_done(arg)");
+    rt_recv(3, rt_ctx_done(arg), "tt_ctx_done(arg)");
     rt_end(4);
     rt_fn("main", 6);
     model_obj_id ctx = rt_local("ctx");
-    if (cancelable) {
-        model_event *n = rt_ev(MODEL_EV_CTX_NEW, 7, ctx, "ctx");
-        n->obj2 = model_obj_background(R.tu);
-    } else {
-        model_obj_alias(R.tu, ctx, model_obj_background(R.tu));
-    }
+    if (cancelable)
+        rt_ctx_with_cancel(7, ctx, "ctx", rt_background());
+    else
+        rt_alias(ctx, rt_background());
     rt_spawn(8, "wait_done", ctx, "ctx");
     if (cancelable)
-        rt_ev(MODEL_EV_CTX_CANCEL, 9, ctx, "ctx");
+        rt_ctx_cancel(9, ctx, "ctx");
     rt_end(10);
 }
 
@@ -109,8 +100,7 @@ static void background_ctx(void **state)
 {
     (void)state;
     ctx_model(false);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has(8, "can block forever"));
     assert_true(rt_has_note(3, "done channel of a background context, which is never canceled"));
 }
@@ -119,23 +109,22 @@ static void canceled_ctx(void **state)
 {
     (void)state;
     ctx_model(true);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
-/* task selects on arg and (optionally) a tt_after timeout */
+/* either(arg) { select(arg [, tt_after(10)]) }  main { ch = new(0); spawn(either, ch) } */
 static void select_model(bool timeout)
 {
     rt_reset(NULL);
     rt_fn("either", 1);
     model_obj_id arg = rt_param("arg");
-    model_obj_id objs[2] = { arg, model_obj_after(R.tu, L(3)) };
+    model_obj_id objs[2] = { arg, rt_after(3) };
     const char *texts[2] = { "arg", "tt_after(10)" };
     rt_select(2, false, timeout ? 2 : 1, objs, texts, NULL);
     rt_end(5);
     rt_fn("main", 7);
     model_obj_id ch = rt_local("ch");
-    rt_new_chan(8, ch, "ch", 0);
+    rt_chan_new(8, ch, "ch", 0);
     rt_spawn(9, "either", ch, "ch");
     rt_end(10);
 }
@@ -144,8 +133,7 @@ static void select_never_ready(void **state)
 {
     (void)state;
     select_model(false);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has_note(2, "'either' blocks here on tt_select with no case that can become ready"));
 }
 
@@ -153,31 +141,28 @@ static void select_with_timeout(void **state)
 {
     (void)state;
     select_model(true);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
-/* task { while (tt_recv(arg) == TT_OK) ; }  owner: NULL, sends only, or closes */
+/* drain(arg) { while (tt_recv(arg) == TT_OK) ; }  owner: NULL, sends only, or closes */
 static void range_model(int owner)
 {
     rt_reset(NULL);
     rt_fn("drain", 1);
     model_obj_id arg = rt_param("arg");
-    mb_loop(R.b);
-    rt_ev(MODEL_EV_RECV, 3, arg, "arg")->flags |= MODEL_EVF_LOOP_COND | MODEL_EVF_IN_COND;
-    mb_loop_body(R.b, false);
-    mb_end_loop(R.b);
+    rt_while_recv(3, arg, "arg");
+    rt_end_loop();
     rt_end(5);
     rt_fn("main", 7);
     model_obj_id ch = rt_local("ch");
     if (owner == 0) {
-        rt_spawn(8, "drain", model_obj_null(R.tu), "NULL");
+        rt_spawn(8, "drain", rt_null(), "NULL");
     } else {
-        rt_new_chan(8, ch, "ch", 0);
+        rt_chan_new(8, ch, "ch", 0);
         rt_spawn(9, "drain", ch, "ch");
-        rt_ev(MODEL_EV_SEND, 10, ch, "ch");
+        rt_send(10, ch, "ch");
         if (owner == 2)
-            rt_ev(MODEL_EV_CLOSE, 11, ch, "ch");
+            rt_close(11, ch, "ch");
     }
     rt_end(12);
 }
@@ -186,8 +171,7 @@ static void range_over_null(void **state)
 {
     (void)state;
     range_model(0);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has_note(3, "which nothing sends to or closes"));
 }
 
@@ -195,8 +179,7 @@ static void range_never_closed(void **state)
 {
     (void)state;
     range_model(1);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has_note(3, "'drain' blocks here on tt_recv from 'arg', which nothing closes"));
 }
 
@@ -204,8 +187,7 @@ static void range_closed(void **state)
 {
     (void)state;
     range_model(2);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
 /* the task blocks inside a same-file helper; a second helper closes for the owner */
@@ -214,11 +196,11 @@ static void helper_model(bool owner_helper_closes)
     rt_reset(NULL);
     rt_fn("wait_reply", 1);
     model_obj_id reply = rt_param("reply");
-    rt_ev(MODEL_EV_RECV, 2, reply, "reply");
+    rt_recv(2, reply, "reply");
     rt_end(3);
     rt_fn("closer", 4);
     model_obj_id c = rt_param("c");
-    rt_ev(MODEL_EV_CLOSE, 5, c, "c");
+    rt_close(5, c, "c");
     rt_end(6);
     rt_fn("requester", 7);
     model_obj_id arg = rt_param("arg");
@@ -226,7 +208,7 @@ static void helper_model(bool owner_helper_closes)
     rt_end(9);
     rt_fn("main", 10);
     model_obj_id ch = rt_local("ch");
-    rt_new_chan(11, ch, "ch", 0);
+    rt_chan_new(11, ch, "ch", 0);
     rt_spawn(12, "requester", ch, "ch");
     if (owner_helper_closes)
         rt_call(13, "closer", 1, &ch);
@@ -237,8 +219,7 @@ static void blocks_in_helper(void **state)
 {
     (void)state;
     helper_model(false);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has(12, "task 'requester' can block forever"));
     assert_true(rt_has_note(2, "'requester' blocks here on tt_recv from 'reply'"));
 }
@@ -247,24 +228,22 @@ static void helper_closes_for_owner(void **state)
 {
     (void)state;
     helper_model(true);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
-/* a task that finishes on its own */
+/* work(arg) { sleep(1) }  main { spawn(work, NULL) }: a task that finishes on its own */
 static void task_finishes(void **state)
 {
     (void)state;
     rt_reset(NULL);
     rt_fn("work", 1);
     rt_param("arg");
-    rt_num(rt_ev(MODEL_EV_SLEEP, 2, MODEL_NO_OBJ, NULL), 1);
+    rt_sleep(2, 1);
     rt_end(3);
     rt_fn("main", 4);
     rt_spawn(5, "work", MODEL_NO_OBJ, "NULL");
     rt_end(6);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
 /* main { spawn(bg); for (;;) sleep; } — the owner never returns: a
@@ -275,20 +254,17 @@ static void owner_runs_forever(void **state)
     rt_reset(NULL);
     rt_fn("bg", 1);
     rt_param("arg");
-    mb_loop(R.b);
-    mb_loop_body(R.b, true);
-    rt_num(rt_ev(MODEL_EV_SLEEP, 3, MODEL_NO_OBJ, NULL), 5);
-    mb_end_loop(R.b);
+    rt_for_ever(0);
+    rt_sleep(3, 5);
+    rt_end_loop();
     rt_end(5);
     rt_fn("main", 6);
     rt_spawn(7, "bg", MODEL_NO_OBJ, "NULL");
-    mb_loop(R.b);
-    mb_loop_body(R.b, true);
-    rt_num(rt_ev(MODEL_EV_SLEEP, 9, MODEL_NO_OBJ, NULL), 5);
-    mb_end_loop(R.b);
+    rt_for_ever(0);
+    rt_sleep(9, 5);
+    rt_end_loop();
     rt_end(11);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
 /* worker(env) { for (;;) { if (select(done(env.ctx), env.jobs) == 0) return; } }
@@ -299,51 +275,42 @@ static void dead_exit_model(enum dead_how how)
 {
     rt_reset(NULL);
     model_obj_id fctx = rt_field("env", "ctx"), fjobs = rt_field("env", "jobs"), quit = rt_global("quit");
+    bool quit_chan = how == D_QUIT_CHAN || how == D_QUIT_CLOSED;
     rt_fn("worker", 1);
     rt_param("p");
-    mb_loop(R.b);
-    mb_mark(R.b, (model_loc){ 3, 5 });
-    mb_loop_body(R.b, true);
-    model_obj_id signal = how == D_QUIT_CHAN || how == D_QUIT_CLOSED ? quit : model_obj_ctx_done(R.tu, fctx);
-    model_obj_id objs[2] = { signal, fjobs };
+    rt_for_ever(3);
+    model_obj_id objs[2] = { quit_chan ? quit : rt_ctx_done(fctx), fjobs };
     const char *texts[2] = { "signal", "env->jobs" };
     rt_select(4, false, 2, objs, texts, NULL);
-    mb_if(R.b);
-    rt_ret(7);
-    mb_end_if(R.b);
-    if (how == D_EXTRA_BREAK) {
-        mb_if(R.b);
-        mb_break(R.b);
-        mb_end_if(R.b);
-    }
-    mb_end_loop(R.b);
+    rt_if_return(7);
+    if (how == D_EXTRA_BREAK)
+        rt_if_break(0, 0);
+    rt_end_loop();
     rt_end(9);
     if (how == D_PARAM_CTX) {
         /* start(ctx) is called by code this file does not show */
         rt_fn("start", 10);
-        model_obj_id c = rt_param("ctx");
-        model_obj_alias(R.tu, c, fctx);
-        rt_new_chan(12, fjobs, "env->jobs", 1);
+        rt_alias(rt_param("ctx"), fctx);
+        rt_chan_new(12, fjobs, "env->jobs", 1);
         rt_spawn(13, "worker", MODEL_NO_OBJ, "NULL");
         rt_end(14);
         return;
     }
     rt_fn("main", 10);
-    if (how == D_QUIT_CHAN || how == D_QUIT_CLOSED) {
-        rt_new_chan(11, quit, "quit", 0);
+    if (quit_chan) {
+        rt_chan_new(11, quit, "quit", 0);
     } else {
-        model_event *n = rt_ev(MODEL_EV_CTX_NEW, 11, fctx, "env->ctx");
-        n->obj2 = model_obj_background(R.tu);
+        model_event *n = rt_ctx_with_cancel(11, fctx, "env->ctx", rt_background());
         if (how == D_TIMEOUT)
-            n->flags |= MODEL_EVF_TIMEOUT;
+            n->flags |= MODEL_EVF_TIMEOUT; /* tt_ctx_with_timeout */
     }
-    rt_new_chan(12, fjobs, "env->jobs", 1);
+    rt_chan_new(12, fjobs, "env->jobs", 1);
     rt_spawn(13, "worker", MODEL_NO_OBJ, "NULL");
-    rt_ev(MODEL_EV_SEND, 14, fjobs, "env->jobs");
+    rt_send(14, fjobs, "env->jobs");
     if (how == D_CANCELED)
-        rt_ev(MODEL_EV_CTX_CANCEL, 15, fctx, "env->ctx");
+        rt_ctx_cancel(15, fctx, "env->ctx");
     if (how == D_QUIT_CLOSED)
-        rt_ev(MODEL_EV_CLOSE, 15, quit, "quit");
+        rt_close(15, quit, "quit");
     rt_ret(16);
     rt_end(17);
 }
@@ -352,8 +319,7 @@ static void loop_exits_only_on_dead_ctx(void **state)
 {
     (void)state;
     dead_exit_model(D_NEVER);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has(13, "task 'worker' loops forever: no cancellation signal reaches it"));
     assert_true(rt_has_note(3, "'worker' loops here and leaves only on a cancellation signal that never fires"));
     assert_true(rt_has_note(11, "context 'env->ctx' is made here and never canceled"));
@@ -363,40 +329,35 @@ static void loop_exit_on_timeout_ctx(void **state)
 {
     (void)state;
     dead_exit_model(D_TIMEOUT);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
 static void loop_exit_on_canceled_ctx(void **state)
 {
     (void)state;
     dead_exit_model(D_CANCELED);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
 static void loop_exit_on_param_ctx(void **state)
 {
     (void)state;
     dead_exit_model(D_PARAM_CTX);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
 static void loop_with_another_exit(void **state)
 {
     (void)state;
     dead_exit_model(D_EXTRA_BREAK);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
 static void loop_exits_only_on_dead_quit_chan(void **state)
 {
     (void)state;
     dead_exit_model(D_QUIT_CHAN);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has_note(11, "'quit' is made here and never closed or sent to"));
 }
 
@@ -404,8 +365,7 @@ static void loop_exit_on_closed_quit_chan(void **state)
 {
     (void)state;
     dead_exit_model(D_QUIT_CLOSED);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
 /* producer(out) { for (;;) send(out) }  main { ch = new(0); spawn; recv once; return }:
@@ -415,16 +375,15 @@ static void producer_model(void)
     rt_reset(NULL);
     rt_fn("producer", 1);
     model_obj_id out = rt_param("out");
-    mb_loop(R.b);
-    mb_loop_body(R.b, true);
-    rt_ev(MODEL_EV_SEND, 4, out, "out");
-    mb_end_loop(R.b);
+    rt_for_ever(0);
+    rt_send(4, out, "out");
+    rt_end_loop();
     rt_end(6);
     rt_fn("main", 7);
     model_obj_id ch = rt_local("ch");
-    rt_new_chan(8, ch, "ch", 0);
+    rt_chan_new(8, ch, "ch", 0);
     rt_spawn(9, "producer", ch, "ch");
-    rt_ev(MODEL_EV_RECV, 10, ch, "ch");
+    rt_recv(10, ch, "ch");
     rt_ret(11);
     rt_end(12);
 }
@@ -433,48 +392,38 @@ static void blocked_send_loop_left_to_send_rule(void **state)
 {
     (void)state;
     producer_model();
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
-    rt_free();
+    assert_int_equal(rt_run(ID), 0);
     producer_model();
-    rt_run("unbuffered-send-no-fallback");
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run("unbuffered-send-no-fallback"), 1);
     assert_true(rt_has(4, "send on unbuffered channel 'out' can block forever"));
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    rt_free();
-    return 0;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(loop_exits_only_on_dead_ctx, teardown),
-        cmocka_unit_test_teardown(loop_exit_on_timeout_ctx, teardown),
-        cmocka_unit_test_teardown(loop_exit_on_canceled_ctx, teardown),
-        cmocka_unit_test_teardown(loop_exit_on_param_ctx, teardown),
-        cmocka_unit_test_teardown(loop_with_another_exit, teardown),
-        cmocka_unit_test_teardown(loop_exits_only_on_dead_quit_chan, teardown),
-        cmocka_unit_test_teardown(loop_exit_on_closed_quit_chan, teardown),
-        cmocka_unit_test_teardown(blocked_send_loop_left_to_send_rule, teardown),
-        cmocka_unit_test_teardown(recv_never_sent, teardown),
-        cmocka_unit_test_teardown(recv_sent_by_owner, teardown),
-        cmocka_unit_test_teardown(endless_loop, teardown),
-        cmocka_unit_test_teardown(loop_polls_ctx_err, teardown),
-        cmocka_unit_test_teardown(background_ctx, teardown),
-        cmocka_unit_test_teardown(canceled_ctx, teardown),
-        cmocka_unit_test_teardown(select_never_ready, teardown),
-        cmocka_unit_test_teardown(select_with_timeout, teardown),
-        cmocka_unit_test_teardown(range_over_null, teardown),
-        cmocka_unit_test_teardown(range_never_closed, teardown),
-        cmocka_unit_test_teardown(range_closed, teardown),
-        cmocka_unit_test_teardown(blocks_in_helper, teardown),
-        cmocka_unit_test_teardown(helper_closes_for_owner, teardown),
-        cmocka_unit_test_teardown(task_finishes, teardown),
-        cmocka_unit_test_teardown(owner_runs_forever, teardown),
+        cmocka_unit_test_teardown(loop_exits_only_on_dead_ctx, rt_teardown),
+        cmocka_unit_test_teardown(loop_exit_on_timeout_ctx, rt_teardown),
+        cmocka_unit_test_teardown(loop_exit_on_canceled_ctx, rt_teardown),
+        cmocka_unit_test_teardown(loop_exit_on_param_ctx, rt_teardown),
+        cmocka_unit_test_teardown(loop_with_another_exit, rt_teardown),
+        cmocka_unit_test_teardown(loop_exits_only_on_dead_quit_chan, rt_teardown),
+        cmocka_unit_test_teardown(loop_exit_on_closed_quit_chan, rt_teardown),
+        cmocka_unit_test_teardown(blocked_send_loop_left_to_send_rule, rt_teardown),
+        cmocka_unit_test_teardown(recv_never_sent, rt_teardown),
+        cmocka_unit_test_teardown(recv_sent_by_owner, rt_teardown),
+        cmocka_unit_test_teardown(endless_loop, rt_teardown),
+        cmocka_unit_test_teardown(loop_polls_ctx_err, rt_teardown),
+        cmocka_unit_test_teardown(background_ctx, rt_teardown),
+        cmocka_unit_test_teardown(canceled_ctx, rt_teardown),
+        cmocka_unit_test_teardown(select_never_ready, rt_teardown),
+        cmocka_unit_test_teardown(select_with_timeout, rt_teardown),
+        cmocka_unit_test_teardown(range_over_null, rt_teardown),
+        cmocka_unit_test_teardown(range_never_closed, rt_teardown),
+        cmocka_unit_test_teardown(range_closed, rt_teardown),
+        cmocka_unit_test_teardown(blocks_in_helper, rt_teardown),
+        cmocka_unit_test_teardown(helper_closes_for_owner, rt_teardown),
+        cmocka_unit_test_teardown(task_finishes, rt_teardown),
+        cmocka_unit_test_teardown(owner_runs_forever, rt_teardown),
     };
     return cmocka_run_group_tests_name("spawn-no-cancel", tests, NULL, NULL);
 }

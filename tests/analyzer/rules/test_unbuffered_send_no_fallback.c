@@ -3,22 +3,21 @@
 
 static const char *const ID = "unbuffered-send-no-fallback";
 
-/* task(arg) { send(arg) }   owner { ch = new(cap); spawn(task, ch); <receiver> } */
-enum receiver { RECV_NONE, RECV_PLAIN, RECV_EARLY_RETURN, RECV_TIMEOUT, RECV_CTX_DONE_LOOP };
-
+/* task(arg) { [for (;;)] send(arg) } */
 static void send_task(bool in_loop)
 {
     rt_fn("task", 1);
     model_obj_id arg = rt_param("arg");
-    if (in_loop) {
-        mb_loop(R.b);
-        mb_loop_body(R.b, true);
-    }
-    rt_ev(MODEL_EV_SEND, 3, arg, "arg");
     if (in_loop)
-        mb_end_loop(R.b);
+        rt_for_ever(0);
+    rt_send(3, arg, "arg");
+    if (in_loop)
+        rt_end_loop();
     rt_end(4);
 }
+
+/* task(arg) { send(arg) }   owner { ch = new(cap); spawn(task, ch); <receiver> } */
+enum receiver { RECV_NONE, RECV_PLAIN, RECV_EARLY_RETURN, RECV_TIMEOUT, RECV_CTX_DONE_LOOP };
 
 static void owner_model(int64_t cap, enum receiver rcv)
 {
@@ -26,38 +25,33 @@ static void owner_model(int64_t cap, enum receiver rcv)
     send_task(false);
     rt_fn("owner", 10);
     model_obj_id ch = rt_local("ch");
-    rt_new_chan(11, ch, "ch", cap);
+    rt_chan_new(11, ch, "ch", cap);
     rt_spawn(12, "task", ch, "ch");
     switch (rcv) {
     case RECV_NONE:
         break;
     case RECV_PLAIN:
-        rt_ev(MODEL_EV_RECV, 13, ch, "ch");
+        rt_recv(13, ch, "ch");
         break;
     case RECV_EARLY_RETURN:
-        mb_if(R.b);
-        rt_ret(13);
-        mb_end_if(R.b);
-        rt_ev(MODEL_EV_RECV, 14, ch, "ch");
+        rt_if_return(13);
+        rt_recv(14, ch, "ch");
         break;
     case RECV_TIMEOUT: {
-        model_obj_id objs[2] = { ch, model_obj_after(R.tu, L(15)) };
+        model_obj_id objs[2] = { ch, rt_after(15) };
         const char *texts[2] = { "ch", "tt_after(10)" };
         rt_select(13, false, 2, objs, texts, NULL); /* cases on lines 14 and 15 */
         break;
     }
     case RECV_CTX_DONE_LOOP: {
         model_obj_id ctx = rt_local("ctx");
-        rt_ev(MODEL_EV_CTX_NEW, 12, ctx, "ctx")->obj2 = model_obj_background(R.tu);
-        mb_loop(R.b);
-        mb_loop_body(R.b, true);
-        model_obj_id objs[2] = { ch, model_obj_ctx_done(R.tu, ctx) };
+        rt_ctx_with_cancel(12, ctx, "ctx", rt_background());
+        rt_for_ever(0);
+        model_obj_id objs[2] = { ch, rt_ctx_done(ctx) };
         const char *texts[2] = { "ch", "tt_ctx_done(ctx)" };
         rt_select(13, false, 2, objs, texts, NULL);
-        mb_if(R.b);
-        rt_ret(16);
-        mb_end_if(R.b);
-        mb_end_loop(R.b);
+        rt_if_return(16);
+        rt_end_loop();
         break;
     }
     }
@@ -68,8 +62,7 @@ static void no_receiver(void **state)
 {
     (void)state;
     owner_model(0, RECV_NONE);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has(3, "send on unbuffered channel 'arg' can block forever: its receiver can stop receiving first"));
     assert_true(rt_has_note(12, "'task' is spawned here"));
     assert_true(rt_has_note(20, "the receiver returns here without receiving from 'ch'"));
@@ -79,24 +72,21 @@ static void buffered_is_fine(void **state)
 {
     (void)state;
     owner_model(1, RECV_NONE);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
 static void owner_receives(void **state)
 {
     (void)state;
     owner_model(0, RECV_PLAIN);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
 static void owner_returns_early(void **state)
 {
     (void)state;
     owner_model(0, RECV_EARLY_RETURN);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has_note(13, "the receiver returns here without receiving from 'ch'"));
 }
 
@@ -104,8 +94,7 @@ static void owner_times_out(void **state)
 {
     (void)state;
     owner_model(0, RECV_TIMEOUT);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has_note(15, "the receiver gives up here (timeout or cancel case)"));
 }
 
@@ -113,27 +102,24 @@ static void owner_cancel_case_in_loop(void **state)
 {
     (void)state;
     owner_model(0, RECV_CTX_DONE_LOOP);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has_note(15, "the receiver gives up here"));
 }
 
-/* the sender loops forever; the receiver takes one value (or drains forever) */
+/* task(arg) { for (;;) send(arg) }  owner { ...; recv once and return, or for (;;) recv } */
 static void forever_model(bool steady)
 {
     rt_reset(NULL);
     send_task(true);
     rt_fn("owner", 10);
     model_obj_id ch = rt_local("ch");
-    rt_new_chan(11, ch, "ch", 0);
+    rt_chan_new(11, ch, "ch", 0);
     rt_spawn(12, "task", ch, "ch");
-    if (steady) {
-        mb_loop(R.b);
-        mb_loop_body(R.b, true);
-    }
-    rt_ev(MODEL_EV_RECV, 13, ch, "ch");
     if (steady)
-        mb_end_loop(R.b);
+        rt_for_ever(0);
+    rt_recv(13, ch, "ch");
+    if (steady)
+        rt_end_loop();
     else
         rt_ret(14);
     rt_end(15);
@@ -143,8 +129,7 @@ static void one_value_from_endless_sender(void **state)
 {
     (void)state;
     forever_model(false);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has_note(14, "the receiver stops receiving here"));
 }
 
@@ -152,8 +137,7 @@ static void endless_consumer(void **state)
 {
     (void)state;
     forever_model(true);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
 /* two tasks: first { send(a); recv(b) }  second { send(b); recv(a) } (seed 000 #5) */
@@ -163,18 +147,18 @@ static void circular_model(bool buffered)
     model_obj_id a = rt_field("pair", "ch1"), b = rt_field("pair", "ch2");
     rt_fn("first", 1);
     rt_param("arg");
-    rt_ev(MODEL_EV_SEND, 2, a, "p->ch1");
-    rt_ev(MODEL_EV_RECV, 3, b, "p->ch2");
+    rt_send(2, a, "p->ch1");
+    rt_recv(3, b, "p->ch2");
     rt_end(4);
     rt_fn("second", 5);
     rt_param("arg");
-    rt_ev(MODEL_EV_SEND, 6, b, "p->ch2");
-    rt_ev(MODEL_EV_RECV, 7, a, "p->ch1");
+    rt_send(6, b, "p->ch2");
+    rt_recv(7, a, "p->ch1");
     rt_end(8);
     rt_fn("main", 9);
     model_obj_id p = rt_local("p");
-    rt_new_chan(10, a, "p.ch1", buffered ? 1 : 0);
-    rt_new_chan(11, b, "p.ch2", buffered ? 1 : 0);
+    rt_chan_new(10, a, "p.ch1", buffered ? 1 : 0);
+    rt_chan_new(11, b, "p.ch2", buffered ? 1 : 0);
     rt_spawn(12, "first", p, "&p");
     rt_spawn(13, "second", p, "&p");
     rt_end(14);
@@ -184,8 +168,7 @@ static void circular_wait(void **state)
 {
     (void)state;
     circular_model(false);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 2);
+    assert_int_equal(rt_run(ID), 2);
     assert_true(rt_has(2, "'p->ch1' can block forever: its only receiver is itself blocked sending on 'p->ch2' (circular wait)"));
     assert_true(rt_has(6, "'p->ch2' can block forever: its only receiver is itself blocked sending on 'p->ch1' (circular wait)"));
     assert_true(rt_has_note(6, "the receiver blocks here sending on 'p->ch2'"));
@@ -198,40 +181,31 @@ static void circular_buffered(void **state)
 {
     (void)state;
     circular_model(true);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
-/* owner sends in a counted loop; a task drains with
- * `for (;;) { if (tt_recv(arg) != TT_OK) break; [if (x) break;] }` */
+/* consumer(arg) { for (;;) { if (tt_recv(arg) != TT_OK) break; [if (x) break;] } }
+ * owner { ch = new(0); spawn(consumer, ch); for (...) send(ch); close(ch) } */
 static void drain_model(bool early_break)
 {
     rt_reset(NULL);
     rt_fn("consumer", 1);
     model_obj_id arg = rt_param("arg");
-    mb_loop(R.b);
-    mb_loop_body(R.b, true);
-    rt_ev(MODEL_EV_RECV, 3, arg, "arg")->flags |= MODEL_EVF_IN_COND;
-    mb_if(R.b);
-    mb_break(R.b);
-    mb_end_if(R.b);
-    if (early_break) {
-        mb_if(R.b);
-        mb_break(R.b);
-        mb_mark(R.b, (model_loc){ 6, 13 }); /* the `break;` statement */
-        mb_end_if(R.b);
-    }
-    mb_end_loop(R.b);
+    rt_for_ever(0);
+    rt_recv(3, arg, "arg")->flags |= MODEL_EVF_IN_COND;
+    rt_if_break(0, 0);
+    if (early_break)
+        rt_if_break(6, 13); /* the model places this `break;` */
+    rt_end_loop();
     rt_end(7);
     rt_fn("owner", 10);
     model_obj_id ch = rt_local("ch");
-    rt_new_chan(11, ch, "ch", 0);
+    rt_chan_new(11, ch, "ch", 0);
     rt_spawn(12, "consumer", ch, "ch");
-    mb_loop(R.b);
-    mb_loop_body(R.b, false);
-    rt_ev(MODEL_EV_SEND, 14, ch, "ch");
-    mb_end_loop(R.b);
-    rt_ev(MODEL_EV_CLOSE, 15, ch, "ch");
+    rt_for(0);
+    rt_send(14, ch, "ch");
+    rt_end_loop();
+    rt_close(15, ch, "ch");
     rt_end(16);
 }
 
@@ -239,16 +213,14 @@ static void drain_until_closed(void **state)
 {
     (void)state;
     drain_model(false);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
 static void drain_breaks_early(void **state)
 {
     (void)state;
     drain_model(true);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has(14, "send on unbuffered channel 'ch' can block forever"));
     /* the model places the `break` that stops receiving */
     assert_true(rt_has_note(6, "the receiver stops receiving here"));
@@ -262,21 +234,21 @@ static void self_circular_model(bool owner_receives)
     model_obj_id mine = rt_field("peer", "mine"), theirs = rt_field("peer", "theirs");
     rt_fn("exchange", 1);
     rt_param("p");
-    rt_ev(MODEL_EV_SEND, 3, theirs, "me->theirs");
-    rt_ev(MODEL_EV_RECV, 4, mine, "me->mine");
+    rt_send(3, theirs, "me->theirs");
+    rt_recv(4, mine, "me->mine");
     rt_end(5);
     rt_fn("main", 6);
     model_obj_id ab = rt_local("ab"), ba = rt_local("ba");
-    rt_new_chan(7, ab, "ab", 0);
-    rt_new_chan(8, ba, "ba", 0);
-    model_obj_alias(R.tu, ab, theirs);
-    model_obj_alias(R.tu, ba, mine);
-    model_obj_alias(R.tu, ab, mine);
-    model_obj_alias(R.tu, ba, theirs);
+    rt_chan_new(7, ab, "ab", 0);
+    rt_chan_new(8, ba, "ba", 0);
+    rt_alias(ab, theirs);
+    rt_alias(ba, mine);
+    rt_alias(ab, mine);
+    rt_alias(ba, theirs);
     rt_spawn(9, "exchange", rt_local("alice"), "&alice");
     rt_spawn(10, "exchange", rt_local("bob"), "&bob");
     if (owner_receives)
-        rt_ev(MODEL_EV_RECV, 11, ab, "ab");
+        rt_recv(11, ab, "ab");
     rt_end(12);
 }
 
@@ -284,8 +256,7 @@ static void peers_send_first(void **state)
 {
     (void)state;
     self_circular_model(false);
-    rt_run(ID);
-    assert_int_equal(rt_count(), 1);
+    assert_int_equal(rt_run(ID), 1);
     assert_true(rt_has(3, "its only receivers are other 'exchange' tasks, each blocked sending on 'me->theirs' first (circular wait)"));
     assert_true(rt_has_note(9, "'exchange' is spawned here"));
     assert_true(rt_has_note(10, "'exchange' is spawned here"));
@@ -295,9 +266,8 @@ static void peers_owner_also_receives(void **state)
 {
     (void)state;
     self_circular_model(true);
-    rt_run(ID);
     /* the owner's receive frees one peer: no circular wait */
-    assert_int_equal(rt_count(), 0);
+    assert_int_equal(rt_run(ID), 0);
 }
 
 /* a one-shot sender: the fix-it travels with a note at the capacity argument */
@@ -308,9 +278,7 @@ static void fixit_note_at_capacity(void **state)
     send_task(false);
     rt_fn("owner", 10);
     model_obj_id ch = rt_local("ch");
-    model_event *nw = rt_new_chan(11, ch, "ch", 0);
-    nw->num_begin = (model_loc){ 11, 40 };
-    nw->num_end = (model_loc){ 11, 41 };
+    rt_arg_at(rt_chan_new(11, ch, "ch", 0), 40);
     rt_spawn(12, "task", ch, "ch");
     rt_end(20);
     rt_run(ID);
@@ -330,31 +298,24 @@ static void fixit_note_at_capacity(void **state)
     assert_non_null(strstr(n->msg, "make 'ch' buffered with capacity 1 so the send cannot block"));
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    rt_free();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(peers_send_first, teardown),
-        cmocka_unit_test_teardown(peers_owner_also_receives, teardown),
-        cmocka_unit_test_teardown(fixit_note_at_capacity, teardown),
-        cmocka_unit_test_teardown(no_receiver, teardown),
-        cmocka_unit_test_teardown(buffered_is_fine, teardown),
-        cmocka_unit_test_teardown(owner_receives, teardown),
-        cmocka_unit_test_teardown(owner_returns_early, teardown),
-        cmocka_unit_test_teardown(owner_times_out, teardown),
-        cmocka_unit_test_teardown(owner_cancel_case_in_loop, teardown),
-        cmocka_unit_test_teardown(one_value_from_endless_sender, teardown),
-        cmocka_unit_test_teardown(endless_consumer, teardown),
-        cmocka_unit_test_teardown(circular_wait, teardown),
-        cmocka_unit_test_teardown(circular_buffered, teardown),
-        cmocka_unit_test_teardown(drain_until_closed, teardown),
-        cmocka_unit_test_teardown(drain_breaks_early, teardown),
+        cmocka_unit_test_teardown(peers_send_first, rt_teardown),
+        cmocka_unit_test_teardown(peers_owner_also_receives, rt_teardown),
+        cmocka_unit_test_teardown(fixit_note_at_capacity, rt_teardown),
+        cmocka_unit_test_teardown(no_receiver, rt_teardown),
+        cmocka_unit_test_teardown(buffered_is_fine, rt_teardown),
+        cmocka_unit_test_teardown(owner_receives, rt_teardown),
+        cmocka_unit_test_teardown(owner_returns_early, rt_teardown),
+        cmocka_unit_test_teardown(owner_times_out, rt_teardown),
+        cmocka_unit_test_teardown(owner_cancel_case_in_loop, rt_teardown),
+        cmocka_unit_test_teardown(one_value_from_endless_sender, rt_teardown),
+        cmocka_unit_test_teardown(endless_consumer, rt_teardown),
+        cmocka_unit_test_teardown(circular_wait, rt_teardown),
+        cmocka_unit_test_teardown(circular_buffered, rt_teardown),
+        cmocka_unit_test_teardown(drain_until_closed, rt_teardown),
+        cmocka_unit_test_teardown(drain_breaks_early, rt_teardown),
     };
     return cmocka_run_group_tests_name("unbuffered-send-no-fallback", tests, NULL, NULL);
 }
