@@ -286,9 +286,12 @@ void rt_park(rt_task *t)
     if (rt_sched_running(v) == 0)
         rt_deadlock_check();
     /* A short spin catches fast hand-offs without a futex sleep, but only
-     * while a CPU is free for the waker: on a busy machine the spin would
-     * steal the time the partner needs (Go spins under the same rule). */
-    if (rt_sched_running(v) < online_cpus()) {
+     * while there are no more runnable tasks than CPUs: past that the spin
+     * steals the time the partner needs (Go spins under a similar rule).
+     * Measured on 2 cores: ping-pong as fast as always spinning, buffered
+     * channels with 4 pairs about 1.5x faster, a 5-task select slower but
+     * still under the condition-variable floor. */
+    if (rt_sched_running(v) <= online_cpus()) {
         for (int i = 0; i < 100; i++) {
             if (atomic_load_explicit(&t->park, memory_order_acquire) == PARK_WOKEN)
                 return;
