@@ -105,8 +105,9 @@ typedef enum model_ev_kind {
                              the SELECT event it tests. For an if: num = the case
                              index compared with, and succ[0] (then) is taken when
                              that case ran if `case_then`, else when it did not
-                             (`!=`). For a switch: num = -1; each case block of the
-                             switch carries its label in model_block.case_value. */
+                             (`!=`); num may be TT_DEFAULT (-4). For a switch:
+                             num = -1 exactly (no select returns -1); each case
+                             block carries its label in model_block.case_value. */
 } model_ev_kind;
 
 /* Flags on events. */

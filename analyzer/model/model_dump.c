@@ -80,7 +80,7 @@ static void dump_event(const model_tu *tu, const model_event *ev, FILE *out)
     }
     if (ev->kind == MODEL_EV_CASE_TEST)
         fprintf(out, " select@%u:%u%s", ev->select_loc.line, ev->select_loc.col,
-                ev->num < 0 ? " switch" : ev->case_then ? " then=case" : " then=not-case");
+                ev->num == -1 ? " switch" : ev->case_then ? " then=case" : " then=not-case");
     if (ev->flags & MODEL_EVF_LOOP_COND)
         fputs(" [loop-cond]", out);
     if (ev->flags & MODEL_EVF_FALLTHROUGH_END)

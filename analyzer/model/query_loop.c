@@ -139,7 +139,10 @@ static model_obj_id dead_decision(q_ctx *q, const model_event *ev)
 
 static const model_event *last_event(const model_block *bl)
 {
-    return bl->nevents ? &bl->events[bl->nevents - 1] : NULL;
+    size_t n = bl->nevents;
+    if (n && bl->events[n - 1].kind == MODEL_EV_CASE_TEST)
+        n--; /* the branch on the select's case: the event before decides */
+    return n ? &bl->events[n - 1] : NULL;
 }
 
 /* Does the block wait or decide anything itself (it must not, to be the

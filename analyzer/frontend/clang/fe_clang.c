@@ -236,6 +236,8 @@ out:;
     free(st.arrays);
     free(st.memo);
     free(st.arms);
+    fe_sel_reset(&st);
+    free(st.selvars);
     if (tu)
         clang_disposeTranslationUnit(tu);
     if (own_index)

@@ -34,6 +34,13 @@ typedef struct fe_arm_memo {
     unsigned char mask;
 } fe_arm_memo;
 
+/* A variable whose last assignment was the result of a tt_select (or
+ * tt_select_default) at `loc`, in the function being walked (fe_select.c). */
+typedef struct fe_selvar {
+    char *name;          /* malloc'd */
+    model_loc loc;
+} fe_selvar;
+
 /* The state of walking one translation unit. */
 typedef struct fe_state {
     CXTranslationUnit tu;
@@ -63,6 +70,8 @@ typedef struct fe_state {
     const char *eq_macro;   /* fe_cond.c: the last macro searched for `==` / `!=` */
     size_t eq_macro_len;
     int eq_macro_op;
+    fe_selvar *selvars;     /* fe_select.c: per function */
+    size_t nselvars, capselvars;
 } fe_state;
 
 /* A small growable list of children of a cursor. */
@@ -109,6 +118,10 @@ const char *fe_binop(fe_state *st, CXCursor l, CXCursor r);
  * `t == NULL`, `0 != t`, parens and casts allowed); *obj is the object's
  * expression, *nonnull whether the then branch means obj != NULL. */
 bool fe_null_test(fe_state *st, CXCursor cond, CXCursor *obj, bool *nonnull);
+/* Whether unary operator e (operand in) is `!`; the comparison binary
+ * operator e (operands l, r) is: 1 `==`, 2 `!=`, 0 another one. */
+bool fe_is_not(fe_state *st, CXCursor e, CXCursor in);
+int fe_eq_op(fe_state *st, CXCursor e, CXCursor l, CXCursor r);
 /* The source range [begin, end) of argument idx of a call written in the
  * main file (a macro wrapping the call: false). */
 bool fe_arg_range(fe_state *st, CXCursor call, const char *name, int idx, model_loc *begin,
@@ -117,6 +130,17 @@ bool fe_arg_range(fe_state *st, CXCursor call, const char *name, int idx, model_
 /* The trip count of a counted for loop (fe_loop.c); part: init, cond,
  * step, body (fe_walk.c's fe__for_parts). */
 bool fe_loop_trips(fe_state *st, const CXCursor part[4], int64_t *trips);
+
+/* Which tt_select a branch tests (fe_select.c). Stores into variables
+ * while walking a function: `r = e` / `int r = e` (rhs / init e; a null
+ * cursor for `r += ...`), `r++` (fe_sel_update, any unary operator). */
+void fe_sel_reset(fe_state *st);
+void fe_sel_store(fe_state *st, CXCursor lhs, CXCursor rhs);
+void fe_sel_decl(fe_state *st, CXCursor var, CXCursor init);
+void fe_sel_update(fe_state *st, CXCursor unary);
+/* An if (is_switch false) or switch condition that branches on a select's
+ * result: a CASE_TEST, the last event before mb_if / mb_switch. */
+void fe_case_test(fe_state *st, CXCursor cond, bool is_switch);
 
 /* Statements (fe_walk.c). */
 void fe_walk_function(fe_state *st, CXCursor fn);

@@ -47,7 +47,7 @@ static size_t fe__skip_lexeme(const char *b, size_t n, size_t p)
 /* ---- NULL tests --------------------------------------------------------- */
 
 /* Whether unary operator e (its operand `in`) is `!`. */
-static bool fe__is_not(fe_state *st, CXCursor e, CXCursor in)
+bool fe_is_not(fe_state *st, CXCursor e, CXCursor in)
 {
     long off = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(e)));
     if (off >= 0 && (size_t)off < st->buflen && !fe__ident_char(st->buf[off]))
@@ -126,7 +126,7 @@ static int fe__eq_in_macro(fe_state *st, long off)
 
 /* The comparison binary operator e (operands l, r) makes: 1 `==`, 2 `!=`,
  * 0 another operator. */
-static int fe__eq_op(fe_state *st, CXCursor e, CXCursor l, CXCursor r)
+int fe_eq_op(fe_state *st, CXCursor e, CXCursor l, CXCursor r)
 {
     const char *op = fe_binop(st, l, r);
     if (op) {
@@ -181,7 +181,7 @@ bool fe_null_test(fe_state *st, CXCursor cond, CXCursor *obj, bool *nonnull)
         if (k == CXCursor_UnaryOperator) {
             fe_kids kk;
             fe_kids_get(e, &kk);
-            bool not = kk.n == 1 && fe__is_not(st, e, kk.v[0]);
+            bool not = kk.n == 1 && fe_is_not(st, e, kk.v[0]);
             if (not)
                 e = kk.v[0];
             fe_kids_free(&kk);
@@ -200,7 +200,7 @@ bool fe_null_test(fe_state *st, CXCursor cond, CXCursor *obj, bool *nonnull)
                     o = kk.v[0];
                 else if (fe__is_null_const(kk.v[0]) && fe__is_obj_expr(kk.v[1]))
                     o = kk.v[1];
-                int op = clang_Cursor_isNull(o) ? 0 : fe__eq_op(st, e, kk.v[0], kk.v[1]);
+                int op = clang_Cursor_isNull(o) ? 0 : fe_eq_op(st, e, kk.v[0], kk.v[1]);
                 if (op) {
                     *obj = fe_strip_parens(o);
                     *nonnull = (op == 2) == sense;

@@ -827,6 +827,7 @@ static void fe__assign(fe_state *st, CXCursor e, CXCursor l, CXCursor r)
     }
     model_obj_id dest = fe_obj(st, l);
     fe__store(st, l, dest, dest != MODEL_NO_OBJ ? fe_text(st, l) : NULL, r, fe_cursor_loc(e));
+    fe_sel_store(st, l, r);
 }
 
 /* ---- Conditional evaluation ----------------------------------------------- *
@@ -1119,6 +1120,11 @@ static void fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *de
         else if (clang_isStatement(ck))
             fe__stmt(st, kk.v[i]);
     }
+    /* `r += x`, `r++`: r no longer holds a select's result */
+    if (k == CXCursor_CompoundAssignOperator && kk.n)
+        fe_sel_store(st, kk.v[0], clang_getNullCursor());
+    else if (k == CXCursor_UnaryOperator)
+        fe_sel_update(st, e);
     fe_kids_free(&kk);
 }
 
@@ -1158,6 +1164,8 @@ static void fe__null_test(fe_state *st, CXCursor cond)
 
 /* ---- Declarations and statements ------------------------------------------- */
 
+static void fe__vardecl_init(fe_state *st, CXCursor v, CXCursor init);
+
 static void fe__vardecl(fe_state *st, CXCursor v)
 {
     if (clang_getCursorKind(v) != CXCursor_VarDecl)
@@ -1190,8 +1198,14 @@ static void fe__vardecl(fe_state *st, CXCursor v)
         if (!clang_equalCursors(k.v[i], init) && clang_isExpression(clang_getCursorKind(k.v[i])))
             fe__expr(st, k.v[i], MODEL_NO_OBJ, NULL);
     fe_kids_free(&k);
-    if (clang_Cursor_isNull(init))
-        return;
+    if (!clang_Cursor_isNull(init))
+        fe__vardecl_init(st, v, init);
+    fe_sel_decl(st, v, init);
+}
+
+/* The initializer of variable v: its events and stores. */
+static void fe__vardecl_init(fe_state *st, CXCursor v, CXCursor init)
+{
     if (fe__is_case_array(clang_getCursorType(v)) &&
         clang_getCursorKind(fe_strip_parens(init)) == CXCursor_InitListExpr) {
         fe__expr(st, init, MODEL_NO_OBJ, NULL);
@@ -1312,6 +1326,7 @@ static void fe__stmt(fe_state *st, CXCursor s)
         if (k.n >= 2) {
             fe__cond(st, k.v[0], MODEL_EVF_IN_COND);
             fe__null_test(st, k.v[0]);
+            fe_case_test(st, k.v[0], false);
             mb_if(b);
             fe__stmt(st, k.v[1]);
             if (k.n >= 3) {
@@ -1369,6 +1384,7 @@ static void fe__stmt(fe_state *st, CXCursor s)
     case CXCursor_SwitchStmt:
         if (k.n >= 2) {
             fe__cond(st, k.v[0], MODEL_EVF_IN_COND);
+            fe_case_test(st, k.v[0], true);
             mb_switch(b);
             fe__stmt(st, k.v[k.n - 1]);
             mb_end_switch(b);
@@ -1377,6 +1393,11 @@ static void fe__stmt(fe_state *st, CXCursor s)
     case CXCursor_CaseStmt:
     case CXCursor_DefaultStmt:
         mb_case(b, kind == CXCursor_DefaultStmt);
+        if (kind == CXCursor_CaseStmt && k.n == 2) { /* `case K:` (not GNU `case A ... B:`) */
+            int64_t v;
+            if (fe_eval_int(k.v[0], &v))
+                mb_case_value(b, v);
+        }
         if (k.n)
             fe__stmt(st, k.v[k.n - 1]);
         break;
@@ -1430,6 +1451,7 @@ void fe_walk_function(fe_state *st, CXCursor fn)
     st->narrays = 0;
     st->gen++;
     st->narms = 0;
+    fe_sel_reset(st);
     CXType rt = clang_getCanonicalType(clang_getResultType(clang_getCursorType(fn)));
     st->ret_kind = fe_kind_of_type(rt);
     st->ret_object = st->ret_kind != MODEL_KIND_NONE || rt.kind == CXType_Pointer ||

@@ -706,6 +706,7 @@ static void assign(ts_ctx *c, TSNode n)
     ts_expr(c, lhs);
     if (!ts_text_is(c, op, "=")) {
         ts_expr(c, rhs);
+        ts_sel_store(c, lhs, (TSNode){ 0 }); /* `r += x`: no select's result any more */
         return;
     }
     ts_record_case_store(c, lhs, rhs);
@@ -713,6 +714,7 @@ static void assign(ts_ctx *c, TSNode n)
     const char *dest_text = dest != MODEL_NO_OBJ ? ts_obj_text(c, lhs) : NULL;
     ts_type lt = ts_type_of_expr(c, lhs);
     ts_store(c, lhs, dest, dest_text, lt.is_pointer || lt.kind != MODEL_KIND_NONE, rhs, ts_loc(n));
+    ts_sel_store(c, lhs, rhs);
 }
 
 /* ---- conditional evaluation ----------------------------------------------- *
@@ -871,6 +873,10 @@ void ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *target
     }
     case TS_BINARY:
         binary(c, n);
+        return;
+    case TS_UPDATE: /* `r++`: no select's result any more */
+        walk_children(c, n);
+        ts_sel_store(c, ts_field(c, n, c->f_argument), (TSNode){ 0 });
         return;
     case TS_PAREN_EXPR:
     case TS_CAST: {

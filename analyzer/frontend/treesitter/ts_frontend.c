@@ -219,6 +219,7 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     free(c.kid_fields);
     free(c.slots);
     free(c.arms);
+    free(c.selvars);
     arena_free(c.arena);
     ts_tree_delete(tree);
     free(owned);

@@ -89,6 +89,14 @@ typedef struct ts_arm_memo {
     unsigned char mask;
 } ts_arm_memo;
 
+/* A variable whose last assignment was the result of a tt_select (or
+ * tt_select_default) at `loc`, in the function being walked (ts_select.c). */
+typedef struct ts_selvar {
+    const char *name;           /* into the source */
+    uint32_t len;
+    model_loc loc;
+} ts_selvar;
+
 typedef struct ts_ctx {
     const char *src;
     size_t len;
@@ -124,6 +132,8 @@ typedef struct ts_ctx {
     model_event probe_ev;
     ts_arm_memo *arms;          /* open addressing, size a power of two */
     size_t narms, caparms;
+    ts_selvar *selvars;         /* ts_select.c: per function */
+    size_t nselvars, capselvars;
 } ts_ctx;
 
 /* ts_syms.c */
@@ -198,6 +208,15 @@ bool ts_loop_trips(ts_ctx *c, TSNode init, TSNode cond, TSNode step, TSNode body
  * `t == NULL`, `0 != t`, parens and casts allowed): *obj the object's
  * expression, *nonnull whether the then branch means obj != NULL. */
 bool ts_null_test(ts_ctx *c, TSNode cond, TSNode *obj, bool *nonnull);
+
+/* ts_select.c: which tt_select a branch tests (as clang's fe_select.c).
+ * Stores into variables while walking a function: `r = e` (rhs e; a null
+ * node for `r += ...` and `r++`), `int r = e` (the declared name, init e
+ * or a null node). */
+void ts_sel_store(ts_ctx *c, TSNode lhs, TSNode rhs);
+/* An if (is_switch false) or switch condition that branches on a select's
+ * result: a CASE_TEST, the last event before mb_if / mb_switch. */
+void ts_case_test(ts_ctx *c, TSNode cond, bool is_switch);
 
 /* ts_obj.c: expressions -> objects, types and text */
 TSNode ts_strip(ts_ctx *c, TSNode n); /* parens, casts, & and * */

@@ -37,6 +37,27 @@ static bool infinite(ts_ctx *c, TSNode cond)
     return ts_eval(c, cond, &v) && v != 0;
 }
 
+/* The initializer init of local v (type t, declared as `name`): its events
+ * and stores. */
+static void declarator_init(ts_ctx *c, ts_entry *v, ts_type t, TSNode name, TSNode init)
+{
+    if (t.is_case && t.is_array) {
+        ts_expr(c, init);
+        ts_record_case_init(c, v, init);
+        return;
+    }
+    /* as clang's fe__vardecl: the variable's object, then the store */
+    model_obj_id dest = ts_obj_of(c, name, false);
+    if (ts_kind(c, init) == TS_INITIALIZER_LIST) {
+        /* `struct job j = { .ch = c }`: stores into j's fields */
+        ts_init_list(c, init, t, model_strdup(c->tu, ts_tmp(c, name)));
+        return;
+    }
+    const char *text = dest != MODEL_NO_OBJ ? model_strdup(c->tu, ts_tmp(c, name)) : NULL;
+    ts_store(c, (TSNode){ 0 }, dest, text, t.is_pointer || t.kind != MODEL_KIND_NONE, init,
+             ts_loc(name));
+}
+
 static void local_declaration(ts_ctx *c, TSNode decl)
 {
     TSNode spec = ts_field(c, decl, c->f_type);
@@ -65,23 +86,9 @@ static void local_declaration(ts_ctx *c, TSNode decl)
         if (t.is_const && t.is_integer && !ts_node_is_null(init))
             v->value_known = ts_eval(c, init, &v->value);
         v->array_len_known = t.is_array && ts_array_len(c, c->kids[i], init, &v->array_len);
-        if (ts_node_is_null(init))
-            continue;
-        if (t.is_case && t.is_array) {
-            ts_expr(c, init);
-            ts_record_case_init(c, v, init);
-            continue;
-        }
-        /* as clang's fe__vardecl: the variable's object, then the store */
-        model_obj_id dest = ts_obj_of(c, name, false);
-        if (ts_kind(c, init) == TS_INITIALIZER_LIST) {
-            /* `struct job j = { .ch = c }`: stores into j's fields */
-            ts_init_list(c, init, t, model_strdup(c->tu, ts_tmp(c, name)));
-            continue;
-        }
-        const char *text = dest != MODEL_NO_OBJ ? model_strdup(c->tu, ts_tmp(c, name)) : NULL;
-        ts_store(c, (TSNode){ 0 }, dest, text, t.is_pointer || t.kind != MODEL_KIND_NONE, init,
-                 ts_loc(name));
+        if (!ts_node_is_null(init))
+            declarator_init(c, v, t, name, init);
+        ts_sel_store(c, name, init);
     }
     ts_kids_pop(c, first);
 }
@@ -145,6 +152,7 @@ static void if_stmt(ts_ctx *c, TSNode n)
     TSNode cond = ts_field(c, n, c->f_condition);
     cond_expr(c, cond);
     null_test(c, cond);
+    ts_case_test(c, cond, false);
     mb_if(c->b);
     stmt(c, ts_field(c, n, c->f_consequence));
     TSNode alt = ts_field(c, n, c->f_alternative);
@@ -182,7 +190,9 @@ static void for_stmt(ts_ctx *c, TSNode n)
 
 static void switch_stmt(ts_ctx *c, TSNode n)
 {
-    cond_expr(c, ts_field(c, n, c->f_condition));
+    TSNode cond = ts_field(c, n, c->f_condition);
+    cond_expr(c, cond);
+    ts_case_test(c, cond, true);
     mb_switch(c->b);
     stmt(c, ts_field(c, n, c->f_body));
     mb_end_switch(c->b);
@@ -192,6 +202,9 @@ static void case_stmt(ts_ctx *c, TSNode n)
 {
     TSNode value = ts_field(c, n, c->f_value);
     mb_case(c->b, ts_node_is_null(value));
+    int64_t k;
+    if (!ts_node_is_null(value) && ts_eval(c, value, &k))
+        mb_case_value(c->b, k);
     size_t first = ts_kids(c, n, true);
     size_t last = c->nkids;
     for (size_t i = first; i < last; i++)
@@ -412,6 +425,7 @@ void ts_function(ts_ctx *c, TSNode def)
         return;
     c->gen++;
     c->narms = 0;
+    c->nselvars = 0;
     /* a pointer declarator around the function declarator: returns a pointer */
     TSNode d = ts_field(c, def, c->f_declarator);
     ts_type rt = ts_type_of_spec(c, ts_field(c, def, c->f_type));

@@ -2,7 +2,7 @@
  * buffers, broken code (only the functions that parse are modeled; nothing
  * comes from inside an error), constants, selects, preprocessor
  * conditionals, NULL tests, argument ranges, objects returned directly,
- * counted loops, and read errors. */
+ * counted loops, select case tests, and read errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -357,6 +357,71 @@ static void test_counted_loops(void **state)
     model_free(tu);
 }
 
+/* The CASE_TEST events of function fn, in block order, into out (at most max). */
+static size_t case_tests(const model_tu *tu, const char *fn, const model_event **out, size_t max)
+{
+    const model_func *func = &tu->funcs[model_func_find(tu, fn)];
+    size_t n = 0;
+    for (size_t b = 0; b < func->nblocks; b++) {
+        const model_block *bl = &func->blocks[b];
+        for (size_t e = 0; e < bl->nevents; e++) {
+            if (bl->events[e].kind != MODEL_EV_CASE_TEST)
+                continue;
+            assert_int_equal(e, bl->nevents - 1); /* the last event of its block */
+            if (n < max)
+                out[n] = &bl->events[e];
+            n++;
+        }
+    }
+    return n;
+}
+
+static void test_case_tests(void **state)
+{
+    (void)state;
+    model_tu *tu = build("#include <tether.h>\n"
+                         "int f(tt_chan *a) {\n"
+                         "    int v;\n"
+                         "    tt_case cs[] = { TT_RECV(a, &v) };\n"
+                         "    int r = tt_select_default(cs, 1);\n"
+                         "    v = 2;\n"
+                         "    if (r != TT_DEFAULT) return 1;\n"
+                         "    if (!(tt_select(cs, 1) == 0)) return 2;\n"
+                         "    r = v;\n"
+                         "    if (r == 0) return 3;\n"
+                         "    switch (tt_select(cs, 1)) { case 0: case TT_DEFAULT: break; default: break; }\n"
+                         "    return 0;\n"
+                         "}\n");
+    const model_event *ct[4];
+    assert_int_equal(case_tests(tu, "f", ct, 4), 3);
+    /* r != TT_DEFAULT: the select of line 5, tested at r */
+    assert_int_equal(ct[0]->num, -4);
+    assert_true(ct[0]->flags & MODEL_EVF_NUM_KNOWN);
+    assert_false(ct[0]->case_then);
+    assert_int_equal(ct[0]->select_loc.line, 5);
+    assert_int_equal(ct[0]->select_loc.col, 13);
+    assert_int_equal(ct[0]->loc.line, 7);
+    assert_int_equal(ct[0]->loc.col, 9);
+    /* !(call == 0): then = case 0 did not run; at the call */
+    assert_int_equal(ct[1]->num, 0);
+    assert_false(ct[1]->case_then);
+    assert_int_equal(ct[1]->select_loc.line, 8);
+    assert_int_equal(ct[1]->loc.col, ct[1]->select_loc.col);
+    /* r = v cancelled line 10's; the switch: num -1, labels on its blocks */
+    assert_int_equal(ct[2]->num, -1);
+    assert_int_equal(ct[2]->select_loc.line, 11);
+    const model_func *fn = &tu->funcs[model_func_find(tu, "f")];
+    int labels = 0;
+    for (size_t b = 0; b < fn->nblocks; b++) {
+        if (!fn->blocks[b].case_value_known)
+            continue;
+        labels++;
+        assert_true(fn->blocks[b].case_value == 0 || fn->blocks[b].case_value == -4);
+    }
+    assert_int_equal(labels, 2);
+    model_free(tu);
+}
+
 static void test_unreadable_file(void **state)
 {
     (void)state;
@@ -383,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_null_tests),
         cmocka_unit_test(test_num_ranges_and_returns),
         cmocka_unit_test(test_counted_loops),
+        cmocka_unit_test(test_case_tests),
         cmocka_unit_test(test_unreadable_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
