@@ -115,7 +115,7 @@ enum {
     MODEL_EVF_LOOP_COND = 1u << 0, /* evaluated in a loop condition: its result
                                       decides whether the loop goes on
                                       (`while (tt_recv(ch, &v) == TT_OK)`) */
-    MODEL_EVF_IN_COND = 1u << 1,   /* evaluated in a loop or do-while condition */
+    MODEL_EVF_IN_COND = 1u << 1,   /* evaluated in a condition (if, switch, loop) */
     MODEL_EVF_NUM_KNOWN = 1u << 2, /* `num` is a compile-time constant */
     MODEL_EVF_FALLTHROUGH_END = 1u << 3, /* RETURN: falling off the end at `}` */
     MODEL_EVF_TIMEOUT = 1u << 4,   /* CTX_NEW: tt_ctx_with_timeout (num is its ms if known) */

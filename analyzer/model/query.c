@@ -1,7 +1,7 @@
 /* query.c — the shared path and summary queries rules ask of a model
  * (classes across spawns and calls, whole-file facts, CFG walks, loops,
- * release summaries). See query.h; query_send.c, query_loop.c, query_path.c and
- * query_pos.c hold the rest. */
+ * release summaries). See query.h; query_send.c, query_loop.c, query_path.c,
+ * query_pos.c, query_case.c and query_spawn.c hold the rest. */
 #include "model/query.h"
 #include "model/query_impl.h"
 
@@ -953,6 +953,7 @@ bool q_event_releases(q_ctx *q, const model_event *ev, model_obj_id cls, q_relea
     case MODEL_EV_WG_DONE: return rel == Q_REL_WG_DONE && oc == cls;
     case MODEL_EV_CLOSE: return rel == Q_REL_CLOSE && oc == cls;
     case MODEL_EV_CTX_CANCEL: return rel == Q_REL_CANCEL && oc == cls;
+    case MODEL_EV_SEND: return rel == Q_REL_SEND && oc == cls;
     case MODEL_EV_ESCAPE:
     case MODEL_EV_RETURN:
         return rel == Q_REL_TICKER_STOP && oc == cls && cls != MODEL_NO_OBJ;
@@ -989,7 +990,7 @@ q_verdict q_visit_leak(q_ctx *q, q_pos at, const model_event *ev, void *user)
 }
 
 /* Heads of counted loops of func that run at least once and release the class. */
-static bool *releasing_loops(q_ctx *q, int32_t func, model_obj_id cls, q_release rel)
+bool *q_releasing_loops(q_ctx *q, int32_t func, model_obj_id cls, q_release rel)
 {
     const model_func *fn = &q->tu->funcs[func];
     bool *cut = q_xcalloc(fn->nblocks, sizeof *cut);
@@ -999,7 +1000,7 @@ static bool *releasing_loops(q_ctx *q, int32_t func, model_obj_id cls, q_release
         for (size_t i = 0; i < fn->blocks[b].nevents; i++) {
             const model_event *ev = &fn->blocks[b].events[i];
             if (!(ev->kind == MODEL_EV_TICKER_STOP || ev->kind == MODEL_EV_WG_DONE ||
-                  ev->kind == MODEL_EV_CLOSE || ev->kind == MODEL_EV_CTX_CANCEL) ||
+                  ev->kind == MODEL_EV_CLOSE || ev->kind == MODEL_EV_CTX_CANCEL || ev->kind == MODEL_EV_SEND) ||
                 !q_event_releases(q, ev, cls, rel))
                 continue;
             int64_t head = q_loop_of(q, func, b);
@@ -1014,7 +1015,7 @@ bool q_leak_path(q_ctx *q, q_pos from, bool include_from, model_obj_id cls, q_re
                  q_pos *ret)
 {
     q_leak l = { q_class(q, cls), rel };
-    bool *cut = releasing_loops(q, from.func, l.cls, rel);
+    bool *cut = q_releasing_loops(q, from.func, l.cls, rel);
     /* never cut the loop the walk starts in */
     int64_t own = q_loop_of(q, from.func, from.block);
     if (own >= 0)

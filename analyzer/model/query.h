@@ -168,6 +168,7 @@ typedef enum q_release {
     Q_REL_WG_DONE,     /* tt_wg_done */
     Q_REL_CLOSE,       /* tt_close */
     Q_REL_CANCEL,      /* tt_ctx_cancel */
+    Q_REL_SEND,        /* tt_send (a later send on the channel: a terminator message) */
 } q_release;
 
 /* Does this event release the class (directly, by moving it, or through a
@@ -220,6 +221,56 @@ bool q_receives(const q_ctx *q, const model_event *ev, model_obj_id cls);
  * receiver stops receiving first, or waits in a circle? (The finding of
  * unbuffered-send-no-fallback.) */
 bool q_send_blocks_forever(q_ctx *q, q_pos send, q_send_verdict *v);
+
+/* Is every run of the send followed, on every path, by another plain send
+ * on its channel (in its own function, or after the call in each same-file
+ * caller): the owner always ends with a terminator message? Runs that are
+ * not followed must happen at most once (they are the terminator itself). */
+bool q_send_terminated(q_ctx *q, q_pos send);
+
+/* ---- The branch on a spawn's own result (query_spawn.c) -------------------- */
+/* `if (tt_spawn(task, arg) != TT_OK) { ...; return 1; }` (or `== TT_OK`): the
+ * SPAWN ends an if's condition block. The model does not say which branch
+ * is the failure: it is read as the one that leaves without using the task
+ * (no event `uses` finds, walking from it to a return) while the other
+ * branch uses it. Returns that successor index, or -1 (no branch on the
+ * spawn's result, or no way to tell). */
+int q_spawn_failure_branch(q_ctx *q, q_pos spawn, q_visit_fn uses, void *user);
+/* q_walk_cut from a spawn (not itself) that never takes its failure branch
+ * (q_spawn_failure_branch with the same `uses`; NULL: the visitor's own
+ * Q_FOUND/Q_CUT decide nothing about use, so no branch is skipped). */
+bool q_walk_from_spawn(q_ctx *q, q_pos spawn, q_visit_fn visit, void *user, q_visit_fn uses, void *uses_user,
+                       const bool *cut_blocks, q_pos *found);
+
+/* Does the event use the channel: send, receive, close, select on it,
+ * store or return it, pass it to a call or a spawn? (tt_chan_free does not:
+ * it is what the failure branch of a spawn does.) */
+bool q_uses_chan(const q_ctx *q, const model_event *ev, model_obj_id cls);
+/* From the spawn (on its success branch, see q_spawn_failure_branch with
+ * q_uses_chan), a path to a return of the owner on which the channel is not
+ * closed (directly or by a same-file helper), stored where it outlives the
+ * call, returned, or NULL. *ret: that RETURN. */
+bool q_spawn_left_open(q_ctx *q, q_pos spawn, model_obj_id chan, q_pos *ret);
+
+/* ---- Which select case a branch follows (query_case.c) -------------------- */
+/* The SELECT of func at select_loc (a CASE_TEST's), or NULL. */
+const model_event *q_case_select(const q_ctx *q, int32_t func, model_loc select_loc);
+/* When block ends in a CASE_TEST: *cases (bit i: case i; bit ncases: the
+ * default of tt_select_default) holds the cases of the tested select (*sel)
+ * that can have run when control leaves the block by successor s. False
+ * when the block ends in no CASE_TEST whose select is known. */
+bool q_case_edge(const q_ctx *q, int32_t func, uint32_t block, size_t s, const model_event **sel,
+                 uint64_t *cases);
+/* Is select case c a receive that can never complete? */
+bool q_case_never_fires(const q_ctx *q, const model_event *sel, size_t c);
+/* Is leaving block by successor s possible only after a case that can never
+ * fire ran? *signal (may be NULL): that case's channel, or its context. */
+bool q_case_edge_dead(const q_ctx *q, int32_t func, uint32_t block, size_t s, model_obj_id *signal);
+/* Walks forward from `from` (not itself) like q_walk, but leaves a block
+ * that ends in a CASE_TEST on `sel` only by branches taken when one of the
+ * cases in `want` (bits as in q_case_edge) ran. */
+bool q_walk_case(q_ctx *q, q_pos from, const model_event *sel, uint64_t want, q_visit_fn visit, void *user,
+                 q_pos *found);
 
 /* ---- Positions, from the model (query_pos.c) ------------------------------ */
 /* The `for`/`while`/`do` keyword of the loop whose head is `head`. */

@@ -46,6 +46,10 @@ typedef struct q_leak { model_obj_id cls; q_release rel; } q_leak;
 q_verdict q_visit_return(q_ctx *q, q_pos at, const model_event *ev, void *user);
 q_verdict q_visit_leak(q_ctx *q, q_pos at, const model_event *ev, void *user);
 
+/* Heads of the counted loops of func that run at least once and release
+ * the class (nblocks entries; caller frees): a leak walk need not go past them. */
+bool *q_releasing_loops(q_ctx *q, int32_t func, model_obj_id cls, q_release rel);
+
 /* Depth-first over fn's blocks along successor edges from `start`, each
  * block once: visit says go past the block (Q_GO), not past it (Q_CUT), or
  * stop (Q_FOUND: returns true). seen_out (nblocks entries, may be NULL)

@@ -158,12 +158,45 @@ static bool decides(const model_block *bl)
     return false;
 }
 
+/* The blocks of the loop body control reaches from its head without
+ * taking a branch that only a select case which can never fire leads to
+ * (CASE_TEST). *dead_sig: the object of the first such case met. */
+static bool *live_in_loop(q_ctx *q, int32_t func, uint32_t head, const bool *body, model_obj_id *dead_sig)
+{
+    const model_func *fn = &q_tu(q)->funcs[func];
+    bool *live = q_xcalloc(fn->nblocks, sizeof *live);
+    uint32_t *stack = q_xcalloc(fn->nblocks + 1, sizeof *stack);
+    size_t sp = 0;
+    live[head] = true;
+    stack[sp++] = head;
+    while (sp) {
+        uint32_t b = stack[--sp];
+        for (size_t s = 0; s < fn->blocks[b].nsucc; s++) {
+            uint32_t w = fn->blocks[b].succ[s];
+            model_obj_id sig;
+            if (w >= fn->nblocks || !body[w] || live[w])
+                continue;
+            if (q_case_edge_dead(q, func, b, s, &sig)) {
+                if (*dead_sig == MODEL_NO_OBJ)
+                    *dead_sig = sig;
+                continue;
+            }
+            live[w] = true;
+            stack[sp++] = w;
+        }
+    }
+    free(stack);
+    return live;
+}
+
 bool q_loop_exits_dead(q_ctx *q, int32_t func, uint32_t head, model_obj_id *signal)
 {
     const model_func *fn = &q_tu(q)->funcs[func];
     bool *body;
     if (!q_loop_body(q, func, head, &body))
         return false;
+    model_obj_id case_sig = MODEL_NO_OBJ;
+    bool *live_blocks = live_in_loop(q, func, head, body, &case_sig);
     bool any = false, live = false;
     model_obj_id sig = MODEL_NO_OBJ;
     for (uint32_t u = 0; u < fn->nblocks && !live; u++) {
@@ -171,15 +204,29 @@ bool q_loop_exits_dead(q_ctx *q, int32_t func, uint32_t head, model_obj_id *sign
         if (!body[u])
             continue;
         bool exits = bl->nsucc == 0 && u != fn->exit; /* exit(): the process ends */
+        bool live_edge = exits;
         for (size_t s = 0; s < bl->nsucc; s++)
-            if (bl->succ[s] < fn->nblocks && !body[bl->succ[s]])
+            if (bl->succ[s] < fn->nblocks && !body[bl->succ[s]]) {
+                model_obj_id es;
                 exits = true;
+                if (!q_case_edge_dead(q, func, u, s, &es))
+                    live_edge = true;
+                else if (sig == MODEL_NO_OBJ)
+                    sig = es;
+            }
         for (size_t i = 0; i < bl->nevents; i++)
             if (bl->events[i].kind == MODEL_EV_RETURN || bl->events[i].kind == MODEL_EV_NORETURN)
-                exits = true;
+                exits = live_edge = true;
         if (!exits)
             continue;
         any = true;
+        /* only reached after a case that can never fire, or every exit edge
+         * is taken only after one: a dead exit */
+        if (!live_blocks[u] || !live_edge) {
+            if (sig == MODEL_NO_OBJ)
+                sig = case_sig;
+            continue;
+        }
         /* decided by this block's last event, or by its only predecessor's */
         const model_event *ev = last_event(bl);
         model_obj_id d = ev ? dead_decision(q, ev) : MODEL_NO_OBJ;
@@ -198,6 +245,7 @@ bool q_loop_exits_dead(q_ctx *q, int32_t func, uint32_t head, model_obj_id *sign
             sig = d;
     }
     free(body);
+    free(live_blocks);
     if (!any || live)
         return false;
     *signal = sig;

@@ -43,6 +43,13 @@ static q_verdict visit_no_recv(q_ctx *q, q_pos at, const model_event *ev, void *
     return receives_here(q, ev, *(const model_obj_id *)user) ? Q_CUT : q_visit_return(q, at, ev, NULL);
 }
 
+/* A receive from the class (user: it): the owner uses the task's channel. */
+static q_verdict visit_recv_use(q_ctx *q, q_pos at, const model_event *ev, void *user)
+{
+    (void)at;
+    return receives_here(q, ev, *(const model_obj_id *)user) ? Q_FOUND : Q_GO;
+}
+
 /* Heads of the loops of func that receive from the class: a counted loop
  * around a receive is taken to run at least once. */
 static bool *loops_that_receive(q_ctx *q, int32_t func, model_obj_id cls)
@@ -74,8 +81,47 @@ static const char *owner_text(q_ctx *q, q_pos spawn, model_obj_id cls, const cha
     return fallback;
 }
 
-/* The receiver side of one receive: gives up, stops early, or keeps going. */
-static q_send_why classify(q_ctx *q, q_pos r, bool sender_repeats, bool sender_forever, model_loc *loc)
+/* Does some CASE_TEST of func branch on this select's result? */
+static bool case_tested(const q_ctx *q, int32_t func, const model_event *sel)
+{
+    const model_func *fn = &q_tu(q)->funcs[func];
+    for (size_t b = 0; b < fn->nblocks; b++)
+        for (size_t i = 0; i < fn->blocks[b].nevents; i++) {
+            const model_event *ev = &fn->blocks[b].events[i];
+            if (ev->kind == MODEL_EV_CASE_TEST && ev->select_loc.line == sel->loc.line &&
+                ev->select_loc.col == sel->loc.col)
+                return true;
+        }
+    return false;
+}
+
+/* A select in a loop with a timeout or cancel case (r): after that case
+ * ran, can the receiver return without receiving from cls again (the loop
+ * ends through its own condition, a break or a return)? Only the branches
+ * the model ties to that case (CASE_TEST) are followed; a select whose
+ * result nothing tests is taken to keep receiving. *loc: that case. */
+static bool gives_up_in_loop(q_ctx *q, q_pos r, model_obj_id cls, model_loc *loc)
+{
+    const model_event *sel = q_ev(q, r);
+    if (sel->ncases >= 63 || !case_tested(q, r.func, sel))
+        return false;
+    for (size_t c = 0; c < sel->ncases; c++) {
+        const q_facts *f = q_facts_of(q, sel->cases[c].obj);
+        if (sel->cases[c].op != 1 || !f || !(f->is_after || f->is_ctx_done))
+            continue;
+        if (q_walk_case(q, r, sel, (uint64_t)1 << c, visit_no_recv, &cls, NULL)) {
+            *loc = sel->cases[c].loc.line ? sel->cases[c].loc : sel->loc;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The receiver side of one receive: gives up, stops early, or keeps going.
+ * *terminated: whether the send is always followed by a terminator message
+ * (q_send_terminated), computed on first need (-1: not yet). */
+static q_send_why classify(q_ctx *q, q_pos s, q_pos r, model_obj_id cls, bool sender_repeats, bool sender_forever,
+                           int *terminated, model_loc *loc)
 {
     const model_event *ev = q_ev(q, r);
     const model_func *fn = &q_tu(q)->funcs[r.func];
@@ -91,7 +137,7 @@ static q_send_why classify(q_ctx *q, q_pos r, bool sender_repeats, bool sender_f
                     *loc = ev->loc;
                 return Q_SEND_GIVES_UP;
             }
-            return Q_SEND_OK;
+            return gives_up_in_loop(q, r, cls, loc) ? Q_SEND_GIVES_UP : Q_SEND_OK;
         }
     }
     if (!cyc) {
@@ -109,6 +155,12 @@ static q_send_why classify(q_ctx *q, q_pos r, bool sender_repeats, bool sender_f
         bool loop_cond = (ev->flags & MODEL_EVF_LOOP_COND) != 0;
         uint32_t cond = loop_cond || r.idx + 1 != fn->blocks[r.block].nevents ? UINT32_MAX : r.block;
         if (sender_repeats && head >= 0 && q_loop_jump_exit(q, r.func, (uint32_t)head, cond)) {
+            /* the owner ends with a terminator message: the break is the
+             * receiver's answer to it, and strands nothing sent before */
+            if (*terminated < 0)
+                *terminated = q_send_terminated(q, s);
+            if (*terminated)
+                return Q_SEND_OK;
             /* the jump statement, or the receive when its position is unknown */
             if (!q_loop_jump_loc_except(q, r.func, (uint32_t)head, cond, loc))
                 *loc = ev->loc;
@@ -228,13 +280,14 @@ bool q_send_blocks_forever(q_ctx *q, q_pos s, q_send_verdict *v)
     q_send_why why = Q_SEND_OK;
     model_loc wloc = { 0, 0 };
     bool steady = false, any_recv = false;
+    int terminated = -1;
     for (size_t k = 0; k < q_nevents(q); k++) {
         q_pos r = q_event_pos(q, k);
         if (!q_receives(q, q_ev(q, r), cls))
             continue;
         any_recv = true;
         model_loc loc = { 0, 0 };
-        q_send_why w = classify(q, r, sender_repeats, sender_forever, &loc);
+        q_send_why w = classify(q, s, r, cls, sender_repeats, sender_forever, &terminated, &loc);
         if (w == Q_SEND_OK)
             steady = true;
         else if (why == Q_SEND_OK)
@@ -244,7 +297,7 @@ bool q_send_blocks_forever(q_ctx *q, q_pos s, q_send_verdict *v)
     for (size_t i = 0; i < nspawns && why == Q_SEND_OK && !f->returned; i++) {
         q_pos ret;
         bool *cut = loops_that_receive(q, spawns[i].func, cls);
-        bool leaves = q_walk_cut(q, spawns[i], false, visit_no_recv, &cls, cut, &ret);
+        bool leaves = q_walk_from_spawn(q, spawns[i], visit_no_recv, &cls, visit_recv_use, &cls, cut, &ret);
         free(cut);
         if (!leaves)
             continue;
@@ -267,4 +320,45 @@ bool q_send_blocks_forever(q_ctx *q, q_pos s, q_send_verdict *v)
     v->why = why;
     v->loc = wloc;
     return true;
+}
+
+/* How far every run of the event at `from` is followed by a plain send on
+ * cls before its function returns, or after the call in each same-file
+ * caller: 0 always; 1 but for runs at a place that runs at most once (the
+ * terminator itself); 2 not (or cannot tell). */
+static int followed(q_ctx *q, q_pos from, model_obj_id cls, int depth)
+{
+    q_pos ret;
+    if (!q_returns_after(q, from, NULL))
+        return 2; /* a sender that never returns sends no terminator */
+    if (!q_leak_path(q, from, false, cls, Q_REL_SEND, &ret))
+        return 0;
+    if (depth > 4 || q_block_in_cycle(q, from.func, from.block))
+        return 2; /* the last round of a loop is not followed */
+    int worst = -1;
+    unsigned spawns = 0;
+    for (size_t k = 0; k < q_nevents(q) && worst < 2; k++) {
+        q_pos p = q_event_pos(q, k);
+        const model_event *ev = q_ev(q, p);
+        if (ev->callee_func != from.func)
+            continue;
+        if (ev->kind == MODEL_EV_CALL) {
+            int r = p.func == from.func ? 2 : followed(q, p, cls, depth + 1);
+            worst = r > worst ? r : worst;
+        } else if (ev->kind == MODEL_EV_SPAWN) {
+            spawns += q_block_in_cycle(q, p.func, p.block) ? 2 : 1;
+        }
+    }
+    if (worst >= 0)
+        return spawns ? 2 : worst;
+    return spawns > 1 ? 2 : 1; /* main, or a task spawned once */
+}
+
+bool q_send_terminated(q_ctx *q, q_pos send)
+{
+    const model_event *ev = q_ev(q, send);
+    model_obj_id cls = q_class(q, ev->obj);
+    if (ev->kind != MODEL_EV_SEND || cls == MODEL_NO_OBJ)
+        return false;
+    return followed(q, send, cls, 0) <= 1;
 }

@@ -148,6 +148,42 @@ model_event *rt_select(uint32_t line, bool has_default, size_t n, const model_ob
     return e;
 }
 
+static model_event *case_test(uint32_t line, uint32_t select_line, int64_t num, bool case_then)
+{
+    model_event *e = rt_ev(MODEL_EV_CASE_TEST, line, MODEL_NO_OBJ, NULL);
+    e->num = num;
+    e->flags |= MODEL_EVF_NUM_KNOWN | MODEL_EVF_IN_COND;
+    e->select_loc = L(select_line);
+    e->case_then = case_then;
+    return e;
+}
+
+void rt_if_case(uint32_t line, uint32_t select_line, int64_t num, bool case_then)
+{
+    case_test(line, select_line, num, case_then);
+    mb_if(R.b);
+}
+
+void rt_switch_case(uint32_t line, uint32_t select_line)
+{
+    case_test(line, select_line, -1, false);
+    mb_switch(R.b);
+}
+
+void rt_case_label(int64_t value)
+{
+    mb_case(R.b, false);
+    mb_case_value(R.b, value);
+}
+
+model_event *rt_if_spawn(uint32_t line, const char *task, model_obj_id arg, const char *arg_text)
+{
+    model_event *e = rt_spawn(line, task, arg, arg_text);
+    e->flags |= MODEL_EVF_IN_COND;
+    mb_if(R.b);
+    return e;
+}
+
 /* ---- Statements -------------------------------------------------------------- */
 
 void rt_ret(uint32_t line) { mb_return(R.b, L(line), MODEL_NO_OBJ, NULL); }

@@ -78,6 +78,15 @@ model_event *rt_call_result(uint32_t line, model_obj_id result, const char *call
 model_event *rt_select(uint32_t line, bool has_default, size_t n, const model_obj_id *objs,
                        const char *const *texts, const int *ops);
 
+/* if (tt_select(..) == num) {  (case_then) or `!= num` (!case_then): the
+ * CASE_TEST on the select at select_line, ending the current block, then
+ * mb_if. num -1: `switch (tt_select(..)) {` (then mb_switch). */
+void rt_if_case(uint32_t line, uint32_t select_line, int64_t num, bool case_then);
+void rt_switch_case(uint32_t line, uint32_t select_line);
+void rt_case_label(int64_t value);                                /* case value: */
+/* if (tt_spawn(task, arg) != TT_OK) {  — a spawn that decides an if */
+model_event *rt_if_spawn(uint32_t line, const char *task, model_obj_id arg, const char *arg_text);
+
 /* ---- Statements ---------------------------------------------------------- */
 void rt_ret(uint32_t line);                                       /* return; */
 void rt_return(uint32_t line, model_obj_id obj, const char *text); /* return obj; */

@@ -179,6 +179,114 @@ static void do_loop_position(void **state)
     assert_int_equal(loc.line, 2);
 }
 
+/* f { s = select { recv a @3; recv b @4; after @5 } @2; if (s != 1) { x } ;
+ *     switch (s) { case 0: y; case 2: z; default: w } }: the cases each
+ * branch follows */
+static void case_edges(void **state)
+{
+    (void)state;
+    rt_reset(NULL);
+    rt_fn("f", 1);
+    model_obj_id a = rt_local("a"), b = rt_local("b"), x = rt_local("x");
+    rt_chan_new(1, a, "a", 0);
+    rt_chan_new(1, b, "b", 0);
+    rt_send(1, b, "b");
+    model_obj_id objs[3] = { a, b, rt_after(5) };
+    const char *texts[3] = { "a", "b", "tt_after(1)" };
+    rt_select(2, false, 3, objs, texts, NULL);
+    rt_if_case(6, 2, 1, false);
+    rt_send(7, x, "x");
+    rt_end_if();
+    rt_switch_case(8, 2);
+    rt_case_label(0);
+    rt_send(9, x, "y");
+    rt_case_label(2);
+    rt_send(10, x, "z");
+    mb_case(R.b, true);
+    rt_send(11, x, "w");
+    rt_end_switch();
+    rt_end(12);
+    q_ctx *q = rt_query();
+    q_pos it = rt_pos(6), sw = rt_pos(8);
+    const model_event *sel;
+    uint64_t cases;
+    /* `!= 1`: then when case 0 or 2 ran, else when case 1 did */
+    assert_true(q_case_edge(q, it.func, it.block, 0, &sel, &cases));
+    assert_int_equal(sel->loc.line, 2);
+    assert_int_equal(cases, 5);
+    assert_true(q_case_edge(q, it.func, it.block, 1, &sel, &cases));
+    assert_int_equal(cases, 2);
+    /* the switch: each labeled block, and default for the unlabeled case 1 */
+    const model_block *bl = &q_tu(q)->funcs[sw.func].blocks[sw.block];
+    uint64_t seen = 0;
+    for (size_t s = 0; s < bl->nsucc; s++) {
+        assert_true(q_case_edge(q, sw.func, sw.block, s, NULL, &cases));
+        const model_block *w = &q_tu(q)->funcs[sw.func].blocks[bl->succ[s]];
+        if (w->case_value_known)
+            assert_int_equal(cases, (uint64_t)1 << w->case_value);
+        else
+            assert_int_equal(cases, 2);
+        seen |= cases;
+    }
+    assert_int_equal(seen, 7);
+    /* case 0 (a: nothing sends to or closes it) can never fire: the switch's
+     * case 0 branch is dead, its case 2 (the timeout) is not */
+    assert_true(q_case_never_fires(q, sel, 0));
+    assert_false(q_case_never_fires(q, sel, 1));
+    assert_false(q_case_never_fires(q, sel, 2));
+    assert_false(q_case_edge(q, it.func, rt_pos(7).block, 0, NULL, &cases)); /* no CASE_TEST there */
+}
+
+static q_verdict visit_uses(q_ctx *q, q_pos at, const model_event *ev, void *user)
+{
+    (void)at;
+    return q_uses_chan(q, ev, *(const model_obj_id *)user) ? Q_FOUND : Q_GO;
+}
+
+/* owner { if (tt_spawn(t, ch) != TT_OK) { free; return; } close(ch); }, and
+ * the same with `tt_spawn(t, ch); if (bad) { free; return; }` (no branch on
+ * its result) */
+static void spawn_failure_branch(void **state)
+{
+    (void)state;
+    for (int checked = 0; checked < 2; checked++) {
+        rt_reset(NULL);
+        rt_fn("t", 1);
+        model_obj_id arg = rt_param("arg");
+        rt_send(2, arg, "arg");
+        rt_end(3);
+        rt_fn("owner", 4);
+        model_obj_id ch = rt_local("ch");
+        rt_chan_new(5, ch, "ch", 0);
+        if (checked)
+            rt_if_spawn(6, "t", ch, "ch");
+        else {
+            rt_spawn(6, "t", ch, "ch");
+            rt_if();
+        }
+        rt_ev(MODEL_EV_CHAN_FREE, 7, ch, "ch");
+        rt_ret(8);
+        rt_end_if();
+        rt_close(9, ch, "ch");
+        rt_ret(10);
+        rt_end(11);
+        q_ctx *q = rt_query();
+        q_pos sp = rt_pos(6);
+        q_pos ret;
+        model_obj_id cls = q_class(q, ch);
+        if (checked) {
+            assert_int_equal(q_spawn_failure_branch(q, sp, NULL, NULL), -1); /* no notion of use */
+            assert_int_equal(q_spawn_failure_branch(q, sp, visit_uses, &cls), 0); /* the then branch */
+            assert_false(q_spawn_left_open(q, sp, ch, &ret));
+        } else {
+            assert_int_equal(q_spawn_failure_branch(q, sp, visit_uses, &cls), -1);
+            assert_true(q_spawn_left_open(q, sp, ch, &ret));
+            assert_int_equal(q_ev(q, ret)->loc.line, 8);
+        }
+        rt_free();
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +296,8 @@ int main(void)
         cmocka_unit_test_teardown(counted_loop_trip_count, rt_teardown),
         cmocka_unit_test_teardown(model_positions, rt_teardown),
         cmocka_unit_test_teardown(do_loop_position, rt_teardown),
+        cmocka_unit_test_teardown(case_edges, rt_teardown),
+        cmocka_unit_test_teardown(spawn_failure_branch, rt_teardown),
     };
     return cmocka_run_group_tests_name("rule queries", tests, NULL, NULL);
 }

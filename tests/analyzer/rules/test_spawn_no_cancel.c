@@ -398,6 +398,196 @@ static void blocked_send_loop_left_to_send_rule(void **state)
     assert_true(rt_has(4, "send on unbuffered channel 'out' can block forever"));
 }
 
+/* reaper(arg) { while (tt_recv(arg) == TT_OK) ; }
+ * run { ch = new(4); spawn(reaper, ch) [or: if (spawn != OK) { free; return; }];
+ *       if (bad) { [close(ch);] return; } close(ch); }  — the failure branch of
+ * the checked spawn returns without closing, and is no leak */
+enum range_shape { RANGE_EARLY_RETURN, RANGE_CLOSED_EVERY_PATH, RANGE_SPAWN_CHECKED };
+
+static void range_owner_model(enum range_shape shape)
+{
+    rt_reset(NULL);
+    rt_fn("reaper", 1);
+    model_obj_id arg = rt_param("arg");
+    rt_while_recv(3, arg, "arg");
+    rt_end_loop();
+    rt_end(5);
+    rt_fn("run", 8);
+    model_obj_id ch = rt_local("ch");
+    rt_chan_new(9, ch, "ch", 4);
+    if (shape == RANGE_SPAWN_CHECKED) {
+        rt_if_spawn(10, "reaper", ch, "ch");
+        rt_ev(MODEL_EV_CHAN_FREE, 11, ch, "ch");
+        rt_ret(11);
+        rt_end_if();
+    } else {
+        rt_spawn(10, "reaper", ch, "ch");
+    }
+    rt_if();
+    if (shape != RANGE_EARLY_RETURN)
+        rt_close(12, ch, "ch");
+    rt_ret(13);
+    rt_end_if();
+    rt_close(14, ch, "ch");
+    rt_ret(15);
+    rt_end(16);
+}
+
+static void range_left_open_by_early_return(void **state)
+{
+    (void)state;
+    range_owner_model(RANGE_EARLY_RETURN);
+    assert_int_equal(rt_run(ID), 1);
+    assert_true(rt_has(10, "task 'reaper' can block forever: no cancellation signal reaches it"));
+    assert_true(rt_has_note(3, "'reaper' blocks here on tt_recv from 'arg' until it is closed"));
+    assert_true(rt_has_note(13, "'reaper' is left blocked on 'ch' when the owner returns here without closing it"));
+    assert_non_null(strstr(R.out.items[0].fix_hint, "tt_close(ch)"));
+}
+
+static void range_closed_on_every_path(void **state)
+{
+    (void)state;
+    range_owner_model(RANGE_CLOSED_EVERY_PATH);
+    assert_int_equal(rt_run(ID), 0);
+}
+
+static void range_spawn_failure_branch(void **state)
+{
+    (void)state;
+    range_owner_model(RANGE_SPAWN_CHECKED);
+    assert_int_equal(rt_run(ID), 0);
+}
+
+/* The same reaper on a global channel that another function closes:
+ * run { g = new; spawn(reaper, g); if (bad) return; }  stop { close(g) } */
+static void range_closed_by_other_function(void **state)
+{
+    (void)state;
+    rt_reset(NULL);
+    model_obj_id g = rt_global("g");
+    rt_fn("reaper", 1);
+    model_obj_id arg = rt_param("arg");
+    rt_while_recv(3, arg, "arg");
+    rt_end_loop();
+    rt_end(5);
+    rt_fn("run", 8);
+    rt_chan_new(9, g, "g", 4);
+    rt_spawn(10, "reaper", g, "g");
+    rt_if_return(13);
+    rt_end(16);
+    rt_fn("stop", 18);
+    rt_close(19, g, "g");
+    rt_end(20);
+    assert_int_equal(rt_run(ID), 0);
+}
+
+/* janitor(ctx) { for (;;) { select { done(ctx) @4; after @5 } @3; if (chosen == 0) return; } }
+ * main { ctx = background or with_cancel(background); spawn(janitor, ctx); [cancel] } */
+static void janitor_model(bool cancelable)
+{
+    rt_reset(NULL);
+    rt_fn("janitor", 1);
+    model_obj_id arg = rt_param("arg");
+    rt_for_ever(2);
+    model_obj_id objs[2] = { rt_ctx_done(arg), rt_after(5) };
+    const char *texts[2] = { "tt_ctx_done(ctx)", "tt_after(2)" };
+    rt_select(3, false, 2, objs, texts, NULL);
+    rt_if_case(6, 3, 0, true);
+    rt_ret(7);
+    rt_end_if();
+    rt_end_loop();
+    rt_end(9);
+    rt_fn("main", 11);
+    model_obj_id ctx = rt_local("ctx");
+    if (cancelable)
+        rt_ctx_with_cancel(12, ctx, "ctx", rt_background());
+    else
+        rt_alias(ctx, rt_background());
+    rt_spawn(13, "janitor", ctx, "ctx");
+    if (cancelable)
+        rt_ctx_cancel(14, ctx, "ctx");
+    rt_end(15);
+}
+
+static void timer_loop_on_background(void **state)
+{
+    (void)state;
+    janitor_model(false);
+    assert_int_equal(rt_run(ID), 1);
+    assert_true(rt_has(13, "task 'janitor' loops forever: no cancellation signal reaches it"));
+    assert_true(rt_has_note(2, "'janitor' loops here and leaves only on a cancellation signal that never fires"));
+    assert_non_null(strstr(R.out.items[0].fix_hint, "tt_ctx_background()"));
+}
+
+static void timer_loop_canceled(void **state)
+{
+    (void)state;
+    janitor_model(true);
+    assert_int_equal(rt_run(ID), 0);
+}
+
+/* dispatcher(s) { for (;;) switch (select { s.jobs; s.quit }) { case 0: ...; case 1: return; } }
+ * create { s.jobs = new(8); s.quit = new(0); spawn(dispatcher, s) }  sched_destroy(s) { } */
+static void sched_model(bool destroy_closes)
+{
+    rt_reset(NULL);
+    model_obj_id jobs = rt_field("scheduler", "jobs"), quit = rt_field("scheduler", "quit");
+    rt_fn("dispatcher", 1);
+    rt_param("arg");
+    rt_for_ever(2);
+    model_obj_id objs[2] = { jobs, quit };
+    const char *texts[2] = { "s->jobs", "s->quit" };
+    rt_select(3, false, 2, objs, texts, NULL);
+    rt_switch_case(3, 3);
+    rt_case_label(0);
+    rt_sleep(7, 1);
+    rt_break(0, 0);
+    rt_case_label(1);
+    rt_ret(9);
+    rt_end_switch();
+    rt_end_loop();
+    rt_end(11);
+    rt_fn("sched_create", 13);
+    model_obj_id s = rt_local("s");
+    rt_chan_new(14, jobs, "s->jobs", 8);
+    rt_chan_new(15, quit, "s->quit", 0);
+    rt_spawn(16, "dispatcher", s, "s");
+    rt_return(17, s, "s");
+    rt_end(18);
+    rt_fn("sched_destroy", 20);
+    model_obj_id ds = rt_param("s");
+    if (destroy_closes)
+        rt_close(21, quit, "s->quit");
+    rt_end(22);
+    rt_fn("main", 24);
+    model_obj_id ms = rt_local("s");
+    rt_call_result(25, ms, "sched_create");
+    rt_send(26, jobs, "s->jobs");
+    rt_call(27, "sched_destroy", 1, &ms);
+    rt_ret(28);
+    rt_end(29);
+    (void)ds;
+}
+
+static void quit_never_closed_named(void **state)
+{
+    (void)state;
+    sched_model(false);
+    assert_int_equal(rt_run(ID), 1);
+    assert_true(rt_has(16, "task 'dispatcher' loops forever: no cancellation signal reaches it"));
+    assert_true(rt_has_note(15, "'s->quit' is made here and never closed or sent to"));
+    assert_string_equal(R.out.items[0].fix_hint,
+                        "'s->quit' is never closed: close it where the owner shuts 'dispatcher' down "
+                        "(for example in 'sched_destroy')");
+}
+
+static void quit_closed_on_destroy(void **state)
+{
+    (void)state;
+    sched_model(true);
+    assert_int_equal(rt_run(ID), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -424,6 +614,14 @@ int main(void)
         cmocka_unit_test_teardown(helper_closes_for_owner, rt_teardown),
         cmocka_unit_test_teardown(task_finishes, rt_teardown),
         cmocka_unit_test_teardown(owner_runs_forever, rt_teardown),
+        cmocka_unit_test_teardown(range_left_open_by_early_return, rt_teardown),
+        cmocka_unit_test_teardown(range_closed_on_every_path, rt_teardown),
+        cmocka_unit_test_teardown(range_spawn_failure_branch, rt_teardown),
+        cmocka_unit_test_teardown(range_closed_by_other_function, rt_teardown),
+        cmocka_unit_test_teardown(timer_loop_on_background, rt_teardown),
+        cmocka_unit_test_teardown(timer_loop_canceled, rt_teardown),
+        cmocka_unit_test_teardown(quit_never_closed_named, rt_teardown),
+        cmocka_unit_test_teardown(quit_closed_on_destroy, rt_teardown),
     };
     return cmocka_run_group_tests_name("spawn-no-cancel", tests, NULL, NULL);
 }

@@ -226,6 +226,187 @@ static void drain_breaks_early(void **state)
     assert_true(rt_has_note(6, "the receiver stops receiving here"));
 }
 
+/* consumer as in drain_model, breaking on a STOP message;
+ * owner { ch = new(0); spawn(consumer, ch); for (...) send(ch); [if (x)] send(ch, STOP) } */
+static void stop_message_model(bool stop_always)
+{
+    rt_reset(NULL);
+    rt_fn("consumer", 1);
+    model_obj_id arg = rt_param("arg");
+    rt_while_recv(3, arg, "arg");
+    rt_if_break(6, 13);
+    rt_end_loop();
+    rt_end(7);
+    rt_fn("owner", 10);
+    model_obj_id ch = rt_local("ch");
+    rt_chan_new(11, ch, "ch", 0);
+    rt_spawn(12, "consumer", ch, "ch");
+    rt_for(0);
+    rt_send(14, ch, "ch");
+    rt_end_loop();
+    if (!stop_always)
+        rt_if();
+    rt_send(15, ch, "ch");
+    if (!stop_always)
+        rt_end_if();
+    rt_end(16);
+}
+
+static void stop_message_ends_stream(void **state)
+{
+    (void)state;
+    stop_message_model(true);
+    assert_int_equal(rt_run(ID), 0);
+}
+
+static void stop_message_only_sometimes(void **state)
+{
+    (void)state;
+    stop_message_model(false);
+    assert_int_equal(rt_run(ID), 1);
+    assert_true(rt_has(14, "send on unbuffered channel 'ch' can block forever"));
+    assert_true(rt_has_note(6, "the receiver stops receiving here"));
+}
+
+/* The commands go through a helper: call(s) { send(s.cmds) } called in a
+ * loop, then stop(s) { send(s.cmds) } (p35) — or, without the stop, the
+ * loop's last call is the last send. */
+static void actor_model(bool with_stop)
+{
+    rt_reset(NULL);
+    model_obj_id cmds = rt_field("svc", "cmds");
+    rt_fn("actor", 1);
+    rt_param("arg");
+    rt_for_ever(0);
+    rt_recv(3, cmds, "s->cmds")->flags |= MODEL_EVF_IN_COND;
+    rt_if_break(4, 13);
+    rt_if_break(5, 13); /* if (op == STOP) break; */
+    rt_end_loop();
+    rt_end(6);
+    rt_fn("call", 8);
+    rt_param("s");
+    rt_send(9, cmds, "s->cmds");
+    rt_end(10);
+    rt_fn("stop", 12);
+    rt_param("s");
+    rt_send(13, cmds, "s->cmds");
+    rt_end(14);
+    rt_fn("main", 20);
+    model_obj_id s = rt_local("s");
+    rt_chan_new(21, cmds, "s->cmds", 0);
+    rt_spawn(22, "actor", s, "s");
+    rt_for(23);
+    rt_call(24, "call", 1, &s);
+    rt_end_loop();
+    if (with_stop)
+        rt_call(25, "stop", 1, &s);
+    rt_end(26);
+}
+
+static void stop_message_from_helper(void **state)
+{
+    (void)state;
+    actor_model(true);
+    assert_int_equal(rt_run(ID), 0);
+}
+
+static void no_stop_message_from_helper(void **state)
+{
+    (void)state;
+    actor_model(false);
+    assert_int_equal(rt_run(ID), 1);
+    assert_true(rt_has(9, "send on unbuffered channel 's->cmds' can block forever"));
+}
+
+/* owner { ch = new(0); if (tt_spawn(task, ch) != TT_OK) { free(ch); return; } [recv(ch)] } */
+static void spawn_branch_model(bool receives)
+{
+    rt_reset(NULL);
+    send_task(false);
+    rt_fn("owner", 10);
+    model_obj_id ch = rt_local("ch");
+    rt_chan_new(11, ch, "ch", 0);
+    rt_if_spawn(12, "task", ch, "ch");
+    rt_ev(MODEL_EV_CHAN_FREE, 13, ch, "ch");
+    rt_ret(14);
+    rt_end_if();
+    if (receives)
+        rt_recv(16, ch, "ch");
+    rt_ev(MODEL_EV_CHAN_FREE, 17, ch, "ch");
+    rt_ret(18);
+    rt_end(19);
+}
+
+static void spawn_failure_branch_is_no_leak(void **state)
+{
+    (void)state;
+    spawn_branch_model(true);
+    assert_int_equal(rt_run(ID), 0);
+}
+
+static void spawn_branch_neither_receives(void **state)
+{
+    (void)state;
+    /* whichever branch is the failure, the other one leaks */
+    spawn_branch_model(false);
+    assert_int_equal(rt_run(ID), 1);
+    assert_true(rt_has(3, "send on unbuffered channel 'arg' can block forever"));
+}
+
+/* owner { spawn(task, ch); for (misses < 3) { select { recv ch @15; after @16 } @14;
+ *         [if (chosen == 0) break;] } } — the timeout case can end the loop */
+static void give_up_model(bool tested, bool endless)
+{
+    rt_reset(NULL);
+    send_task(false);
+    rt_fn("owner", 10);
+    model_obj_id ch = rt_local("ch");
+    rt_chan_new(11, ch, "ch", 0);
+    rt_spawn(12, "task", ch, "ch");
+    if (endless)
+        rt_for_ever(13);
+    else
+        rt_for(13);
+    model_obj_id objs[2] = { ch, rt_after(16) };
+    const char *texts[2] = { "ch", "tt_after(1)" };
+    rt_select(14, false, 2, objs, texts, NULL);
+    if (tested) {
+        rt_if_case(17, 14, 0, true);
+        rt_break(17, 30);
+        rt_end_if();
+    } else {
+        rt_if_break(17, 30);
+    }
+    rt_end_loop();
+    rt_ret(19);
+    rt_end(20);
+}
+
+static void gives_up_after_timeouts(void **state)
+{
+    (void)state;
+    give_up_model(true, false);
+    assert_int_equal(rt_run(ID), 1);
+    assert_true(rt_has(3, "send on unbuffered channel 'arg' can block forever"));
+    assert_true(rt_has_note(16, "the receiver gives up here (timeout or cancel case)"));
+}
+
+static void timeout_result_untested(void **state)
+{
+    (void)state;
+    /* no CASE_TEST: which branch follows the timeout is unknown */
+    give_up_model(false, false);
+    assert_int_equal(rt_run(ID), 0);
+}
+
+static void timeout_keeps_waiting(void **state)
+{
+    (void)state;
+    /* for (;;): only the receive case leaves the loop */
+    give_up_model(true, true);
+    assert_int_equal(rt_run(ID), 0);
+}
+
 /* exchange(me) { send(peer.theirs); recv(peer.mine) } spawned twice, the
  * peers' fields merged by initializers ({ .mine = ba, .theirs = ab }) */
 static void self_circular_model(bool owner_receives)
@@ -316,6 +497,15 @@ int main(void)
         cmocka_unit_test_teardown(circular_buffered, rt_teardown),
         cmocka_unit_test_teardown(drain_until_closed, rt_teardown),
         cmocka_unit_test_teardown(drain_breaks_early, rt_teardown),
+        cmocka_unit_test_teardown(stop_message_ends_stream, rt_teardown),
+        cmocka_unit_test_teardown(stop_message_only_sometimes, rt_teardown),
+        cmocka_unit_test_teardown(stop_message_from_helper, rt_teardown),
+        cmocka_unit_test_teardown(no_stop_message_from_helper, rt_teardown),
+        cmocka_unit_test_teardown(spawn_failure_branch_is_no_leak, rt_teardown),
+        cmocka_unit_test_teardown(spawn_branch_neither_receives, rt_teardown),
+        cmocka_unit_test_teardown(gives_up_after_timeouts, rt_teardown),
+        cmocka_unit_test_teardown(timeout_result_untested, rt_teardown),
+        cmocka_unit_test_teardown(timeout_keeps_waiting, rt_teardown),
     };
     return cmocka_run_group_tests_name("unbuffered-send-no-fallback", tests, NULL, NULL);
 }

@@ -101,6 +101,25 @@ static void loop_paired(void **state)
     assert_int_equal(rt_run(ID), 0);
 }
 
+/* #define N 4: add(N) then `for (i = 1; i < N; i++) spawn` — the front end
+ * gives the loop its trip count (3) from the macro's value (blind test 2, p12) */
+static void define_bound_off_by_one(void **state)
+{
+    (void)state;
+    rt_reset(NULL);
+    worker(true, false);
+    rt_fn("main", 10);
+    model_obj_id wg = rt_local("wg");
+    rt_wg_add(11, wg, "wg", 4);
+    rt_for_n(12, 3);
+    rt_spawn(13, "worker", wg, "&wg");
+    rt_end_loop();
+    rt_wg_wait(15, wg, "wg");
+    rt_end(16);
+    assert_int_equal(rt_run(ID), 1);
+    assert_true(rt_has(11, "tt_wg_add adds 4 but only 3 task(s) call tt_wg_done"));
+}
+
 /* add(3) then a loop of unknown trip count spawning: not compared */
 static void loop_count_unknown(void **state)
 {
@@ -214,6 +233,7 @@ int main(void)
         cmocka_unit_test_teardown(balanced_two, rt_teardown),
         cmocka_unit_test_teardown(loop_paired, rt_teardown),
         cmocka_unit_test_teardown(loop_count_unknown, rt_teardown),
+        cmocka_unit_test_teardown(define_bound_off_by_one, rt_teardown),
         cmocka_unit_test_teardown(task_returns_early, rt_teardown),
         cmocka_unit_test_teardown(add_inside_task, rt_teardown),
         cmocka_unit_test_teardown(add_inside_counted_task, rt_teardown),
