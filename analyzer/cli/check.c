@@ -331,6 +331,12 @@ typedef struct check_totals {
 } check_totals;
 
 /* Rules, suppressions and output for one built file. */
+/* For sup_check: rule ids `tether rules` lists. */
+static bool check__known_rule(const char *id)
+{
+    return rule_find(id) != NULL;
+}
+
 static void check__report(const check_opts *o, check_job *job, bool color, check_totals *t)
 {
     if (job->rc != 0) {
@@ -359,18 +365,19 @@ static void check__report(const check_opts *o, check_job *job, bool color, check
     }
     t->rules_ms += check__now_ms() - r0;
     diag_list_sort(&list);
+    src_file *src = src_file_load(job->path, NULL, 0);
+    if (src) {
+        sup_set *sup = sup_parse(src->text, src->length);
+        sup_check(sup, job->path, check__known_rule, stderr);
+        sup_apply(sup, &list);
+        sup_free(sup);
+    }
     if (list.n > 0) {
-        src_file *src = src_file_load(job->path, NULL, 0);
-        if (src) {
-            sup_set *sup = sup_parse(src->text, src->length);
-            sup_apply(sup, &list);
-            sup_free(sup);
-        }
         for (size_t i = 0; i < list.n; i++)
             emit_text_diag(stdout, &list.items[i], src, color);
         t->findings += list.n;
-        src_file_free(src);
     }
+    src_file_free(src);
     diag_list_free(&list);
 }
 
@@ -408,10 +415,9 @@ int check_main(int argc, char **argv)
     if (o.pdir) {
         char err[512];
         db = compdb_open(o.pdir, err, sizeof err);
-        if (!db) {
-            fprintf(stderr, "tether: error: %s\n", err);
+        if (!db) { /* the files are still analyzed, with the default flags */
+            fprintf(stderr, "tether: error: %s; using the default flags\n", err);
             status = CHECK_ERROR;
-            goto out;
         }
     }
     for (size_t i = 0; i < o.npaths; i++)

@@ -1,6 +1,7 @@
 /* compdb.c — reading compile_commands.json with libclang (compdb.h). */
 #include "compdb.h"
 
+#include <cjson/cJSON.h>
 #include <clang-c/CXCompilationDatabase.h>
 #include <errno.h>
 #include <limits.h>
@@ -55,17 +56,65 @@ static void compdb__index(compdb *self)
     qsort(self->files, self->nfiles, sizeof *self->files, compdb__cmp);
 }
 
+/* Reads path and checks it is a JSON array of objects, so that a broken
+ * database gets one clear error line. */
+static bool compdb__valid_json(const char *path, char *err, size_t errsize)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errsize, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *text = malloc(cap);
+    for (size_t got; text && (got = fread(text + len, 1, cap - len - 1, f)) > 0;) {
+        len += got;
+        if (len + 1 == cap) {
+            char *bigger = realloc(text, cap *= 2);
+            if (!bigger)
+                free(text);
+            text = bigger;
+        }
+    }
+    fclose(f);
+    if (!text) {
+        snprintf(err, errsize, "%s: out of memory", path);
+        return false;
+    }
+    text[len] = '\0';
+    cJSON *root = cJSON_ParseWithLength(text, len);
+    bool ok = root && cJSON_IsArray(root);
+    if (!root) {
+        const char *at = cJSON_GetErrorPtr();
+        size_t line = 1;
+        for (const char *p = text; at && p < at && p < text + len; p++)
+            line += *p == '\n';
+        snprintf(err, errsize, "%s:%zu: not valid JSON", path, line);
+    } else if (!ok) {
+        snprintf(err, errsize, "%s: expected a JSON array of compile commands", path);
+    } else {
+        const cJSON *entry;
+        cJSON_ArrayForEach(entry, root) {
+            if (!cJSON_IsObject(entry) || !cJSON_IsString(cJSON_GetObjectItem(entry, "directory")) ||
+                !cJSON_IsString(cJSON_GetObjectItem(entry, "file"))) {
+                snprintf(err, errsize, "%s: every entry needs \"directory\" and \"file\" strings", path);
+                ok = false;
+                break;
+            }
+        }
+    }
+    cJSON_Delete(root);
+    free(text);
+    return ok;
+}
+
 compdb *compdb_open(const char *dir, char *err, size_t errsize)
 {
     /* Checked first: libclang prints its own messages for a missing file. */
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/compile_commands.json", dir);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errsize, "%s: %s", path, strerror(errno));
+    if (!compdb__valid_json(path, err, errsize))
         return NULL;
-    }
-    fclose(f);
     CXCompilationDatabase_Error e = CXCompilationDatabase_NoError;
     CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(dir, &e);
     if (e != CXCompilationDatabase_NoError || !db) {
@@ -119,6 +168,42 @@ static bool compdb__is_file(const char *arg, const char *dir, const char *real)
     return realpath(buf, res) && strcmp(res, real) == 0;
 }
 
+/* Options whose operand is a path, attached (`-Iinc`, `--sysroot=x`) or
+ * separate (`-I inc`). Returns the option's spelling when `arg` starts
+ * with one, else NULL. */
+static const char *compdb__path_option(const char *arg)
+{
+    static const char *const opts[] = { "--sysroot=", "-isystem", "-iquote", "-idirafter", "-include",
+                                        "-imacros", "-isysroot", "-I", "-F" };
+    for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
+        if (strncmp(arg, opts[i], strlen(opts[i])) == 0)
+            return opts[i];
+    return NULL;
+}
+
+/* Copies arg with any relative path in it made absolute against the
+ * command's directory. The database's paths are relative to that directory;
+ * clang's -working-directory would say so too, but it changes the whole
+ * process's working directory (LLVM's real file system is process-wide),
+ * which breaks every later relative path and races between threads. */
+static char *compdb__absolute(const char *arg, const char *dir, bool whole_is_path)
+{
+    const char *opt = whole_is_path ? "" : compdb__path_option(arg);
+    if (!opt)
+        return compdb__dup(arg);
+    const char *path = arg + strlen(opt);
+    if (!*path || path[0] == '/')
+        return compdb__dup(arg);
+    size_t len = strlen(opt) + strlen(dir) + 1 + strlen(path) + 1;
+    char *out = malloc(len);
+    if (!out) {
+        fputs("tether: error: out of memory\n", stderr);
+        abort();
+    }
+    snprintf(out, len, "%s%s/%s", opt, dir, path);
+    return out;
+}
+
 char **compdb_args(compdb *self, const char *file, size_t *argc)
 {
     char real[PATH_MAX];
@@ -144,6 +229,7 @@ char **compdb_args(compdb *self, const char *file, size_t *argc)
             abort();
         }
         size_t k = 0;
+        bool prev_takes_path = false;
         for (unsigned i = 1; i < n; i++) {
             CXString s = clang_CompileCommand_getArg(cmd, i);
             const char *a = clang_getCString(s);
@@ -158,12 +244,16 @@ char **compdb_args(compdb *self, const char *file, size_t *argc)
             } else if (a[0] != '-' && compdb__is_file(a, dir, real)) {
                 skip = true;
             }
-            if (!skip)
-                out[k++] = compdb__dup(a);
+            if (!skip) {
+                /* A path operand given separately (`-I inc`): the option is
+                 * copied now, its operand on the next round, made absolute. */
+                bool takes_path = compdb__path_option(a) != NULL && strlen(a) == strlen(compdb__path_option(a));
+                out[k++] = compdb__absolute(a, dir, prev_takes_path);
+                prev_takes_path = takes_path;
+            }
             clang_disposeString(s);
         }
-        out[k++] = compdb__dup("-working-directory");
-        out[k++] = dir;
+        free(dir);
         *argc = k;
     }
     clang_CompileCommands_dispose(cmds);

@@ -3,12 +3,15 @@
 #include "suppress.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct sup_range {
-    unsigned first, last; /* lines, inclusive */
+    unsigned first, last; /* lines, inclusive; first > last covers nothing */
     char *rules;          /* ",a,b," or NULL for every rule */
+    unsigned at;          /* the line of the comment */
+    bool unterminated;    /* an ignore-begin with no ignore-end */
 } sup_range;
 
 struct sup_set {
@@ -16,6 +19,8 @@ struct sup_set {
     size_t n, cap;
     size_t *open;         /* indexes of ignore-begin ranges not yet ended */
     size_t nopen;
+    unsigned *stray_ends; /* lines of ignore-end with no open begin */
+    size_t nstray;
 };
 
 static const char sup__marker[] = "tether:ignore";
@@ -30,13 +35,13 @@ static void *sup__xrealloc(void *p, size_t n)
     return q;
 }
 
-static void sup__add(sup_set *self, unsigned first, unsigned last, char *rules)
+static void sup__add(sup_set *self, unsigned at, unsigned first, unsigned last, char *rules)
 {
     if (self->n == self->cap) {
         self->cap = self->cap ? self->cap * 2 : 8;
         self->items = sup__xrealloc(self->items, self->cap * sizeof *self->items);
     }
-    self->items[self->n++] = (sup_range){ first, last, rules };
+    self->items[self->n++] = (sup_range){ first, last, rules, at, false };
 }
 
 /* Parses an optional `(a, b)` list at p (end = comment end): returns
@@ -78,16 +83,20 @@ static void sup__marker_at(sup_set *self, unsigned line, const char *p, const ch
     static const char next[] = "-next-line", begin[] = "-begin", fin[] = "-end";
     size_t left = (size_t)(end - p);
     if (left >= sizeof next - 1 && memcmp(p, next, sizeof next - 1) == 0) {
-        sup__add(self, line + 1, line + 1, sup__rules(p + sizeof next - 1, end));
+        sup__add(self, line, line + 1, line + 1, sup__rules(p + sizeof next - 1, end));
     } else if (left >= sizeof begin - 1 && memcmp(p, begin, sizeof begin - 1) == 0) {
-        sup__add(self, line, (unsigned)-1, sup__rules(p + sizeof begin - 1, end));
+        sup__add(self, line, line, (unsigned)-1, sup__rules(p + sizeof begin - 1, end));
         self->open = sup__xrealloc(self->open, (self->nopen + 1) * sizeof *self->open);
         self->open[self->nopen++] = self->n - 1;
     } else if (left >= sizeof fin - 1 && memcmp(p, fin, sizeof fin - 1) == 0) {
-        if (self->nopen > 0)
+        if (self->nopen > 0) {
             self->items[self->open[--self->nopen]].last = line;
+        } else {
+            self->stray_ends = sup__xrealloc(self->stray_ends, (self->nstray + 1) * sizeof *self->stray_ends);
+            self->stray_ends[self->nstray++] = line;
+        }
     } else if (left == 0 || *p == '(' || !(isalnum((unsigned char)*p) || *p == '-' || *p == '_')) {
-        sup__add(self, line, line, sup__rules(p, end));
+        sup__add(self, line, line, line, sup__rules(p, end));
     }
 }
 
@@ -155,7 +164,41 @@ sup_set *sup_parse(const char *text, size_t len)
             p++;
         }
     }
+    /* As clang-tidy's NOLINTBEGIN: a begin with no end suppresses nothing
+     * (sup_check says so), rather than everything to the end of the file. */
+    while (self->nopen > 0) {
+        sup_range *r = &self->items[self->open[--self->nopen]];
+        r->unterminated = true;
+        r->first = 1;
+        r->last = 0;
+    }
     return self;
+}
+
+void sup_check(const sup_set *self, const char *path, bool (*known_rule)(const char *id), FILE *out)
+{
+    for (size_t i = 0; i < self->n; i++) {
+        const sup_range *r = &self->items[i];
+        if (r->unterminated)
+            fprintf(out, "tether: warning: %s:%u: tether:ignore-begin has no tether:ignore-end; it suppresses nothing\n",
+                    path, r->at);
+        for (const char *p = r->rules; p && *p;) {
+            const char *id = p + 1, *comma = strchr(id, ',');
+            if (!comma || comma == id)
+                break;
+            char name[128];
+            size_t n = (size_t)(comma - id) < sizeof name - 1 ? (size_t)(comma - id) : sizeof name - 1;
+            memcpy(name, id, n);
+            name[n] = '\0';
+            if (!known_rule(name))
+                fprintf(out, "tether: warning: %s:%u: unknown rule '%s' in tether:ignore (see `tether rules`)\n",
+                        path, r->at, name);
+            p = comma;
+        }
+    }
+    for (size_t i = 0; i < self->nstray; i++)
+        fprintf(out, "tether: warning: %s:%u: tether:ignore-end without a tether:ignore-begin\n", path,
+                self->stray_ends[i]);
 }
 
 void sup_free(sup_set *self)
@@ -166,6 +209,7 @@ void sup_free(sup_set *self)
         free(self->items[i].rules);
     free(self->items);
     free(self->open);
+    free(self->stray_ends);
     free(self);
 }
 

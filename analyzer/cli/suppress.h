@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "diag/diag.h"
 
@@ -19,6 +20,10 @@ sup_set *sup_parse(const char *text, size_t len);
 void sup_free(sup_set *self);
 /* Whether a finding of `rule` on `line` is suppressed. */
 bool sup_covers(const sup_set *self, unsigned line, const char *rule);
+/* Prints to `out` one warning line per problem in the comments: an
+ * ignore-begin with no end (it suppresses nothing), an end with no begin,
+ * a rule name known_rule does not know. */
+void sup_check(const sup_set *self, const char *path, bool (*known_rule)(const char *id), FILE *out);
 /* Drops the suppressed findings of `list`; returns how many it dropped. */
 size_t sup_apply(const sup_set *self, diag_list *list);
 

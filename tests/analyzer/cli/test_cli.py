@@ -240,6 +240,40 @@ class Inputs(Base):
         p = run(['check', '-p=' + os.path.join(self.dir, 'build'), b])
         self.assertEqual(p.returncode, 0)
 
+    def test_compile_commands_relative_paths_and_later_files(self):
+        # The database's paths are relative to its "directory"; `-p build`
+        # and the file are relative to the user's working directory; files
+        # after one from the database must still be found (no chdir leaks),
+        # and the output must not depend on the thread count.
+        guarded = (LEAK % '').replace('    tt_spawn(worker, ch);',
+                                      '#if CFG\n    tt_spawn(worker, ch);\n#endif')
+        self.write('proj/inc/cfg.h', '#define CFG 1\n')
+        self.write('proj/src/a.c', '#include "cfg.h"\n' + guarded)
+        self.write('proj/other/b.c', LEAK % '')
+        db = [{'directory': os.path.join(self.dir, 'proj', 'build'), 'file': '../src/a.c',
+               'command': 'cc -I ../inc -c ../src/a.c -o a.o'}]
+        self.write('proj/build/compile_commands.json', json.dumps(db))
+        proj = os.path.join(self.dir, 'proj')
+        outs = set()
+        for jobs in ('-j1', '-j2', '-j2', '-j2'):
+            p = run(['check', '--no-color', jobs, '-p', 'build', 'src/a.c', 'other/b.c'], cwd=proj)
+            self.assertEqual((p.returncode, p.stderr), (1, ''))
+            self.assertEqual({w['file'] for w in warnings(p.stdout)}, {'src/a.c', 'other/b.c'})
+            outs.add(p.stdout)
+        self.assertEqual(len(outs), 1)
+
+    def test_broken_compile_commands_is_one_error_and_files_still_analyzed(self):
+        path = self.write('x.c', LEAK % '')
+        for text, what in (('{"x": 1}', 'expected a JSON array'), ('[{"directory": ', 'not valid JSON'),
+                           ('[{"file": "x.c"}]', 'needs "directory" and "file"')):
+            self.write('db/compile_commands.json', text)
+            p = run(['check', '--no-color', '-p', os.path.join(self.dir, 'db'), path])
+            self.assertEqual(p.returncode, 2)
+            self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+            self.assertIn(what, p.stderr)
+            self.assertIn('compile_commands.json', p.stderr)
+            self.assertEqual(len(warnings(p.stdout)), 1)  # still analyzed, default flags
+
     def test_tether_include_env_overrides(self):
         path = self.write('leak.c', LEAK % '')
         p = run(['check', path], env={'TETHER_INCLUDE': os.path.join(self.dir, 'nowhere')})
@@ -332,7 +366,16 @@ class Suppressions(Base):
         self.assertEqual(self.check(before_spawn='    // tether:ignore-next-line(spawn-no-cancel)\n').returncode, 0)
         self.assertEqual(self.check(before_spawn='    // tether:ignore-next-line\n').returncode, 0)
         self.assertEqual(self.check(before_spawn='    // tether:ignore-next-line(ticker-not-stopped)\n').returncode, 1)
-        self.assertEqual(self.check(before_spawn='    // tether:ignore-begin(spawn-no-cancel)\n    int x = 0;\n').returncode, 0)
+        # an ignore-begin with no end suppresses nothing, and says so (clang-tidy's rule)
+        p = self.check(before_spawn='    // tether:ignore-begin(spawn-no-cancel)\n    int x = 0;\n')
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('tether:ignore-begin has no tether:ignore-end', p.stderr)
+        p = self.check(before_spawn='    // tether:ignore-begin(spawn-no-cancel)\n',
+                       comment_on_spawn='\n    // tether:ignore-end')
+        self.assertEqual((p.returncode, p.stderr), (0, ''))
+        p = self.check(' // tether:ignore(spawn-no-cancl)')
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("unknown rule 'spawn-no-cancl'", p.stderr)
         p = self.check(before_spawn='    // tether:ignore-begin(spawn-no-cancel)\n    // tether:ignore-end\n')
         self.assertEqual(p.returncode, 1)
         p = self.check(before_spawn='    const char *s = "tether:ignore";\n')

@@ -167,12 +167,63 @@ static void test_emit_note_fixit(void **state)
     src_file_free(src);
 }
 
+static bool known_rule(const char *id)
+{
+    return strcmp(id, "ticker-not-stopped") == 0;
+}
+
+/* Mistakes in suppression comments are reported, and an ignore-begin with
+ * no end suppresses nothing (as clang-tidy's NOLINTBEGIN). */
+static void test_suppress_problems(void **state)
+{
+    (void)state;
+    const char text[] = "a // tether:ignore-begin(ticker-not-stopped)\n"
+                        "b\n"
+                        "c // tether:ignore(ticker-not-stoped)\n"
+                        "d // tether:ignore-end\n";
+    sup_set *s = sup_parse(text, strlen(text));
+    /* the end on line 4 closes the begin of line 1: lines 1..4 covered */
+    assert_true(sup_covers(s, 2, "ticker-not-stopped"));
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    sup_check(s, "f.c", known_rule, f);
+    fclose(f);
+    assert_string_equal(buf, "tether: warning: f.c:3: unknown rule 'ticker-not-stoped' in tether:ignore "
+                             "(see `tether rules`)\n");
+    free(buf);
+    sup_free(s);
+
+    const char open_only[] = "x // tether:ignore-begin(ticker-not-stopped)\ny\n/* tether:ignore-end */\n"
+                             "z // tether:ignore-begin\nw\n";
+    s = sup_parse(open_only, strlen(open_only));
+    assert_true(sup_covers(s, 2, "ticker-not-stopped"));
+    assert_false(sup_covers(s, 5, "ticker-not-stopped")); /* begin on 4 never ends */
+    f = open_memstream(&buf, &len);
+    sup_check(s, "g.c", known_rule, f);
+    fclose(f);
+    assert_string_equal(buf, "tether: warning: g.c:4: tether:ignore-begin has no tether:ignore-end; "
+                             "it suppresses nothing\n");
+    free(buf);
+    sup_free(s);
+
+    const char stray[] = "// tether:ignore-end\n";
+    s = sup_parse(stray, strlen(stray));
+    f = open_memstream(&buf, &len);
+    sup_check(s, "h.c", known_rule, f);
+    fclose(f);
+    assert_string_equal(buf, "tether: warning: h.c:1: tether:ignore-end without a tether:ignore-begin\n");
+    free(buf);
+    sup_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sort_and_dedup),  cmocka_unit_test(test_format),
         cmocka_unit_test(test_suppress_shapes), cmocka_unit_test(test_suppress_apply),
         cmocka_unit_test(test_emit_text),       cmocka_unit_test(test_emit_note_fixit),
+        cmocka_unit_test(test_suppress_problems),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
