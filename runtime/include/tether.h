@@ -46,8 +46,13 @@ size_t tt_chan_cap(tt_chan *ch);
 /* ---- Select ------------------------------------------------------------ */
 enum { TT_OP_RECV = 1, TT_OP_SEND = 2 };
 typedef struct { int op; tt_chan *ch; void *elem; bool ok; } tt_case;
+#ifdef __cplusplus /* C++ has no compound literals: a braced temporary */
+#define TT_RECV(ch, out) (tt_case{ TT_OP_RECV, (ch), (void *)(out), false })
+#define TT_SEND(ch, in)  (tt_case{ TT_OP_SEND, (ch), (void *)(in), false })
+#else
 #define TT_RECV(ch, out) ((tt_case){ TT_OP_RECV, (ch), (void *)(out), false })
 #define TT_SEND(ch, in)  ((tt_case){ TT_OP_SEND, (ch), (void *)(in), false })
+#endif
 int tt_select(tt_case *cases, size_t n);         /* index of the case that ran */
 int tt_select_default(tt_case *cases, size_t n); /* or TT_DEFAULT */
 
