@@ -174,6 +174,9 @@ int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stat
         argv[argc++] = "-I";
         argv[argc++] = in->tether_include_dir;
     }
+    /* C2x attributes (`[[maybe_unused]] int x = f(c);`) under any -std:
+     * without it clang drops the whole statement, tree-sitter reads it. */
+    argv[argc++] = "-fdouble-square-bracket-attributes";
 
     CXIndex index = fe__get_index();
     bool own_index = false;

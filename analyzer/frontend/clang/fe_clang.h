@@ -97,6 +97,15 @@ model_kind fe_kind_of_type(CXType t);
 bool fe_eval_int(CXCursor e, int64_t *out);
 const char *fe_text(fe_state *st, CXCursor e); /* arena string, never NULL */
 model_obj_id fe_obj(fe_state *st, CXCursor e);
+/* GNU `x ?: y` (libclang: an unexposed expression over x, two opaque
+ * copies of x, and y): its operands. */
+bool fe_elvis(CXCursor e, CXCursor *x, CXCursor *y);
+/* The value arms of conditional e (`c ? a : b`, `x ?: y`; parens, casts
+ * and nested conditionals looked through), at most max, in source order;
+ * 0 if e is no conditional. fe_obj of a conditional is its first arm with
+ * an object other than NULL, the arms aliased together (fe_expr.c). */
+#define FE_MAX_ARMS 16
+size_t fe_cond_arms(CXCursor e, CXCursor *arms, size_t max);
 /* The object of a declared variable or parameter (MODEL_NO_OBJ if it cannot
  * hold a concurrency object). */
 model_obj_id fe_decl_obj(fe_state *st, CXCursor decl);

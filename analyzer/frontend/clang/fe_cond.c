@@ -151,11 +151,21 @@ static bool fe__is_null_const(CXCursor e)
 
 /* A place that holds a tether object by its type: a variable, a field or
  * an array element of type tt_chan *, tt_ticker *, ... (through parens and
- * casts; `*p` and calls are not places tested here). */
-static bool fe__is_obj_expr(CXCursor e)
+ * casts; `*p` and calls are not places tested here), or an assignment to
+ * one (`(ch = tt_chan_new(...)) == NULL` tests ch). */
+static bool fe__is_obj_expr(fe_state *st, CXCursor e)
 {
     CXCursor s = fe_strip_parens(e);
     switch (clang_getCursorKind(s)) {
+    case CXCursor_BinaryOperator: {
+        fe_kids kk;
+        fe_kids_get(s, &kk);
+        const char *op = kk.n == 2 ? fe_binop(st, kk.v[0], kk.v[1]) : NULL;
+        bool yes = op && op[0] == '=' && op + 1 < st->buf + st->buflen && op[1] != '=' &&
+                   fe__is_obj_expr(st, kk.v[0]);
+        fe_kids_free(&kk);
+        return yes;
+    }
     case CXCursor_DeclRefExpr: {
         enum CXCursorKind rk = clang_getCursorKind(clang_getCursorReferenced(s));
         if (rk != CXCursor_VarDecl && rk != CXCursor_ParmDecl)
@@ -190,15 +200,15 @@ bool fe_null_test(fe_state *st, CXCursor cond, CXCursor *obj, bool *nonnull)
             sense = !sense;
             continue;
         }
-        if (k == CXCursor_BinaryOperator) {
+        if (k == CXCursor_BinaryOperator && !fe__is_obj_expr(st, e)) { /* not `(t = x)` */
             fe_kids kk;
             fe_kids_get(e, &kk);
             bool ok = false;
             if (kk.n == 2) {
                 CXCursor o = clang_getNullCursor();
-                if (fe__is_null_const(kk.v[1]) && fe__is_obj_expr(kk.v[0]))
+                if (fe__is_null_const(kk.v[1]) && fe__is_obj_expr(st, kk.v[0]))
                     o = kk.v[0];
-                else if (fe__is_null_const(kk.v[0]) && fe__is_obj_expr(kk.v[1]))
+                else if (fe__is_null_const(kk.v[0]) && fe__is_obj_expr(st, kk.v[1]))
                     o = kk.v[1];
                 int op = clang_Cursor_isNull(o) ? 0 : fe_eq_op(st, e, kk.v[0], kk.v[1]);
                 if (op) {
@@ -210,7 +220,7 @@ bool fe_null_test(fe_state *st, CXCursor cond, CXCursor *obj, bool *nonnull)
             fe_kids_free(&kk);
             return ok;
         }
-        if (!fe__is_obj_expr(e))
+        if (!fe__is_obj_expr(st, e))
             return false;
         *obj = e;
         *nonnull = sense;

@@ -84,12 +84,45 @@ static bool fe__same_type(CXType a, CXType b)
     return clang_equalTypes(clang_getCanonicalType(a), clang_getCanonicalType(b)) != 0;
 }
 
+/* The children of an unexposed expression that is GNU `x ?: y`: x, two
+ * opaque copies of x (same extent), y. */
+static bool fe__elvis_kids(const fe_kids *k)
+{
+    return k->n == 4 && clang_getCursorKind(k->v[1]) == CXCursor_UnexposedExpr &&
+           clang_getCursorKind(k->v[2]) == CXCursor_UnexposedExpr &&
+           clang_equalRanges(clang_getCursorExtent(k->v[0]), clang_getCursorExtent(k->v[1])) &&
+           clang_equalRanges(clang_getCursorExtent(k->v[0]), clang_getCursorExtent(k->v[2]));
+}
+
+bool fe_elvis(CXCursor e, CXCursor *x, CXCursor *y)
+{
+    if (clang_getCursorKind(e) != CXCursor_UnexposedExpr)
+        return false;
+    fe_kids k;
+    fe_kids_get(e, &k);
+    bool yes = fe__elvis_kids(&k);
+    if (yes) {
+        if (x)
+            *x = k.v[0];
+        if (y)
+            *y = k.v[3];
+    }
+    fe_kids_free(&k);
+    return yes;
+}
+
 static CXCursor fe__strip(CXCursor e, bool unary)
 {
     for (;;) {
         enum CXCursorKind k = clang_getCursorKind(e);
         if (k == CXCursor_UnexposedExpr || k == CXCursor_ParenExpr || k == CXCursor_CStyleCastExpr) {
-            CXCursor in = fe__inner(e);
+            fe_kids kk;
+            fe_kids_get(e, &kk);
+            bool elvis = k == CXCursor_UnexposedExpr && fe__elvis_kids(&kk);
+            CXCursor in = kk.n ? kk.v[kk.n - 1] : clang_getNullCursor(); /* as fe__inner */
+            fe_kids_free(&kk);
+            if (elvis)
+                return e; /* `x ?: y` is no wrapper of y */
             if (clang_Cursor_isNull(in) || !clang_isExpression(clang_getCursorKind(in)))
                 return e;
             e = in;
@@ -215,9 +248,108 @@ static const char *fe__scan_text(fe_state *st, size_t p)
     return n ? model_strdup(st->m, out) : NULL;
 }
 
-const char *fe_text(fe_state *st, CXCursor e)
+/* ---- Conditional values ---------------------------------------------------- *
+ * `c ? a : b` and GNU `x ?: y` as values: their arms (nested conditionals
+ * flattened, in source order). As an object (an event's, a RETURN's, a
+ * call's argument) a conditional is its first arm that holds an object other
+ * than NULL, and the arms are aliased together: whichever is taken, it is
+ * the same place for the rules. (A store aliases the destination with each
+ * arm instead, fe_walk.c.) The tree-sitter front end does the same
+ * (ts_obj.c). */
+
+static size_t fe__arms(CXCursor e, CXCursor *arms, size_t max, size_t n)
+{
+    CXCursor s = fe_strip(e), x, y;
+    if (clang_getCursorKind(s) == CXCursor_ConditionalOperator) {
+        fe_kids k;
+        fe_kids_get(s, &k);
+        if (k.n == 3) {
+            n = fe__arms(k.v[1], arms, max, n);
+            n = fe__arms(k.v[2], arms, max, n);
+        }
+        fe_kids_free(&k);
+        return n;
+    }
+    if (fe_elvis(s, &x, &y)) {
+        n = fe__arms(x, arms, max, n);
+        return fe__arms(y, arms, max, n);
+    }
+    if (n < max)
+        arms[n++] = e;
+    return n;
+}
+
+size_t fe_cond_arms(CXCursor e, CXCursor *arms, size_t max)
 {
     CXCursor s = fe_strip(e);
+    if (clang_getCursorKind(s) != CXCursor_ConditionalOperator && !fe_elvis(s, NULL, NULL))
+        return 0;
+    return fe__arms(s, arms, max, 0);
+}
+
+/* The object of conditional e (stripped) and the arm it comes from. */
+static model_obj_id fe__cond_obj(fe_state *st, CXCursor e, CXCursor *from)
+{
+    CXCursor arms[FE_MAX_ARMS];
+    size_t n = fe_cond_arms(e, arms, FE_MAX_ARMS);
+    model_obj_id pick = MODEL_NO_OBJ, null = MODEL_NO_OBJ;
+    CXCursor pick_at = clang_getNullCursor(), null_at = clang_getNullCursor();
+    for (size_t i = 0; i < n; i++) {
+        model_obj_id o = fe_obj(st, arms[i]);
+        if (o == MODEL_NO_OBJ)
+            continue;
+        if (st->m->objs[o].scope == MODEL_SCOPE_NULL) {
+            if (null == MODEL_NO_OBJ) {
+                null = o;
+                null_at = arms[i];
+            }
+        } else if (pick == MODEL_NO_OBJ) {
+            pick = o;
+            pick_at = arms[i];
+        } else {
+            model_obj_alias(st->m, pick, o);
+        }
+    }
+    if (pick == MODEL_NO_OBJ) {
+        pick = null;
+        pick_at = null_at;
+    }
+    if (from)
+        *from = pick_at;
+    return pick;
+}
+
+/* The operand whose object is the value of binary operator e: the left of
+ * an assignment (`s->in = c = x` stores c), the right of a comma. */
+static bool fe__value_operand(fe_state *st, CXCursor e, CXCursor *out)
+{
+    if (clang_getCursorKind(e) != CXCursor_BinaryOperator)
+        return false;
+    fe_kids k;
+    fe_kids_get(e, &k);
+    const char *op = k.n == 2 ? fe_binop(st, k.v[0], k.v[1]) : NULL;
+    bool yes = false;
+    if (op && *op == ',') {
+        *out = k.v[1];
+        yes = true;
+    } else if (op && *op == '=' && op + 1 < st->buf + st->buflen && op[1] != '=') {
+        *out = k.v[0];
+        yes = true;
+    }
+    fe_kids_free(&k);
+    return yes;
+}
+
+const char *fe_text(fe_state *st, CXCursor e)
+{
+    CXCursor s = fe_strip(e), in;
+    if (fe__value_operand(st, s, &in))
+        return fe_text(st, in);
+    if (clang_getCursorKind(s) == CXCursor_ConditionalOperator || fe_elvis(s, NULL, NULL)) {
+        CXCursor arm;
+        if (fe__cond_obj(st, s, &arm) != MODEL_NO_OBJ)
+            return fe_text(st, arm); /* the arm that names the object */
+    }
     long off = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(s)));
     const char *t = off >= 0 ? fe__scan_text(st, (size_t)off) : NULL;
     if (t)
@@ -439,6 +571,14 @@ model_obj_id fe_obj(fe_state *st, CXCursor e)
         }
         return id;
     }
+    case CXCursor_ConditionalOperator:
+        return fe__cond_obj(st, s, NULL);
+    case CXCursor_BinaryOperator: {
+        CXCursor in;
+        return fe__value_operand(st, s, &in) ? fe_obj(st, in) : MODEL_NO_OBJ;
+    }
+    case CXCursor_UnexposedExpr:
+        return fe_elvis(s, NULL, NULL) ? fe__cond_obj(st, s, NULL) : MODEL_NO_OBJ;
     case CXCursor_IntegerLiteral: {
         int64_t v;
         if (fe__is_pointerish(clang_getCursorType(e)) && fe_eval_int(s, &v) && v == 0)

@@ -145,6 +145,52 @@ static bool fe__noreturn(fe_state *st, const char *name, CXCursor decl)
     return nr;
 }
 
+/* A designated initializer's parts: the fields named (MemberRef) and the
+ * value (the last expression). */
+typedef struct fe_desig {
+    CXCursor fields[4];
+    size_t nfields, nindex;
+    CXCursor index, value;
+    CXSourceLocation first; /* the first field's name */
+} fe_desig;
+
+static enum CXChildVisitResult fe__desig_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    fe_desig *d = data;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_MemberRef) {
+        CXString sp = clang_getCursorSpelling(c);
+        const char *n = clang_getCString(sp);
+        bool implicit = !n || !*n; /* the anonymous member holding a field */
+        clang_disposeString(sp);
+        if (implicit)
+            return CXChildVisit_Continue;
+        if (d->nfields == 0)
+            d->first = clang_getCursorLocation(c);
+        if (d->nfields < sizeof d->fields / sizeof d->fields[0])
+            d->fields[d->nfields] = clang_getCursorReferenced(c);
+        d->nfields++;
+    } else if (clang_isExpression(k)) {
+        if (!clang_Cursor_isNull(d->value) && d->nindex++ == 0)
+            d->index = d->value; /* `[i] = v`: the index comes first */
+        d->value = c;
+    }
+    return CXChildVisit_Continue;
+}
+
+/* Whether item is a designated initializer (`.f = v`, `[i] = v`). */
+static bool fe__designated(CXCursor item, fe_desig *d)
+{
+    memset(d, 0, sizeof *d);
+    d->index = d->value = clang_getNullCursor();
+    if (clang_getCursorKind(item) != CXCursor_UnexposedExpr ||
+        clang_getCanonicalType(clang_getCursorType(item)).kind != CXType_Void)
+        return false;
+    clang_visitChildren(item, fe__desig_visit, d);
+    return !clang_Cursor_isNull(d->value) && (d->nfields > 0 || !clang_Cursor_isNull(d->index));
+}
+
 /* ---- Select cases ------------------------------------------------------------ */
 
 /* Reads one `(tt_case){ op, ch, elem, ok }` (what TT_RECV / TT_SEND expand
@@ -230,10 +276,20 @@ static void fe__collect_init(fe_state *st, fe_case_array *a, CXCursor init)
 {
     fe_kids k;
     fe_kids_get(init, &k);
-    for (size_t i = 0; i < k.n; i++) {
+    int64_t idx = 0;
+    for (size_t i = 0; i < k.n; i++, idx++) {
+        CXCursor item = k.v[i];
+        fe_desig d;
+        int64_t at;
+        if (fe__designated(item, &d) && d.nfields == 0) {
+            /* `[K] = TT_RECV(...)`: case K; the next ones follow it */
+            if (fe_eval_int(d.index, &at) && at >= 0)
+                idx = at;
+            item = d.value;
+        }
         model_case c;
-        if (fe__case(st, k.v[i], &c))
-            fe__array_put(st, a, i, &c);
+        if (fe__case(st, item, &c))
+            fe__array_put(st, a, (size_t)idx, &c);
     }
     fe_kids_free(&k);
 }
@@ -487,6 +543,14 @@ static bool fe__is_creation(CXCursor e)
 static model_obj_id fe__return_obj(fe_state *st, CXCursor e)
 {
     CXCursor s = fe_strip_parens(e);
+    CXCursor arms[FE_MAX_ARMS];
+    size_t n = fe_cond_arms(s, arms, FE_MAX_ARMS);
+    for (size_t i = 0; i < n; i++) {
+        /* `return x ? tt_chan_new(0, 1) : NULL;`: made in its arm */
+        model_obj_id made = fe__return_obj(st, arms[i]);
+        if (made != MODEL_NO_OBJ)
+            return made;
+    }
     if (clang_getCursorKind(s) != CXCursor_CallExpr)
         return MODEL_NO_OBJ;
     CXCursor decl;
@@ -572,10 +636,8 @@ static model_escape fe__escape_of(CXCursor l)
 
 /* A store of r into dest, which makes r's object outlive the call as `esc`
  * says. */
-static void fe__store_esc(fe_state *st, model_escape esc, model_obj_id dest, const char *dest_text,
-                          CXCursor r, model_loc loc)
+static void fe__store_one(fe_state *st, model_escape esc, model_obj_id dest, CXCursor r, model_loc loc)
 {
-    fe__expr(st, r, dest, dest_text);
     if (fe__is_creation(r))
         return;
     model_obj_id v = fe_obj(st, r);
@@ -596,6 +658,33 @@ static void fe__store_esc(fe_state *st, model_escape esc, model_obj_id dest, con
     ev->obj = v;
     ev->text = fe_text(st, r);
     ev->escape_to = esc;
+}
+
+static void fe__store_esc(fe_state *st, model_escape esc, model_obj_id dest, const char *dest_text,
+                          CXCursor r, model_loc loc)
+{
+    fe__expr(st, r, dest, dest_text);
+    CXCursor arms[FE_MAX_ARMS];
+    size_t n = fe_cond_arms(r, arms, FE_MAX_ARMS);
+    if (n == 0) {
+        fe__store_one(st, esc, dest, r, loc);
+        return;
+    }
+    /* `p = c ? a : b`: a store of each arm (creations made on dest by the
+     * walk above, NULL arms skipped), each arm object's ESCAPE once. The
+     * tree-sitter front end does the same (ts_expr.c). */
+    model_obj_id seen[FE_MAX_ARMS];
+    size_t nseen = 0;
+    for (size_t i = 0; i < n; i++) {
+        model_obj_id v = fe__is_creation(arms[i]) ? MODEL_NO_OBJ : fe_obj(st, arms[i]);
+        bool dup = v == MODEL_NO_OBJ;
+        for (size_t j = 0; j < nseen && !dup; j++)
+            dup = seen[j] == v;
+        if (dup)
+            continue;
+        seen[nseen++] = v;
+        fe__store_one(st, esc, dest, arms[i], loc);
+    }
 }
 
 /* `place = value` (assignment or initialization; l is null for a
@@ -640,52 +729,6 @@ static enum CXVisitorResult fe__field_visit(CXCursor c, CXClientData data)
     }
     f->v[f->n++] = c;
     return CXVisit_Continue;
-}
-
-/* A designated initializer's parts: the fields named (MemberRef) and the
- * value (the last expression). */
-typedef struct fe_desig {
-    CXCursor fields[4];
-    size_t nfields, nindex;
-    CXCursor index, value;
-    CXSourceLocation first; /* the first field's name */
-} fe_desig;
-
-static enum CXChildVisitResult fe__desig_visit(CXCursor c, CXCursor parent, CXClientData data)
-{
-    (void)parent;
-    fe_desig *d = data;
-    enum CXCursorKind k = clang_getCursorKind(c);
-    if (k == CXCursor_MemberRef) {
-        CXString sp = clang_getCursorSpelling(c);
-        const char *n = clang_getCString(sp);
-        bool implicit = !n || !*n; /* the anonymous member holding a field */
-        clang_disposeString(sp);
-        if (implicit)
-            return CXChildVisit_Continue;
-        if (d->nfields == 0)
-            d->first = clang_getCursorLocation(c);
-        if (d->nfields < sizeof d->fields / sizeof d->fields[0])
-            d->fields[d->nfields] = clang_getCursorReferenced(c);
-        d->nfields++;
-    } else if (clang_isExpression(k)) {
-        if (!clang_Cursor_isNull(d->value) && d->nindex++ == 0)
-            d->index = d->value; /* `[i] = v`: the index comes first */
-        d->value = c;
-    }
-    return CXChildVisit_Continue;
-}
-
-/* Whether item is a designated initializer (`.f = v`, `[i] = v`). */
-static bool fe__designated(CXCursor item, fe_desig *d)
-{
-    memset(d, 0, sizeof *d);
-    d->index = d->value = clang_getNullCursor();
-    if (clang_getCursorKind(item) != CXCursor_UnexposedExpr ||
-        clang_getCanonicalType(clang_getCursorType(item)).kind != CXType_Void)
-        return false;
-    clang_visitChildren(item, fe__desig_visit, d);
-    return !clang_Cursor_isNull(d->value) && (d->nfields > 0 || !clang_Cursor_isNull(d->index));
 }
 
 static bool fe__is_tether_record(CXType t)
@@ -913,28 +956,30 @@ static unsigned fe__arms(fe_state *st, CXCursor e, CXCursor a0, CXCursor a1)
 
 /* Walks the arms of a conditional whose condition was walked: a branch for
  * each arm that emits events (a1 null: the right operand of && / ||, which
- * goes into the `?` slot). */
-static void fe__branch(fe_state *st, CXCursor e, CXCursor a0, CXCursor a1)
+ * goes into the `?` slot). dest: where the value of a `?:` is stored (a
+ * creation in an arm is made on it); none for && / ||. */
+static void fe__branch(fe_state *st, CXCursor e, CXCursor a0, CXCursor a1, model_obj_id dest,
+                       const char *dest_text)
 {
     unsigned mask = fe__arms(st, e, a0, a1);
     if (st->probe || mask == 0) {
         if (!st->probe) {
-            fe__expr(st, a0, MODEL_NO_OBJ, NULL);
+            fe__expr(st, a0, dest, dest_text);
             if (!clang_Cursor_isNull(a1))
-                fe__expr(st, a1, MODEL_NO_OBJ, NULL);
+                fe__expr(st, a1, dest, dest_text);
         }
         return;
     }
     mb_if(st->b);
-    fe__expr(st, a0, MODEL_NO_OBJ, NULL);
+    fe__expr(st, a0, dest, dest_text);
     if (mask & 2u) {
         mb_else(st->b);
-        fe__expr(st, a1, MODEL_NO_OBJ, NULL);
+        fe__expr(st, a1, dest, dest_text);
         mb_end_if(st->b);
     } else {
         mb_end_if(st->b);
         if (!clang_Cursor_isNull(a1))
-            fe__expr(st, a1, MODEL_NO_OBJ, NULL); /* no events: only its aliases */
+            fe__expr(st, a1, dest, dest_text); /* no events: only its aliases */
     }
 }
 
@@ -962,18 +1007,6 @@ static bool fe__is_logical(fe_state *st, CXCursor l, CXCursor r)
     const char *op = fe_binop(st, l, r);
     return op && op + 1 < st->buf + st->buflen &&
            ((op[0] == '&' && op[1] == '&') || (op[0] == '|' && op[1] == '|'));
-}
-
-/* GNU `x ?: y`: `?` and `:` with nothing but blanks between x and y. */
-static bool fe__is_elvis(fe_state *st, CXCursor x, CXCursor y)
-{
-    const char *op = fe_binop(st, x, y);
-    if (!op || *op != '?')
-        return false;
-    for (op++; op < st->buf + st->buflen; op++)
-        if (*op != ' ' && *op != '\t' && *op != '\n' && *op != '\r')
-            return *op == ':';
-    return false;
 }
 
 /* ---- assert ------------------------------------------------------------------ *
@@ -1064,7 +1097,7 @@ static void fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *de
             fe__assign(st, e, kk.v[0], kk.v[1]);
         } else if (kk.n == 2 && fe__is_logical(st, kk.v[0], kk.v[1])) {
             fe__expr(st, kk.v[0], MODEL_NO_OBJ, NULL);
-            fe__branch(st, e, kk.v[1], clang_getNullCursor());
+            fe__branch(st, e, kk.v[1], clang_getNullCursor(), MODEL_NO_OBJ, NULL);
         } else {
             for (size_t i = 0; i < kk.n; i++)
                 fe__expr(st, kk.v[i], MODEL_NO_OBJ, NULL);
@@ -1080,7 +1113,7 @@ static void fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *de
         fe_kids_get(e, &kk);
         if (kk.n == 3) {
             fe__expr(st, kk.v[0], MODEL_NO_OBJ, NULL);
-            fe__branch(st, e, kk.v[1], kk.v[2]);
+            fe__branch(st, e, kk.v[1], kk.v[2], dest, dest_text);
         } else {
             for (size_t i = 0; i < kk.n; i++)
                 fe__expr(st, kk.v[i], MODEL_NO_OBJ, NULL);
@@ -1106,10 +1139,11 @@ static void fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *de
     bool pass = k == CXCursor_ParenExpr || k == CXCursor_UnexposedExpr || k == CXCursor_CStyleCastExpr;
     fe_kids kk;
     fe_kids_get(e, &kk);
-    if (k == CXCursor_UnexposedExpr && kk.n == 4 && fe__is_elvis(st, kk.v[0], kk.v[3])) {
-        /* GNU `x ?: y` (common, two opaque copies of it, y): as x || y */
-        fe__expr(st, kk.v[0], MODEL_NO_OBJ, NULL);
-        fe__branch(st, e, kk.v[3], clang_getNullCursor());
+    if (k == CXCursor_UnexposedExpr && fe_elvis(e, NULL, NULL)) {
+        /* GNU `x ?: y` (common, two opaque copies of it, y): as x || y,
+         * both operands stored into dest */
+        fe__expr(st, kk.v[0], dest, dest_text);
+        fe__branch(st, e, kk.v[3], clang_getNullCursor(), dest, dest_text);
         fe_kids_free(&kk);
         return;
     }
@@ -1416,9 +1450,19 @@ static void fe__stmt(fe_state *st, CXCursor s)
             model_obj_id made = fe__return_obj(st, k.v[0]);
             if (made != MODEL_NO_OBJ) {
                 fe__expr(st, k.v[0], made, "(return)");
+                /* the other arms of `return x ? tt_chan_new(0, 1) : c;` are
+                 * stored into "(return)" too */
+                CXCursor arms[FE_MAX_ARMS];
+                size_t n = fe_cond_arms(k.v[0], arms, FE_MAX_ARMS);
+                for (size_t i = 0; i < n; i++)
+                    if (!fe__is_creation(arms[i]))
+                        fe__store_one(st, MODEL_ESCAPE_NONE, made, arms[i], fe_cursor_loc(s));
                 obj = made;
                 text = "(return)";
             } else {
+                /* `return x ? a : b;`: a RETURN carries one object, the
+                 * first arm's other than NULL; fe_obj aliases the arms
+                 * together so that the rules see either (fe_expr.c) */
                 fe__expr(st, k.v[0], MODEL_NO_OBJ, NULL);
                 obj = fe_obj(st, k.v[0]);
                 if (obj != MODEL_NO_OBJ)

@@ -1,7 +1,8 @@
 /* ts_cond.c — an if condition that tests one object against NULL, for
  * MODEL_EV_NULL_TEST: `t`, `!t`, `t == NULL`, `t != 0`, `NULL == t`,
  * `!(t == NULL)`, through parens and casts, where t is a variable, field or
- * array element whose type holds a tether object (as clang's fe_cond.c). */
+ * array element whose type holds a tether object, or an assignment to one
+ * (`(t = make()) == NULL`), as clang's fe_cond.c. */
 #include "ts_internal.h"
 
 /* The first named child that is not a comment. */
@@ -38,11 +39,14 @@ static bool null_const(ts_ctx *c, TSNode n)
     return k == TS_NULL || (k == TS_NUMBER && ts_eval(c, n, &v) && v == 0);
 }
 
-/* A place whose type holds a tether object (`*p` and calls are not). */
+/* A place whose type holds a tether object (`*p` and calls are not), or an
+ * assignment to one (`(ch = tt_chan_new(...)) == NULL` tests ch). */
 static bool obj_expr(ts_ctx *c, TSNode n)
 {
     n = strip_parens_casts(c, n);
     switch (ts_kind(c, n)) {
+    case TS_ASSIGNMENT:
+        return ts_text_is(c, ts_field(c, n, c->f_operator), "=") && obj_expr(c, ts_field(c, n, c->f_left));
     case TS_IDENTIFIER:
         if (!ts_find_var(c, n))
             return false;

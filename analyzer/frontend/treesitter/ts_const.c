@@ -309,7 +309,8 @@ static bool elements(ts_ctx *c, TSNode n, TSNode op, int64_t *out)
         return false;
     TSNode a = sizeof_operand(c, ts_field(c, n, c->f_left));
     TSNode e = sizeof_operand(c, ts_field(c, n, c->f_right));
-    if (ts_kind(c, a) != TS_IDENTIFIER || ts_node_is_null(e))
+    ts_sym ak = ts_kind(c, a);
+    if ((ak != TS_IDENTIFIER && ak != TS_FIELD_EXPR) || ts_node_is_null(e))
         return false;
     TSNode base;
     if (ts_kind(c, e) == TS_SUBSCRIPT) {
@@ -325,9 +326,10 @@ static bool elements(ts_ctx *c, TSNode n, TSNode op, int64_t *out)
     base = unparen(base, c);
     uint32_t la, lb;
     const char *sa = ts_text(c, a, &la), *sb = ts_text(c, base, &lb);
-    if (ts_kind(c, base) != TS_IDENTIFIER || la != lb || memcmp(sa, sb, la) != 0)
+    if (ts_kind(c, base) != ak || la != lb || memcmp(sa, sb, la) != 0)
         return false;
-    ts_entry *v = ts_find_var(c, a);
+    /* an array variable, or an array field (`sizeof p->chs / sizeof p->chs[0]`) */
+    ts_entry *v = ak == TS_IDENTIFIER ? ts_find_var(c, a) : ts_field_entry(c, a);
     if (!v || !v->array_len_known)
         return false;
     *out = v->array_len;
@@ -423,7 +425,7 @@ bool ts_array_len(ts_ctx *c, TSNode d, TSNode init, int64_t *len)
 {
     /* the declarator right above the name is the first dimension */
     TSNode above = { 0 };
-    while (!ts_node_is_null(d) && ts_kind(c, d) != TS_IDENTIFIER) {
+    while (!ts_node_is_null(d) && ts_kind(c, d) != TS_IDENTIFIER && ts_kind(c, d) != TS_FIELD_IDENTIFIER) {
         ts_sym k = ts_kind(c, d);
         above = d;
         if (k == TS_PAREN_DECLARATOR || k == TS_ATTRIBUTED_DECLARATOR)

@@ -10,6 +10,16 @@ static const char *const integer_typedefs[] = {
     "size_t", "ssize_t", "intptr_t", "uintptr_t", "ptrdiff_t", "intmax_t", "uintmax_t",
 };
 
+/* Typedefs of the C library that name structs or unions (glibc): a field
+ * or variable of such a type gets an object as clang gives one to every
+ * struct (`pthread_mutex_t lock;` in a struct). */
+static const char *const record_typedefs[] = {
+    "pthread_mutex_t", "pthread_cond_t", "pthread_rwlock_t", "pthread_attr_t",
+    "pthread_barrier_t", "pthread_mutexattr_t", "pthread_condattr_t", "sem_t", "mtx_t", "cnd_t",
+    "FILE", "fd_set", "sigset_t", "mbstate_t", "div_t", "ldiv_t", "regex_t", "regmatch_t",
+    "glob_t", "fpos_t", "atomic_flag",
+};
+
 static bool text_in(const char *t, uint32_t len, const char *s)
 {
     return strlen(s) == len && memcmp(t, s, len) == 0;
@@ -57,6 +67,9 @@ ts_type ts_type_of_spec(ts_ctx *c, TSNode spec)
         for (size_t i = 0; i < sizeof integer_typedefs / sizeof *integer_typedefs; i++)
             if (text_in(s, len, integer_typedefs[i]))
                 t.is_integer = true;
+        for (size_t i = 0; i < sizeof record_typedefs / sizeof *record_typedefs; i++)
+            if (text_in(s, len, record_typedefs[i]))
+                t.is_record = true;
         return t;
     }
     case TS_STRUCT_SPECIFIER:
@@ -78,6 +91,20 @@ ts_type ts_type_of_spec(ts_ctx *c, TSNode spec)
     case TS_ENUM_SPECIFIER:
         t.is_integer = true;
         return t;
+    case TS_MACRO_TYPE_SPEC: {
+        /* GNU `__typeof__(x) c = x;` (`typeof`): x's type, or the type written */
+        TSNode name = ts_field(c, spec, c->f_name), desc = ts_field(c, spec, c->f_type);
+        if (!ts_text_is(c, name, "typeof") && !ts_text_is(c, name, "__typeof__") &&
+            !ts_text_is(c, name, "__typeof"))
+            return t;
+        TSNode inner = ts_field(c, desc, c->f_type), dname;
+        ts_entry *v = ts_kind(c, inner) == TS_TYPE_IDENTIFIER && ts_node_is_null(ts_field(c, desc, c->f_declarator))
+                          ? ts_find_var(c, inner)
+                          : NULL;
+        if (v)
+            return v->type;
+        return ts_declarator(c, ts_field(c, desc, c->f_declarator), ts_type_of_spec(c, inner), &dname, NULL);
+    }
     default:
         return t;
     }
@@ -249,6 +276,8 @@ static void scan_struct(ts_ctx *c, TSNode spec, const char *tag, bool positions)
             ts_entry *e = ts_add(c, NS_STRUCT_FIELD, tag, (uint32_t)strlen(tag), s, len);
             e->type = t;
             e->decl = ts_loc(name);
+            /* `tt_chan *chs[4];`: for `sizeof p->chs / sizeof p->chs[0]` */
+            e->array_len_known = t.is_array && ts_array_len(c, c->kids[j], (TSNode){ 0 }, &e->array_len);
             /* its position, for `{ c, &wg }` */
             e->value = index;
             if (positions) {

@@ -180,8 +180,15 @@ static void collect_cases(ts_ctx *c, ts_entry *var, TSNode list)
         TSNode item = c->kids[i];
         if (ts_kind(c, item) == TS_COMMENT)
             continue;
-        if (ts_kind(c, item) == TS_INITIALIZER_PAIR)
+        if (ts_kind(c, item) == TS_INITIALIZER_PAIR) {
+            /* `[K] = TT_RECV(...)`: case K; the next ones follow it */
+            TSNode d = ts_field(c, item, c->f_designator);
+            int64_t at;
+            if (ts_kind(c, d) == TS_SUBSCRIPT_DESIGNATOR && ts_eval(c, ts_node_named_child(d, 0), &at) &&
+                at >= 0)
+                idx = (size_t)at;
             item = ts_field(c, item, c->f_value);
+        }
         model_case mc;
         if (make_case(c, item, &mc))
             put_case(c, var, idx, &mc);
@@ -452,6 +459,14 @@ model_obj_id ts_return_obj(ts_ctx *c, TSNode e)
 {
     while (ts_kind(c, e) == TS_PAREN_EXPR || ts_kind(c, e) == TS_CAST)
         e = ts_kind(c, e) == TS_CAST ? ts_field(c, e, c->f_value) : ts_node_named_child(e, 0);
+    TSNode arms[TS_MAX_ARMS];
+    size_t n = ts_cond_arms(c, e, arms, TS_MAX_ARMS);
+    for (size_t i = 0; i < n; i++) {
+        /* `return x ? tt_chan_new(0, 1) : NULL;`: made in its arm */
+        model_obj_id made = ts_return_obj(c, arms[i]);
+        if (made != MODEL_NO_OBJ)
+            return made;
+    }
     if (ts_kind(c, e) != TS_CALL)
         return MODEL_NO_OBJ;
     TSNode fid = ts_strip(c, ts_field(c, e, c->f_function));
@@ -532,12 +547,10 @@ static bool is_creation(ts_ctx *c, TSNode e)
     return a == API_CHAN_NEW || a == API_TICKER_NEW || a == API_WITH_CANCEL || a == API_WITH_TIMEOUT;
 }
 
-/* A store of rhs into dest that makes rhs's object outlive the call as
- * `to` says. */
-static void store_esc(ts_ctx *c, model_escape to, model_obj_id dest, const char *dest_text,
-                      bool pointer_dest, TSNode rhs, model_loc loc)
+/* The object rhs (walked) stores into dest: the alias and the escape. */
+static void store_one(ts_ctx *c, model_escape to, model_obj_id dest, bool pointer_dest, TSNode rhs,
+                      model_loc loc)
 {
-    ts_expr_target(c, rhs, dest, dest_text);
     if (is_creation(c, rhs))
         return;
     model_obj_id v = ts_obj_of(c, rhs, pointer_dest);
@@ -555,6 +568,44 @@ static void store_esc(ts_ctx *c, model_escape to, model_obj_id dest, const char 
     ev->obj = v;
     ev->text = ts_obj_text(c, rhs);
     ev->escape_to = to;
+}
+
+/* A store of rhs into dest that makes rhs's object outlive the call as
+ * `to` says. */
+static void store_esc(ts_ctx *c, model_escape to, model_obj_id dest, const char *dest_text,
+                      bool pointer_dest, TSNode rhs, model_loc loc)
+{
+    ts_expr_target(c, rhs, dest, dest_text);
+    TSNode arms[TS_MAX_ARMS];
+    size_t n = ts_cond_arms(c, rhs, arms, TS_MAX_ARMS);
+    if (n == 0) {
+        store_one(c, to, dest, pointer_dest, rhs, loc);
+        return;
+    }
+    /* `p = c ? a : b`: a store of each arm (creations made on dest by the
+     * walk above, NULL arms skipped), each arm object's ESCAPE once (as
+     * clang's fe__store_esc) */
+    model_obj_id seen[TS_MAX_ARMS];
+    size_t nseen = 0;
+    for (size_t i = 0; i < n; i++) {
+        model_obj_id v = is_creation(c, arms[i]) ? MODEL_NO_OBJ : ts_obj_of(c, arms[i], pointer_dest);
+        bool dup = v == MODEL_NO_OBJ;
+        for (size_t j = 0; j < nseen && !dup; j++)
+            dup = seen[j] == v;
+        if (dup)
+            continue;
+        seen[nseen++] = v;
+        store_one(c, to, dest, pointer_dest, arms[i], loc);
+    }
+}
+
+void ts_return_arms(ts_ctx *c, TSNode e, model_obj_id made, model_loc loc)
+{
+    TSNode arms[TS_MAX_ARMS];
+    size_t n = ts_cond_arms(c, e, arms, TS_MAX_ARMS);
+    for (size_t i = 0; i < n; i++)
+        if (!is_creation(c, arms[i]))
+            store_one(c, MODEL_ESCAPE_NONE, made, c->returns_pointer, arms[i], loc);
 }
 
 void ts_store(ts_ctx *c, TSNode lhs, model_obj_id dest, const char *dest_text, bool pointer_dest,
@@ -799,38 +850,42 @@ static unsigned arms(ts_ctx *c, TSNode n, TSNode a0, TSNode a1)
 
 /* The arms of conditional n whose condition was walked (a1 null: the right
  * operand of && / ||, in the `?` slot). */
-static void branch(ts_ctx *c, TSNode n, TSNode a0, TSNode a1)
+static void branch(ts_ctx *c, TSNode n, TSNode a0, TSNode a1, model_obj_id target,
+                   const char *target_text)
 {
     unsigned mask = arms(c, n, a0, a1);
     if (c->probe)
         return;
     if (mask == 0) {
-        ts_expr(c, a0);
-        ts_expr(c, a1);
+        ts_expr_target(c, a0, target, target_text);
+        ts_expr_target(c, a1, target, target_text);
         return;
     }
     mb_if(c->b);
-    ts_expr(c, a0);
+    ts_expr_target(c, a0, target, target_text);
     if (mask & 2u) {
         mb_else(c->b);
-        ts_expr(c, a1);
+        ts_expr_target(c, a1, target, target_text);
         mb_end_if(c->b);
     } else {
         mb_end_if(c->b);
-        ts_expr(c, a1); /* no events: only its aliases */
+        ts_expr_target(c, a1, target, target_text); /* no events: only its aliases */
     }
 }
 
-static void conditional(ts_ctx *c, TSNode n)
+/* target: where the value is stored (a creation in an arm is made on it) */
+static void conditional(ts_ctx *c, TSNode n, model_obj_id target, const char *target_text)
 {
     TSNode cond = ts_field(c, n, c->f_condition);
     TSNode a0 = ts_field(c, n, c->f_consequence);
     TSNode a1 = ts_field(c, n, c->f_alternative);
-    ts_expr(c, cond);
-    if (ts_node_is_null(a0)) /* GNU `x ?: y`: as x || y */
-        branch(c, n, a1, (TSNode){ 0 });
-    else
-        branch(c, n, a0, a1);
+    if (ts_node_is_null(a0)) { /* GNU `x ?: y`: as x || y, both stored */
+        ts_expr_target(c, cond, target, target_text);
+        branch(c, n, a1, (TSNode){ 0 }, target, target_text);
+    } else {
+        ts_expr(c, cond);
+        branch(c, n, a0, a1, target, target_text);
+    }
 }
 
 static void binary(ts_ctx *c, TSNode n)
@@ -841,7 +896,7 @@ static void binary(ts_ctx *c, TSNode n)
         return;
     }
     ts_expr(c, ts_field(c, n, c->f_left));
-    branch(c, n, ts_field(c, n, c->f_right), (TSNode){ 0 });
+    branch(c, n, ts_field(c, n, c->f_right), (TSNode){ 0 }, MODEL_NO_OBJ, NULL);
 }
 
 /* ---- the walk ------------------------------------------------------------- */
@@ -858,7 +913,7 @@ void ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *target
         assign(c, n);
         return;
     case TS_CONDITIONAL:
-        conditional(c, n);
+        conditional(c, n, target, target_text);
         return;
     case TS_COMPOUND_LITERAL: {
         TSNode td = ts_field(c, n, c->f_type), name;

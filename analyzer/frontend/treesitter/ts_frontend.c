@@ -3,7 +3,8 @@
  * build the same model the libclang front end builds.
  *
  * Broken code: a function definition whose subtree holds an ERROR or
- * MISSING node is not modeled at all (its name still counts as a function
+ * MISSING node (other than a type passed to a macro, `va_arg(ap, T *)`,
+ * which is no broken code) is not modeled at all (its name still counts as a function
  * of this file). Dropping a whole function rather than the broken statement
  * is deliberate: a rule that needs "on every path" (cancel, stop, done)
  * would otherwise read a path with a statement silently missing and report a
@@ -121,6 +122,51 @@ static size_t unterminated_comment(const char *s, size_t len)
     return len;
 }
 
+/* Whether ERROR node e is only a type written as a macro's argument
+ * (`va_arg(ap, tt_chan *)`, `container_of(p, struct job, link)`): a child of
+ * a call's argument list holding nothing but words and `*`. The call is
+ * still seen; the type is no value. */
+static bool type_argument(ts_ctx *c, TSNode e)
+{
+    TSNode list = ts_node_parent(e);
+    if (ts_kind(c, list) != TS_ARGUMENT_LIST || ts_node_child_count(e) == 0)
+        return false;
+    uint32_t len;
+    const char *t = ts_text(c, e, &len);
+    for (uint32_t i = 0; i < len; i++) {
+        char ch = t[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '_' || ch == '*' || ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'))
+            return false;
+    }
+    return true;
+}
+
+/* Whether n holds an ERROR or MISSING node other than a type argument;
+ * *line: the 1-based line of the first one. */
+static bool first_broken(ts_ctx *c, TSNode n, unsigned *line)
+{
+    if (!ts_node_has_error(n))
+        return false;
+    if (ts_node_is_missing(n) || (ts_kind(c, n) == TS_ERROR && !type_argument(c, n))) {
+        *line = ts_node_start_point(n).row + 1;
+        return true;
+    }
+    if (ts_kind(c, n) == TS_ERROR)
+        return false;
+    uint32_t k = ts_node_child_count(n);
+    for (uint32_t i = 0; i < k; i++)
+        if (first_broken(c, ts_node_child(n, i), line))
+            return true;
+    return false;
+}
+
+static bool broken(ts_ctx *c, TSNode n)
+{
+    unsigned line;
+    return first_broken(c, n, &line);
+}
+
 /* Function definitions at the top level (and inside preprocessor
  * conditionals: the branches the preprocessor may keep), in source order. */
 static void functions(ts_ctx *c, TSNode parent)
@@ -134,7 +180,7 @@ static void functions(ts_ctx *c, TSNode parent)
             continue; /* `#if 0` or the alternative of `#if 1` */
         switch (ts_kind(c, n)) {
         case TS_FUNCTION_DEFINITION:
-            if (!ts_node_has_error(n) && ts_node_end_byte(n) <= c->cut)
+            if (!broken(c, n) && ts_node_end_byte(n) <= c->cut)
                 ts_function(c, n);
             break;
         case TS_PREPROC_IF: case TS_PREPROC_IFDEF: case TS_PREPROC_ELSE:
@@ -172,7 +218,7 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
         src = owned;
     }
     if (len > UINT32_MAX) {
-        snprintf(err, errsize, "%s: file too large", in->path);
+        snprintf(err, errsize, "file too large");
         free(owned);
         return -1;
     }
@@ -189,7 +235,7 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     if (own_parser)
         ts_parser_delete(parser);
     if (!tree) {
-        snprintf(err, errsize, "%s: tree-sitter could not parse the file", in->path);
+        snprintf(err, errsize, "tree-sitter could not parse the file");
         free(owned);
         return -1;
     }
@@ -205,6 +251,10 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     c.func = -1;
     c.cursor = ts_tree_cursor_new(root);
     ts_syms_init(&c);
+    unsigned error_line;
+    if (first_broken(&c, root, &error_line)) /* said, as clang's front end says it, so editors know */
+        snprintf(err, errsize, "syntax error at line %u; functions containing errors were skipped",
+                 error_line);
     /* A file that never names a tt_ API has nothing to model (tree-sitter
      * sees no macro expansions, so the text is all there is). */
     if (mentions_tt(src, len)) {

@@ -29,7 +29,7 @@ typedef enum ts_sym {
     TS_STORAGE_CLASS, TS_TYPE_QUALIFIER, TS_TYPE_IDENTIFIER, TS_PRIMITIVE_TYPE,
     TS_SIZED_TYPE, TS_STRUCT_SPECIFIER, TS_UNION_SPECIFIER, TS_ENUM_SPECIFIER,
     TS_ENUMERATOR_LIST, TS_ENUMERATOR, TS_FIELD_DECL_LIST, TS_FIELD_DECLARATION,
-    TS_FIELD_IDENTIFIER, TS_TYPE_DESCRIPTOR,
+    TS_FIELD_IDENTIFIER, TS_TYPE_DESCRIPTOR, TS_MACRO_TYPE_SPEC,
     TS_COMPOUND_STATEMENT, TS_EXPRESSION_STATEMENT, TS_IF, TS_ELSE, TS_WHILE, TS_FOR, TS_DO,
     TS_SWITCH, TS_CASE, TS_BREAK, TS_CONTINUE, TS_GOTO, TS_LABELED, TS_RETURN,
     TS_ATTRIBUTED_STATEMENT,
@@ -223,6 +223,14 @@ TSNode ts_strip(ts_ctx *c, TSNode n); /* parens, casts, & and * */
 /* pointer_context: a literal 0 here is a null pointer (NULL always is). */
 model_obj_id ts_obj_of(ts_ctx *c, TSNode expr, bool pointer_context);
 ts_type ts_type_of_expr(ts_ctx *c, TSNode expr);
+/* The NS_STRUCT_FIELD entry of field expression e (`p->chs`), or NULL. */
+ts_entry *ts_field_entry(ts_ctx *c, TSNode e);
+/* The value arms of conditional e (`c ? a : b`, `x ?: y`; parens, casts and
+ * nested conditionals looked through), at most max, in source order; 0 if
+ * e is no conditional. ts_obj_of a conditional is its first arm with an
+ * object other than NULL, the arms aliased together (as clang's). */
+#define TS_MAX_ARMS 16
+size_t ts_cond_arms(ts_ctx *c, TSNode e, TSNode *arms, size_t max);
 /* The object of field f (an NS_STRUCT_FIELD entry) of struct `tag`. */
 model_obj_id ts_field_obj(ts_ctx *c, const char *tag, const ts_entry *f);
 const char *ts_obj_text(ts_ctx *c, TSNode expr); /* model-owned */
@@ -247,6 +255,9 @@ void ts_record_case_init(ts_ctx *c, ts_entry *var, TSNode value);
 /* The object "(return)" of the function when `return e;` returns a
  * creation or a same-file call directly (made here), else MODEL_NO_OBJ. */
 model_obj_id ts_return_obj(ts_ctx *c, TSNode e);
+/* The arms of `return x ? tt_chan_new(0, 1) : c;` other than creations,
+ * stored into the "(return)" object made (clang's ReturnStmt). */
+void ts_return_arms(ts_ctx *c, TSNode e, model_obj_id made, model_loc loc);
 
 /* ts_stmt.c: statements -> mb_* */
 void ts_function(ts_ctx *c, TSNode def);

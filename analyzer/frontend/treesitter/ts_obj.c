@@ -33,6 +33,80 @@ TSNode ts_strip(ts_ctx *c, TSNode n)
     }
 }
 
+/* ---- Conditional values ---------------------------------------------------- *
+ * `c ? a : b` and GNU `x ?: y` as values: their arms (nested conditionals
+ * flattened, in source order). As an object (an event's, a RETURN's, a
+ * call's argument) a conditional is its first arm that holds an object other
+ * than NULL, and the arms are aliased together: whichever is taken, it is
+ * the same place for the rules. (A store aliases the destination with each
+ * arm instead, ts_expr.c.) Exactly as clang's fe_expr.c. */
+
+static size_t arms_of(ts_ctx *c, TSNode e, TSNode *arms, size_t max, size_t n)
+{
+    TSNode s = ts_strip(c, e);
+    if (ts_kind(c, s) == TS_CONDITIONAL) {
+        TSNode a0 = ts_field(c, s, c->f_consequence);
+        /* GNU `x ?: y`: x is the value when it is not 0 */
+        n = arms_of(c, ts_node_is_null(a0) ? ts_field(c, s, c->f_condition) : a0, arms, max, n);
+        return arms_of(c, ts_field(c, s, c->f_alternative), arms, max, n);
+    }
+    if (n < max && !ts_node_is_null(e))
+        arms[n++] = e;
+    return n;
+}
+
+size_t ts_cond_arms(ts_ctx *c, TSNode e, TSNode *arms, size_t max)
+{
+    TSNode s = ts_strip(c, e);
+    if (ts_kind(c, s) != TS_CONDITIONAL)
+        return 0;
+    return arms_of(c, s, arms, max, 0);
+}
+
+/* The object of conditional e and the arm it comes from. */
+static model_obj_id cond_obj(ts_ctx *c, TSNode e, bool pointer_context, TSNode *from)
+{
+    TSNode arms[TS_MAX_ARMS];
+    size_t n = ts_cond_arms(c, e, arms, TS_MAX_ARMS);
+    model_obj_id pick = MODEL_NO_OBJ, null = MODEL_NO_OBJ;
+    TSNode pick_at = { 0 }, null_at = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        model_obj_id o = ts_obj_of(c, arms[i], pointer_context);
+        if (o == MODEL_NO_OBJ)
+            continue;
+        if (c->tu->objs[o].scope == MODEL_SCOPE_NULL) {
+            if (null == MODEL_NO_OBJ) {
+                null = o;
+                null_at = arms[i];
+            }
+        } else if (pick == MODEL_NO_OBJ) {
+            pick = o;
+            pick_at = arms[i];
+        } else {
+            model_obj_alias(c->tu, pick, o);
+        }
+    }
+    if (pick == MODEL_NO_OBJ) {
+        pick = null;
+        pick_at = null_at;
+    }
+    if (from)
+        *from = pick_at;
+    return pick;
+}
+
+/* The operand whose object is the value of e: the left of an assignment
+ * (`s->in = c = x` stores c), the right of a comma (clang's
+ * fe__value_operand); a null node for other expressions. */
+static TSNode value_operand(ts_ctx *c, TSNode e)
+{
+    if (ts_kind(c, e) == TS_COMMA)
+        return ts_field(c, e, c->f_right);
+    if (ts_kind(c, e) == TS_ASSIGNMENT && ts_text_is(c, ts_field(c, e, c->f_operator), "="))
+        return ts_field(c, e, c->f_left);
+    return (TSNode){ 0 };
+}
+
 /* The type of a field of a struct known by tag; NULL entry if unknown. */
 static ts_entry *field_entry(ts_ctx *c, const char **tag, TSNode field)
 {
@@ -49,6 +123,14 @@ static ts_entry *field_entry(ts_ctx *c, const char **tag, TSNode field)
     return ts_find(c, NS_STRUCT_FIELD, *tag, (uint32_t)strlen(*tag), f, len);
 }
 
+ts_entry *ts_field_entry(ts_ctx *c, TSNode e)
+{
+    if (ts_kind(c, e) != TS_FIELD_EXPR)
+        return NULL;
+    ts_type base = ts_type_of_expr(c, ts_field(c, e, c->f_argument));
+    return field_entry(c, &base.tag, ts_field(c, e, c->f_field));
+}
+
 ts_type ts_type_of_expr(ts_ctx *c, TSNode e)
 {
     ts_type none = { 0 };
@@ -61,6 +143,27 @@ ts_type ts_type_of_expr(ts_ctx *c, TSNode e)
     }
     case TS_PAREN_EXPR:
         return ts_type_of_expr(c, ts_node_named_child(e, 0));
+    case TS_COMMA:
+    case TS_ASSIGNMENT:
+        return ts_type_of_expr(c, value_operand(c, e));
+    case TS_CONDITIONAL: {
+        /* clang's is the arms' common type: the first arm's that says a
+         * kind, else the first pointer's or struct's */
+        TSNode arms[TS_MAX_ARMS];
+        size_t n = ts_cond_arms(c, e, arms, TS_MAX_ARMS);
+        ts_type first = none;
+        bool have = false;
+        for (size_t i = 0; i < n; i++) {
+            ts_type t = ts_type_of_expr(c, ts_strip(c, arms[i]));
+            if (t.kind != MODEL_KIND_NONE)
+                return t;
+            if (!have && (t.is_pointer || t.is_record)) {
+                first = t;
+                have = true;
+            }
+        }
+        return first;
+    }
     case TS_POINTER_EXPR:
     case TS_SUBSCRIPT: {
         ts_type t = ts_type_of_expr(c, ts_field(c, e, c->f_argument));
@@ -159,6 +262,11 @@ model_obj_id ts_obj_of(ts_ctx *c, TSNode e, bool pointer_context)
 #undef IS
         return MODEL_NO_OBJ;
     }
+    case TS_CONDITIONAL:
+        return cond_obj(c, s, pointer_context, NULL);
+    case TS_COMMA:
+    case TS_ASSIGNMENT:
+        return ts_obj_of(c, value_operand(c, s), pointer_context);
     case TS_NULL:
         return model_obj_null(c->tu);
     case TS_NUMBER: {
@@ -180,6 +288,14 @@ const char *ts_obj_text(ts_ctx *c, TSNode e)
     TSNode s = ts_strip(c, e);
     if (ts_node_is_null(s))
         return NULL;
+    TSNode in = value_operand(c, s);
+    if (!ts_node_is_null(in))
+        return ts_obj_text(c, in);
+    if (ts_kind(c, s) == TS_CONDITIONAL) {
+        TSNode arm;
+        if (cond_obj(c, s, false, &arm) != MODEL_NO_OBJ)
+            return ts_obj_text(c, arm); /* the arm that names the object */
+    }
     char out[128];
     size_t n = 0;
     int depth = 0;

@@ -224,9 +224,12 @@ static void return_stmt(ts_ctx *c, TSNode n)
         model_obj_id made = ts_return_obj(c, e); /* "(return)": see ts_expr.c */
         if (made != MODEL_NO_OBJ) {
             ts_expr_target(c, e, made, "(return)");
+            ts_return_arms(c, e, made, ts_loc(n));
             obj = made;
             text = "(return)";
         } else {
+            /* `return x ? a : b;`: a RETURN carries one object, the first
+             * arm's other than NULL, the arms aliased together (ts_obj.c) */
             ts_expr(c, e);
             obj = ts_obj_of(c, e, c->returns_pointer);
             if (obj != MODEL_NO_OBJ)
@@ -399,24 +402,36 @@ static void params(ts_ctx *c, TSNode def, TSNode fdecl)
 }
 
 /* The function_declarator under a definition's declarator (which may be
- * wrapped in pointer declarators for a pointer-returning function). */
-static TSNode func_declarator(ts_ctx *c, TSNode d)
+ * wrapped in pointer declarators for a pointer-returning function, and is
+ * itself inside another function declarator for a function returning a
+ * function pointer: `void (*choose(int k))(void *)`). *returns_pointer:
+ * whether such a wrapper makes the result a pointer. */
+static TSNode func_declarator(ts_ctx *c, TSNode d, bool *returns_pointer)
 {
-    while (!ts_node_is_null(d) && ts_kind(c, d) != TS_FUNCTION_DECLARATOR) {
+    *returns_pointer = false;
+    while (!ts_node_is_null(d)) {
         ts_sym k = ts_kind(c, d);
-        if (k == TS_POINTER_DECLARATOR)
+        if (k == TS_FUNCTION_DECLARATOR) {
+            TSNode in = ts_field(c, d, c->f_declarator);
+            if (ts_kind(c, in) == TS_IDENTIFIER)
+                return d;
+            d = in; /* returns a function pointer: the name is further in */
+        } else if (k == TS_POINTER_DECLARATOR) {
+            *returns_pointer = true;
             d = ts_field(c, d, c->f_declarator);
-        else if (k == TS_PAREN_DECLARATOR || k == TS_ATTRIBUTED_DECLARATOR)
+        } else if (k == TS_PAREN_DECLARATOR || k == TS_ATTRIBUTED_DECLARATOR) {
             d = ts_node_named_child(d, 0);
-        else
+        } else {
             return (TSNode){ 0 };
+        }
     }
     return d;
 }
 
 void ts_function(ts_ctx *c, TSNode def)
 {
-    TSNode fdecl = func_declarator(c, ts_field(c, def, c->f_declarator));
+    bool wrapped_pointer;
+    TSNode fdecl = func_declarator(c, ts_field(c, def, c->f_declarator), &wrapped_pointer);
     TSNode body = ts_field(c, def, c->f_body);
     if (ts_node_is_null(fdecl) || ts_node_is_null(body))
         return;
@@ -427,9 +442,8 @@ void ts_function(ts_ctx *c, TSNode def)
     c->narms = 0;
     c->nselvars = 0;
     /* a pointer declarator around the function declarator: returns a pointer */
-    TSNode d = ts_field(c, def, c->f_declarator);
     ts_type rt = ts_type_of_spec(c, ts_field(c, def, c->f_type));
-    c->returns_pointer = rt.is_pointer || ts_kind(c, d) == TS_POINTER_DECLARATOR;
+    c->returns_pointer = rt.is_pointer || wrapped_pointer;
     c->ret_kind = rt.kind;
     c->ret_object = rt.kind != MODEL_KIND_NONE || c->returns_pointer || rt.is_record;
     c->b = mb_begin(c->tu, ts_tmp(c, name), ts_loc(name), ts_has_storage(c, def, "static"));

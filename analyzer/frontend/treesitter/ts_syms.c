@@ -37,6 +37,7 @@ static const struct { const char *name; ts_sym sym; } sym_names[] = {
     { "struct_specifier", TS_STRUCT_SPECIFIER },
     { "union_specifier", TS_UNION_SPECIFIER },
     { "enum_specifier", TS_ENUM_SPECIFIER },
+    { "macro_type_specifier", TS_MACRO_TYPE_SPEC },
     { "enumerator_list", TS_ENUMERATOR_LIST },
     { "enumerator", TS_ENUMERATOR },
     { "field_declaration_list", TS_FIELD_DECL_LIST },

@@ -1,6 +1,6 @@
 /* test_ts_frontend.c — the tree-sitter front end on its own: unsaved
  * buffers, broken code (only the functions that parse are modeled; nothing
- * comes from inside an error), constants, selects, preprocessor
+ * comes from inside an error; a type passed to a macro is no error), constants, selects, preprocessor
  * conditionals, NULL tests, argument ranges, objects returned directly,
  * counted loops, select case tests, and read errors. */
 #include <setjmp.h>
@@ -92,6 +92,34 @@ static void test_syntax_error_skips_only_that_function(void **state)
                 uint32_t line = tu->funcs[f].blocks[b].events[e].loc.line;
                 assert_true(line < 5 || line > 8);
             }
+    model_free(tu);
+}
+
+/* A type passed to a macro (`va_arg(ap, tt_chan *)`, `container_of(p,
+ * struct job, link)`) parses as an ERROR but is no broken code: the
+ * function is modeled; a real error next to it still drops it. */
+static void test_type_argument_is_no_error(void **state)
+{
+    (void)state;
+    model_tu *tu = build("#include <tether.h>\n"
+                         "#include <stdarg.h>\n"
+                         "static void send_all(int n, ...) {\n"
+                         "    va_list ap;\n"
+                         "    va_start(ap, n);\n"
+                         "    tt_chan *c = va_arg(ap, tt_chan *);\n"
+                         "    struct job *j = container_of(c, struct job, link);\n"
+                         "    tt_send(c, &n);\n"
+                         "    va_end(ap);\n"
+                         "}\n"
+                         "void bad(tt_chan *ch) {\n"
+                         "    tt_chan *c = va_arg(ap, tt_chan *);\n"
+                         "    tt_send(ch, &;\n"
+                         "}\n");
+    const model_event *ev = find_event(tu, "send_all", MODEL_EV_SEND);
+    assert_non_null(ev);
+    assert_int_equal(ev->loc.line, 8);
+    assert_int_equal(model_obj_kind(tu, ev->obj), MODEL_KIND_CHAN);
+    assert_int_equal(model_func_find(tu, "bad"), -1);
     model_free(tu);
 }
 
@@ -438,6 +466,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_function_modeled),
         cmocka_unit_test(test_syntax_error_skips_only_that_function),
+        cmocka_unit_test(test_type_argument_is_no_error),
         cmocka_unit_test(test_unterminated_comment),
         cmocka_unit_test(test_half_written_function),
         cmocka_unit_test(test_garbage_yields_empty_model),
