@@ -292,7 +292,7 @@ static const char *shutdown_func(q_ctx *q, q_pos spawn, model_obj_id sig)
 
 /* The advice when the task already waits on a signal that nothing fires:
  * fire that one (named), rather than add another. */
-static void signal_hint(q_ctx *q, diag *d, q_pos spawn, const char *task, model_obj_id sig)
+static void signal_hint(q_ctx *q, diag *d, q_pos spawn, const char *task, model_obj_id sig, const char *site)
 {
     const q_facts *f = q_facts_of(q, sig);
     const model_event *origin;
@@ -306,8 +306,10 @@ static void signal_hint(q_ctx *q, diag *d, q_pos spawn, const char *task, model_
                          "tt_ctx_with_cancel and cancel that where the owner shuts the task down", task);
         return;
     }
-    const char *what = signal_origin(q, sig, &origin) && origin->text ? origin->text
-                                                                       : model_obj_describe(q_tu(q), sig, buf, sizeof buf);
+    /* the channel as the note names it at the blocking site, else as made */
+    const char *what = site                                              ? site
+                       : signal_origin(q, sig, &origin) && origin->text ? origin->text
+                                                                         : model_obj_describe(q_tu(q), sig, buf, sizeof buf);
     bool ctx = model_obj_kind(q_tu(q), sig) == MODEL_KIND_CTX || f->ctx_news > 0;
     const char *where = shutdown_func(q, spawn, sig);
     if (where)
@@ -384,7 +386,8 @@ static void report(q_ctx *q, diag_list *out, q_pos at, const witness *w)
         break;
     }
     if (hint_sig != MODEL_NO_OBJ)
-        signal_hint(q, d, at, name, hint_sig);
+        signal_hint(q, d, at, name, hint_sig,
+                    (w->kind == W_RECV || w->kind == W_RANGE) && w->text ? w->text : NULL);
     else
         diag_set_hint(d, "give the task a done channel or context and select on it wherever it blocks or loops");
 }

@@ -7,6 +7,8 @@
 #include "model/query.h"
 #include "rule.h"
 
+#include <stdio.h>
+
 static const char *const RULE_ID = "unbuffered-send-no-fallback";
 
 /* "'task' is spawned here" for every spawn of a task that runs func. */
@@ -20,19 +22,79 @@ static void add_spawn_notes(q_ctx *q, diag *d, int32_t func)
     }
 }
 
-/* A send that happens once: capacity 1 fixes it (a located note at the
- * capacity argument carries the fix-it). Otherwise the sender must select. */
-static void suggest(q_ctx *q, diag *d, model_obj_id cls, bool once)
+/* A send that happens once per task, in a known number n of tasks:
+ * capacity n fixes it (a located note at the capacity argument carries the
+ * fix-it). Otherwise (n == 0) the sender must select. */
+static void suggest_n(q_ctx *q, diag *d, model_obj_id cls, long long n)
 {
     q_pos nw;
     model_loc b, e;
-    if (once && q_chan_new_of(q, cls, &nw) && q_zero_capacity_range(q, q_ev(q, nw), &b, &e)) {
+    if (n > 0 && q_chan_new_of(q, cls, &nw) && q_zero_capacity_range(q, q_ev(q, nw), &b, &e)) {
         const char *name = q_ev(q, nw)->text ? q_ev(q, nw)->text : "the channel";
-        diag_add_note(d, b, "make '%s' buffered with capacity 1 so the send cannot block", name);
-        diag_add_note_fixit(d, b, e, "1");
+        char cap[32];
+        snprintf(cap, sizeof cap, "%lld", n);
+        diag_add_note(d, b, "make '%s' buffered with capacity %s so the send cannot block", name, cap);
+        diag_add_note_fixit(d, b, e, cap);
     } else {
         diag_set_hint(d, "send inside a tt_select with a case on a done channel or context so the sender can give up");
     }
+}
+
+/* How many times the send runs in all: 1 when it does not repeat; else
+ * the tasks that run it when each sends once (outside loops) and they are
+ * spawned outside loops or in counted loops not nested in others; 0 when
+ * unknown. */
+static long long send_runs(q_ctx *q, q_pos s, bool repeats)
+{
+    if (!repeats)
+        return 1;
+    const model_tu *tu = q_tu(q);
+    if (q_block_in_cycle(q, s.func, s.block))
+        return 0;
+    long long n = 0;
+    for (size_t k = 0; k < q_nevents(q); k++) {
+        q_pos p = q_event_pos(q, k);
+        const model_event *ev = q_ev(q, p);
+        if ((ev->kind != MODEL_EV_SPAWN && ev->kind != MODEL_EV_CALL) || ev->callee_func != s.func)
+            continue;
+        if (ev->kind == MODEL_EV_CALL)
+            return 0;
+        if (!q_block_in_cycle(q, p.func, p.block)) {
+            n++;
+            continue;
+        }
+        int64_t head = q_loop_of(q, p.func, p.block);
+        long long trips;
+        if (head < 0 || !q_loop_trip_count(q, p.func, (uint32_t)head, &trips))
+            return 0;
+        for (uint32_t h = 0; h < tu->funcs[p.func].nblocks; h++)
+            if (h != head && q_loop_contains(q, p.func, h, (uint32_t)head))
+                return 0;
+        n += trips;
+    }
+    return n;
+}
+
+static void suggest(q_ctx *q, diag *d, q_pos s, bool repeats)
+{
+    suggest_n(q, d, q_class(q, q_ev(q, s)->obj), send_runs(q, s, repeats));
+}
+
+/* More tasks send once than the owner receives on some path: the finding
+ * names both counts; capacity = the number of senders fixes it. */
+static void check_outnumbered(q_ctx *q, q_pos s, void *out)
+{
+    const model_tu *tu = q_tu(q);
+    const model_event *sev = q_ev(q, s);
+    q_count_verdict c;
+    if (!q_send_outnumbered(q, s, &c))
+        return;
+    diag *d = diag_new(out, RULE_ID, tu->path, sev->loc,
+                       "send on unbuffered channel '%s' can block forever: its receiver can stop receiving first",
+                       sev->text ? sev->text : "?");
+    add_spawn_notes(q, d, s.func);
+    diag_add_note(d, c.loc, "the receiver stops after %lld value(s) but %lld task(s) send", c.receives, c.senders);
+    suggest_n(q, d, q_class(q, sev->obj), c.senders);
 }
 
 /* One tt_send: reported, with its receiver's side, when it can block forever. */
@@ -41,8 +103,10 @@ static void check_send(q_ctx *q, q_pos s, void *out)
     const model_tu *tu = q_tu(q);
     const model_event *sev = q_ev(q, s);
     q_send_verdict v;
-    if (!q_send_blocks_forever(q, s, &v))
+    if (!q_send_blocks_forever(q, s, &v)) {
+        check_outnumbered(q, s, out);
         return;
+    }
     const char *name = sev->text ? sev->text : "?";
     diag *d;
     if (v.why == Q_SEND_CIRCULAR) {
@@ -63,7 +127,7 @@ static void check_send(q_ctx *q, q_pos s, void *out)
             add_spawn_notes(q, d, v.other);
             diag_add_note(d, other->loc, "the receiver blocks here sending on '%s'", oname);
         }
-        suggest(q, d, q_class(q, sev->obj), !v.sender_repeats);
+        suggest(q, d, s, v.sender_repeats);
         return;
     }
     d = diag_new(out, RULE_ID, tu->path, sev->loc,
@@ -82,7 +146,7 @@ static void check_send(q_ctx *q, q_pos s, void *out)
     default:
         break;
     }
-    suggest(q, d, q_class(q, sev->obj), !v.sender_repeats);
+    suggest(q, d, s, v.sender_repeats);
 }
 
 static int run(const model_tu *tu, diag_list *out)

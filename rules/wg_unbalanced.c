@@ -285,6 +285,7 @@ static void check_counts(ctx *c)
                                    "tt_wg_add adds %lld but only %lld task(s) call tt_wg_done",
                                    items[i].adds, m);
                 diag_set_hint(d, "add exactly as many as the tasks that will call tt_wg_done");
+                c->reported[cls] = true;
                 break;
             }
             tail_adds += items[i].adds;
@@ -292,6 +293,62 @@ static void check_counts(ctx *c)
         }
     }
     free(items);
+}
+
+typedef struct skip_walk { ctx *c; model_obj_id cls; } skip_walk;
+
+/* From an add: a path that reaches the next add or the wait on the class
+ * before any spawn of a done-calling task (or a done). */
+static q_verdict visit_skip(q_ctx *q, q_pos at, const model_event *ev, void *user)
+{
+    (void)at;
+    skip_walk *w = user;
+    if (ev->kind == MODEL_EV_SPAWN && task_does_done(w->c, ev->callee_func, w->cls))
+        return Q_CUT;
+    if (ev->kind == MODEL_EV_RETURN || ev->kind == MODEL_EV_NORETURN)
+        return Q_CUT; /* returning with the count up is not this check's business */
+    if (ev->obj == MODEL_NO_OBJ || q_class(q, ev->obj) != w->cls)
+        return Q_GO;
+    if (ev->kind == MODEL_EV_WG_DONE)
+        return Q_CUT;
+    return ev->kind == MODEL_EV_WG_ADD || ev->kind == MODEL_EV_WG_WAIT ? Q_FOUND : Q_GO;
+}
+
+/* (e) an add of 1 paired with a spawn in the same loop body or straight-line
+ * region, on a path that skips the spawn (`continue` before it, `add; if (c)
+ * spawn;`) and goes on to the next add or the wait. */
+static void check_skipped(ctx *c)
+{
+    q_ctx *q = c->q;
+    for (size_t k = 0; k < q_nevents(q); k++) {
+        q_pos a = q_event_pos(q, k);
+        const model_event *ev = q_ev(q, a);
+        if (ev->kind != MODEL_EV_WG_ADD || c->is_task[a.func] || !(ev->flags & MODEL_EVF_NUM_KNOWN) || ev->num != 1)
+            continue;
+        model_obj_id cls = q_class(q, ev->obj);
+        const q_facts *f = q_facts_of(q, cls);
+        if (!f || f->escapes || c->reported[cls] || owner_is_murky(c, a.func, cls))
+            continue;
+        bool paired = false;
+        for (size_t j = 0; j < q_nevents(q) && !paired; j++) {
+            q_pos sp = q_event_pos(q, j);
+            const model_event *sev = q_ev(q, sp);
+            paired = sev->kind == MODEL_EV_SPAWN && sp.func == a.func && sev->callee_func >= 0 &&
+                     q_func_releases(q, sev->callee_func, cls, Q_REL_WG_DONE) && in_group(c, a, sp) &&
+                     q_reaches(q, a, sp);
+        }
+        skip_walk w = { c, cls };
+        q_pos at;
+        if (!paired || !q_walk(q, a, false, visit_skip, &w, &at))
+            continue;
+        const model_event *hit = q_ev(q, at);
+        diag *d = diag_new(c->out, RULE_ID, c->tu->path, ev->loc,
+                           "tt_wg_add adds 1 on a path that spawns no task calling tt_wg_done");
+        diag_add_note(d, hit->loc, hit->kind == MODEL_EV_WG_WAIT ? "tt_wg_wait is reached here without that task"
+                                                                 : "the next tt_wg_add is reached here without that task");
+        diag_set_hint(d, "call tt_wg_add right before the tt_spawn it counts, on the same path");
+        c->reported[cls] = true;
+    }
 }
 
 static int run(const model_tu *tu, diag_list *out)
@@ -308,6 +365,7 @@ static int run(const model_tu *tu, diag_list *out)
     check_task_adds(&c);
     check_task_paths(&c);
     check_counts(&c);
+    check_skipped(&c);
     free(c.is_task);
     free(c.reported);
     q_free(c.q);

@@ -228,6 +228,19 @@ bool q_send_blocks_forever(q_ctx *q, q_pos send, q_send_verdict *v);
  * not followed must happen at most once (they are the terminator itself). */
 bool q_send_terminated(q_ctx *q, q_pos send);
 
+/* ---- More senders than receives (query_count.c) ------------------------ */
+typedef struct q_count_verdict {
+    long long senders;   /* tasks spawned that each send once */
+    long long receives;  /* values the owner receives on that path */
+    model_loc loc;       /* the owner's last receive on it, or its return */
+    int32_t owner;       /* the function that spawns and receives */
+} q_count_verdict;
+/* Is the send in a task that sends on its unbuffered channel once, spawned
+ * by one owner that, on some path, receives fewer values than the number of
+ * such tasks it spawned (straight-line spawns, counted loops with constant
+ * trips)? Every count must be exact; otherwise false. */
+bool q_send_outnumbered(q_ctx *q, q_pos send, q_count_verdict *v);
+
 /* ---- The branch on a spawn's own result (query_spawn.c) -------------------- */
 /* `if (tt_spawn(task, arg) != TT_OK) { ...; return 1; }` (or `== TT_OK`): the
  * SPAWN ends an if's condition block. The model does not say which branch

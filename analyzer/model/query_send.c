@@ -117,6 +117,93 @@ static bool gives_up_in_loop(q_ctx *q, q_pos r, model_obj_id cls, model_loc *loc
     return false;
 }
 
+/* Does the event fire the signal `target` (a context: cancel; a channel:
+ * close or send), itself or through a same-file function it calls or spawns? */
+static bool fires(q_ctx *q, const model_event *ev, model_obj_id target, bool ctx)
+{
+    model_ev_kind k1 = ctx ? MODEL_EV_CTX_CANCEL : MODEL_EV_CLOSE, k2 = ctx ? MODEL_EV_CTX_CANCEL : MODEL_EV_SEND;
+    if ((ev->kind == k1 || ev->kind == k2) && q_class(q, ev->obj) == target)
+        return true;
+    if (ev->kind == MODEL_EV_SELECT && !ctx)
+        for (size_t c = 0; c < ev->ncases; c++)
+            if (ev->cases[c].op == 2 && q_class(q, ev->cases[c].obj) == target)
+                return true;
+    return (ev->kind == MODEL_EV_CALL || ev->kind == MODEL_EV_SPAWN) && ev->callee_func >= 0 &&
+           (q_func_touches(q, ev->callee_func, target, k1) || q_func_touches(q, ev->callee_func, target, k2) ||
+            (!ctx && q_func_touches(q, ev->callee_func, target, MODEL_EV_SELECT)));
+}
+
+/* Can the receiver's case on `sig` (a context's done channel, or a quit
+ * channel) fire only after the send s is over? True when the sending
+ * function runs once and is the only one to fire it (cancel; close or send),
+ * never before s on any path, and a context has no timeout and no parent
+ * anything can cancel. Such a case cannot make the receiver give up while
+ * the send is pending: the owner sends, then signals. */
+static bool late_signal(q_ctx *q, q_pos s, model_obj_id sig)
+{
+    const q_facts *f = q_facts_of(q, sig);
+    if (!f || f->is_after || f->is_ticker_chan || f->escapes || f->returned)
+        return false;
+    bool ctx = f->is_ctx_done;
+    model_obj_id target = ctx ? q_class(q, f->base) : q_class(q, sig);
+    const q_facts *tf = q_facts_of(q, target);
+    if (!tf || tf->escapes || tf->returned || tf->has_null || tf->has_background)
+        return false;
+    if (ctx && (tf->ctx_timeouts || !tf->ctx_news))
+        return false;
+    unsigned runs = 0, fired = 0;
+    for (size_t k = 0; k < q_nevents(q); k++) {
+        q_pos p = q_event_pos(q, k);
+        const model_event *ev = q_ev(q, p);
+        if ((ev->kind == MODEL_EV_CALL || ev->kind == MODEL_EV_SPAWN) && ev->callee_func == s.func)
+            runs += q_block_in_cycle(q, p.func, p.block) ? 2 : 1;
+        if (ctx && ev->kind == MODEL_EV_CTX_NEW && q_class(q, ev->obj) == target &&
+            (ev->obj2 == MODEL_NO_OBJ || q_ctx_cancelable(q, q_class(q, ev->obj2))))
+            return false;
+        if (!fires(q, ev, target, ctx))
+            continue;
+        if (p.func != s.func || q_reaches(q, p, s))
+            return false;
+        fired++;
+    }
+    /* a signal nothing fires is another rule's finding: keep the old view */
+    return runs <= 1 && fired > 0;
+}
+
+/* A select on cls whose other cases are all late signals (late_signal):
+ * while s is pending it is a plain receive. After its case on cls ran, can
+ * the receiver return without receiving again? Counted loops are taken to
+ * match their senders, as plain receives are. */
+static bool select_as_recv(q_ctx *q, q_pos s, q_pos r, model_obj_id cls, bool sender_repeats, q_send_why *why,
+                           model_loc *loc)
+{
+    const model_event *ev = q_ev(q, r);
+    if (ev->has_default || ev->ncases >= 63)
+        return false;
+    int data = -1;
+    for (size_t c = 0; c < ev->ncases; c++) {
+        if (ev->cases[c].op == 1 && q_class(q, ev->cases[c].obj) == cls && data < 0)
+            data = (int)c;
+        else if (ev->cases[c].op != 1 || !late_signal(q, s, ev->cases[c].obj))
+            return false;
+    }
+    if (data < 0)
+        return false;
+    *why = Q_SEND_OK;
+    if (!sender_repeats)
+        return true;
+    q_pos ret;
+    if (!q_walk_case(q, r, ev, (uint64_t)1 << data, visit_no_recv, &cls, &ret))
+        return true;
+    int64_t head = q_loop_of(q, r.func, r.block);
+    long long trips;
+    if (head >= 0 && q_loop_trip_count(q, r.func, (uint32_t)head, &trips))
+        return true;
+    *why = Q_SEND_STOPS;
+    *loc = q_ev(q, ret)->loc;
+    return true;
+}
+
 /* The receiver side of one receive: gives up, stops early, or keeps going.
  * *terminated: whether the send is always followed by a terminator message
  * (q_send_terminated), computed on first need (-1: not yet). */
@@ -126,6 +213,9 @@ static q_send_why classify(q_ctx *q, q_pos s, q_pos r, model_obj_id cls, bool se
     const model_event *ev = q_ev(q, r);
     const model_func *fn = &q_tu(q)->funcs[r.func];
     bool cyc = q_block_in_cycle(q, r.func, r.block);
+    q_send_why late_why;
+    if (ev->kind == MODEL_EV_SELECT && select_as_recv(q, s, r, cls, sender_repeats, &late_why, loc))
+        return late_why;
     if (ev->kind == MODEL_EV_SELECT) {
         int fb = q_select_fallback(q, ev);
         if (fb >= 0 || fb == -2) {

@@ -479,6 +479,139 @@ static void fixit_note_at_capacity(void **state)
     assert_non_null(strstr(n->msg, "make 'ch' buffered with capacity 1 so the send cannot block"));
 }
 
+/* owner { ch = new(0); ctx = with_cancel(bg); spawn(consume, ch); for (3) send(ch);
+ * [cancel(ctx)] }   consume(arg) { for (;;) { select(arg, done(ctx)); if (== 1) return; } }
+ * The only cancel is the sender's own, after its sends: no give-up while one
+ * is pending. Without that cancel the old view (gives up) stays. */
+static void late_cancel_model(bool cancel_after)
+{
+    rt_reset(NULL);
+    model_obj_id ctx = rt_global("ctx");
+    rt_fn("consume", 1);
+    model_obj_id arg = rt_param("arg");
+    rt_for_ever(2);
+    model_obj_id objs[2] = { arg, rt_ctx_done(ctx) };
+    const char *texts[2] = { "arg", "tt_ctx_done(ctx)" };
+    rt_select(3, false, 2, objs, texts, NULL);
+    rt_if_case(6, 3, 1, true);
+    rt_ret(6);
+    rt_end_if();
+    rt_end_loop();
+    rt_end(8);
+    rt_fn("main", 10);
+    model_obj_id ch = rt_local("ch");
+    rt_chan_new(11, ch, "ch", 0);
+    rt_ctx_with_cancel(12, ctx, "ctx", rt_background());
+    rt_spawn(13, "consume", ch, "ch");
+    rt_for_n(14, 3);
+    rt_send(15, ch, "ch");
+    rt_end_loop();
+    if (cancel_after)
+        rt_ctx_cancel(16, ctx, "ctx");
+    rt_end(18);
+}
+
+static void sender_cancels_after_sends(void **state)
+{
+    (void)state;
+    late_cancel_model(true);
+    assert_int_equal(rt_run(ID), 0);
+}
+
+static void cancel_before_sends_gives_up(void **state)
+{
+    (void)state;
+    /* the same receiver, but the owner cancels first: the case can fire */
+    rt_reset(NULL);
+    model_obj_id ctx = rt_global("ctx");
+    rt_fn("consume", 1);
+    model_obj_id arg = rt_param("arg");
+    rt_for_ever(2);
+    model_obj_id objs[2] = { arg, rt_ctx_done(ctx) };
+    const char *texts[2] = { "arg", "tt_ctx_done(ctx)" };
+    rt_select(3, false, 2, objs, texts, NULL);
+    rt_if_case(6, 3, 1, true);
+    rt_ret(6);
+    rt_end_if();
+    rt_end_loop();
+    rt_end(8);
+    rt_fn("main", 10);
+    model_obj_id ch = rt_local("ch");
+    rt_chan_new(11, ch, "ch", 0);
+    rt_ctx_with_cancel(12, ctx, "ctx", rt_background());
+    rt_spawn(13, "consume", ch, "ch");
+    rt_ctx_cancel(14, ctx, "ctx");
+    rt_for_n(15, 3);
+    rt_send(16, ch, "ch");
+    rt_end_loop();
+    rt_end(18);
+    assert_int_equal(rt_run(ID), 1);
+    assert_true(rt_has(16, "its receiver can stop receiving first"));
+    assert_true(rt_has_note(5, "the receiver gives up here"));
+}
+
+/* job(arg) { send(arg) }   owner { ch = new(0); <spawns of job>; recv(ch) once; return } */
+static void senders_model(int64_t loop_trips, int straight)
+{
+    rt_reset(NULL);
+    send_task(false);
+    rt_fn("owner", 10);
+    model_obj_id ch = rt_local("ch");
+    rt_chan_new(11, ch, "ch", 0);
+    for (int i = 0; i < straight; i++)
+        rt_spawn(12, "task", ch, "ch");
+    if (loop_trips) {
+        rt_for_n(13, loop_trips);
+        rt_spawn(14, "task", ch, "ch");
+        rt_end_loop();
+    }
+    rt_recv(15, ch, "ch");
+    rt_end(20);
+}
+
+static void two_senders_one_receive(void **state)
+{
+    (void)state;
+    senders_model(0, 2);
+    assert_int_equal(rt_run(ID), 1);
+    assert_true(rt_has(3, "send on unbuffered channel 'arg' can block forever"));
+    assert_true(rt_has_note(15, "the receiver stops after 1 value(s) but 2 task(s) send"));
+}
+
+static void counted_senders_one_receive(void **state)
+{
+    (void)state;
+    /* spawned in a loop, the send already repeats: the older "stops
+     * receiving" finding reports it, once */
+    senders_model(4, 0);
+    assert_int_equal(rt_run(ID), 1);
+    assert_true(rt_has(3, "send on unbuffered channel 'arg' can block forever"));
+}
+
+static void one_sender_one_receive(void **state)
+{
+    (void)state;
+    senders_model(0, 1);
+    assert_int_equal(rt_run(ID), 0);
+}
+
+static void unknown_trips_give_no_count(void **state)
+{
+    (void)state;
+    rt_reset(NULL);
+    send_task(false);
+    rt_fn("owner", 10);
+    model_obj_id ch = rt_local("ch");
+    rt_chan_new(11, ch, "ch", 0);
+    rt_for(13);
+    rt_spawn(14, "task", ch, "ch");
+    rt_end_loop();
+    rt_recv(15, ch, "ch");
+    rt_end(20);
+    assert_int_equal(rt_run(ID), 1); /* the older finding, without counts */
+    assert_false(rt_has_note(15, "task(s) send"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -506,6 +639,12 @@ int main(void)
         cmocka_unit_test_teardown(gives_up_after_timeouts, rt_teardown),
         cmocka_unit_test_teardown(timeout_result_untested, rt_teardown),
         cmocka_unit_test_teardown(timeout_keeps_waiting, rt_teardown),
+        cmocka_unit_test_teardown(sender_cancels_after_sends, rt_teardown),
+        cmocka_unit_test_teardown(cancel_before_sends_gives_up, rt_teardown),
+        cmocka_unit_test_teardown(two_senders_one_receive, rt_teardown),
+        cmocka_unit_test_teardown(counted_senders_one_receive, rt_teardown),
+        cmocka_unit_test_teardown(one_sender_one_receive, rt_teardown),
+        cmocka_unit_test_teardown(unknown_trips_give_no_count, rt_teardown),
     };
     return cmocka_run_group_tests_name("unbuffered-send-no-fallback", tests, NULL, NULL);
 }

@@ -222,6 +222,53 @@ static void switch_break_skips_done(void **state)
     assert_true(rt_has(7, "task 'eval' can return without calling tt_wg_done"));
 }
 
+/* main { [for (3) {] add(&wg, 1); [if (c)] spawn(worker, &wg); [}] wait(&wg); } */
+static void skip_model(bool in_loop, bool conditional)
+{
+    rt_reset(NULL);
+    worker(true, false);
+    rt_fn("main", 10);
+    model_obj_id wg = rt_local("wg");
+    if (in_loop)
+        rt_for_n(11, 3);
+    rt_wg_add(12, wg, "wg", 1);
+    if (conditional)
+        rt_if();
+    rt_spawn(14, "worker", wg, "&wg");
+    if (conditional)
+        rt_end_if();
+    if (in_loop)
+        rt_end_loop();
+    rt_wg_wait(16, wg, "wg");
+    rt_end(17);
+}
+
+static void add_then_conditional_spawn(void **state)
+{
+    (void)state;
+    skip_model(false, true);
+    assert_int_equal(rt_run(ID), 1);
+    assert_true(rt_has(12, "tt_wg_add adds 1 on a path that spawns no task calling tt_wg_done"));
+    assert_true(rt_has_note(16, "tt_wg_wait is reached here without that task"));
+}
+
+static void loop_add_then_conditional_spawn(void **state)
+{
+    (void)state;
+    skip_model(true, true);
+    assert_int_equal(rt_run(ID), 1);
+    assert_true(rt_has(12, "tt_wg_add adds 1 on a path that spawns no task calling tt_wg_done"));
+}
+
+static void add_then_spawn_always(void **state)
+{
+    (void)state;
+    skip_model(true, false);
+    assert_int_equal(rt_run(ID), 0);
+    skip_model(false, false);
+    assert_int_equal(rt_run(ID), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +285,9 @@ int main(void)
         cmocka_unit_test_teardown(add_inside_task, rt_teardown),
         cmocka_unit_test_teardown(add_inside_counted_task, rt_teardown),
         cmocka_unit_test_teardown(done_in_helper, rt_teardown),
+        cmocka_unit_test_teardown(add_then_conditional_spawn, rt_teardown),
+        cmocka_unit_test_teardown(loop_add_then_conditional_spawn, rt_teardown),
+        cmocka_unit_test_teardown(add_then_spawn_always, rt_teardown),
     };
     return cmocka_run_group_tests_name("wg-unbalanced", tests, NULL, NULL);
 }
