@@ -62,7 +62,10 @@ typedef struct model_obj {
 } model_obj;
 
 typedef enum model_ev_kind {
-    MODEL_EV_SPAWN,       /* tt_spawn(callee, args[0]) */
+    MODEL_EV_SPAWN,       /* tt_spawn(callee, args[0]). A creation passed directly
+                             (`tt_spawn(f, tt_chan_new(4, 0))`) is made on the local
+                             object named "(spawn arg@L:C)" (L:C = the tt_spawn's
+                             loc), which args[0] then carries */
     MODEL_EV_CHAN_NEW,    /* obj = tt_chan_new(_, num) ; num = capacity */
     MODEL_EV_SEND,        /* tt_send(obj, _) */
     MODEL_EV_RECV,        /* tt_recv(obj, _) */
