@@ -3,13 +3,9 @@
  * `i += K`, `int i = A`) with constant A, B and K, and a body that does
  * not change i — exactly as clang's fe_loop.c reads it. */
 #include "ts_internal.h"
+#include "frontend/loop_count.h"
 
 #include <string.h>
-
-static bool word_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
 
 static TSNode unparen(ts_ctx *c, TSNode n)
 {
@@ -101,79 +97,6 @@ static bool loop_step(ts_ctx *c, TSNode step, const char *name, uint32_t len, in
     return true;
 }
 
-/* Whether the text [from, to) may change variable `name`: assigns it,
- * increments or decrements it, or takes its address (clang's fe__changes). */
-static bool changes(const char *b, size_t from, size_t to, const char *name, size_t n)
-{
-    for (size_t i = from; i + n <= to; i++) {
-        if (memcmp(b + i, name, n) != 0 || (i > from && word_char(b[i - 1])) ||
-            (i + n < to && word_char(b[i + n])))
-            continue;
-        size_t p = i;
-        while (p > from && (b[p - 1] == ' ' || b[p - 1] == '\t'))
-            p--;
-        if (p > from && (b[p - 1] == '.' || (b[p - 1] == '>' && p - 1 > from && b[p - 2] == '-')))
-            continue; /* a field of that name */
-        if (p >= from + 2 && ((b[p - 1] == '+' && b[p - 2] == '+') || (b[p - 1] == '-' && b[p - 2] == '-')))
-            return true;
-        if (p > from && b[p - 1] == '&' && !(p - 1 > from && b[p - 2] == '&'))
-            return true;
-        size_t q = i + n;
-        while (q < to && (b[q] == ' ' || b[q] == '\t'))
-            q++;
-        if (q + 1 < to && ((b[q] == '+' && b[q + 1] == '+') || (b[q] == '-' && b[q + 1] == '-')))
-            return true;
-        if (q < to && b[q] == '=' && !(q + 1 < to && b[q + 1] == '='))
-            return true;
-        if (q + 1 < to && strchr("+-*/%&|^", b[q]) && b[q + 1] == '=')
-            return true;
-        if (q + 2 < to && (b[q] == '<' || b[q] == '>') && b[q + 1] == b[q] && b[q + 2] == '=')
-            return true;
-    }
-    return false;
-}
-
-/* How many times `for (i = a; i OP b; i += k)` runs its body (clang's
- * fe__trip_count). */
-static bool trip_count(int64_t a, const char *op, int64_t b, int64_t k, int64_t *out)
-{
-    const int64_t lim = (int64_t)1 << 40;
-    if (a < -lim || a > lim || b < -lim || b > lim || k < -lim || k > lim || k == 0)
-        return false;
-    bool le = op[1] == '=';
-    switch (op[0]) {
-    case '<':
-        if (a > b || (a == b && !le)) {
-            *out = 0;
-            return true;
-        }
-        if (k < 0)
-            return false;
-        *out = le ? (b - a) / k + 1 : (b - a + k - 1) / k;
-        return true;
-    case '>':
-        if (a < b || (a == b && !le)) {
-            *out = 0;
-            return true;
-        }
-        if (k > 0)
-            return false;
-        *out = le ? (a - b) / -k + 1 : (a - b - k - 1) / -k;
-        return true;
-    case '!':
-        if (a == b) {
-            *out = 0;
-            return true;
-        }
-        if ((b - a) % k != 0 || (b - a) / k < 0)
-            return false;
-        *out = (b - a) / k;
-        return true;
-    default:
-        return false;
-    }
-}
-
 bool ts_loop_trips(ts_ctx *c, TSNode init, TSNode cond, TSNode step, TSNode body, int64_t *trips)
 {
     const char *name;
@@ -185,7 +108,7 @@ bool ts_loop_trips(ts_ctx *c, TSNode init, TSNode cond, TSNode step, TSNode body
     if (!loop_init(c, init, &name, &len, &a) || !loop_cond(c, cond, name, len, op, &b) ||
         !loop_step(c, step, name, len, &k) || k == 0)
         return false;
-    if (changes(c->src, ts_node_start_byte(body), ts_node_end_byte(body), name, len))
+    if (loop_count_body_changes(c->src, ts_node_start_byte(body), ts_node_end_byte(body), name, len))
         return false;
-    return trip_count(a, op, b, k, trips);
+    return loop_count_trips(a, op, b, k, trips);
 }
