@@ -443,11 +443,57 @@ static void fe__other_call(fe_state *st, CXCursor call, const char *name, model_
         free(objs);
 }
 
+/* A creation passed directly as a task's argument (`tt_spawn(f,
+ * tt_chan_new(4, 0))`, through casts and parens) is made on the local object
+ * "(spawn arg@L:C)", L:C the tt_spawn's loc, which the SPAWN then carries
+ * (model.h): as fe__return_obj's "(return)". Else MODEL_NO_OBJ. (The same
+ * choice as the tree-sitter front end's spawn_arg_obj, ts_expr.c.) */
+static model_obj_id fe__spawn_arg_obj(fe_state *st, CXCursor arg, model_loc spawn, const char **text)
+{
+    CXCursor s = fe_strip_parens(arg);
+    if (clang_getCursorKind(s) != CXCursor_CallExpr)
+        return MODEL_NO_OBJ;
+    char *name = fe_callee_name(s, NULL);
+    if (!name)
+        return MODEL_NO_OBJ;
+    fe_api_name(name);
+    const fe_api_entry *api = fe__api_find(name);
+    free(name);
+    if (!api || api->api != FE_API_NEW)
+        return MODEL_NO_OBJ;
+    model_kind kind = api->kind == MODEL_EV_CHAN_NEW     ? MODEL_KIND_CHAN
+                      : api->kind == MODEL_EV_TICKER_NEW ? MODEL_KIND_TICKER
+                                                         : MODEL_KIND_CTX;
+    char obj[64];
+    snprintf(obj, sizeof obj, "(spawn arg@%u:%u)", (unsigned)spawn.line, (unsigned)spawn.col);
+    *text = model_strdup(st->m, obj);
+    return model_obj_local(st->m, st->func, obj, kind, fe_cursor_loc(s));
+}
+
+static bool fe__is_spawn(CXCursor call)
+{
+    char *name = fe_callee_name(call, NULL);
+    if (!name)
+        return false;
+    fe_api_name(name);
+    bool spawn = strcmp(name, "tt_spawn") == 0;
+    free(name);
+    return spawn;
+}
+
 static void fe__call(fe_state *st, CXCursor call, model_obj_id dest, const char *dest_text)
 {
     int nargs = clang_Cursor_getNumArguments(call);
+    /* tt_spawn(f, tt_chan_new(1, 0)): the creation's object, made before
+     * the arguments are walked (their events come first) */
+    model_obj_id spawn_arg = MODEL_NO_OBJ;
+    const char *spawn_text = NULL;
+    if (nargs > 1 && !st->probe && fe__is_spawn(call))
+        spawn_arg = fe__spawn_arg_obj(st, clang_Cursor_getArgument(call, 1), fe_cursor_loc(call),
+                                      &spawn_text);
     for (int i = 0; i < nargs; i++)
-        fe__expr(st, clang_Cursor_getArgument(call, (unsigned)i), MODEL_NO_OBJ, NULL);
+        fe__expr(st, clang_Cursor_getArgument(call, (unsigned)i), i == 1 ? spawn_arg : MODEL_NO_OBJ,
+                 i == 1 ? spawn_text : NULL);
     CXCursor decl;
     char *name = fe_callee_name(call, &decl);
     if (!name) {
@@ -494,7 +540,7 @@ static void fe__call(fe_state *st, CXCursor call, model_obj_id dest, const char 
             ev->nargs = 1;
             ev->args = mb_alloc(st->b, sizeof *ev->args);
             ev->arg_texts = mb_alloc(st->b, sizeof *ev->arg_texts);
-            ev->args[0] = nargs > 1 ? fe_obj(st, a1) : MODEL_NO_OBJ;
+            ev->args[0] = spawn_arg != MODEL_NO_OBJ ? spawn_arg : nargs > 1 ? fe_obj(st, a1) : MODEL_NO_OBJ;
             ev->arg_texts[0] = nargs > 1 ? fe_text(st, a1) : NULL;
             break;
         case FE_API_SELECT:

@@ -271,6 +271,44 @@ static const char *spawn_callee(ts_ctx *c, TSNode e)
     return ts_kind(c, s) == TS_IDENTIFIER ? model_strdup(c->tu, ts_tmp(c, s)) : ts_obj_text(c, e);
 }
 
+/* A creation passed directly as a task's argument (`tt_spawn(f,
+ * tt_chan_new(4, 0))`, through casts and parens) is made on the local object
+ * "(spawn arg@L:C)", L:C the tt_spawn's loc, which the SPAWN then carries
+ * (model.h): as ts_return_obj's "(return)". Else MODEL_NO_OBJ. Get-or-create:
+ * the same object each time it is asked for. Not while probing, as nothing
+ * is emitted then. (The same choice as clang's fe__spawn_arg_obj.) */
+static model_obj_id spawn_arg_obj(ts_ctx *c, TSNode e, model_loc spawn, const char **text)
+{
+    if (c->probe)
+        return MODEL_NO_OBJ;
+    while (ts_kind(c, e) == TS_PAREN_EXPR || ts_kind(c, e) == TS_CAST)
+        e = ts_kind(c, e) == TS_CAST ? ts_field(c, e, c->f_value) : ts_node_named_child(e, 0);
+    if (ts_kind(c, e) != TS_CALL)
+        return MODEL_NO_OBJ;
+    TSNode fid = ts_strip(c, ts_field(c, e, c->f_function));
+    if (ts_kind(c, fid) != TS_IDENTIFIER || ts_find_var(c, fid))
+        return MODEL_NO_OBJ;
+    uint32_t len;
+    const char *name = ts_text(c, fid, &len);
+    if (len > 6 && memcmp(name, "tt_", 3) == 0 && memcmp(name + len - 3, "_at", 3) == 0)
+        len -= 3;
+    api a = api_of(name, len);
+    model_kind kind;
+    if (a == API_CHAN_NEW)
+        kind = MODEL_KIND_CHAN;
+    else if (a == API_TICKER_NEW)
+        kind = MODEL_KIND_TICKER;
+    else if (a == API_WITH_CANCEL || a == API_WITH_TIMEOUT)
+        kind = MODEL_KIND_CTX;
+    else
+        return MODEL_NO_OBJ;
+    char obj[64];
+    snprintf(obj, sizeof obj, "(spawn arg@%u:%u)", (unsigned)spawn.line, (unsigned)spawn.col);
+    if (text)
+        *text = model_strdup(c->tu, obj);
+    return model_obj_local(c->tu, c->func, obj, kind, ts_loc(e));
+}
+
 static void api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t nargs, model_obj_id target,
                      const char *target_text)
 {
@@ -293,7 +331,9 @@ static void api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t nargs, 
         callee = nargs > 0 ? spawn_callee(c, a0) : NULL;
         args = mb_alloc(c->b, sizeof *args);
         arg_texts = mb_alloc(c->b, sizeof *arg_texts);
-        args[0] = nargs > 1 ? ts_obj_of(c, a1, true) : MODEL_NO_OBJ;
+        args[0] = nargs > 1 ? spawn_arg_obj(c, a1, loc, NULL) : MODEL_NO_OBJ;
+        if (nargs > 1 && args[0] == MODEL_NO_OBJ)
+            args[0] = ts_obj_of(c, a1, true);
         arg_texts[0] = nargs > 1 ? ts_obj_text(c, a1) : NULL;
         break;
     case API_SLEEP:
@@ -406,15 +446,32 @@ static bool is_noreturn(ts_ctx *c, const char *name, uint32_t len)
     return ts_find(c, NS_NORETURN, name, len, NULL, 0) != NULL;
 }
 
+/* Whether fid (a call's stripped function) names tt_spawn (or tt_spawn_at). */
+static bool is_spawn(ts_ctx *c, TSNode fid)
+{
+    if (ts_kind(c, fid) != TS_IDENTIFIER || ts_find_var(c, fid))
+        return false;
+    uint32_t len;
+    const char *name = ts_text(c, fid, &len);
+    return (len == 8 || len == 11) && memcmp(name, "tt_spawn", 8) == 0 &&
+           (len == 8 || memcmp(name + 8, "_at", 3) == 0);
+}
+
 static void call(ts_ctx *c, TSNode n, model_obj_id target, const char *target_text)
 {
     /* the arguments are evaluated before the call */
     size_t nargs;
     size_t first = call_args(c, n, &nargs);
-    for (size_t i = 0; i < nargs; i++)
-        ts_expr(c, c->kids[first + i]);
     TSNode fn = ts_field(c, n, c->f_function);
     TSNode fid = ts_strip(c, fn);
+    /* tt_spawn(f, tt_chan_new(1, 0)): the creation is made on the SPAWN's
+     * "(spawn arg@L:C)" object (spawn_arg_obj) */
+    model_obj_id spawn_arg = MODEL_NO_OBJ;
+    const char *spawn_text = NULL;
+    if (nargs > 1 && is_spawn(c, fid))
+        spawn_arg = spawn_arg_obj(c, c->kids[first + 1], ts_loc(n), &spawn_text);
+    for (size_t i = 0; i < nargs; i++)
+        ts_expr_target(c, c->kids[first + i], i == 1 ? spawn_arg : MODEL_NO_OBJ, i == 1 ? spawn_text : NULL);
     /* a call through a pointer (a variable, a field, an expression) has no
      * name: only its callee expression may hold events */
     if (ts_kind(c, fid) != TS_IDENTIFIER || ts_find_var(c, fid)) {
