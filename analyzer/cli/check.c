@@ -15,6 +15,7 @@
 #include "emit/source.h"
 #include "emit/text.h"
 #include "files.h"
+#include "frontend/clang/fe_libclang.h"
 #include "frontend/frontend.h"
 #include "model/model.h"
 #include "rule.h"
@@ -412,6 +413,17 @@ int check_main(int argc, char **argv)
         goto out;
     }
 #endif
+    /* libclang is loaded only here, for the runs that use it: the clang front
+     * end and the compile database (tree-sitter runs start without it). */
+    if (o.frontend == CHECK_FE_CLANG || o.pdir) {
+        char why[512];
+        if (fe_libclang_load(why, sizeof why) != 0) {
+            fprintf(stderr, "tether: error: cannot load libclang (%s): %s\n", why,
+                    o.frontend == CHECK_FE_CLANG ? "use --frontend=tree-sitter" : "-p needs it");
+            status = CHECK_ERROR;
+            goto out;
+        }
+    }
     if (o.pdir) {
         char err[512];
         db = compdb_open(o.pdir, err, sizeof err);

@@ -2,13 +2,14 @@
 #include "compdb.h"
 
 #include <cjson/cJSON.h>
-#include <clang-c/CXCompilationDatabase.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "frontend/clang/fe_libclang.h"
 
 struct compdb {
     CXCompilationDatabase db;
@@ -115,6 +116,11 @@ compdb *compdb_open(const char *dir, char *err, size_t errsize)
     snprintf(path, sizeof path, "%s/compile_commands.json", dir);
     if (!compdb__valid_json(path, err, errsize))
         return NULL;
+    char why[512];
+    if (fe_libclang_load(why, sizeof why) != 0) {
+        snprintf(err, errsize, "cannot load libclang (%s)", why);
+        return NULL;
+    }
     CXCompilationDatabase_Error e = CXCompilationDatabase_NoError;
     CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(dir, &e);
     if (e != CXCompilationDatabase_NoError || !db) {

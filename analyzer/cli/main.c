@@ -1,11 +1,11 @@
 /* main.c — the `tether` program: dispatches to check, rules, explain,
  * --help and --version. */
-#include <clang-c/Index.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "check.h"
 #include "docs.h"
+#include "frontend/clang/fe_libclang.h"
 #include "rule.h"
 
 #ifndef TETHER_VERSION
@@ -41,6 +41,13 @@ static void usage(FILE *out)
 
 static int cmd_version(void)
 {
+    char why[512];
+    if (fe_libclang_load(why, sizeof why) != 0) {
+        printf("tether %s\n", TETHER_VERSION);
+        fflush(stdout);
+        fprintf(stderr, "tether: error: cannot load libclang (%s): use --frontend=tree-sitter\n", why);
+        return 2;
+    }
     CXString v = clang_getClangVersion();
     printf("tether %s\n%s\n", TETHER_VERSION, clang_getCString(v));
     clang_disposeString(v);

@@ -141,6 +141,11 @@ int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stat
     *out = NULL;
     if (err && errsize)
         err[0] = '\0';
+    char why[512];
+    if (fe_libclang_load(why, sizeof why) != 0) {
+        fe__err(err, errsize, "cannot load libclang (%s)", why);
+        return -1;
+    }
     if (!in->contents) {
         FILE *f = fopen(in->path, "rb");
         if (!f) {

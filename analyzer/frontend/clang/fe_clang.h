@@ -3,7 +3,7 @@
 #ifndef TETHER_FE_CLANG_H
 #define TETHER_FE_CLANG_H
 
-#include <clang-c/Index.h>
+#include "fe_libclang.h"
 #include <stdbool.h>
 #include <stddef.h>
 

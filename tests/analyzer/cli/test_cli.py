@@ -382,6 +382,64 @@ class Suppressions(Base):
         self.assertEqual(p.returncode, 1)
 
 
+class LazyLibclang(Base):
+    """libclang is dlopened only by the runs that use it (the clang front end,
+    -p, --version); TETHER_LIBCLANG names the one library to try."""
+    HIDDEN = {'TETHER_LIBCLANG': '/nonexistent/libclang.so'}
+    ERROR = re.compile(r'^tether: error: cannot load libclang \(/nonexistent/libclang\.so: .+\): '
+                       r'use --frontend=tree-sitter\n$')
+
+    def loaded(self, args):
+        """Whether the dynamic loader reports libclang loaded (glibc's LD_DEBUG)."""
+        p = run(args, env={'LD_DEBUG': 'files'})
+        return re.search(r'file=\S*libclang[^ ]* .*dynamically loaded', p.stderr) is not None
+
+    def test_only_clang_runs_load_libclang(self):
+        path = self.write('leak.c', LEAK % '')
+        self.assertTrue(self.loaded(['check', path]))
+        self.assertTrue(self.loaded(['--version']))
+        self.assertFalse(self.loaded(['rules']))
+        self.assertFalse(self.loaded(['explain', 'spawn-no-cancel']))
+        if 'tree-sitter' in run(['--version']).stdout:
+            self.assertFalse(self.loaded(['check', '--fast', path]))
+
+    def test_tree_sitter_runs_without_libclang(self):
+        path = self.write('leak.c', LEAK % '')
+        p = run(['rules'], env=self.HIDDEN)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn('spawn-no-cancel', p.stdout)
+        if 'tree-sitter' not in run(['--version']).stdout:
+            return
+        p = run(['check', '--fast', path], env=self.HIDDEN)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual([w['rule'] for w in warnings(p.stdout)], ['spawn-no-cancel'])
+
+    def test_clang_runs_fail_clearly_without_libclang(self):
+        path = self.write('leak.c', LEAK % '')
+        for args in (['check', path], ['check', '--frontend=clang', path]):
+            p = run(args, env=self.HIDDEN)
+            self.assertEqual(p.returncode, 2)
+            self.assertEqual(p.stdout, '')
+            self.assertRegex(p.stderr, self.ERROR)
+        p = run(['--version'], env=self.HIDDEN)
+        self.assertEqual(p.returncode, 2)
+        self.assertRegex(p.stderr, self.ERROR)
+        self.write('compile_commands.json', '[]')
+        p = run(['check', '--fast', '-p', self.dir, path], env=self.HIDDEN)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn('cannot load libclang', p.stderr)
+
+    def test_library_without_the_functions(self):
+        """A library that loads but is not libclang: named, not crashed on."""
+        libc = next((l.split('=>')[1].split()[0] for l in
+                     subprocess.run(['ldd', TETHER], capture_output=True, text=True).stdout.splitlines()
+                     if 'libc.so' in l and '=>' in l), None)
+        self.assertIsNotNone(libc)
+        p = run(['check', self.write('leak.c', LEAK % '')], env={'TETHER_LIBCLANG': libc})
+        self.assertEqual(p.returncode, 2)
+        self.assertIn('cannot load libclang (%s: no symbol clang_' % libc, p.stderr)
+
+
 if __name__ == '__main__':
     TETHER = os.path.abspath(sys.argv[1])
     RULES_DIR = os.path.abspath(sys.argv[2])
