@@ -271,6 +271,33 @@ static const char *spawn_callee(ts_ctx *c, TSNode e)
     return ts_kind(c, s) == TS_IDENTIFIER ? model_strdup(c->tu, ts_tmp(c, s)) : ts_obj_text(c, e);
 }
 
+/* For a call node: its callee's name (NULL when e is no plain call of a
+ * function, e.g. a call through a variable) with any `_at` of a tt_ name
+ * dropped, its API, and the kind of object it creates (MODEL_KIND_NONE for
+ * calls that create none). */
+static model_kind creation_kind(ts_ctx *c, TSNode e, const char **name, uint32_t *len, api *a)
+{
+    *name = NULL;
+    *len = 0;
+    *a = API_NONE;
+    if (ts_kind(c, e) != TS_CALL)
+        return MODEL_KIND_NONE;
+    TSNode fid = ts_strip(c, ts_field(c, e, c->f_function));
+    if (ts_kind(c, fid) != TS_IDENTIFIER || ts_find_var(c, fid))
+        return MODEL_KIND_NONE;
+    *name = ts_text(c, fid, len);
+    if (*len > 6 && memcmp(*name, "tt_", 3) == 0 && memcmp(*name + *len - 3, "_at", 3) == 0)
+        *len -= 3;
+    *a = api_of(*name, *len);
+    switch (*a) {
+    case API_CHAN_NEW: return MODEL_KIND_CHAN;
+    case API_TICKER_NEW: return MODEL_KIND_TICKER;
+    case API_WITH_CANCEL:
+    case API_WITH_TIMEOUT: return MODEL_KIND_CTX;
+    default: return MODEL_KIND_NONE;
+    }
+}
+
 /* A creation passed directly as a task's argument (`tt_spawn(f,
  * tt_chan_new(4, 0))`, through casts and parens) is made on the local object
  * "(spawn arg@L:C)", L:C the tt_spawn's loc, which the SPAWN then carries
@@ -283,24 +310,11 @@ static model_obj_id spawn_arg_obj(ts_ctx *c, TSNode e, model_loc spawn, const ch
         return MODEL_NO_OBJ;
     while (ts_kind(c, e) == TS_PAREN_EXPR || ts_kind(c, e) == TS_CAST)
         e = ts_kind(c, e) == TS_CAST ? ts_field(c, e, c->f_value) : ts_node_named_child(e, 0);
-    if (ts_kind(c, e) != TS_CALL)
-        return MODEL_NO_OBJ;
-    TSNode fid = ts_strip(c, ts_field(c, e, c->f_function));
-    if (ts_kind(c, fid) != TS_IDENTIFIER || ts_find_var(c, fid))
-        return MODEL_NO_OBJ;
+    const char *name;
     uint32_t len;
-    const char *name = ts_text(c, fid, &len);
-    if (len > 6 && memcmp(name, "tt_", 3) == 0 && memcmp(name + len - 3, "_at", 3) == 0)
-        len -= 3;
-    api a = api_of(name, len);
-    model_kind kind;
-    if (a == API_CHAN_NEW)
-        kind = MODEL_KIND_CHAN;
-    else if (a == API_TICKER_NEW)
-        kind = MODEL_KIND_TICKER;
-    else if (a == API_WITH_CANCEL || a == API_WITH_TIMEOUT)
-        kind = MODEL_KIND_CTX;
-    else
+    api a;
+    model_kind kind = creation_kind(c, e, &name, &len, &a);
+    if (kind == MODEL_KIND_NONE)
         return MODEL_NO_OBJ;
     char obj[64];
     snprintf(obj, sizeof obj, "(spawn arg@%u:%u)", (unsigned)spawn.line, (unsigned)spawn.col);
@@ -524,28 +538,18 @@ model_obj_id ts_return_obj(ts_ctx *c, TSNode e)
         if (made != MODEL_NO_OBJ)
             return made;
     }
-    if (ts_kind(c, e) != TS_CALL)
-        return MODEL_NO_OBJ;
-    TSNode fid = ts_strip(c, ts_field(c, e, c->f_function));
-    if (ts_kind(c, fid) != TS_IDENTIFIER || ts_find_var(c, fid))
-        return MODEL_NO_OBJ;
+    const char *name;
     uint32_t len;
-    const char *name = ts_text(c, fid, &len);
-    if (len > 6 && memcmp(name, "tt_", 3) == 0 && memcmp(name + len - 3, "_at", 3) == 0)
-        len -= 3;
-    api a = api_of(name, len);
-    model_kind kind;
-    if (a == API_CHAN_NEW)
-        kind = MODEL_KIND_CHAN;
-    else if (a == API_TICKER_NEW)
-        kind = MODEL_KIND_TICKER;
-    else if (a == API_WITH_CANCEL || a == API_WITH_TIMEOUT)
-        kind = MODEL_KIND_CTX;
-    else if (a == API_NONE && c->ret_object && !(len == 6 && memcmp(name, "assert", 6) == 0) &&
-             !is_noreturn(c, name, len) && ts_find(c, NS_FUNC, name, len, NULL, 0))
-        kind = c->ret_kind;
-    else
+    api a;
+    model_kind kind = creation_kind(c, e, &name, &len, &a);
+    if (!name)
         return MODEL_NO_OBJ;
+    if (kind == MODEL_KIND_NONE) { /* else a creation; or a same-file call's result: */
+        if (a != API_NONE || !c->ret_object || (len == 6 && memcmp(name, "assert", 6) == 0) ||
+            is_noreturn(c, name, len) || !ts_find(c, NS_FUNC, name, len, NULL, 0))
+            return MODEL_NO_OBJ;
+        kind = c->ret_kind;
+    }
     return model_obj_local(c->tu, c->func, "(return)", kind, ts_loc(e));
 }
 
