@@ -135,6 +135,27 @@ static void fe__find_tether_h(CXFile file, CXSourceLocation *stack, unsigned dep
     clang_disposeString(name);
 }
 
+/* Whether the translation unit read a file named tether.h. Listing all
+ * inclusions costs a tenth of the walk, so the tether.h of the tether
+ * include directory is looked up first (clang_getFileContents is NULL for
+ * a file the translation unit did not read); the list only if it is not. */
+static bool fe__uses_tether(CXTranslationUnit tu, const char *dir)
+{
+    bool found = false;
+    size_t n = dir ? strlen(dir) : 0;
+    char *path = n ? malloc(n + sizeof "/tether.h") : NULL;
+    if (path) {
+        snprintf(path, n + sizeof "/tether.h", "%s/tether.h", dir);
+        CXFile f = clang_getFile(tu, path);
+        size_t size = 0;
+        found = f && clang_getFileContents(tu, f, &size) != NULL;
+        free(path);
+    }
+    if (!found)
+        clang_getInclusions(tu, fe__find_tether_h, &found);
+    return found;
+}
+
 int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stats *stats, char *err,
                          size_t errsize)
 {
@@ -219,13 +240,13 @@ int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stat
         st.buflen = 0;
     }
     st.m = model_new(in->path);
-    bool uses_tether = false;
-    clang_getInclusions(tu, fe__find_tether_h, &uses_tether);
-    if (uses_tether) { /* else no tether call can occur: nothing to model */
+    if (fe__uses_tether(tu, in->tether_include_dir)) { /* else no tether call can occur: nothing to model */
         clang_visitChildren(clang_getTranslationUnitCursor(tu), fe__top, &fns);
         fe_set_defined(&st, fns.names, fns.n);
+        fe_memo_begin();
         for (size_t i = 0; i < fns.n; i++)
             fe_walk_function(&st, fns.v[i]);
+        fe_memo_end();
     }
     model_finish(st.m);
     fe__syntax_note(tu, err, errsize);

@@ -83,6 +83,12 @@ typedef struct fe_kids {
 
 void fe_kids_get(CXCursor c, fe_kids *k);  /* expressions and statements only */
 void fe_kids_free(fe_kids *k);
+/* Children (fe_kids_get) and extents (fe_extent, as clang_getCursorExtent)
+ * are memoized per thread between these two calls, around the walk of one
+ * translation unit (fe_expr.c). */
+void fe_memo_begin(void);
+void fe_memo_end(void);
+CXSourceRange fe_extent(CXCursor c);
 
 /* Positions. */
 model_loc fe_loc(CXSourceLocation l);

@@ -49,7 +49,7 @@ static size_t fe__skip_lexeme(const char *b, size_t n, size_t p)
 /* Whether unary operator e (its operand `in`) is `!`. */
 bool fe_is_not(fe_state *st, CXCursor e, CXCursor in)
 {
-    long off = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(e)));
+    long off = fe_offset(st, clang_getRangeStart(fe_extent(e)));
     if (off >= 0 && (size_t)off < st->buflen && !fe__ident_char(st->buf[off]))
         return st->buf[off] == '!'; /* the operator as written */
     /* a macro's body (the position is the macro's name): of the unary
@@ -135,7 +135,7 @@ int fe_eq_op(fe_state *st, CXCursor e, CXCursor l, CXCursor r)
         return 0;
     }
     /* a macro's body, or a comment between the operands */
-    long off = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(e)));
+    long off = fe_offset(st, clang_getRangeStart(fe_extent(e)));
     if (off < 0 || (size_t)off >= st->buflen || !fe__ident_char(st->buf[off]))
         return 0;
     return fe__eq_in_macro(st, off);

@@ -3,6 +3,7 @@
  * model object an expression denotes. */
 #include "fe_clang.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +32,96 @@ static enum CXChildVisitResult fe__collect(CXCursor c, CXCursor parent, CXClient
     return CXChildVisit_Continue;
 }
 
+/* The walk asks libclang for the children and the extent of the same node
+ * again and again (strip, elvis, binop, ... helpers), and each
+ * clang_visitChildren call has a large fixed cost. Both are pure functions
+ * of the cursor within one translation unit, so they are memoized in
+ * direct-mapped tables, one set per thread, valid between fe_memo_begin
+ * and fe_memo_end (one translation unit: entries carry its generation, so
+ * nothing is cleared or allocated per file). */
+#define FE_MEMO_KIDS 128      /* powers of two; small, to stay in cache */
+#define FE_MEMO_EXTENTS 128
+#define FE_MEMO_MAXKIDS 4
+
+typedef struct fe_memo_kids {
+    CXCursor key;
+    unsigned gen, n;
+    CXCursor kids[FE_MEMO_MAXKIDS];
+} fe_memo_kids;
+
+typedef struct fe_memo_extent {
+    CXCursor key;
+    unsigned gen;
+    CXSourceRange r;
+} fe_memo_extent;
+
+static _Thread_local struct {
+    unsigned gen;  /* of the translation unit being walked; 0: none */
+    unsigned last; /* the last generation handed out */
+    fe_memo_kids kids[FE_MEMO_KIDS];
+    fe_memo_extent extents[FE_MEMO_EXTENTS];
+} fe__memo;
+
+void fe_memo_begin(void)
+{
+    if (++fe__memo.last == 0) { /* wrapped: old entries could look valid */
+        memset(&fe__memo, 0, sizeof fe__memo);
+        fe__memo.last = 1;
+    }
+    fe__memo.gen = fe__memo.last;
+}
+
+void fe_memo_end(void)
+{
+    fe__memo.gen = 0;
+}
+
+static size_t fe__memo_hash(CXCursor c, size_t size)
+{
+    uint64_t h = (uint64_t)(uintptr_t)c.data[0] ^ ((uint64_t)(uintptr_t)c.data[1] << 7) ^
+                 (uint64_t)c.kind;
+    h *= 0x9E3779B97F4A7C15u; /* Fibonacci hashing: the high bits are well mixed */
+    return (size_t)(h >> 32) & (size - 1);
+}
+
+static bool fe__same_cursor(CXCursor a, CXCursor b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
 void fe_kids_get(CXCursor c, fe_kids *k)
 {
     k->v = k->small;
     k->n = 0;
     k->cap = sizeof k->small / sizeof k->small[0];
+    fe_memo_kids *m = fe__memo.gen ? &fe__memo.kids[fe__memo_hash(c, FE_MEMO_KIDS)] : NULL;
+    if (m && m->gen == fe__memo.gen && fe__same_cursor(m->key, c)) {
+        memcpy(k->v, m->kids, m->n * sizeof *k->v);
+        k->n = m->n;
+        return;
+    }
     clang_visitChildren(c, fe__collect, k);
+    if (m && k->n <= FE_MEMO_MAXKIDS) {
+        m->key = c;
+        m->gen = fe__memo.gen;
+        m->n = (unsigned)k->n;
+        memcpy(m->kids, k->v, k->n * sizeof *k->v);
+    }
+}
+
+CXSourceRange fe_extent(CXCursor c)
+{
+    fe_memo_extent *m =
+        fe__memo.gen ? &fe__memo.extents[fe__memo_hash(c, FE_MEMO_EXTENTS)] : NULL;
+    if (m && m->gen == fe__memo.gen && fe__same_cursor(m->key, c))
+        return m->r;
+    CXSourceRange r = clang_getCursorExtent(c);
+    if (m) {
+        m->key = c;
+        m->gen = fe__memo.gen;
+        m->r = r;
+    }
+    return r;
 }
 
 void fe_kids_free(fe_kids *k)
@@ -90,8 +175,8 @@ static bool fe__elvis_kids(const fe_kids *k)
 {
     return k->n == 4 && clang_getCursorKind(k->v[1]) == CXCursor_UnexposedExpr &&
            clang_getCursorKind(k->v[2]) == CXCursor_UnexposedExpr &&
-           clang_equalRanges(clang_getCursorExtent(k->v[0]), clang_getCursorExtent(k->v[1])) &&
-           clang_equalRanges(clang_getCursorExtent(k->v[0]), clang_getCursorExtent(k->v[2]));
+           clang_equalRanges(fe_extent(k->v[0]), fe_extent(k->v[1])) &&
+           clang_equalRanges(fe_extent(k->v[0]), fe_extent(k->v[2]));
 }
 
 bool fe_elvis(CXCursor e, CXCursor *x, CXCursor *y)
@@ -350,7 +435,7 @@ const char *fe_text(fe_state *st, CXCursor e)
         if (fe__cond_obj(st, s, &arm) != MODEL_NO_OBJ)
             return fe_text(st, arm); /* the arm that names the object */
     }
-    long off = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(s)));
+    long off = fe_offset(st, clang_getRangeStart(fe_extent(s)));
     const char *t = off >= 0 ? fe__scan_text(st, (size_t)off) : NULL;
     if (t)
         return t;

@@ -30,7 +30,7 @@ static bool fe__var_name(CXCursor e, char *buf, size_t size)
 /* e's text as written in the main file, blanks dropped, in buf. */
 static bool fe__squeezed(fe_state *st, CXCursor e, char *buf, size_t size)
 {
-    CXSourceRange r = clang_getCursorExtent(e);
+    CXSourceRange r = fe_extent(e);
     long from = fe_offset(st, clang_getRangeStart(r)), to = fe_offset(st, clang_getRangeEnd(r));
     if (from < 0 || to <= from)
         return false;
@@ -162,7 +162,7 @@ bool fe_loop_trips(fe_state *st, const CXCursor part[4], int64_t *trips)
     if (!fe__loop_init(st, part[0], name, sizeof name, &a) || !fe__loop_cond(st, part[1], name, op, &b) ||
         !fe__loop_step(st, part[2], name, &k) || k == 0)
         return false;
-    CXSourceRange r = clang_getCursorExtent(part[3]);
+    CXSourceRange r = fe_extent(part[3]);
     long from = fe_offset(st, clang_getRangeStart(r)), to = fe_offset(st, clang_getRangeEnd(r));
     if (from < 0 || to < from || loop_count_body_changes(st->buf, (size_t)from, (size_t)to, name, strlen(name)))
         return false;

@@ -131,7 +131,7 @@ void fe_sel_update(fe_state *st, CXCursor unary)
         return;
     /* libclang 14 does not name unary operators: ++ / -- as written,
      * before the operand or after it */
-    CXSourceRange r = clang_getCursorExtent(unary);
+    CXSourceRange r = fe_extent(unary);
     long b = fe_offset(st, clang_getRangeStart(r)), e = fe_offset(st, clang_getRangeEnd(r));
     const char *s = st->buf;
     bool pre = b >= 0 && (size_t)b + 1 < st->buflen && (s[b] == '+' || s[b] == '-') && s[b + 1] == s[b];

@@ -108,7 +108,7 @@ static bool fe__noreturn(fe_state *st, const char *name, CXCursor decl)
          * one file: with macros the extent's start can lie far away. */
         CXFile ff = NULL, tf = NULL;
         unsigned from = 0, to = 0;
-        clang_getFileLocation(clang_getRangeStart(clang_getCursorExtent(d)), &ff, NULL, NULL, &from);
+        clang_getFileLocation(clang_getRangeStart(fe_extent(d)), &ff, NULL, NULL, &from);
         clang_getFileLocation(clang_getCursorLocation(d), &tf, NULL, NULL, &to);
         size_t size = 0;
         const char *buf = ff ? clang_getFileContents(st->tu, ff, &size) : NULL;
@@ -631,8 +631,8 @@ static bool fe__is_pointer(CXType t)
  * source between the operands, or (inside macros) infer it from types. */
 static bool fe__is_assign(fe_state *st, CXCursor e, CXCursor l, CXCursor r)
 {
-    long le = fe_offset(st, clang_getRangeEnd(clang_getCursorExtent(l)));
-    long rb = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(r)));
+    long le = fe_offset(st, clang_getRangeEnd(fe_extent(l)));
+    long rb = fe_offset(st, clang_getRangeStart(fe_extent(r)));
     if (le >= 0 && rb >= 0 && le <= rb) {
         for (long i = le; i < rb; i++) {
             char c = st->buf[i];
@@ -823,7 +823,7 @@ static void fe__init_record(fe_state *st, CXType t, const fe_kids *k, const char
     size_t next = 0;
     for (size_t i = 0; i < k->n; i++) {
         CXCursor item = k->v[i];
-        model_loc loc = fe_loc(clang_getRangeStart(clang_getCursorExtent(item)));
+        model_loc loc = fe_loc(clang_getRangeStart(fe_extent(item)));
         fe_desig d;
         if (fe__designated(item, &d)) {
             if (d.nfields == 0 || d.nfields > sizeof d.fields / sizeof d.fields[0]) {
@@ -1033,8 +1033,8 @@ static void fe__branch(fe_state *st, CXCursor e, CXCursor a0, CXCursor a1, model
  * "=", ...), read from the source; NULL inside macros or past comments. */
 const char *fe_binop(fe_state *st, CXCursor l, CXCursor r)
 {
-    long le = fe_offset(st, clang_getRangeEnd(clang_getCursorExtent(l)));
-    long rb = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(r)));
+    long le = fe_offset(st, clang_getRangeEnd(fe_extent(l)));
+    long rb = fe_offset(st, clang_getRangeStart(fe_extent(r)));
     if (le < 0 || rb < 0 || le > rb)
         return NULL;
     for (long i = le; i < rb; i++) {
@@ -1096,7 +1096,7 @@ static enum CXChildVisitResult fe__find_arg(CXCursor c, CXCursor parent, CXClien
     fe_find_arg *fa = data;
     if (!clang_isExpression(clang_getCursorKind(c)))
         return CXChildVisit_Recurse;
-    if (fe_offset(fa->st, clang_getRangeStart(clang_getCursorExtent(c))) > fa->after) {
+    if (fe_offset(fa->st, clang_getRangeStart(fe_extent(c))) > fa->after) {
         fa->found = c;
         return CXChildVisit_Break;
     }
@@ -1235,7 +1235,7 @@ static void fe__null_test(fe_state *st, CXCursor cond)
     if (obj == MODEL_NO_OBJ)
         return;
     model_event *ev = mb_event(st->b, MODEL_EV_NULL_TEST,
-                               fe_loc(clang_getRangeStart(clang_getCursorExtent(o))));
+                               fe_loc(clang_getRangeStart(fe_extent(o))));
     ev->flags = MODEL_EVF_NUM_KNOWN;
     ev->obj = obj;
     ev->text = fe_text(st, o);
@@ -1258,7 +1258,7 @@ static void fe__vardecl(fe_state *st, CXCursor v)
          * an initializer follows a `=` after the name. */
         CXCursor last = k.v[k.n - 1];
         long name = fe_offset(st, clang_getCursorLocation(v));
-        long start = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(last)));
+        long start = fe_offset(st, clang_getRangeStart(fe_extent(last)));
         bool is_init = true;
         if (name >= 0 && start > name) {
             is_init = false;
@@ -1338,8 +1338,8 @@ static void fe__for_parts(fe_state *st, CXCursor s, const fe_kids *k, CXCursor p
     }
     if (k->n == 1)
         return;
-    long from = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(s)));
-    long to = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(part[3])));
+    long from = fe_offset(st, clang_getRangeStart(fe_extent(s)));
+    long to = fe_offset(st, clang_getRangeStart(fe_extent(part[3])));
     long semi[2] = { -1, -1 };
     int nsemi = 0, depth = 0;
     if (from >= 0 && to > from) {
@@ -1354,7 +1354,7 @@ static void fe__for_parts(fe_state *st, CXCursor s, const fe_kids *k, CXCursor p
         }
     }
     for (size_t i = 0; i + 1 < k->n; i++) {
-        long at = fe_offset(st, clang_getRangeStart(clang_getCursorExtent(k->v[i])));
+        long at = fe_offset(st, clang_getRangeStart(fe_extent(k->v[i])));
         int slot;
         if (nsemi < 2 || at < 0)
             slot = clang_isExpression(clang_getCursorKind(k->v[i])) ? 1 : 0; /* best effort */
@@ -1564,7 +1564,7 @@ void fe_walk_function(fe_state *st, CXCursor fn)
     model_loc end = { 0, 0 };
     if (!clang_Cursor_isNull(body)) {
         fe__stmt(st, body);
-        end = fe_loc(clang_getRangeEnd(clang_getCursorExtent(body)));
+        end = fe_loc(clang_getRangeEnd(fe_extent(body)));
         if (end.col > 1)
             end.col--;
     }
