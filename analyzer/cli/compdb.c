@@ -253,7 +253,8 @@ char **compdb_args(compdb *self, const char *file, size_t *argc)
             if (!skip) {
                 /* A path operand given separately (`-I inc`): the option is
                  * copied now, its operand on the next round, made absolute. */
-                bool takes_path = compdb__path_option(a) != NULL && strlen(a) == strlen(compdb__path_option(a));
+                const char *opt = compdb__path_option(a);
+                bool takes_path = opt && strcmp(opt, a) == 0;
                 out[k++] = compdb__absolute(a, dir, prev_takes_path);
                 prev_takes_path = takes_path;
             }
