@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/analysis.h"
 #include "compdb.h"
 #include "diag/diag.h"
 #include "emit/source.h"
@@ -355,17 +356,12 @@ static void check__report(const check_opts *o, check_job *job, bool color, check
         return;
     }
     diag_list list = { 0 };
-    double r0 = check__now_ms();
-    for (size_t i = 0; i < rule_count; i++) {
-        if (!o->enabled[i])
-            continue;
-        if (rule_registry[i]->run(job->tu, &list) != 0) {
-            fprintf(stderr, "tether: error: %s: rule %s failed\n", job->path, rule_registry[i]->id);
-            t->status = CHECK_ERROR;
-        }
-    }
-    t->rules_ms += check__now_ms() - r0;
-    diag_list_sort(&list);
+    analysis_opts ao = { .enabled = o->enabled };
+    analysis_stats as = { 0 };
+    const model_tu *tus[1] = { job->tu };
+    if (analysis_run(tus, 1, &ao, &list, &as, stderr) != 0)
+        t->status = CHECK_ERROR;
+    t->rules_ms += as.rules_ms;
     src_file *src = src_file_load(job->path, NULL, 0);
     if (src) {
         sup_set *sup = sup_parse(src->text, src->length);

@@ -1,0 +1,33 @@
+/* analysis.h — everything after the models: runs the enabled rules (and,
+ * through them, the exploration engine) over a program and collects the
+ * findings. The driver builds the models; this is the one call it makes to
+ * turn them into diagnostics. Front ends, emitters and suppressions are not
+ * its business.
+ *
+ * A "program" is the set of models analyzed together: one file in the
+ * default mode, every file of the compile database in project mode. */
+#ifndef TETHER_ANALYSIS_H
+#define TETHER_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag/diag.h"
+#include "model/model.h"
+
+typedef struct analysis_opts {
+    const bool *enabled;  /* per rule_registry index; NULL = every rule */
+} analysis_opts;
+
+typedef struct analysis_stats {
+    double rules_ms;      /* rules and engine, wall time */
+} analysis_stats;
+
+/* Runs the enabled rules over the program `tus[0..ntus)` and appends the
+ * findings to `out` (sorted and de-duplicated). A rule that fails is a tool
+ * error: one line on `errors` (may be NULL) naming the rule, and -1 is
+ * returned; the other rules still run. */
+int analysis_run(const model_tu *const *tus, size_t ntus, const analysis_opts *opts,
+                 diag_list *out, analysis_stats *stats, FILE *errors);
+
+#endif /* TETHER_ANALYSIS_H */
