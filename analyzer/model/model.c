@@ -408,7 +408,7 @@ const char *model_ev_kind_name(model_ev_kind k)
         "SPAWN", "CHAN_NEW", "SEND", "RECV", "SELECT", "CLOSE", "CHAN_FREE",
         "CTX_NEW", "CTX_CANCEL", "CTX_ERR", "TICKER_NEW", "TICKER_STOP",
         "WG_ADD", "WG_DONE", "WG_WAIT", "LOCK", "UNLOCK", "SLEEP",
-        "CALL", "ESCAPE", "RETURN", "NORETURN", "NULL_TEST", "CASE_TEST",
+        "CALL", "ESCAPE", "RETURN", "NORETURN", "NULL_TEST", "ASSIGN", "CASE_TEST",
     };
     return (unsigned)k < sizeof names / sizeof *names ? names[k] : "?";
 }

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* A source position in the modeled file: 1-based line and column (column in
  * bytes). 0 means unknown. */
@@ -100,6 +101,9 @@ typedef enum model_ev_kind {
                              branch and succ[1] the else branch (or what follows
                              the if). num = 1: the then branch means obj != NULL;
                              num = 0: the then branch means obj == NULL. */
+    MODEL_EV_ASSIGN,      /* vals[0] = vals[1]: every assignment (=, op=, ++, --) and
+                             initialized declaration, after the events of its right-hand
+                             side. Its RESULT is the value stored */
     MODEL_EV_CASE_TEST,   /* a branch on which case a tt_select chose, written on the
                              call (`if (tt_select(cs, 2) == 1)`, `switch (tt_select(..))`)
                              or on a variable that holds its result (`int r =
@@ -131,15 +135,106 @@ typedef enum model_escape {
     MODEL_ESCAPE_DEREF,   /* stored through a pointer (*out = t) */
 } model_escape;
 
+/* ---- Values: expressions the exploration engine evaluates ----------------- *
+ * Every event carries its operands as values (model_event.vals), every
+ * assignment is an ASSIGN event, and every branching block its condition
+ * (model_block.cond), so the engine can run a function: follow pointers
+ * through struct fields, call through function pointers, decide branches on
+ * flags and counters. Values are trees in the model's arena, built with the
+ * mv_* calls below; both front ends must build the same tree for the same
+ * source (the parity test compares --dump-model).
+ *
+ * Lowering rules (the front ends' contract):
+ * - Casts and parentheses are transparent. `sizeof` is UNKNOWN except in
+ *   `sizeof a / sizeof a[0]` over an array of known length (INT). Integer
+ *   constant expressions made of literals, enum constants, `#define`d
+ *   constants, `true`/`false` and the TT_* status codes are folded to INT;
+ *   floating-point values are UNKNOWN; a string literal is STRING; NULL,
+ *   `(void *)0` and a 0 converted to a pointer are NULL.
+ * - An identifier is VAR (a local, parameter or global of the program),
+ *   FUNC (a function designator; `&f` and `*f` are FUNC too) or INT (an
+ *   enum or #define constant). An identifier the file does not declare is
+ *   VAR with scope GLOBAL (the engine resolves it to a function by name if
+ *   the program defines one).
+ * - Function-static locals are GLOBAL with `is_static` and the name
+ *   "NAME@FUNC"; file-static globals are GLOBAL with `is_static`.
+ * - `p->f` is FIELD(p, "f") with `arrow`; `s.f` FIELD(s, "f") without.
+ *   `a[i]` is INDEX(a, i). `*p` DEREF, `&x` ADDR. `is_array` is set on a
+ *   VAR, FIELD or INDEX whose C type is an array: read as a value, it
+ *   decays to the address of its first element; INDEX on it selects an
+ *   element (INDEX on a pointer reads through the pointer).
+ * - Calls, tether API calls and assignments inside an expression are events,
+ *   emitted in evaluation order before the expression's value is used; the
+ *   expression refers to their results as RESULT(id of the event). The value
+ *   of an assignment expression is RESULT of its ASSIGN event (the value
+ *   stored); `x++` as a value is BINOP(SUB, RESULT(assign), 1), `++x` is
+ *   RESULT(assign).
+ * - `a ? b : c`, `a && b`, `a || b`: COND / BINOP(LAND/LOR) over the
+ *   operands; when an operand contains an event the front end also builds
+ *   the branch blocks (as today), with their conditions.
+ * - The side-effect-free tether calls are API values: tt_ctx_done(x),
+ *   tt_ticker_chan(x), tt_after(ms), tt_ctx_background(), tt_chan_len(c),
+ *   tt_chan_cap(c) (name as in the API, `_at` suffix dropped).
+ * - Brace initializers and compound literals are INIT: one element per
+ *   initializer with its designator in `names` (".f" for a field, "[3]" for
+ *   an index). Positional elements are given the designator the front end
+ *   can infer (".f" for the n-th field of a struct it knows, "[n]" in an
+ *   array), else NULL. `{0}` and `{}` are INIT with no elements (all zero).
+ *   TT_WG_INIT and TT_MUTEX_INIT are INIT with no elements. */
+typedef enum model_val_kind {
+    MODEL_VAL_UNKNOWN = 0, /* not tracked */
+    MODEL_VAL_INT,         /* num */
+    MODEL_VAL_NULL,
+    MODEL_VAL_STRING,      /* a string literal: some non-NULL pointer */
+    MODEL_VAL_VAR,         /* name, scope (LOCAL, PARAM with num = index, GLOBAL), is_static */
+    MODEL_VAL_FUNC,        /* name */
+    MODEL_VAL_FIELD,       /* sub[0] -> name (arrow) or sub[0] . name */
+    MODEL_VAL_INDEX,       /* sub[0] [ sub[1] ] */
+    MODEL_VAL_DEREF,       /* * sub[0] */
+    MODEL_VAL_ADDR,        /* & sub[0] */
+    MODEL_VAL_UNOP,        /* op sub[0] */
+    MODEL_VAL_BINOP,       /* sub[0] op sub[1] */
+    MODEL_VAL_COND,        /* sub[0] ? sub[1] : sub[2] */
+    MODEL_VAL_RESULT,      /* the result of event `num` (model_event.id) of this function */
+    MODEL_VAL_INIT,        /* { sub[i] designated by names[i] } */
+    MODEL_VAL_API,         /* name ( sub... ): a side-effect-free tether call */
+} model_val_kind;
+
+typedef enum model_op {
+    MODEL_OP_NONE = 0,
+    MODEL_OP_NOT, MODEL_OP_NEG, MODEL_OP_BITNOT,                      /* unary */
+    MODEL_OP_ADD, MODEL_OP_SUB, MODEL_OP_MUL, MODEL_OP_DIV, MODEL_OP_MOD,
+    MODEL_OP_SHL, MODEL_OP_SHR, MODEL_OP_BITAND, MODEL_OP_BITOR, MODEL_OP_BITXOR,
+    MODEL_OP_LT, MODEL_OP_LE, MODEL_OP_GT, MODEL_OP_GE, MODEL_OP_EQ, MODEL_OP_NE,
+    MODEL_OP_LAND, MODEL_OP_LOR,
+} model_op;
+
+typedef struct model_val {
+    model_val_kind kind;
+    model_op op;              /* UNOP, BINOP */
+    bool arrow;               /* FIELD: written with -> */
+    bool is_array;            /* VAR, FIELD, INDEX: an array (decays to a pointer) */
+    bool is_static;           /* VAR GLOBAL: internal linkage */
+    model_scope scope;        /* VAR: MODEL_SCOPE_LOCAL, _PARAM or _GLOBAL */
+    int64_t num;              /* INT: the value; RESULT: the event id; VAR PARAM: index */
+    const char *name;         /* VAR, FUNC, FIELD, API */
+    struct model_val **sub;   /* operands */
+    const char **names;       /* INIT: designators, one per element (entries may be NULL) */
+    size_t nsub;
+} model_val;
+
 typedef struct model_case {
     int op;               /* 1 = receive (TT_OP_RECV), 2 = send (TT_OP_SEND) */
     model_obj_id obj;     /* the channel */
     const char *text;     /* the channel expression as written */
     model_loc loc;
+    model_val *ch;        /* the channel as a value (evaluated when the select runs) */
+    model_val *elem;      /* the element pointer (TT_RECV's out, TT_SEND's in) */
 } model_case;
 
 typedef struct model_event {
     model_ev_kind kind;
+    int32_t id;               /* unique in its function, in creation order (mb_event) */
     unsigned flags;           /* MODEL_EVF_* */
     model_loc loc;            /* the call's name token (or `return`, or `}`) */
     model_obj_id obj;         /* the object operated on, or MODEL_NO_OBJ */
@@ -161,6 +256,14 @@ typedef struct model_event {
     model_escape escape_to;   /* ESCAPE */
     model_loc select_loc;     /* CASE_TEST: the SELECT whose result is tested */
     bool case_then;           /* CASE_TEST on an if: then branch = case `num` ran */
+    /* Values (the engine's view; see "Values" above). */
+    model_val *fn;            /* CALL: the callee (FUNC for a direct call, else the
+                                 expression: `a->f`); SPAWN: the task function */
+    model_val **vals;         /* API events and CALL: every argument, in order
+                                 (tt_send(ch, &v): {ch, &v}; tt_select(cs, n): {cs, n});
+                                 ASSIGN: {lhs, rhs}; RETURN: {the value} or none;
+                                 NORETURN: the arguments */
+    size_t nvals;
 } model_event;
 
 typedef struct model_block {
@@ -180,6 +283,12 @@ typedef struct model_block {
     int64_t case_value;       /* (set by mb_case_value; default: labels have none) */
     bool trips_known;         /* loop head: the body runs exactly `trips` times */
     int64_t trips;            /* (set by mb_loop_trips) */
+    bool case_default;        /* the first block of the `default:` label */
+    model_val *cond;          /* a block with two successors: succ[0] is taken when
+                                 cond != 0 (if: then; loop: body; do: loop again);
+                                 a switch head: the controlling value, its case
+                                 blocks carry case_value / case_default. NULL when
+                                 the condition is not known */
 } model_block;
 
 typedef struct model_param {
@@ -199,6 +308,7 @@ typedef struct model_func {
                                  no successors either */
     size_t nblocks;
     uint32_t entry, exit;
+    int32_t nids;             /* event ids are 0 .. nids-1 */
 } model_func;
 
 typedef struct model_tu {
@@ -303,6 +413,39 @@ void mb_mark(model_builder *b, model_loc loc);
 /* Ends the function: adds the fall-off-the-end RETURN (flag
  * MODEL_EVF_FALLTHROUGH_END) at `end`, resolves gotos, frees the builder. */
 void mb_end(model_builder *b, model_loc end);
+
+/* ---- Values (arena-owned; the mv_* calls never fail) -------------------- */
+model_val *mv_unknown(model_tu *tu);
+model_val *mv_int(model_tu *tu, int64_t n);
+model_val *mv_null(model_tu *tu);
+model_val *mv_string(model_tu *tu);
+/* scope: MODEL_SCOPE_LOCAL, _PARAM (index = the parameter's) or _GLOBAL. */
+model_val *mv_var(model_tu *tu, model_scope scope, const char *name, int32_t index, bool is_static);
+model_val *mv_func(model_tu *tu, const char *name);
+model_val *mv_field(model_tu *tu, model_val *base, const char *name, bool arrow);
+model_val *mv_index(model_tu *tu, model_val *base, model_val *index);
+model_val *mv_deref(model_tu *tu, model_val *p);
+model_val *mv_addr(model_tu *tu, model_val *lv);
+model_val *mv_unop(model_tu *tu, model_op op, model_val *a);
+model_val *mv_binop(model_tu *tu, model_op op, model_val *a, model_val *b);
+model_val *mv_cond(model_tu *tu, model_val *c, model_val *a, model_val *b);
+model_val *mv_result(model_tu *tu, int32_t event_id);
+/* An INIT with room for n elements; fill with mv_init_set. */
+model_val *mv_init(model_tu *tu, size_t n);
+void mv_init_set(model_tu *tu, model_val *init, size_t i, const char *designator, model_val *v);
+/* An API value with n arguments (fill sub[0..n) directly). */
+model_val *mv_api(model_tu *tu, const char *name, size_t n);
+/* Arena array of n value pointers (for model_event.vals). */
+model_val **mv_array(model_tu *tu, size_t n);
+/* Prints v in the dump's notation (C-like; see model_dump.c). */
+void mv_print(const model_val *v, FILE *out);
+const char *model_op_spelling(model_op op);
+
+/* The branch condition of the block being built (call it right before
+ * mb_if, mb_loop_body, mb_end_do, or mb_switch with the controlling value). */
+void mb_cond(model_builder *b, model_val *cond);
+/* Appends an ASSIGN event lhs = rhs at loc and returns it. */
+model_event *mb_assign(model_builder *b, model_loc loc, model_val *lhs, model_val *rhs);
 
 /* ---- Reading --------------------------------------------------------------- */
 int32_t model_func_find(const model_tu *tu, const char *name); /* -1 if absent */

@@ -11,8 +11,9 @@ typedef struct bblock {        /* a block while it is being built */
     size_t nevents, evcap;
     uint32_t *succ;
     size_t nsucc, succcap;
-    bool loop_head, infinite, trips_known, case_value_known;
+    bool loop_head, infinite, trips_known, case_value_known, case_default;
     int64_t trips, case_value;
+    model_val *cond;
 } bblock;
 
 typedef enum { C_IF, C_LOOP, C_DO, C_SWITCH } construct_kind;
@@ -44,6 +45,7 @@ struct model_builder {
     size_t nlabels, labelcap;
     unsigned cond_flags;  /* flags for events in the current condition */
     uint32_t marked;      /* the block mb_mark names: see the jumps and loops */
+    int32_t next_id;      /* the next event id */
 };
 
 static uint32_t new_block(model_builder *b)
@@ -152,6 +154,22 @@ model_event *mb_event(model_builder *b, model_ev_kind kind, model_loc loc)
     ev->flags = b->cond_flags;
     ev->obj = ev->obj2 = MODEL_NO_OBJ;
     ev->callee_func = -1;
+    ev->id = b->next_id++;
+    return ev;
+}
+
+void mb_cond(model_builder *b, model_val *cond)
+{
+    b->blocks[b->cur].cond = cond;
+}
+
+model_event *mb_assign(model_builder *b, model_loc loc, model_val *lhs, model_val *rhs)
+{
+    model_event *ev = mb_event(b, MODEL_EV_ASSIGN, loc);
+    ev->vals = mv_array(b->tu, 2);
+    ev->vals[0] = lhs ? lhs : mv_unknown(b->tu);
+    ev->vals[1] = rhs ? rhs : mv_unknown(b->tu);
+    ev->nvals = 2;
     return ev;
 }
 
@@ -313,6 +331,7 @@ void mb_case(model_builder *b, bool is_default)
     edge(b, c->head, blk);
     edge(b, b->cur, blk); /* fallthrough from the previous case */
     b->cur = blk;
+    b->blocks[blk].case_default = is_default;
     c->has_default |= is_default;
 }
 
@@ -438,6 +457,7 @@ void mb_end(model_builder *b, model_loc end)
     }
     model_func *fn = &tu->funcs[b->func];
     fn->end = end;
+    fn->nids = b->next_id;
     fn->nblocks = kept;
     fn->blocks = arena_alloc(tu->arena, (kept ? kept : 1) * sizeof *fn->blocks);
     for (size_t i = 0; i < b->nblocks; i++) {
@@ -459,6 +479,8 @@ void mb_end(model_builder *b, model_loc end)
             dst->case_value_known = src->case_value_known;
             dst->case_value = src->case_value;
             dst->trips = src->trips;
+            dst->case_default = src->case_default;
+            dst->cond = src->nsucc >= 2 ? src->cond : NULL; /* kept where a branch reads it */
         }
         free(src->events);
         free(src->succ);

@@ -32,11 +32,30 @@ static void dump_obj_ref(const model_tu *tu, model_obj_id id, const char *text, 
         fprintf(out, " '%s'", text);
 }
 
+/* The values of an event: ` fn=F` and ` vals(A, B)`. */
+static void dump_vals(const model_event *ev, FILE *out)
+{
+    if (ev->fn) {
+        fputs(" fn=", out);
+        mv_print(ev->fn, out);
+    }
+    if (ev->nvals) {
+        fputs(" vals(", out);
+        for (size_t i = 0; i < ev->nvals; i++) {
+            if (i)
+                fputs(", ", out);
+            mv_print(ev->vals[i], out);
+        }
+        fputc(')', out);
+    }
+}
+
 static void dump_event(const model_tu *tu, const model_event *ev, FILE *out)
 {
-    fprintf(out, "    %u:%u %s", ev->loc.line, ev->loc.col, model_ev_kind_name(ev->kind));
+    fprintf(out, "    %%%d %u:%u %s", (int)ev->id, ev->loc.line, ev->loc.col, model_ev_kind_name(ev->kind));
     if (ev->kind != MODEL_EV_SELECT && ev->kind != MODEL_EV_SPAWN && ev->kind != MODEL_EV_CALL &&
-        ev->kind != MODEL_EV_NORETURN && ev->kind != MODEL_EV_SLEEP && ev->kind != MODEL_EV_CASE_TEST)
+        ev->kind != MODEL_EV_NORETURN && ev->kind != MODEL_EV_SLEEP && ev->kind != MODEL_EV_CASE_TEST &&
+        ev->kind != MODEL_EV_ASSIGN)
         dump_obj_ref(tu, ev->obj, ev->text, out);
     if (ev->kind == MODEL_EV_CALL && ev->obj != MODEL_NO_OBJ) {
         fputs(" result", out);
@@ -71,6 +90,13 @@ static void dump_event(const model_tu *tu, const model_event *ev, FILE *out)
             fprintf(out, "%s%s", i ? ", " : "", c->op == 2 ? "send" : "recv");
             dump_obj_ref(tu, c->obj, c->text, out);
             fprintf(out, " @%u:%u", c->loc.line, c->loc.col);
+            if (c->ch || c->elem) {
+                fputs(" (", out);
+                mv_print(c->ch, out);
+                fputs(", ", out);
+                mv_print(c->elem, out);
+                fputc(')', out);
+            }
         }
         fputs("]", out);
     }
@@ -85,6 +111,7 @@ static void dump_event(const model_tu *tu, const model_event *ev, FILE *out)
         fputs(" [loop-cond]", out);
     if (ev->flags & MODEL_EVF_FALLTHROUGH_END)
         fputs(" [end]", out);
+    dump_vals(ev, out);
     fputc('\n', out);
 }
 
@@ -120,6 +147,8 @@ void model_dump(const model_tu *tu, FILE *out)
             fprintf(out, "  b%zu", b);
             if (bl->loop_head)
                 fputs(bl->infinite_loop_head ? " [loop-head infinite]" : " [loop-head]", out);
+            if (bl->case_default)
+                fputs(" [default]", out);
             if (bl->case_value_known)
                 fprintf(out, " [case %" PRId64 "]", bl->case_value);
             if (bl->trips_known)
@@ -132,6 +161,11 @@ void model_dump(const model_tu *tu, FILE *out)
             fputc('\n', out);
             for (size_t e = 0; e < bl->nevents; e++)
                 dump_event(tu, &bl->events[e], out);
+            if (bl->cond) {
+                fputs("    cond ", out);
+                mv_print(bl->cond, out);
+                fputc('\n', out);
+            }
         }
     }
 }

@@ -287,7 +287,7 @@ static void fe__collect_init(fe_state *st, fe_case_array *a, CXCursor init)
                 idx = at;
             item = d.value;
         }
-        model_case c;
+        model_case c = { 0 };
         if (fe__case(st, item, &c))
             fe__array_put(st, a, (size_t)idx, &c);
     }
@@ -906,7 +906,7 @@ static void fe__assign(fe_state *st, CXCursor e, CXCursor l, CXCursor r)
         fe_kids k;
         fe_kids_get(ls, &k);
         int64_t idx;
-        model_case c;
+        model_case c = { 0 };
         if (k.n == 2 && clang_getCursorKind(fe_strip(k.v[0])) == CXCursor_DeclRefExpr &&
             fe_eval_int(k.v[1], &idx) && idx >= 0 && fe__case(st, r, &c)) {
             CXCursor decl = clang_getCursorReferenced(fe_strip(k.v[0]));

@@ -189,7 +189,7 @@ static void collect_cases(ts_ctx *c, ts_entry *var, TSNode list)
                 idx = (size_t)at;
             item = ts_field(c, item, c->f_value);
         }
-        model_case mc;
+        model_case mc = { 0 };
         if (make_case(c, item, &mc))
             put_case(c, var, idx, &mc);
         idx++;
@@ -216,7 +216,7 @@ bool ts_record_case_store(ts_ctx *c, TSNode lhs, TSNode rhs)
         return false;
     ts_entry *v = ts_find_var(c, arr);
     int64_t idx;
-    model_case mc;
+    model_case mc = { 0 };
     if (!v || v->ns != NS_LOCAL || !ts_eval(c, ts_field(c, lhs, c->f_index), &idx) || idx < 0 ||
         !make_case(c, rhs, &mc))
         return false;

@@ -143,7 +143,7 @@ model_event *rt_select(uint32_t line, bool has_default, size_t n, const model_ob
     e->has_default = has_default;
     e->cases = mb_alloc(R.b, (n ? n : 1) * sizeof *e->cases);
     for (size_t i = 0; i < n; i++)
-        e->cases[i] = (model_case){ ops ? ops[i] : 1, objs[i], model_strdup(R.tu, texts[i]), L(line + 1 + (uint32_t)i) };
+        e->cases[i] = (model_case){ ops ? ops[i] : 1, objs[i], model_strdup(R.tu, texts[i]), L(line + 1 + (uint32_t)i), NULL, NULL };
     e->ncases = n;
     return e;
 }
