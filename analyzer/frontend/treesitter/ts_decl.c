@@ -60,6 +60,11 @@ ts_type ts_type_of_spec(ts_ctx *c, TSNode spec)
         ts_entry *e = ts_find(c, NS_TYPEDEF, s, len, NULL, 0);
         if (e)
             return e->type;
+        if (text_in(s, len, "va_list") || text_in(s, len, "__builtin_va_list") ||
+            text_in(s, len, "__gnuc_va_list")) {
+            t.is_array = true; /* x86-64: struct __va_list_tag[1], as clang sees it */
+            return t;
+        }
         if (text_in(s, len, "tt_fn")) {
             t.is_pointer = true; /* tether.h: typedef void (*tt_fn)(void *) */
             return t;
@@ -207,6 +212,41 @@ static bool declared_noreturn(ts_ctx *c, TSNode decl)
         if (memcmp(c->src + i, "noreturn", 8) == 0 || memcmp(c->src + i, "Noreturn", 8) == 0)
             return true;
     return false;
+}
+
+/* The function_declarator of a function's declarator (under pointer,
+ * parenthesized and attributed declarators), or a null node. */
+static TSNode function_declarator(ts_ctx *c, TSNode d)
+{
+    while (!ts_node_is_null(d)) {
+        ts_sym k = ts_kind(c, d);
+        if (k == TS_FUNCTION_DECLARATOR) {
+            TSNode in = ts_field(c, d, c->f_declarator);
+            ts_sym ik = ts_kind(c, in);
+            if (ik == TS_IDENTIFIER || ik == TS_ATTRIBUTED_DECLARATOR)
+                return d;
+            d = in; /* returns a function pointer: the name is further in */
+        } else if (k == TS_POINTER_DECLARATOR || k == TS_INIT_DECLARATOR) {
+            d = ts_field(c, d, c->f_declarator);
+        } else if (k == TS_PAREN_DECLARATOR || k == TS_ATTRIBUTED_DECLARATOR) {
+            d = ts_node_named_child(d, 0);
+        } else {
+            return (TSNode){ 0 };
+        }
+    }
+    return d;
+}
+
+/* A function declared (or defined) in this file: its name resolves to a
+ * function, and which of its parameters are pointers. */
+static void note_proto(ts_ctx *c, TSNode declarator, TSNode name)
+{
+    TSNode fd = function_declarator(c, declarator);
+    uint32_t len;
+    const char *s = ts_text(c, name, &len);
+    ts_entry *e = ts_add(c, NS_PROTO, s, len, NULL, 0);
+    if (!ts_node_is_null(fd))
+        e->ptr_params = ts_val_ptr_params(c, fd);
 }
 
 static void note_noreturn(ts_ctx *c, TSNode decl, TSNode name)
@@ -382,12 +422,14 @@ static void scan_declaration(ts_ctx *c, TSNode decl)
             continue;
         if (t.is_function) {
             note_noreturn(c, decl, name);
+            note_proto(c, c->kids[i], name);
             continue;
         }
         uint32_t len;
         const char *s = ts_text(c, name, &len);
         ts_entry *e = ts_add(c, NS_GLOBAL, s, len, NULL, 0);
         e->type = t;
+        e->is_static |= ts_has_storage(c, decl, "static");
         if (!e->decl.line)
             e->decl = ts_loc(name);
         if (t.is_const && t.is_integer && !ts_node_is_null(init))
@@ -408,6 +450,7 @@ static void scan_function(ts_ctx *c, TSNode def)
     ts_entry *e = ts_add(c, NS_FUNC, s, len, NULL, 0);
     e->decl = ts_loc(name);
     note_noreturn(c, def, name);
+    note_proto(c, ts_field(c, def, c->f_declarator), name);
 }
 
 void ts_add_macro(ts_ctx *c, TSNode def)

@@ -17,30 +17,48 @@ typedef enum api {
     API_CASE,   /* TT_RECV / TT_SEND: a macro, not a call */
 } api;
 
-static const struct { const char *name; api id; } api_names[] = {
-    { "tt_spawn", API_SPAWN }, { "tt_sleep_ms", API_SLEEP }, { "tt_chan_new", API_CHAN_NEW },
-    { "tt_send", API_SEND }, { "tt_recv", API_RECV }, { "tt_close", API_CLOSE },
-    { "tt_chan_free", API_CHAN_FREE }, { "tt_select", API_SELECT },
-    { "tt_select_default", API_SELECT_DEFAULT }, { "tt_ctx_with_cancel", API_WITH_CANCEL },
-    { "tt_ctx_with_timeout", API_WITH_TIMEOUT }, { "tt_ctx_cancel", API_CANCEL },
-    { "tt_ctx_err", API_ERR }, { "tt_ticker_new", API_TICKER_NEW },
-    { "tt_ticker_stop", API_TICKER_STOP }, { "tt_wg_add", API_WG_ADD },
-    { "tt_wg_done", API_WG_DONE }, { "tt_wg_wait", API_WG_WAIT },
-    { "tt_mutex_lock", API_LOCK }, { "tt_mutex_unlock", API_UNLOCK },
-    { "tt_ctx_done", API_OBJECT }, { "tt_ticker_chan", API_OBJECT }, { "tt_after", API_OBJECT },
-    { "tt_ctx_background", API_OBJECT }, { "tt_chan_len", API_OTHER },
-    { "tt_chan_cap", API_OTHER }, { "tt_verify_none", API_OTHER },
-    { "TT_RECV", API_CASE }, { "TT_SEND", API_CASE },
+/* Each API with its own parameters: how many (an `_at` variant's call-site
+ * arguments come after them) and which are integers (bit i; the others are
+ * pointers, where a 0 is NULL). */
+static const struct { const char *name; api id; unsigned char arity, ints; } api_names[] = {
+    { "tt_spawn", API_SPAWN, 2, 0 }, { "tt_sleep_ms", API_SLEEP, 1, 1 },
+    { "tt_chan_new", API_CHAN_NEW, 2, 3 }, { "tt_send", API_SEND, 2, 0 },
+    { "tt_recv", API_RECV, 2, 0 }, { "tt_close", API_CLOSE, 1, 0 },
+    { "tt_chan_free", API_CHAN_FREE, 1, 0 }, { "tt_select", API_SELECT, 2, 2 },
+    { "tt_select_default", API_SELECT_DEFAULT, 2, 2 },
+    { "tt_ctx_with_cancel", API_WITH_CANCEL, 1, 0 },
+    { "tt_ctx_with_timeout", API_WITH_TIMEOUT, 2, 2 }, { "tt_ctx_cancel", API_CANCEL, 1, 0 },
+    { "tt_ctx_err", API_ERR, 1, 0 }, { "tt_ticker_new", API_TICKER_NEW, 1, 1 },
+    { "tt_ticker_stop", API_TICKER_STOP, 1, 0 }, { "tt_wg_add", API_WG_ADD, 2, 2 },
+    { "tt_wg_done", API_WG_DONE, 1, 0 }, { "tt_wg_wait", API_WG_WAIT, 1, 0 },
+    { "tt_mutex_lock", API_LOCK, 1, 0 }, { "tt_mutex_unlock", API_UNLOCK, 1, 0 },
+    { "tt_ctx_done", API_OBJECT, 1, 0 }, { "tt_ticker_chan", API_OBJECT, 1, 0 },
+    { "tt_after", API_OBJECT, 1, 1 }, { "tt_ctx_background", API_OBJECT, 0, 0 },
+    { "tt_chan_len", API_OTHER, 1, 0 }, { "tt_chan_cap", API_OTHER, 1, 0 },
+    /* tt_verify_none is neither an event nor a value: a CALL (other_call) */
+    { "TT_RECV", API_CASE, 2, 0 }, { "TT_SEND", API_CASE, 2, 0 },
 };
 
-static api api_of(const char *name, uint32_t len)
+/* The API a name (with any `_at` of a tt_ name dropped) calls; *arity and
+ * *ints (if not NULL) its parameters as in api_names. */
+static api api_shape(const char *name, uint32_t len, unsigned *arity, unsigned *ints)
 {
     if (len > 6 && memcmp(name, "tt_", 3) == 0 && memcmp(name + len - 3, "_at", 3) == 0)
         len -= 3;
     for (size_t i = 0; i < sizeof api_names / sizeof *api_names; i++)
-        if (strlen(api_names[i].name) == len && memcmp(api_names[i].name, name, len) == 0)
+        if (strlen(api_names[i].name) == len && memcmp(api_names[i].name, name, len) == 0) {
+            if (arity)
+                *arity = api_names[i].arity;
+            if (ints)
+                *ints = api_names[i].ints;
             return api_names[i].id;
+        }
     return API_NONE;
+}
+
+static api api_of(const char *name, uint32_t len)
+{
+    return api_shape(name, len, NULL, NULL);
 }
 
 static model_ev_kind event_of(api a)
@@ -102,7 +120,23 @@ static size_t call_args(ts_ctx *c, TSNode call, size_t *nargs)
 /* One case from TT_RECV(ch, out), TT_SEND(ch, in), (tt_case){op, ch, ...} or
  * a brace initializer {op, ch, ...}; false if it is none of those (clang's
  * front end reads the expanded compound literal: op, then the channel). */
-static bool make_case(ts_ctx *c, TSNode e, model_case *out)
+/* The channel and element values of a case from its value v (the INIT
+ * the walk built: {.op, .ch, .elem, ...}). */
+static void case_vals(const model_val *v, model_case *out)
+{
+    out->ch = out->elem = NULL;
+    if (!v || v->kind != MODEL_VAL_INIT)
+        return;
+    for (size_t i = 0; i < v->nsub; i++) {
+        const char *d = v->names[i];
+        if (d && strcmp(d, ".ch") == 0)
+            out->ch = v->sub[i];
+        else if (d && strcmp(d, ".elem") == 0)
+            out->elem = v->sub[i];
+    }
+}
+
+static bool make_case(ts_ctx *c, TSNode e, const model_val *v, model_case *out)
 {
     while (ts_kind(c, e) == TS_PAREN_EXPR || ts_kind(c, e) == TS_CAST)
         e = ts_kind(c, e) == TS_CAST ? ts_field(c, e, c->f_value) : ts_node_named_child(e, 0);
@@ -154,6 +188,7 @@ static bool make_case(ts_ctx *c, TSNode e, model_case *out)
     out->loc = ts_loc(e);
     out->obj = ts_obj_of(c, ch, true);
     out->text = ts_obj_text(c, ch);
+    case_vals(v, out);
     return true;
 }
 
@@ -171,15 +206,18 @@ static void put_case(ts_ctx *c, ts_entry *var, size_t idx, const model_case *mc)
     var->cases[idx] = *mc;
 }
 
-/* Cases of an initializer list, by position (clang's fe__collect_init). */
-static void collect_cases(ts_ctx *c, ts_entry *var, TSNode list)
+/* Cases of an initializer list, by position (clang's fe__collect_init);
+ * init: the list's INIT value, element k for the k-th item. */
+static void collect_cases(ts_ctx *c, ts_entry *var, TSNode list, const model_val *init)
 {
     size_t first = ts_kids(c, list, true);
-    size_t last = c->nkids, idx = 0;
+    size_t last = c->nkids, idx = 0, k = 0;
     for (size_t i = first; i < last; i++) {
         TSNode item = c->kids[i];
         if (ts_kind(c, item) == TS_COMMENT)
             continue;
+        const model_val *iv = init && init->kind == MODEL_VAL_INIT && k < init->nsub ? init->sub[k] : NULL;
+        k++;
         if (ts_kind(c, item) == TS_INITIALIZER_PAIR) {
             /* `[K] = TT_RECV(...)`: case K; the next ones follow it */
             TSNode d = ts_field(c, item, c->f_designator);
@@ -190,22 +228,48 @@ static void collect_cases(ts_ctx *c, ts_entry *var, TSNode list)
             item = ts_field(c, item, c->f_value);
         }
         model_case mc = { 0 };
-        if (make_case(c, item, &mc))
+        if (make_case(c, item, iv, &mc))
             put_case(c, var, idx, &mc);
         idx++;
     }
     ts_kids_pop(c, first);
 }
 
-void ts_record_case_init(ts_ctx *c, ts_entry *var, TSNode value)
+void ts_record_case_init(ts_ctx *c, ts_entry *var, TSNode value, model_val *init_val)
 {
     while (ts_kind(c, value) == TS_PAREN_EXPR)
         value = ts_node_named_child(value, 0);
     if (ts_kind(c, value) == TS_INITIALIZER_LIST)
-        collect_cases(c, var, value);
+        collect_cases(c, var, value, init_val);
 }
 
-bool ts_record_case_store(ts_ctx *c, TSNode lhs, TSNode rhs)
+/* The local case array and index `cs[K]` writes, or NULL. */
+static ts_entry *case_slot(ts_ctx *c, TSNode lhs, int64_t *idx)
+{
+    while (ts_kind(c, lhs) == TS_PAREN_EXPR || ts_kind(c, lhs) == TS_CAST)
+        lhs = ts_kind(c, lhs) == TS_CAST ? ts_field(c, lhs, c->f_value) : ts_node_named_child(lhs, 0);
+    if (ts_kind(c, lhs) != TS_SUBSCRIPT)
+        return NULL;
+    TSNode arr = ts_strip(c, ts_field(c, lhs, c->f_argument));
+    if (ts_kind(c, arr) != TS_IDENTIFIER)
+        return NULL;
+    ts_entry *v = ts_find_var(c, arr);
+    if (!v || v->ns != NS_LOCAL || !ts_eval(c, ts_field(c, lhs, c->f_index), idx) || *idx < 0)
+        return NULL;
+    return v;
+}
+
+/* After the walk of `cs[K] = TT_RECV(...)` (recorded by
+ * ts_record_case_store before it): the case's values from rhs_val. */
+static void case_store_vals(ts_ctx *c, TSNode lhs, const model_val *rhs_val)
+{
+    int64_t idx;
+    ts_entry *v = case_slot(c, lhs, &idx);
+    if (v && (uint64_t)idx < v->ncases && v->cases[idx].op != 0)
+        case_vals(rhs_val, &v->cases[idx]);
+}
+
+bool ts_record_case_store(ts_ctx *c, TSNode lhs, TSNode rhs, model_val *rhs_val)
 {
     while (ts_kind(c, lhs) == TS_PAREN_EXPR || ts_kind(c, lhs) == TS_CAST)
         lhs = ts_kind(c, lhs) == TS_CAST ? ts_field(c, lhs, c->f_value) : ts_node_named_child(lhs, 0);
@@ -218,13 +282,14 @@ bool ts_record_case_store(ts_ctx *c, TSNode lhs, TSNode rhs)
     int64_t idx;
     model_case mc = { 0 };
     if (!v || v->ns != NS_LOCAL || !ts_eval(c, ts_field(c, lhs, c->f_index), &idx) || idx < 0 ||
-        !make_case(c, rhs, &mc))
+        !make_case(c, rhs, rhs_val, &mc))
         return false;
     put_case(c, v, (size_t)idx, &mc);
     return true;
 }
 
-static void select_cases(ts_ctx *c, TSNode arg, model_case **cases, size_t *ncases)
+static void select_cases(ts_ctx *c, TSNode arg, const model_val *argv, model_case **cases,
+                         size_t *ncases)
 {
     *cases = NULL;
     *ncases = 0;
@@ -236,7 +301,9 @@ static void select_cases(ts_ctx *c, TSNode arg, model_case **cases, size_t *ncas
         if (src && src->ns != NS_LOCAL)
             src = NULL;
     } else if (ts_kind(c, s) == TS_COMPOUND_LITERAL) {
-        collect_cases(c, &tmp, ts_field(c, s, c->f_value));
+        while (argv && (argv->kind == MODEL_VAL_ADDR || argv->kind == MODEL_VAL_DEREF))
+            argv = argv->sub[0];
+        collect_cases(c, &tmp, ts_field(c, s, c->f_value), argv);
         src = &tmp;
     }
     if (!src)
@@ -323,8 +390,10 @@ static model_obj_id spawn_arg_obj(ts_ctx *c, TSNode e, model_loc spawn, const ch
     return model_obj_local(c->tu, c->func, obj, kind, ts_loc(e));
 }
 
-static void api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t nargs, model_obj_id target,
-                     const char *target_text)
+/* An API event; vals: its nvals argument values (NULL while probing).
+ * Returns its RESULT. */
+static model_val *api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t nargs, model_obj_id target,
+                           const char *target_text, model_val **vals, size_t nvals)
 {
     TSNode a0 = nargs > 0 ? c->kids[first] : (TSNode){ 0 };
     TSNode a1 = nargs > 1 ? c->kids[first + 1] : (TSNode){ 0 };
@@ -373,7 +442,7 @@ static void api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t nargs, 
     case API_SELECT:
     case API_SELECT_DEFAULT:
         if (nargs > 0)
-            select_cases(c, a0, &cases, &ncases);
+            select_cases(c, a0, nvals > 0 ? vals[0] : NULL, &cases, &ncases);
         known = nargs > 1 && ts_eval(c, a1, &num); /* the count */
         num_arg = a1;
         break;
@@ -409,14 +478,24 @@ static void api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t nargs, 
     ev->cases = cases;
     ev->ncases = ncases;
     ev->has_default = a == API_SELECT_DEFAULT;
+    if (c->probe)
+        return NULL;
+    ev->vals = vals;
+    ev->nvals = nvals;
+    if (a == API_SPAWN && nvals > 0)
+        ev->fn = vals[0];
+    return mv_result(c->tu, ev->id);
 }
 
-/* Any other named call: a CALL event if the callee is defined in this file
- * or an argument holds a tether object (clang's fe__other_call). A CALL to
- * a function of this file names the place its result is stored into
- * (target) as its object. */
-static void other_call(ts_ctx *c, TSNode call, const char *name, uint32_t len, size_t first, size_t nargs,
-                       model_obj_id target, const char *target_text)
+/* Any other named call: a CALL event with its callee as fn (FUNC name) and
+ * its argument values. The callee's name and the arguments' objects only if
+ * the callee is defined in this file or an argument holds a tether object
+ * (clang's fe__other_call); a CALL to a function of this file then names
+ * the place its result is stored into (target) as its object. Returns its
+ * RESULT. */
+static model_val *other_call(ts_ctx *c, TSNode call, const char *name, uint32_t len, size_t first,
+                             size_t nargs, model_obj_id target, const char *target_text,
+                             model_val **vals)
 {
     bool here = ts_find(c, NS_FUNC, name, len, NULL, 0) != NULL;
     model_obj_id *args = nargs ? mb_alloc(c->b, nargs * sizeof *args) : NULL;
@@ -428,25 +507,42 @@ static void other_call(ts_ctx *c, TSNode call, const char *name, uint32_t len, s
                                         ts_type_of_expr(c, ts_strip(c, a)).kind != MODEL_KIND_NONE))
             any = true;
     }
-    if (!here && !any)
-        return;
-    const char **texts = nargs ? mb_alloc(c->b, nargs * sizeof *texts) : NULL;
-    for (size_t i = 0; i < nargs; i++)
-        texts[i] = ts_obj_text(c, c->kids[first + i]);
+    const char **texts = NULL;
+    if (here || any) {
+        texts = nargs ? mb_alloc(c->b, nargs * sizeof *texts) : NULL;
+        for (size_t i = 0; i < nargs; i++)
+            texts[i] = ts_obj_text(c, c->kids[first + i]);
+    }
     char buf[256];
     if (len >= sizeof buf)
         len = sizeof buf - 1;
     memcpy(buf, name, len);
     buf[len] = '\0';
     model_event *ev = event(c, MODEL_EV_CALL, ts_loc(call));
-    ev->callee = model_strdup(c->tu, buf);
-    if (here && target != MODEL_NO_OBJ) {
-        ev->obj = target;
-        ev->text = target_text;
+    if (c->probe)
+        return NULL;
+    if (here || any) {
+        ev->callee = model_strdup(c->tu, buf);
+        if (here && target != MODEL_NO_OBJ) {
+            ev->obj = target;
+            ev->text = target_text;
+        }
+        ev->args = args;
+        ev->arg_texts = texts;
+        ev->nargs = nargs;
     }
-    ev->args = args;
-    ev->arg_texts = texts;
-    ev->nargs = nargs;
+    /* what clang sees of <stdarg.h>'s macros */
+    static const char *const builtins[][2] = { { "va_start", "__builtin_va_start" },
+                                               { "va_end", "__builtin_va_end" },
+                                               { "va_copy", "__builtin_va_copy" } };
+    const char *fname = buf;
+    for (size_t i = 0; i < sizeof builtins / sizeof *builtins; i++)
+        if (strcmp(buf, builtins[i][0]) == 0 && !here)
+            fname = builtins[i][1];
+    ev->fn = mv_func(c->tu, fname);
+    ev->vals = vals;
+    ev->nvals = nargs;
+    return mv_result(c->tu, ev->id);
 }
 
 static bool is_noreturn(ts_ctx *c, const char *name, uint32_t len)
@@ -471,51 +567,113 @@ static bool is_spawn(ts_ctx *c, TSNode fid)
            (len == 8 || memcmp(name + 8, "_at", 3) == 0);
 }
 
-static void call(ts_ctx *c, TSNode n, model_obj_id target, const char *target_text)
+/* The value of TT_RECV(ch, out) / TT_SEND(ch, in): the macro's compound
+ * literal `(tt_case){ op, (ch), (void *)(out), false }`. */
+static model_val *case_value(ts_ctx *c, int op, model_val **vals, size_t nvals)
 {
+    static const char *const fields[] = { ".op", ".ch", ".elem", ".ok" };
+    model_val *v = mv_init(c->tu, 4);
+    mv_init_set(c->tu, v, 0, fields[0], mv_int(c->tu, op));
+    mv_init_set(c->tu, v, 1, fields[1], ts_val_ptr(c, nvals > 0 ? vals[0] : NULL));
+    mv_init_set(c->tu, v, 2, fields[2], ts_val_ptr(c, nvals > 1 ? vals[1] : NULL));
+    mv_init_set(c->tu, v, 3, fields[3], mv_int(c->tu, 0));
+    return v;
+}
+
+/* Calls: the arguments in order, then the callee expression (a call through
+ * a pointer), then the call's event; returns the call's value. */
+static model_val *call(ts_ctx *c, TSNode n, model_obj_id target, const char *target_text)
+{
+    TSNode fn = ts_field(c, n, c->f_function);
+    TSNode fid = ts_strip(c, fn);
+    /* a call through a pointer (a variable, a field, an expression) has no
+     * name: fn is its callee expression's value */
+    bool named = ts_kind(c, fid) == TS_IDENTIFIER && !ts_find_var(c, fid);
+    uint32_t len = 0;
+    const char *name = named ? ts_text(c, fid, &len) : NULL;
+    if (named && len == 6 && memcmp(name, "va_arg", 6) == 0)
+        return c->probe ? NULL : mv_unknown(c->tu); /* a type as argument: clang's VAArgExpr */
     /* the arguments are evaluated before the call */
     size_t nargs;
     size_t first = call_args(c, n, &nargs);
-    TSNode fn = ts_field(c, n, c->f_function);
-    TSNode fid = ts_strip(c, fn);
     /* tt_spawn(f, tt_chan_new(1, 0)): the creation is made on the SPAWN's
      * "(spawn arg@L:C)" object (spawn_arg_obj) */
     model_obj_id spawn_arg = MODEL_NO_OBJ;
     const char *spawn_text = NULL;
     if (nargs > 1 && is_spawn(c, fid))
         spawn_arg = spawn_arg_obj(c, c->kids[first + 1], ts_loc(n), &spawn_text);
-    for (size_t i = 0; i < nargs; i++)
-        ts_expr_target(c, c->kids[first + i], i == 1 ? spawn_arg : MODEL_NO_OBJ, i == 1 ? spawn_text : NULL);
-    /* a call through a pointer (a variable, a field, an expression) has no
-     * name: only its callee expression may hold events */
-    if (ts_kind(c, fid) != TS_IDENTIFIER || ts_find_var(c, fid)) {
-        ts_expr(c, fn);
-        ts_kids_pop(c, first);
-        return;
+    model_val **vals = !c->probe && nargs ? mv_array(c->tu, nargs) : NULL;
+    for (size_t i = 0; i < nargs; i++) {
+        model_val *v = ts_expr_target(c, c->kids[first + i], i == 1 ? spawn_arg : MODEL_NO_OBJ,
+                                      i == 1 ? spawn_text : NULL);
+        if (vals)
+            vals[i] = v;
     }
-    uint32_t len;
-    const char *name = ts_text(c, fid, &len);
+    if (!named) {
+        model_val *fv = ts_expr(c, fn);
+        model_event *ev = event(c, MODEL_EV_CALL, ts_loc(n));
+        ts_kids_pop(c, first);
+        if (c->probe)
+            return NULL;
+        ev->fn = fv;
+        ev->vals = vals;
+        ev->nvals = nargs;
+        return mv_result(c->tu, ev->id);
+    }
     if (len > 6 && memcmp(name, "tt_", 3) == 0 && memcmp(name + len - 3, "_at", 3) == 0)
         len -= 3; /* tt_send_at -> tt_send (any tt_ name, as clang's fe_api_name) */
-    api a = api_of(name, len);
-    if (a == API_CASE || a == API_OBJECT || a == API_OTHER) {
-        /* no event */
+    unsigned arity = 0, ints = 0;
+    api a = api_shape(name, len, &arity, &ints);
+    size_t nvals = nargs;
+    if (a != API_NONE && vals) {
+        if (nvals > arity)
+            nvals = arity; /* an `_at` variant's call-site arguments */
+        for (size_t i = 0; i < nvals; i++)
+            if (!(ints & (1u << i)))
+                vals[i] = ts_val_ptr(c, vals[i]);
+    }
+    model_val *out = NULL;
+    if (a == API_CASE) {
+        if (!c->probe)
+            out = nargs == 2 ? case_value(c, ts_text_is(c, fid, "TT_SEND") ? 2 : 1, vals, nargs)
+                             : mv_unknown(c->tu);
+    } else if (a == API_OBJECT || a == API_OTHER) {
+        if (!c->probe) {
+            char buf[64];
+            snprintf(buf, sizeof buf, "%.*s", (int)(len < 63 ? len : 63), name);
+            out = mv_api(c->tu, buf, nvals);
+            for (size_t i = 0; i < nvals; i++)
+                out->sub[i] = vals[i] ? vals[i] : mv_unknown(c->tu);
+        }
     } else if (a != API_NONE) {
-        api_call(c, a, n, first, nargs, target, target_text);
+        out = api_call(c, a, n, first, nargs, target, target_text, vals, nvals);
     } else if (len == 6 && memcmp(name, "assert", 6) == 0) {
         /* assert(x): only x is modeled, not the failure arm (as clang's
          * front end reads the macro's expansion, fe_walk.c) */
+        if (!c->probe)
+            out = mv_unknown(c->tu);
     } else if (is_noreturn(c, name, len)) {
         char buf[256];
         snprintf(buf, sizeof buf, "%.*s", (int)len, name);
-        if (c->probe)
+        if (c->probe) {
             c->probe_hit = true;
-        else
-            mb_noreturn(c->b, ts_loc(n), buf);
+        } else {
+            model_event *ev = mb_noreturn(c->b, ts_loc(n), buf);
+            ev->vals = vals;
+            ev->nvals = nargs;
+            out = mv_result(c->tu, ev->id);
+        }
     } else {
-        other_call(c, n, name, len, first, nargs, target, target_text);
+        if (vals) {
+            ts_entry *p = ts_find(c, NS_PROTO, name, len, NULL, 0);
+            for (size_t i = 0; p && i < nargs && i < 64; i++)
+                if (p->ptr_params & ((uint64_t)1 << i))
+                    vals[i] = ts_val_ptr(c, vals[i]);
+        }
+        out = other_call(c, n, name, len, first, nargs, target, target_text, vals);
     }
     ts_kids_pop(c, first);
+    return out;
 }
 
 /* A creation or a call to a function of this file returned directly
@@ -633,15 +791,15 @@ static void store_one(ts_ctx *c, model_escape to, model_obj_id dest, bool pointe
 
 /* A store of rhs into dest that makes rhs's object outlive the call as
  * `to` says. */
-static void store_esc(ts_ctx *c, model_escape to, model_obj_id dest, const char *dest_text,
-                      bool pointer_dest, TSNode rhs, model_loc loc)
+static model_val *store_esc(ts_ctx *c, model_escape to, model_obj_id dest, const char *dest_text,
+                            bool pointer_dest, TSNode rhs, model_loc loc)
 {
-    ts_expr_target(c, rhs, dest, dest_text);
+    model_val *v = ts_expr_target(c, rhs, dest, dest_text);
     TSNode arms[TS_MAX_ARMS];
     size_t n = ts_cond_arms(c, rhs, arms, TS_MAX_ARMS);
     if (n == 0) {
         store_one(c, to, dest, pointer_dest, rhs, loc);
-        return;
+        return v;
     }
     /* `p = c ? a : b`: a store of each arm (creations made on dest by the
      * walk above, NULL arms skipped), each arm object's ESCAPE once (as
@@ -649,15 +807,16 @@ static void store_esc(ts_ctx *c, model_escape to, model_obj_id dest, const char 
     model_obj_id seen[TS_MAX_ARMS];
     size_t nseen = 0;
     for (size_t i = 0; i < n; i++) {
-        model_obj_id v = is_creation(c, arms[i]) ? MODEL_NO_OBJ : ts_obj_of(c, arms[i], pointer_dest);
-        bool dup = v == MODEL_NO_OBJ;
+        model_obj_id o = is_creation(c, arms[i]) ? MODEL_NO_OBJ : ts_obj_of(c, arms[i], pointer_dest);
+        bool dup = o == MODEL_NO_OBJ;
         for (size_t j = 0; j < nseen && !dup; j++)
-            dup = seen[j] == v;
+            dup = seen[j] == o;
         if (dup)
             continue;
-        seen[nseen++] = v;
+        seen[nseen++] = o;
         store_one(c, to, dest, pointer_dest, arms[i], loc);
     }
+    return v;
 }
 
 void ts_return_arms(ts_ctx *c, TSNode e, model_obj_id made, model_loc loc)
@@ -669,10 +828,10 @@ void ts_return_arms(ts_ctx *c, TSNode e, model_obj_id made, model_loc loc)
             store_one(c, MODEL_ESCAPE_NONE, made, c->returns_pointer, arms[i], loc);
 }
 
-void ts_store(ts_ctx *c, TSNode lhs, model_obj_id dest, const char *dest_text, bool pointer_dest,
-              TSNode rhs, model_loc loc)
+model_val *ts_store(ts_ctx *c, TSNode lhs, model_obj_id dest, const char *dest_text, bool pointer_dest,
+                    TSNode rhs, model_loc loc)
 {
-    store_esc(c, ts_node_is_null(lhs) ? MODEL_ESCAPE_NONE : escape_of(c, lhs), dest, dest_text,
+    return store_esc(c, ts_node_is_null(lhs) ? MODEL_ESCAPE_NONE : escape_of(c, lhs), dest, dest_text,
               pointer_dest, rhs, loc);
 }
 
@@ -700,41 +859,121 @@ static TSNode skip_parens(ts_ctx *c, TSNode n)
     return n;
 }
 
-/* value stored into field f of struct tag, its place written text */
-static void init_field(ts_ctx *c, const char *tag, const ts_entry *f, const char *text, TSNode value,
-                       model_loc loc)
+/* Designators of initializer_pair item, as written (".a.b", "[2].x"; an
+ * index evaluated), into buf; false if one cannot be told. */
+static bool designators(ts_ctx *c, TSNode item, char *buf, size_t size)
 {
-    if (ts_kind(c, skip_parens(c, value)) == TS_INITIALIZER_LIST) {
-        ts_init_list(c, skip_parens(c, value), f->type, text);
-        return;
+    size_t n = 0;
+    buf[0] = '\0';
+    bool ok = true;
+    size_t d0 = ts_kids(c, item, true);
+    for (size_t j = d0; j < c->nkids && ok; j++) {
+        if (c->kid_fields[j] != c->f_designator)
+            continue;
+        TSNode d = c->kids[j];
+        TSNode in = ts_node_named_child(d, 0);
+        int w = -1;
+        if (ts_kind(c, d) == TS_FIELD_DESIGNATOR && !ts_node_is_null(in)) {
+            uint32_t len;
+            const char *s = ts_text(c, in, &len);
+            w = snprintf(buf + n, size - n, ".%.*s", (int)len, s);
+        } else if (ts_kind(c, d) == TS_SUBSCRIPT_DESIGNATOR && ts_node_named_child_count(d) == 1) {
+            int64_t k;
+            if (ts_eval(c, in, &k))
+                w = snprintf(buf + n, size - n, "[%lld]", (long long)k);
+        }
+        if (w < 0 || (size_t)w >= size - n)
+            ok = false;
+        else
+            n += (size_t)w;
     }
-    store_esc(c, MODEL_ESCAPE_FIELD, ts_field_obj(c, tag, f), text,
-              f->type.is_pointer || f->type.kind != MODEL_KIND_NONE, value, loc);
+    ts_kids_pop(c, d0);
+    return ok && n > 0;
 }
 
-static void init_record(ts_ctx *c, TSNode list, const char *tag, const char *prefix)
+/* The number of items of an initializer list (comments are no items). */
+static size_t list_items(ts_ctx *c, TSNode list)
+{
+    size_t n = 0;
+    uint32_t k = ts_node_named_child_count(list);
+    for (uint32_t i = 0; i < k; i++)
+        n += ts_kind(c, ts_node_named_child(list, i)) != TS_COMMENT;
+    return n;
+}
+
+/* `{}` or `{0}`: all zero (model.h: an INIT with no elements). */
+static bool all_zero(ts_ctx *c, TSNode list)
+{
+    size_t n = list_items(c, list);
+    if (n == 0)
+        return true;
+    if (n != 1)
+        return false;
+    uint32_t k = ts_node_named_child_count(list);
+    for (uint32_t i = 0; i < k; i++) {
+        TSNode item = ts_node_named_child(list, i);
+        int64_t v;
+        if (ts_kind(c, item) != TS_COMMENT)
+            return ts_kind(c, item) == TS_NUMBER && ts_eval(c, item, &v) && v == 0;
+    }
+    return false;
+}
+
+/* value stored into field f of struct tag, its place written text */
+static model_val *init_field(ts_ctx *c, const char *tag, const ts_entry *f, const char *text, TSNode value,
+                             model_loc loc)
+{
+    if (ts_kind(c, skip_parens(c, value)) == TS_INITIALIZER_LIST)
+        return ts_init_list(c, skip_parens(c, value), f->type, text);
+    model_val *v = store_esc(c, MODEL_ESCAPE_FIELD, ts_field_obj(c, tag, f), text,
+                             f->type.is_pointer || f->type.kind != MODEL_KIND_NONE, value, loc);
+    return f->type.is_pointer ? ts_val_ptr(c, v) : v;
+}
+
+/* An element of an initializer list the front end stores nothing for. */
+static model_val *init_item(ts_ctx *c, TSNode value)
+{
+    if (ts_kind(c, skip_parens(c, value)) == TS_INITIALIZER_LIST)
+        return ts_init_list(c, skip_parens(c, value), (ts_type){ 0 }, "");
+    return ts_expr(c, value);
+}
+
+static void init_put(ts_ctx *c, model_val *init, size_t i, const char *designator, model_val *v)
+{
+    if (init)
+        mv_init_set(c->tu, init, i, designator, v);
+}
+
+static model_val *init_record(ts_ctx *c, TSNode list, const char *tag, const char *prefix)
 {
     uint32_t taglen = (uint32_t)strlen(tag), next = 0;
+    model_val *init = c->probe ? NULL : mv_init(c->tu, list_items(c, list));
+    size_t out = 0;
+    char desig[256];
     size_t first = ts_kids(c, list, true);
     size_t last = c->nkids;
     for (size_t i = first; i < last; i++) {
         TSNode item = c->kids[i];
         if (ts_kind(c, item) == TS_COMMENT)
             continue;
+        size_t at_out = out++;
         model_loc loc = ts_loc(item);
         if (ts_kind(c, item) != TS_INITIALIZER_PAIR) {
             ts_entry *at = ts_find(c, NS_FIELD_AT, tag, taglen, (const char *)&next, sizeof next);
             if (!at) {
-                ts_expr(c, item);
+                init_put(c, init, at_out, NULL, ts_expr(c, item));
                 continue;
             }
             next++;
-            init_field(c, tag, at->field, place(c, prefix, at->field->key2, at->field->len2, 0), item,
-                       loc);
+            snprintf(desig, sizeof desig, ".%.*s", (int)at->field->len2, at->field->key2);
+            model_val *v = init_field(c, tag, at->field, place(c, prefix, at->field->key2, at->field->len2, 0),
+                                      item, loc);
+            init_put(c, init, at_out, desig, v);
             continue;
         }
         /* .a.b = v: the designators, then the value */
         TSNode value = ts_field(c, item, c->f_value);
+        bool named = designators(c, item, desig, sizeof desig);
         const char *cur = tag, *holder = tag, *text = prefix;
         const ts_entry *f = NULL;
         bool ok = true, top = true;
@@ -763,21 +1002,30 @@ static void init_record(ts_ctx *c, TSNode list, const char *tag, const char *pre
             cur = f->type.tag;
         }
         ts_kids_pop(c, d0);
-        if (ok && f)
-            init_field(c, holder, f, text, value, loc);
-        else
-            ts_expr(c, value);
+        model_val *v = ok && f ? init_field(c, holder, f, text, value, loc) : init_item(c, value);
+        init_put(c, init, at_out, named ? desig : NULL, v);
     }
     ts_kids_pop(c, first);
+    return init;
 }
 
-void ts_init_list(ts_ctx *c, TSNode list, ts_type t, const char *prefix)
+/* tt_case's fields, for positional braces `{ TT_OP_RECV, ch, &v }`. */
+static const char *const case_fields[] = { ".op", ".ch", ".elem", ".ok" };
+
+model_val *ts_init_list(ts_ctx *c, TSNode list, ts_type t, const char *prefix)
 {
     bool tether = t.is_case || t.kind != MODEL_KIND_NONE || (t.tag && strncmp(t.tag, "tt_", 3) == 0);
+    if (all_zero(c, list)) {
+        walk_children(c, list);
+        return c->probe ? NULL : mv_init(c->tu, 0);
+    }
     if (t.is_array) {
         ts_type el = t;
         el.is_array = false;
         el.is_record = t.tag != NULL;
+        model_val *init = c->probe ? NULL : mv_init(c->tu, list_items(c, list));
+        size_t out = 0;
+        char desig[256];
         long idx = 0;
         size_t first = ts_kids(c, list, true);
         size_t last = c->nkids;
@@ -787,7 +1035,9 @@ void ts_init_list(ts_ctx *c, TSNode list, ts_type t, const char *prefix)
                 idx--;
                 continue;
             }
+            bool named = true;
             if (ts_kind(c, value) == TS_INITIALIZER_PAIR) {
+                named = designators(c, value, desig, sizeof desig);
                 TSNode d = ts_field(c, value, c->f_designator);
                 int64_t at;
                 if (ts_kind(c, d) == TS_SUBSCRIPT_DESIGNATOR) {
@@ -797,36 +1047,112 @@ void ts_init_list(ts_ctx *c, TSNode list, ts_type t, const char *prefix)
                     ts_expr(c, ix);
                 }
                 value = ts_field(c, value, c->f_value);
+            } else {
+                snprintf(desig, sizeof desig, "[%ld]", idx);
             }
+            model_val *v;
             if (ts_kind(c, skip_parens(c, value)) == TS_INITIALIZER_LIST)
-                ts_init_list(c, skip_parens(c, value), el, place(c, prefix, NULL, 0, idx));
+                v = ts_init_list(c, skip_parens(c, value), el, place(c, prefix, NULL, 0, idx));
             else
-                ts_expr(c, value);
+                v = ts_expr(c, value);
+            if (el.is_pointer)
+                v = c->probe ? v : ts_val_ptr(c, v);
+            init_put(c, init, out++, named ? desig : NULL, v);
         }
         ts_kids_pop(c, first);
-    } else if (t.is_record && !t.is_pointer && t.tag && !tether) {
-        init_record(c, list, t.tag, prefix);
-    } else {
-        walk_children(c, list);
+        return init;
     }
+    if (t.is_record && !t.is_pointer && t.tag && !tether)
+        return init_record(c, list, t.tag, prefix);
+    /* tether's records (tt_case: by position), unknown types: as written */
+    model_val *init = c->probe ? NULL : mv_init(c->tu, list_items(c, list));
+    size_t out = 0, pos = 0;
+    char desig[256];
+    size_t first = ts_kids(c, list, true);
+    size_t last = c->nkids;
+    for (size_t i = first; i < last; i++) {
+        TSNode item = c->kids[i];
+        if (ts_kind(c, item) == TS_COMMENT)
+            continue;
+        const char *name = NULL;
+        if (ts_kind(c, item) == TS_INITIALIZER_PAIR) {
+            if (designators(c, item, desig, sizeof desig))
+                name = desig;
+            size_t d0 = ts_kids(c, item, true);
+            for (size_t j = d0; j < c->nkids; j++)
+                if (c->kid_fields[j] == c->f_designator)
+                    ts_expr(c, c->kids[j]);
+            TSNode value = ts_field(c, item, c->f_value);
+            ts_kids_pop(c, d0);
+            item = value;
+            pos = sizeof case_fields; /* positions after a designator: unknown */
+        } else if (t.is_case && !t.is_pointer && pos < sizeof case_fields / sizeof *case_fields) {
+            name = case_fields[pos++];
+        }
+        model_val *v = init_item(c, item);
+        if (name && t.is_case && (strcmp(name, ".ch") == 0 || strcmp(name, ".elem") == 0))
+            v = c->probe ? v : ts_val_ptr(c, v);
+        init_put(c, init, out++, name, v);
+    }
+    ts_kids_pop(c, first);
+    return init;
 }
 
-static void assign(ts_ctx *c, TSNode n)
+/* An ASSIGN lhs = rhs at loc, flagged as the events of its expression. */
+model_val *ts_assign_event(ts_ctx *c, model_loc loc, model_val *lhs, model_val *rhs)
+{
+    if (c->probe) {
+        c->probe_hit = true;
+        return NULL;
+    }
+    model_event *ev = mb_assign(c->b, loc, lhs, rhs);
+    ev->flags |= c->cond_flags;
+    return mv_result(c->tu, ev->id);
+}
+
+static model_val *assign(ts_ctx *c, TSNode n)
 {
     TSNode lhs = ts_field(c, n, c->f_left), rhs = ts_field(c, n, c->f_right);
     TSNode op = ts_field(c, n, c->f_operator);
-    ts_expr(c, lhs);
+    model_val *lv = ts_expr(c, lhs);
     if (!ts_text_is(c, op, "=")) {
-        ts_expr(c, rhs);
+        /* `x op= y` is x = x op y */
+        model_val *rv = ts_expr(c, rhs);
         ts_sel_store(c, lhs, (TSNode){ 0 }); /* `r += x`: no select's result any more */
-        return;
+        if (c->probe)
+            return ts_assign_event(c, ts_loc(n), NULL, NULL);
+        return ts_assign_event(c, ts_loc(n), lv, ts_val_binop(c, ts_val_binop_of(c, op), lv, rv));
     }
-    ts_record_case_store(c, lhs, rhs);
+    bool is_case = ts_record_case_store(c, lhs, rhs, NULL);
     model_obj_id dest = ts_obj_of(c, lhs, false);
     const char *dest_text = dest != MODEL_NO_OBJ ? ts_obj_text(c, lhs) : NULL;
     ts_type lt = ts_type_of_expr(c, lhs);
-    ts_store(c, lhs, dest, dest_text, lt.is_pointer || lt.kind != MODEL_KIND_NONE, rhs, ts_loc(n));
+    model_val *rv = ts_store(c, lhs, dest, dest_text, lt.is_pointer || lt.kind != MODEL_KIND_NONE, rhs,
+                             ts_loc(n));
+    if (is_case && !c->probe)
+        case_store_vals(c, lhs, rv);
     ts_sel_store(c, lhs, rhs);
+    if (lt.is_pointer && !c->probe)
+        rv = ts_val_ptr(c, rv);
+    return ts_assign_event(c, ts_loc(n), lv, rv);
+}
+
+/* `x++` is x = x + 1, its value the old x: (x + 1) - 1; `++x` the new. */
+static model_val *update(ts_ctx *c, TSNode n)
+{
+    TSNode arg = ts_field(c, n, c->f_argument);
+    TSNode op = ts_field(c, n, c->f_operator);
+    bool inc = ts_text_is(c, op, "++");
+    bool prefix = ts_node_start_byte(op) < ts_node_start_byte(arg);
+    model_val *lv = ts_expr(c, arg);
+    ts_sel_store(c, arg, (TSNode){ 0 }); /* `r++`: no select's result any more */
+    if (c->probe)
+        return ts_assign_event(c, ts_loc(n), NULL, NULL);
+    model_op o = inc ? MODEL_OP_ADD : MODEL_OP_SUB;
+    model_val *r = ts_assign_event(c, ts_loc(n), lv, mv_binop(c->tu, o, lv, mv_int(c->tu, 1)));
+    if (prefix)
+        return r;
+    return mv_binop(c->tu, inc ? MODEL_OP_SUB : MODEL_OP_ADD, r, mv_int(c->tu, 1));
 }
 
 /* ---- conditional evaluation ----------------------------------------------- *
@@ -910,114 +1236,206 @@ static unsigned arms(ts_ctx *c, TSNode n, TSNode a0, TSNode a1)
 }
 
 /* The arms of conditional n whose condition was walked (a1 null: the right
- * operand of && / ||, in the `?` slot). */
+ * operand of && / ||, in the `?` slot); cond: the branch's condition (then
+ * = a0). The arms' values in *v0, *v1 (NULL while probing). */
 static void branch(ts_ctx *c, TSNode n, TSNode a0, TSNode a1, model_obj_id target,
-                   const char *target_text)
+                   const char *target_text, model_val *cond, model_val **v0, model_val **v1)
 {
+    *v0 = *v1 = NULL;
     unsigned mask = arms(c, n, a0, a1);
     if (c->probe)
         return;
     if (mask == 0) {
-        ts_expr_target(c, a0, target, target_text);
-        ts_expr_target(c, a1, target, target_text);
+        *v0 = ts_expr_target(c, a0, target, target_text);
+        *v1 = ts_expr_target(c, a1, target, target_text);
         return;
     }
+    mb_cond(c->b, cond);
     mb_if(c->b);
-    ts_expr_target(c, a0, target, target_text);
+    *v0 = ts_expr_target(c, a0, target, target_text);
     if (mask & 2u) {
         mb_else(c->b);
-        ts_expr_target(c, a1, target, target_text);
+        *v1 = ts_expr_target(c, a1, target, target_text);
         mb_end_if(c->b);
     } else {
         mb_end_if(c->b);
-        ts_expr_target(c, a1, target, target_text); /* no events: only its aliases */
+        *v1 = ts_expr_target(c, a1, target, target_text); /* no events: only its aliases */
     }
 }
 
 /* target: where the value is stored (a creation in an arm is made on it) */
-static void conditional(ts_ctx *c, TSNode n, model_obj_id target, const char *target_text)
+static model_val *conditional(ts_ctx *c, TSNode n, model_obj_id target, const char *target_text)
 {
     TSNode cond = ts_field(c, n, c->f_condition);
     TSNode a0 = ts_field(c, n, c->f_consequence);
     TSNode a1 = ts_field(c, n, c->f_alternative);
-    if (ts_node_is_null(a0)) { /* GNU `x ?: y`: as x || y, both stored */
-        ts_expr_target(c, cond, target, target_text);
-        branch(c, n, a1, (TSNode){ 0 }, target, target_text);
-    } else {
-        ts_expr(c, cond);
-        branch(c, n, a0, a1, target, target_text);
+    model_val *v0, *v1;
+    if (ts_node_is_null(a0)) { /* GNU `x ?: y`: as x || y, both stored; x ? x : y */
+        model_val *x = ts_expr_target(c, cond, target, target_text);
+        branch(c, n, a1, (TSNode){ 0 }, target, target_text,
+               c->probe ? NULL : ts_val_unop(c, MODEL_OP_NOT, x), &v0, &v1);
+        return c->probe ? NULL : ts_val_cond(c, x, x, v0);
     }
+    model_val *cv = ts_expr(c, cond);
+    branch(c, n, a0, a1, target, target_text, cv, &v0, &v1);
+    return c->probe ? NULL : ts_val_cond(c, cv, v0, v1);
 }
 
-static void binary(ts_ctx *c, TSNode n)
+static model_val *binary(ts_ctx *c, TSNode n)
 {
     TSNode op = ts_field(c, n, c->f_operator);
-    if (!ts_text_is(c, op, "&&") && !ts_text_is(c, op, "||")) {
-        walk_children(c, n);
-        return;
+    TSNode l = ts_field(c, n, c->f_left), r = ts_field(c, n, c->f_right);
+    model_op o = ts_val_binop_of(c, op);
+    if (o == MODEL_OP_DIV && ts_kind(c, skip_parens(c, l)) == TS_SIZEOF &&
+        ts_kind(c, skip_parens(c, r)) == TS_SIZEOF) {
+        /* `sizeof a / sizeof a[0]` over an array of known length */
+        int64_t k;
+        if (ts_eval(c, n, &k))
+            return c->probe ? NULL : mv_int(c->tu, k);
     }
-    ts_expr(c, ts_field(c, n, c->f_left));
-    branch(c, n, ts_field(c, n, c->f_right), (TSNode){ 0 }, MODEL_NO_OBJ, NULL);
+    model_val *lv = ts_expr(c, l);
+    if (o != MODEL_OP_LAND && o != MODEL_OP_LOR) {
+        model_val *rv = ts_expr(c, r);
+        if (c->probe)
+            return NULL;
+        if (o == MODEL_OP_EQ || o == MODEL_OP_NE) {
+            /* `p == 0`: a null pointer constant compared with a pointer */
+            if (ts_type_of_expr(c, l).is_pointer)
+                rv = ts_val_ptr(c, rv);
+            if (ts_type_of_expr(c, r).is_pointer)
+                lv = ts_val_ptr(c, lv);
+        }
+        return o == MODEL_OP_NONE ? mv_unknown(c->tu) : ts_val_binop(c, o, lv, rv);
+    }
+    /* the right operand runs when the left is true (&&) or false (||) */
+    model_val *v0, *v1;
+    model_val *cond = c->probe ? NULL : o == MODEL_OP_LAND ? lv : ts_val_unop(c, MODEL_OP_NOT, lv);
+    branch(c, n, r, (TSNode){ 0 }, MODEL_NO_OBJ, NULL, cond, &v0, &v1);
+    return c->probe ? NULL : ts_val_binop(c, o, lv, v0);
+}
+
+static model_op unary_op(ts_ctx *c, TSNode n)
+{
+    TSNode op = ts_field(c, n, c->f_operator);
+    if (ts_text_is(c, op, "!"))
+        return MODEL_OP_NOT;
+    if (ts_text_is(c, op, "-"))
+        return MODEL_OP_NEG;
+    if (ts_text_is(c, op, "~"))
+        return MODEL_OP_BITNOT;
+    return MODEL_OP_NONE; /* unary + */
+}
+
+/* `*p`, `&x`; a function designator through either is the function. */
+static model_val *pointer_expr(ts_ctx *c, TSNode n)
+{
+    model_val *v = ts_expr(c, ts_field(c, n, c->f_argument));
+    if (c->probe)
+        return NULL;
+    if (v && v->kind == MODEL_VAL_FUNC)
+        return v;
+    if (ts_text_is(c, ts_field(c, n, c->f_operator), "&"))
+        return mv_addr(c->tu, v);
+    return mv_deref(c->tu, v);
+}
+
+static model_val *field_expr(ts_ctx *c, TSNode n)
+{
+    model_val *base = ts_expr(c, ts_field(c, n, c->f_argument));
+    if (c->probe)
+        return NULL;
+    TSNode f = ts_field(c, n, c->f_field);
+    TSNode op = ts_field(c, n, c->f_operator);
+    model_val *v = mv_field(c->tu, base, ts_tmp(c, f), ts_text_is(c, op, "->"));
+    ts_entry *e = ts_field_entry(c, n);
+    v->is_array = e && e->type.is_array;
+    return v;
 }
 
 /* ---- the walk ------------------------------------------------------------- */
 
-void ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *target_text)
+model_val *ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *target_text)
 {
     if (ts_node_is_null(n))
-        return;
+        return NULL;
     switch (ts_kind(c, n)) {
     case TS_CALL:
-        call(c, n, target, target_text);
-        return;
+        return call(c, n, target, target_text);
     case TS_ASSIGNMENT:
-        assign(c, n);
-        return;
+        return assign(c, n);
     case TS_CONDITIONAL:
-        conditional(c, n, target, target_text);
-        return;
+        return conditional(c, n, target, target_text);
     case TS_COMPOUND_LITERAL: {
         TSNode td = ts_field(c, n, c->f_type), name;
         ts_type t = ts_declarator(c, ts_field(c, td, c->f_declarator),
                                   ts_type_of_spec(c, ts_field(c, td, c->f_type)), &name, NULL);
         TSNode list = ts_field(c, n, c->f_value);
         if (ts_kind(c, list) == TS_INITIALIZER_LIST)
-            ts_init_list(c, list, t, "");
-        else
-            walk_children(c, n);
-        return;
-    }
-    case TS_BINARY:
-        binary(c, n);
-        return;
-    case TS_UPDATE: /* `r++`: no select's result any more */
+            return ts_init_list(c, list, t, "");
         walk_children(c, n);
-        ts_sel_store(c, ts_field(c, n, c->f_argument), (TSNode){ 0 });
-        return;
+        return c->probe ? NULL : mv_unknown(c->tu);
+    }
+    case TS_INITIALIZER_LIST:
+        return ts_init_list(c, n, (ts_type){ 0 }, "");
+    case TS_BINARY:
+        return binary(c, n);
+    case TS_UPDATE:
+        return update(c, n);
+    case TS_UNARY: {
+        model_val *v = ts_expr(c, ts_field(c, n, c->f_argument));
+        if (c->probe)
+            return NULL;
+        model_op o = unary_op(c, n);
+        return o == MODEL_OP_NONE ? v : ts_val_unop(c, o, v);
+    }
+    case TS_POINTER_EXPR:
+        return pointer_expr(c, n);
+    case TS_FIELD_EXPR:
+        return field_expr(c, n);
+    case TS_SUBSCRIPT: {
+        model_val *base = ts_expr(c, ts_field(c, n, c->f_argument));
+        model_val *index = ts_expr(c, ts_field(c, n, c->f_index));
+        return c->probe ? NULL : mv_index(c->tu, base, index);
+    }
+    case TS_COMMA: {
+        ts_expr(c, ts_field(c, n, c->f_left));
+        return ts_expr_target(c, ts_field(c, n, c->f_right), target, target_text);
+    }
     case TS_PAREN_EXPR:
     case TS_CAST: {
-        TSNode in = ts_kind(c, n) == TS_CAST ? ts_field(c, n, c->f_value) : ts_node_named_child(n, 0);
-        if (ts_kind(c, in) == TS_COMPOUND_STATEMENT) {
-            ts_stmt_expr(c, in); /* GNU statement expression */
-            return;
-        }
-        ts_expr_target(c, in, target, target_text);
-        return;
+        bool cast = ts_kind(c, n) == TS_CAST;
+        TSNode in = cast ? ts_field(c, n, c->f_value) : ts_node_named_child(n, 0);
+        if (!cast)
+            while (ts_kind(c, in) == TS_COMMENT)
+                in = ts_node_next_named_sibling(in);
+        if (ts_kind(c, in) == TS_COMPOUND_STATEMENT)
+            return ts_stmt_expr(c, in); /* GNU statement expression */
+        model_val *v = ts_expr_target(c, in, target, target_text);
+        if (cast && !c->probe && ts_type_of_expr(c, n).is_pointer)
+            v = ts_val_ptr(c, v); /* (void *)0 */
+        return v;
     }
-    case TS_SIZEOF:
     case TS_IDENTIFIER:
     case TS_NUMBER:
+    case TS_CHAR_LITERAL:
+    case TS_TRUE:
+    case TS_FALSE:
+    case TS_NULL:
+    case TS_STRING_LITERAL:
+    case TS_CONCAT_STRING:
+        return c->probe ? NULL : ts_val_leaf(c, n);
+    case TS_SIZEOF:
     case TS_FIELD_IDENTIFIER:
     case TS_COMMENT:
     case TS_TYPE_DESCRIPTOR:
-        return;
+        return c->probe ? NULL : mv_unknown(c->tu);
     default:
         walk_children(c, n);
-        return;
+        return c->probe ? NULL : mv_unknown(c->tu);
     }
 }
 
-void ts_expr(ts_ctx *c, TSNode n)
+model_val *ts_expr(ts_ctx *c, TSNode n)
 {
-    ts_expr_target(c, n, MODEL_NO_OBJ, NULL);
+    return ts_expr_target(c, n, MODEL_NO_OBJ, NULL);
 }

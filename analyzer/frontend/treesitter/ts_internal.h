@@ -37,7 +37,7 @@ typedef enum ts_sym {
     TS_ARGUMENT_LIST, TS_FIELD_EXPR, TS_POINTER_EXPR, TS_CAST, TS_PAREN_EXPR, TS_SUBSCRIPT,
     TS_ASSIGNMENT, TS_COMPOUND_LITERAL, TS_INITIALIZER_LIST, TS_INITIALIZER_PAIR,
     TS_SUBSCRIPT_DESIGNATOR, TS_FIELD_DESIGNATOR, TS_UNARY, TS_BINARY, TS_SIZEOF,
-    TS_CONDITIONAL, TS_COMMA, TS_UPDATE, TS_COMMENT,
+    TS_CONDITIONAL, TS_COMMA, TS_UPDATE, TS_COMMENT, TS_STRING_LITERAL, TS_CONCAT_STRING,
     TS_SYM_COUNT
 } ts_sym;
 
@@ -59,6 +59,7 @@ typedef enum ts_ns {
     NS_FIELD_OWNER, /* field name -> the one struct tag declaring it (NULL tag: several) */
     NS_NORETURN,    /* a function declared _Noreturn / noreturn in this file */
     NS_FIELD_AT,    /* (struct tag, 4-byte field index) -> `field`: positional initializers */
+    NS_PROTO,       /* a function declared (not necessarily defined) in this file */
 } ts_ns;
 
 typedef struct ts_entry {
@@ -75,6 +76,10 @@ typedef struct ts_entry {
     int state;                  /* NS_MACRO: 0 unevaluated, 1 evaluating, 2 done */
     TSNode node;                /* NS_MACRO: the preproc_arg (or null node) */
     bool is_static_local;       /* NS_LOCAL: a function-static variable (a global object) */
+    bool is_extern_local;       /* NS_LOCAL: ... declared `extern` (the file-scope name) */
+    bool is_static;             /* NS_GLOBAL: file-static */
+    int32_t param_index;        /* NS_LOCAL: the parameter's index, or -1 */
+    uint64_t ptr_params;        /* NS_FUNC / NS_PROTO: bit i = parameter i is a pointer */
     model_obj_id obj;           /* NS_LOCAL: its object */
     model_case *cases;          /* NS_LOCAL tt_case array: cases by index (op 0 = none) */
     size_t ncases;
@@ -134,6 +139,7 @@ typedef struct ts_ctx {
     size_t narms, caparms;
     ts_selvar *selvars;         /* ts_select.c: per function */
     size_t nselvars, capselvars;
+    model_val *last_stmt_val;   /* the value of the last expression statement walked */
 } ts_ctx;
 
 /* ts_syms.c */
@@ -236,22 +242,31 @@ model_obj_id ts_field_obj(ts_ctx *c, const char *tag, const ts_entry *f);
 const char *ts_obj_text(ts_ctx *c, TSNode expr); /* model-owned */
 
 /* ts_expr.c: expressions -> events */
-/* Walks an expression in evaluation order, emitting events. */
-void ts_expr(ts_ctx *c, TSNode expr);
+/* Walks an expression in evaluation order, emitting events; returns its
+ * value (model.h, "Values"), or NULL while probing. */
+model_val *ts_expr(ts_ctx *c, TSNode expr);
 /* The same, where the value is stored into `target` (written as
  * target_text): a creation call (tt_chan_new, ...) names it as its object. */
-void ts_expr_target(ts_ctx *c, TSNode expr, model_obj_id target, const char *target_text);
+model_val *ts_expr_target(ts_ctx *c, TSNode expr, model_obj_id target, const char *target_text);
 /* A store of rhs into dest (lhs: the place written, or a null node for a
- * declaration's initializer): rhs's events, the alias, the escape. */
-void ts_store(ts_ctx *c, TSNode lhs, model_obj_id dest, const char *dest_text, bool pointer_dest,
-              TSNode rhs, model_loc loc);
+ * declaration's initializer): rhs's events, the alias, the escape; returns
+ * rhs's value. */
+model_val *ts_store(ts_ctx *c, TSNode lhs, model_obj_id dest, const char *dest_text, bool pointer_dest,
+                    TSNode rhs, model_loc loc);
 /* An initializer list for a variable or compound literal of type t whose
  * place is written `prefix` ("j", or "" for a compound literal): stores
- * into struct fields as assignments to them do (clang's fe__init). */
-void ts_init_list(ts_ctx *c, TSNode list, ts_type t, const char *prefix);
-/* Records `cs[i] = TT_RECV(...)` into a local case array; true if it was one. */
-bool ts_record_case_store(ts_ctx *c, TSNode lhs, TSNode rhs);
-void ts_record_case_init(ts_ctx *c, ts_entry *var, TSNode value);
+ * into struct fields as assignments to them do (clang's fe__init); returns
+ * its INIT value. */
+model_val *ts_init_list(ts_ctx *c, TSNode list, ts_type t, const char *prefix);
+/* An ASSIGN event lhs = rhs at loc (with the condition flags of the walk);
+ * returns its RESULT value (NULL while probing: it only notes the event). */
+model_val *ts_assign_event(ts_ctx *c, model_loc loc, model_val *lhs, model_val *rhs);
+/* Records `cs[i] = TT_RECV(...)` into a local case array (rhs_val: the
+ * value rhs was walked to); true if it was one. */
+bool ts_record_case_store(ts_ctx *c, TSNode lhs, TSNode rhs, model_val *rhs_val);
+/* The cases of local tt_case array var's initializer value (walked to
+ * init_val). */
+void ts_record_case_init(ts_ctx *c, ts_entry *var, TSNode value, model_val *init_val);
 /* The object "(return)" of the function when `return e;` returns a
  * creation or a same-file call directly (made here), else MODEL_NO_OBJ. */
 model_obj_id ts_return_obj(ts_ctx *c, TSNode e);
@@ -261,7 +276,22 @@ void ts_return_arms(ts_ctx *c, TSNode e, model_obj_id made, model_loc loc);
 
 /* ts_stmt.c: statements -> mb_* */
 void ts_function(ts_ctx *c, TSNode def);
-/* A GNU statement expression `({ ... })`: its statements (as clang walks them). */
-void ts_stmt_expr(ts_ctx *c, TSNode compound);
+/* A GNU statement expression `({ ... })`: its statements (as clang walks
+ * them); its value is its last statement's when that is an expression. */
+model_val *ts_stmt_expr(ts_ctx *c, TSNode compound);
+
+/* ts_val.c: values of leaves, operators folded over constants */
+model_val *ts_val_ident(ts_ctx *c, TSNode ident);
+/* identifiers, literals (numbers, chars, strings, true/false, NULL) */
+model_val *ts_val_leaf(ts_ctx *c, TSNode n);
+/* The operator of a binary or compound assignment expression (`+=`: ADD). */
+model_op ts_val_binop_of(ts_ctx *c, TSNode op);
+model_val *ts_val_binop(ts_ctx *c, model_op op, model_val *a, model_val *b);
+model_val *ts_val_unop(ts_ctx *c, model_op op, model_val *a);
+model_val *ts_val_cond(ts_ctx *c, model_val *cond, model_val *a, model_val *b);
+/* v where a pointer is expected: a constant 0 is NULL (also a `?:` arm). */
+model_val *ts_val_ptr(ts_ctx *c, model_val *v);
+/* Which parameters of function declarator fdecl are pointers (bit i). */
+uint64_t ts_val_ptr_params(ts_ctx *c, TSNode fdecl);
 
 #endif /* TETHER_TS_INTERNAL_H */

@@ -8,24 +8,26 @@
 static void stmt(ts_ctx *c, TSNode n);
 
 /* A condition of if/switch: its events carry MODEL_EVF_IN_COND (the
- * builder marks loop conditions itself). */
-static void cond_expr(ts_ctx *c, TSNode cond)
+ * builder marks loop conditions itself). Returns its value. */
+static model_val *cond_expr(ts_ctx *c, TSNode cond)
 {
     unsigned save = c->cond_flags;
     c->cond_flags |= MODEL_EVF_IN_COND;
-    ts_expr(c, cond);
+    model_val *v = ts_expr(c, cond);
     c->cond_flags = save;
+    return v;
 }
 
 /* A loop condition: the builder flags its events itself, but a branch
  * inside it (`while (w ? tt_recv(...) : 0)`) resets the builder's flags,
  * so they are carried here too (as clang's fe__cond). */
-static void loop_cond_expr(ts_ctx *c, TSNode cond)
+static model_val *loop_cond_expr(ts_ctx *c, TSNode cond)
 {
     unsigned save = c->cond_flags;
     c->cond_flags |= MODEL_EVF_IN_COND | MODEL_EVF_LOOP_COND;
-    ts_expr(c, cond);
+    model_val *v = ts_expr(c, cond);
     c->cond_flags = save;
+    return v;
 }
 
 /* A loop condition with a non-zero constant value (or none at all). */
@@ -38,24 +40,25 @@ static bool infinite(ts_ctx *c, TSNode cond)
 }
 
 /* The initializer init of local v (type t, declared as `name`): its events
- * and stores. */
-static void declarator_init(ts_ctx *c, ts_entry *v, ts_type t, TSNode name, TSNode init)
+ * and stores; returns its value. */
+static model_val *declarator_init(ts_ctx *c, ts_entry *v, ts_type t, TSNode name, TSNode init)
 {
     if (t.is_case && t.is_array) {
-        ts_expr(c, init);
-        ts_record_case_init(c, v, init);
-        return;
+        model_val *iv = ts_kind(c, init) == TS_INITIALIZER_LIST ? ts_init_list(c, init, t, "")
+                                                                 : ts_expr(c, init);
+        ts_record_case_init(c, v, init, iv);
+        return iv;
     }
     /* as clang's fe__vardecl: the variable's object, then the store */
     model_obj_id dest = ts_obj_of(c, name, false);
     if (ts_kind(c, init) == TS_INITIALIZER_LIST) {
         /* `struct job j = { .ch = c }`: stores into j's fields */
-        ts_init_list(c, init, t, model_strdup(c->tu, ts_tmp(c, name)));
-        return;
+        return ts_init_list(c, init, t, model_strdup(c->tu, ts_tmp(c, name)));
     }
     const char *text = dest != MODEL_NO_OBJ ? model_strdup(c->tu, ts_tmp(c, name)) : NULL;
-    ts_store(c, (TSNode){ 0 }, dest, text, t.is_pointer || t.kind != MODEL_KIND_NONE, init,
-             ts_loc(name));
+    model_val *iv = ts_store(c, (TSNode){ 0 }, dest, text, t.is_pointer || t.kind != MODEL_KIND_NONE,
+                             init, ts_loc(name));
+    return t.is_pointer ? ts_val_ptr(c, iv) : iv;
 }
 
 static void local_declaration(ts_ctx *c, TSNode decl)
@@ -64,7 +67,8 @@ static void local_declaration(ts_ctx *c, TSNode decl)
     ts_scan_spec(c, spec);
     ts_type base = ts_type_of_spec(c, spec);
     base.is_const = ts_has_const(c, decl);
-    bool is_static = ts_has_storage(c, decl, "static") || ts_has_storage(c, decl, "extern");
+    bool is_extern = ts_has_storage(c, decl, "extern");
+    bool is_static = ts_has_storage(c, decl, "static") || is_extern;
     size_t first = ts_kids(c, decl, true);
     size_t last = c->nkids;
     for (size_t i = first; i < last; i++) {
@@ -72,22 +76,32 @@ static void local_declaration(ts_ctx *c, TSNode decl)
             continue;
         TSNode name, init;
         ts_type t = ts_declarator(c, c->kids[i], base, &name, &init);
-        if (ts_node_is_null(name) || t.is_function)
+        if (ts_node_is_null(name))
             continue;
         uint32_t len;
         const char *s = ts_text(c, name, &len);
+        if (t.is_function) { /* a prototype in a body: the name is a function's */
+            ts_add(c, NS_PROTO, s, len, NULL, 0);
+            continue;
+        }
         ts_entry *v = ts_add(c, NS_LOCAL, s, len, NULL, 0);
         v->type = t;
         v->decl = ts_loc(name);
         v->is_static_local = is_static;
+        v->is_extern_local = is_extern;
+        v->param_index = -1;
         v->obj = MODEL_NO_OBJ;
         v->cases = NULL;
         v->ncases = 0;
         if (t.is_const && t.is_integer && !ts_node_is_null(init))
             v->value_known = ts_eval(c, init, &v->value);
         v->array_len_known = t.is_array && ts_array_len(c, c->kids[i], init, &v->array_len);
-        if (!ts_node_is_null(init))
-            declarator_init(c, v, t, name, init);
+        if (!ts_node_is_null(init)) {
+            model_val *iv = declarator_init(c, v, t, name, init);
+            /* a static's initializer runs once, before the program: no ASSIGN */
+            if (!is_static)
+                ts_assign_event(c, ts_loc(name), ts_val_ident(c, name), iv);
+        }
         ts_sel_store(c, name, init);
     }
     ts_kids_pop(c, first);
@@ -120,13 +134,23 @@ static void preproc(ts_ctx *c, TSNode n)
     ts_kids_pop(c, first);
 }
 
-void ts_stmt_expr(ts_ctx *c, TSNode compound)
+model_val *ts_stmt_expr(ts_ctx *c, TSNode compound)
 {
     if (c->probe) {
         c->probe_hit = true; /* statements are not probed: assume events */
-        return;
+        return NULL;
     }
     statements(c, compound);
+    /* the value: the last statement's, when it is an expression statement */
+    for (uint32_t i = ts_node_named_child_count(compound); i-- > 0;) {
+        TSNode last = ts_node_named_child(compound, i);
+        if (ts_kind(c, last) == TS_COMMENT)
+            continue;
+        if (ts_kind(c, last) == TS_EXPRESSION_STATEMENT && c->last_stmt_val)
+            return c->last_stmt_val;
+        break;
+    }
+    return mv_unknown(c->tu);
 }
 
 /* An if condition that tests one object against NULL: a NULL_TEST, the
@@ -150,9 +174,10 @@ static void null_test(ts_ctx *c, TSNode cond)
 static void if_stmt(ts_ctx *c, TSNode n)
 {
     TSNode cond = ts_field(c, n, c->f_condition);
-    cond_expr(c, cond);
+    model_val *v = cond_expr(c, cond);
     null_test(c, cond);
     ts_case_test(c, cond, false);
+    mb_cond(c->b, v);
     mb_if(c->b);
     stmt(c, ts_field(c, n, c->f_consequence));
     TSNode alt = ts_field(c, n, c->f_alternative);
@@ -173,8 +198,10 @@ static void for_stmt(ts_ctx *c, TSNode n)
     TSNode cond = ts_field(c, n, c->f_condition);
     mb_loop(c->b);
     mb_mark(c->b, ts_loc(n));
-    loop_cond_expr(c, cond);
+    model_val *v = loop_cond_expr(c, cond);
     bool inf = infinite(c, cond);
+    if (v)
+        mb_cond(c->b, v);
     mb_loop_body(c->b, inf);
     TSNode body = ts_field(c, n, c->f_body), update = ts_field(c, n, c->f_update);
     int64_t trips;
@@ -191,8 +218,9 @@ static void for_stmt(ts_ctx *c, TSNode n)
 static void switch_stmt(ts_ctx *c, TSNode n)
 {
     TSNode cond = ts_field(c, n, c->f_condition);
-    cond_expr(c, cond);
+    model_val *v = cond_expr(c, cond);
     ts_case_test(c, cond, true);
+    mb_cond(c->b, v);
     mb_switch(c->b);
     stmt(c, ts_field(c, n, c->f_body));
     mb_end_switch(c->b);
@@ -220,23 +248,31 @@ static void return_stmt(ts_ctx *c, TSNode n)
         e = (TSNode){ 0 };
     model_obj_id obj = MODEL_NO_OBJ;
     const char *text = NULL;
+    model_val *v = NULL;
     if (!ts_node_is_null(e)) {
         model_obj_id made = ts_return_obj(c, e); /* "(return)": see ts_expr.c */
         if (made != MODEL_NO_OBJ) {
-            ts_expr_target(c, e, made, "(return)");
+            v = ts_expr_target(c, e, made, "(return)");
             ts_return_arms(c, e, made, ts_loc(n));
             obj = made;
             text = "(return)";
         } else {
             /* `return x ? a : b;`: a RETURN carries one object, the first
              * arm's other than NULL, the arms aliased together (ts_obj.c) */
-            ts_expr(c, e);
+            v = ts_expr(c, e);
             obj = ts_obj_of(c, e, c->returns_pointer);
             if (obj != MODEL_NO_OBJ)
                 text = ts_obj_text(c, e);
         }
+        if (c->returns_pointer)
+            v = ts_val_ptr(c, v);
     }
-    mb_return(c->b, ts_loc(n), obj, text);
+    model_event *ev = mb_return(c->b, ts_loc(n), obj, text);
+    if (v) {
+        ev->vals = mv_array(c->tu, 1);
+        ev->vals[0] = v;
+        ev->nvals = 1;
+    }
     mb_mark(c->b, ts_loc(n));
 }
 
@@ -263,9 +299,11 @@ static void stmt(ts_ctx *c, TSNode n)
     case TS_STRUCT_SPECIFIER: case TS_UNION_SPECIFIER: case TS_ENUM_SPECIFIER:
         ts_scan_spec(c, n);
         break;
-    case TS_EXPRESSION_STATEMENT:
-        ts_expr(c, ts_node_named_child(n, 0));
+    case TS_EXPRESSION_STATEMENT: {
+        TSNode e = ts_node_named_child(n, 0);
+        c->last_stmt_val = ts_kind(c, e) == TS_COMMENT ? NULL : ts_expr(c, e);
         break;
+    }
     case TS_IF:
         if_stmt(c, n);
         break;
@@ -273,7 +311,8 @@ static void stmt(ts_ctx *c, TSNode n)
         TSNode cond = ts_field(c, n, c->f_condition);
         mb_loop(c->b);
         mb_mark(c->b, ts_loc(n));
-        loop_cond_expr(c, cond);
+        model_val *v = loop_cond_expr(c, cond);
+        mb_cond(c->b, v);
         mb_loop_body(c->b, infinite(c, cond));
         stmt(c, ts_field(c, n, c->f_body));
         mb_end_loop(c->b);
@@ -288,7 +327,8 @@ static void stmt(ts_ctx *c, TSNode n)
         stmt(c, ts_field(c, n, c->f_body));
         TSNode cond = ts_field(c, n, c->f_condition);
         mb_do_cond(c->b);
-        loop_cond_expr(c, cond);
+        model_val *v = loop_cond_expr(c, cond);
+        mb_cond(c->b, v);
         mb_end_do(c->b, infinite(c, cond));
         break;
     }
@@ -397,6 +437,7 @@ static void params(ts_ctx *c, TSNode def, TSNode fdecl)
         v->type = t;
         v->decl = loc;
         v->obj = obj;
+        v->param_index = (int32_t)(c->b ? c->tu->funcs[c->func].nparams - 1 : 0);
     }
     ts_kids_pop(c, first);
 }

@@ -85,6 +85,8 @@ static const struct { const char *name; ts_sym sym; } sym_names[] = {
     { "comma_expression", TS_COMMA },
     { "update_expression", TS_UPDATE },
     { "comment", TS_COMMENT },
+    { "string_literal", TS_STRING_LITERAL },
+    { "concatenated_string", TS_CONCAT_STRING },
 };
 
 static TSFieldId field(const TSLanguage *lang, const char *name)
