@@ -1,162 +1,224 @@
-/* unbuffered_send_no_fallback.c — unbuffered-send-no-fallback: a plain
- * tt_send on an unbuffered channel whose receiver can stop receiving first
- * (gives up on a timeout or cancel, leaves its loop, receives fewer times
- * than the sender sends, returns without receiving), or that waits in a
- * circle with another task's send. The analysis is q_send_blocks_forever
- * (query_send.c); this file words the finding. */
-#include "model/query.h"
-#include "rule.h"
-
+/* unbuffered_send_no_fallback.c — unbuffered-send-no-fallback: a task left
+ * blocked forever on a send (a plain tt_send, or a select whose only live
+ * cases send): nobody will receive, because the receiver stopped receiving
+ * first, or is itself blocked sending (a circular wait), or the buffer of a
+ * buffered channel is full and nobody drains it. */
 #include <stdio.h>
+#include <string.h>
+
+#include "rule.h"
+#include "rule_util.h"
 
 static const char *const RULE_ID = "unbuffered-send-no-fallback";
 
-/* "'task' is spawned here" for every spawn of a task that runs func. */
-static void add_spawn_notes(q_ctx *q, diag *d, int32_t func)
+/* The send case a blocked select waits on: its first send on a channel the
+ * program made, when no receive case is on one. -1: not a send wait. */
+static int blocked_send_case(const eng_finding *f, const eng_task_info *t, const model_event *ev)
 {
-    q_pos spawns[16];
-    size_t n = q_task_spawns(q, func, spawns, 16);
-    for (size_t i = 0; i < n; i++) {
-        const model_event *sp = q_ev(q, spawns[i]);
-        diag_add_note(d, sp->loc, "'%s' is spawned here", sp->callee ? sp->callee : "?");
-    }
-}
-
-/* A send that happens once per task, in a known number n of tasks:
- * capacity n fixes it (a located note at the capacity argument carries the
- * fix-it). Otherwise (n == 0) the sender must select. */
-static void suggest_n(q_ctx *q, diag *d, model_obj_id cls, long long n)
-{
-    q_pos nw;
-    model_loc b, e;
-    if (n > 0 && q_chan_new_of(q, cls, &nw) && q_zero_capacity_range(q, q_ev(q, nw), &b, &e)) {
-        const char *name = q_ev(q, nw)->text ? q_ev(q, nw)->text : "the channel";
-        char cap[32];
-        snprintf(cap, sizeof cap, "%lld", n);
-        diag_add_note(d, b, "make '%s' buffered with capacity %s so the send cannot block", name, cap);
-        diag_add_note_fixit(d, b, e, cap);
-    } else {
-        diag_set_hint(d, "send inside a tt_select with a case on a done channel or context so the sender can give up");
-    }
-}
-
-/* How many times the send runs in all: 1 when it does not repeat; else
- * the tasks that run it when each sends once (outside loops) and they are
- * spawned outside loops or in counted loops not nested in others; 0 when
- * unknown. */
-static long long send_runs(q_ctx *q, q_pos s, bool repeats)
-{
-    if (!repeats)
-        return 1;
-    const model_tu *tu = q_tu(q);
-    if (q_block_in_cycle(q, s.func, s.block))
-        return 0;
-    long long n = 0;
-    for (size_t k = 0; k < q_nevents(q); k++) {
-        q_pos p = q_event_pos(q, k);
-        const model_event *ev = q_ev(q, p);
-        if ((ev->kind != MODEL_EV_SPAWN && ev->kind != MODEL_EV_CALL) || ev->callee_func != s.func)
+    if (ev->kind == MODEL_EV_SEND)
+        return t->nchan && t->chan[0] != RU_NONE ? 0 : -1;
+    if (ev->kind != MODEL_EV_SELECT || ev->has_default)
+        return -1;
+    int send = -1;
+    for (size_t k = 0; k < ev->ncases && k < t->nchan; k++) {
+        if (t->chan[k] == RU_NONE)
             continue;
-        if (ev->kind == MODEL_EV_CALL)
-            return 0;
-        if (!q_block_in_cycle(q, p.func, p.block)) {
-            n++;
+        if (ev->cases[k].op != 2)
+            return -1;
+        if (send < 0)
+            send = (int)k;
+    }
+    (void)f;
+    return send;
+}
+
+/* The task that would receive from ch: the last one that did, else the
+ * sender's spawner. */
+static uint32_t receiver_of(const eng_finding *f, uint32_t sender, uint32_t ch)
+{
+    for (size_t i = f->nsteps; i-- > 0;) {
+        const eng_step *st = &f->steps[i];
+        const model_event *ev = ru_ev(st->site);
+        if (st->kind != ENG_STEP_OP || st->task == sender || !ev || st->obj != ch)
+            continue;
+        if (ev->kind == MODEL_EV_RECV || (ev->kind == MODEL_EV_SELECT && st->detail >= 0 &&
+                                          ev->cases[st->detail].op == 1))
+            return st->task;
+    }
+    for (size_t i = 0; i < f->nsteps; i++) {
+        const eng_step *st = &f->steps[i];
+        if (st->kind == ENG_STEP_OP && st->callee_func >= 0 && st->num == sender)
+            return st->task;
+    }
+    return RU_NONE;
+}
+
+/* Another task blocked sending that would receive from ch next: a circular wait. */
+static uint32_t circular_partner(const eng_finding *f, uint32_t sender, uint32_t ch)
+{
+    for (uint32_t u = 0; u < f->ntasks; u++) {
+        const eng_task_info *t = &f->tasks[u];
+        const model_event *ev = ru_ev(t->at);
+        if (u == sender || t->done || !ev || blocked_send_case(f, t, ev) < 0)
+            continue;
+        for (uint32_t k = 0; k < t->nnext; k++)
+            if (t->next[k].kind == MODEL_EV_RECV && t->next[k].obj == ch)
+                return u;
+    }
+    return RU_NONE;
+}
+
+/* Whether case `k` of select ev is a timeout or cancellation case. */
+static bool gives_up(const model_event *ev, int k)
+{
+    if (!ev || ev->kind != MODEL_EV_SELECT || k < 0 || (size_t)k >= ev->ncases || !ev->cases[k].ch)
+        return false;
+    const model_val *v = ev->cases[k].ch;
+    return v->kind == MODEL_VAL_API && (strcmp(v->name, "tt_after") == 0 || strcmp(v->name, "tt_ctx_done") == 0);
+}
+
+/* The receiver's note: where it stopped receiving from ch. */
+static void receiver_note(diag *d, const eng_finding *f, uint32_t recv, uint32_t ch, const char *chtext)
+{
+    if (recv == RU_NONE)
+        return;
+    /* a select on ch that took another case */
+    for (size_t i = f->nsteps; i-- > 0;) {
+        const eng_step *st = &f->steps[i];
+        const model_event *ev = ru_ev(st->site);
+        if (st->kind != ENG_STEP_OP || st->task != recv || !ev || ev->kind != MODEL_EV_SELECT)
+            continue;
+        bool on_ch = false;
+        for (size_t k = 0; k < ev->ncases; k++)
+            on_ch |= ev->cases[k].text && chtext && strcmp(ev->cases[k].text, chtext) == 0;
+        if (st->obj == ch)
+            break; /* its last select on ch received from it */
+        if (gives_up(ev, st->detail)) {
+            ru_note_at(d, ev->cases[st->detail].loc, "the receiver gives up here (timeout or cancel case)");
+            return;
+        }
+        (void)on_ch;
+    }
+    size_t last = ru_last_op_on(f, recv, ch, -1);
+    if (last != RU_NONE) {
+        size_t ex = ru_next_exit(f, recv, last + 1);
+        if (ex != RU_NONE) {
+            ru_note(d, f->steps[ex].site, "the receiver stops receiving here");
+            return;
+        }
+    }
+    size_t ret = ru_last_top_step(f, recv, ENG_STEP_RETURN);
+    if (ret != RU_NONE)
+        ru_note(d, f->steps[ret].site, "the receiver returns here without receiving from '%s'", chtext);
+}
+
+/* The fix-it: capacity = the number of sends, when each sending task sends once. */
+static void capacity_fixit(diag *d, const eng_finding *f, uint32_t ch)
+{
+    const eng_obj_info *o = &f->objs[ch];
+    const model_event *made = ru_ev(o->made);
+    if (!made || made->kind != MODEL_EV_CHAN_NEW || !made->num_begin.line)
+        return;
+    uint32_t senders[64];
+    size_t nsend = 0, nsenders = 0;
+    for (size_t i = 0; i < f->nsteps; i++) {
+        const eng_step *st = &f->steps[i];
+        const model_event *ev = ru_ev(st->site);
+        if (st->kind != ENG_STEP_OP || st->obj != ch || !ev)
+            continue;
+        if (ev->kind == MODEL_EV_SEND || (ev->kind == MODEL_EV_SELECT && st->detail >= 0 && ev->cases[st->detail].op == 2)) {
+            for (size_t k = 0; k < nsenders; k++)
+                if (senders[k] == st->task)
+                    return; /* a task sends more than once: no fixed capacity */
+            if (nsenders < 64)
+                senders[nsenders++] = st->task;
+            nsend++;
+        }
+    }
+    for (uint32_t u = 0; u < f->ntasks; u++) {
+        const eng_task_info *t = &f->tasks[u];
+        const model_event *ev = ru_ev(t->at);
+        if (t->done || !ev)
+            continue;
+        int k = blocked_send_case(f, t, ev);
+        if (k < 0 || t->chan[k] != ch)
+            continue;
+        for (size_t j = 0; j < nsenders; j++)
+            if (senders[j] == u)
+                return;
+        if (nsenders < 64)
+            senders[nsenders++] = u;
+        nsend++;
+    }
+    if (nsend == 0)
+        return;
+    char cap[32];
+    snprintf(cap, sizeof cap, "%zu", nsend);
+    ru_note(d, o->made, "make '%s' buffered with capacity %zu so the send cannot block", made->text ? made->text : "?",
+            nsend);
+    diag_add_note_fixit(d, made->num_begin, made->num_end, cap);
+}
+
+static int run(const rule_input *in, diag_list *out)
+{
+    for (size_t i = 0; i < in->eng->nfindings; i++) {
+        const eng_finding *f = &in->eng->findings[i];
+        if (f->kind != ENG_BLOCKED || f->task == RU_NONE)
+            continue;
+        const eng_task_info *t = &f->tasks[f->task];
+        const model_event *ev = ru_ev(t->at);
+        if (!ev)
+            continue;
+        int k = blocked_send_case(f, t, ev);
+        if (k < 0)
+            continue;
+        uint32_t ch = t->chan[k];
+        const eng_obj_info *o = &f->objs[ch];
+        const char *text = ru_op_text(t->at, ev->kind == MODEL_EV_SELECT ? k : -1);
+        uint32_t partner = circular_partner(f, f->task, ch);
+        diag *d;
+        if (partner != RU_NONE) {
+            const eng_task_info *p = &f->tasks[partner];
+            const model_event *pev = ru_ev(p->at);
+            int pk = blocked_send_case(f, p, pev);
+            const char *ptext = ru_op_text(p->at, pev->kind == MODEL_EV_SELECT ? pk : -1);
+            if (p->func == t->func && p->tu == t->tu)
+                d = ru_warn(out, RULE_ID, (int)i, t->at,
+                            "send on unbuffered channel '%s' can block forever: its only receivers are other '%s' "
+                            "tasks, each blocked sending on '%s' first (circular wait)",
+                            text, ru_task_name(f, partner), ptext);
+            else
+                d = ru_warn(out, RULE_ID, (int)i, t->at,
+                            "send on unbuffered channel '%s' can block forever: its only receiver is itself blocked "
+                            "sending on '%s' (circular wait)",
+                            text, ptext);
+            ru_note_spawn(d, f, f->task);
+            if (!(p->func == t->func && p->tu == t->tu))
+                ru_note(d, p->at, "the receiver blocks here sending on '%s'", ptext);
+            else
+                ru_note_spawn(d, f, partner);
+            capacity_fixit(d, f, ch);
             continue;
         }
-        int64_t head = q_loop_of(q, p.func, p.block);
-        long long trips;
-        if (head < 0 || !q_loop_trip_count(q, p.func, (uint32_t)head, &trips))
-            return 0;
-        for (uint32_t h = 0; h < tu->funcs[p.func].nblocks; h++)
-            if (h != head && q_loop_contains(q, p.func, h, (uint32_t)head))
-                return 0;
-        n += trips;
-    }
-    return n;
-}
-
-static void suggest(q_ctx *q, diag *d, q_pos s, bool repeats)
-{
-    suggest_n(q, d, q_class(q, q_ev(q, s)->obj), send_runs(q, s, repeats));
-}
-
-/* More tasks send once than the owner receives on some path: the finding
- * names both counts; capacity = the number of senders fixes it. */
-static void check_outnumbered(q_ctx *q, q_pos s, void *out)
-{
-    const model_tu *tu = q_tu(q);
-    const model_event *sev = q_ev(q, s);
-    q_count_verdict c;
-    if (!q_send_outnumbered(q, s, &c))
-        return;
-    diag *d = diag_new(out, RULE_ID, tu->path, sev->loc,
-                       "send on unbuffered channel '%s' can block forever: its receiver can stop receiving first",
-                       sev->text ? sev->text : "?");
-    add_spawn_notes(q, d, s.func);
-    diag_add_note(d, c.loc, "the receiver stops after %lld value(s) but %lld task(s) send", c.receives, c.senders);
-    suggest_n(q, d, q_class(q, sev->obj), c.senders);
-}
-
-/* One tt_send: reported, with its receiver's side, when it can block forever. */
-static void check_send(q_ctx *q, q_pos s, void *out)
-{
-    const model_tu *tu = q_tu(q);
-    const model_event *sev = q_ev(q, s);
-    q_send_verdict v;
-    if (!q_send_blocks_forever(q, s, &v)) {
-        check_outnumbered(q, s, out);
-        return;
-    }
-    const char *name = sev->text ? sev->text : "?";
-    diag *d;
-    if (v.why == Q_SEND_CIRCULAR) {
-        const model_event *other = q_ev(q, v.other_send);
-        const char *oname = other->text ? other->text : "?";
-        if (v.other == s.func)
-            d = diag_new(out, RULE_ID, tu->path, sev->loc,
-                         "send on unbuffered channel '%s' can block forever: its only receivers are other '%s' "
-                         "tasks, each blocked sending on '%s' first (circular wait)",
-                         name, tu->funcs[s.func].name, oname);
+        if (o->cap > 0)
+            d = ru_warn(out, RULE_ID, (int)i, t->at,
+                        "send on channel '%s' can block forever: its buffer (capacity %lld) is full and its receiver "
+                        "can stop receiving first",
+                        text, (long long)o->cap);
         else
-            d = diag_new(out, RULE_ID, tu->path, sev->loc,
-                         "send on unbuffered channel '%s' can block forever: its only receiver is itself blocked "
-                         "sending on '%s' (circular wait)",
-                         name, oname);
-        add_spawn_notes(q, d, s.func);
-        if (v.other != s.func) {
-            add_spawn_notes(q, d, v.other);
-            diag_add_note(d, other->loc, "the receiver blocks here sending on '%s'", oname);
-        }
-        suggest(q, d, s, v.sender_repeats);
-        return;
+            d = ru_warn(out, RULE_ID, (int)i, t->at,
+                        "send on unbuffered channel '%s' can block forever: its receiver can stop receiving first", text);
+        ru_note_spawn(d, f, f->task);
+        receiver_note(d, f, receiver_of(f, f->task, ch), ch, text);
+        if (o->cap == 0)
+            capacity_fixit(d, f, ch);
     }
-    d = diag_new(out, RULE_ID, tu->path, sev->loc,
-                 "send on unbuffered channel '%s' can block forever: its receiver can stop receiving first", name);
-    add_spawn_notes(q, d, s.func);
-    switch (v.why) {
-    case Q_SEND_RETURNS:
-        diag_add_note(d, v.loc, "the receiver returns here without receiving from '%s'", v.text);
-        break;
-    case Q_SEND_STOPS:
-        diag_add_note(d, v.loc, "the receiver stops receiving here");
-        break;
-    case Q_SEND_GIVES_UP:
-        diag_add_note(d, v.loc, "the receiver gives up here (timeout or cancel case)");
-        break;
-    default:
-        break;
-    }
-    suggest(q, d, s, v.sender_repeats);
-}
-
-static int run(const model_tu *tu, diag_list *out)
-{
-    q_check_each(tu, MODEL_EV_SEND, check_send, out);
     return 0;
 }
 
 const rule rule_unbuffered_send_no_fallback = {
     .id = "unbuffered-send-no-fallback",
     .summary = "A send on an unbuffered channel, outside a select with a fallback, whose receiver can stop receiving first.",
+    .rank = 5,
     .run = run,
 };

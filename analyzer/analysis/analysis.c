@@ -1,9 +1,15 @@
-/* analysis.c — runs the rules over a program (analysis.h). */
+/* analysis.c — runs the engine once over a program, then the enabled rules
+ * over its findings, and lets one rule speak per finding (analysis.h). */
 #include "analysis/analysis.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "engine/engine.h"
 #include "rule.h"
+
+void eng_debug_print(const eng_result *r, FILE *out);
 
 static double analysis__now_ms(void)
 {
@@ -12,23 +18,57 @@ static double analysis__now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* Per engine finding, only the diagnostics of the lowest-ranked rule stay. */
+static void analysis__one_voice(diag_list *out, size_t from)
+{
+    size_t keep = from;
+    for (size_t i = from; i < out->n; i++) {
+        diag *d = &out->items[i];
+        bool drop = false;
+        if (d->group >= 0)
+            for (size_t k = from; k < out->n && !drop; k++)
+                drop = out->items[k].group == d->group && out->items[k].rank < d->rank;
+        if (drop) {
+            diag_free_fields(d);
+            continue;
+        }
+        out->items[keep++] = *d;
+    }
+    out->n = keep;
+}
+
 int analysis_run(const model_tu *const *tus, size_t ntus, const analysis_opts *opts,
                  diag_list *out, analysis_stats *stats, FILE *errors)
 {
     double t0 = analysis__now_ms();
     int rc = 0;
-    for (size_t t = 0; t < ntus; t++) {
-        for (size_t i = 0; i < rule_count; i++) {
-            if (opts && opts->enabled && !opts->enabled[i])
-                continue;
-            if (rule_registry[i]->run(tus[t], out) != 0) {
-                if (errors)
-                    fprintf(errors, "tether: error: %s: rule %s failed\n", tus[t]->path,
-                            rule_registry[i]->id);
-                rc = -1;
-            }
+    eng_result *er = eng_run(tus, ntus, NULL);
+    if (getenv("TETHER_ENGINE_DEBUG"))
+        eng_debug_print(er, stderr);
+    if (er->budget_hit && errors)
+        for (size_t i = 0; i < er->nroots; i++)
+            if (er->roots[i].budget_hit)
+                fprintf(errors, "tether: note: %s: the analysis of '%s' stopped at its budget (%zu states); "
+                                "only what it saw is reported\n",
+                        er->roots[i].tu->path, er->roots[i].tu->funcs[er->roots[i].func].name,
+                        er->roots[i].states);
+    rule_input in = { tus, ntus, er };
+    size_t from = out->n;
+    for (size_t i = 0; i < rule_count; i++) {
+        if (opts && opts->enabled && !opts->enabled[i])
+            continue;
+        size_t before = out->n;
+        if (rule_registry[i]->run(&in, out) != 0) {
+            if (errors)
+                fprintf(errors, "tether: error: %s: rule %s failed\n", ntus ? tus[0]->path : "?",
+                        rule_registry[i]->id);
+            rc = -1;
         }
+        for (size_t k = before; k < out->n; k++)
+            out->items[k].rank = rule_registry[i]->rank;
     }
+    analysis__one_voice(out, from);
+    eng_result_free(er);
     diag_list_sort(out);
     if (stats)
         stats->rules_ms += analysis__now_ms() - t0;

@@ -46,6 +46,7 @@ diag *diag_new(diag_list *list, const char *rule, const char *file, model_loc lo
     diag *d = &list->items[list->n++];
     memset(d, 0, sizeof *d);
     d->rule = rule;
+    d->group = -1;
     d->file = diag__xstrdup(file);
     d->loc = loc;
     va_list ap;

@@ -39,6 +39,9 @@ typedef struct diag {
     diag_fixit *fixits;
     size_t nfixits;
     char *fix_hint;       /* a short sentence on how to fix, or NULL */
+    int group;            /* the engine finding it reports (analysis_run lets one
+                             rule speak per finding), or -1 */
+    int rank;             /* its rule's rank (lower speaks first), set by analysis_run */
 } diag;
 
 typedef struct diag_list {

@@ -206,6 +206,90 @@ static eng_val loc_of_op(eng_run_ctx *r, eng_state *s, const eng_task *t, const 
     return eng_eval(&x, ev->vals[0]);
 }
 
+static void next_add(eng_task_info *info, model_ev_kind k, uint32_t obj)
+{
+    for (uint32_t i = 0; i < info->nnext; i++)
+        if (info->next[i].kind == k && info->next[i].obj == obj)
+            return;
+    if (info->nnext < 32) {
+        info->next[info->nnext].kind = k;
+        info->next[info->nnext].obj = obj;
+        info->nnext++;
+    }
+}
+
+/* The object an operation's first operand names in frame `depth` of t. */
+static uint32_t next_obj(builder *b, eng_state *s, const eng_task *t, const model_val *v, bool loc, model_ev_kind k)
+{
+    if (!v)
+        return ENG_NONE;
+    eng_exec x = { 0 };
+    x.r = b->r;
+    x.s = s;
+    x.task = t->id;
+    eng_val e = eng_eval(&x, v);
+    if (!loc)
+        return e.kind == EV_CHAN ? obj_index(b, s, e.a) : ENG_NONE;
+    eng_loc l = eng_ptr_loc(e);
+    if (!l.ok)
+        return ENG_NONE;
+    eng_obj_kind ok = k == MODEL_EV_LOCK || k == MODEL_EV_UNLOCK ? ENG_OBJ_MUTEX : ENG_OBJ_WG;
+    uint64_t key = (1ull << 63) | ((uint64_t)l.cell << 32) | l.path;
+    uint32_t idx;
+    return idmap_find(&b->objs, key, &idx) ? idx : loc_index(b, l.cell, l.path, ok, no_site);
+}
+
+/* The operations t's code can reach after its current one (top frame only
+ * is evaluated; callees and callers are scanned for kinds). */
+static void next_ops(builder *b, eng_state *s, const eng_task *t, eng_task_info *info)
+{
+    eng_run_ctx *r = b->r;
+    for (uint32_t fr = t->nframes; fr-- > 0;) {
+        const eng_frame *f = &t->frames[fr];
+        const model_func *fn = r->prog.funcs[f->fn].fn;
+        bool top = fr == t->nframes - 1;
+        uint8_t *seen = calloc(fn->nblocks ? fn->nblocks : 1, 1);
+        uint32_t *work = malloc((fn->nblocks + 1) * sizeof *work);
+        size_t n = 0;
+        uint32_t start_ev = f->ev + (top ? 1 : 0);
+        uint32_t blk = f->block;
+        for (int pass = 0;; pass++) {
+            const model_block *bl = &fn->blocks[blk];
+            for (size_t e = pass == 0 ? start_ev : 0; e < bl->nevents; e++) {
+                const model_event *ev = &bl->events[e];
+                switch (ev->kind) {
+                case MODEL_EV_SEND: case MODEL_EV_RECV: case MODEL_EV_CLOSE:
+                    next_add(info, ev->kind, top ? next_obj(b, s, t, ev->nvals ? ev->vals[0] : NULL, false, ev->kind) : ENG_NONE);
+                    break;
+                case MODEL_EV_SELECT:
+                    for (size_t c = 0; c < ev->ncases; c++)
+                        next_add(info, ev->cases[c].op == 2 ? MODEL_EV_SEND : MODEL_EV_RECV,
+                                 top ? next_obj(b, s, t, ev->cases[c].ch, false, MODEL_EV_RECV) : ENG_NONE);
+                    break;
+                case MODEL_EV_WG_DONE: case MODEL_EV_WG_ADD: case MODEL_EV_UNLOCK: case MODEL_EV_LOCK:
+                    next_add(info, ev->kind, top ? next_obj(b, s, t, ev->nvals ? ev->vals[0] : NULL, true, ev->kind) : ENG_NONE);
+                    break;
+                case MODEL_EV_CTX_CANCEL: case MODEL_EV_TICKER_STOP: case MODEL_EV_SPAWN:
+                    next_add(info, ev->kind, ENG_NONE);
+                    break;
+                default:
+                    break;
+                }
+            }
+            for (size_t k = 0; k < bl->nsucc; k++)
+                if (!seen[bl->succ[k]]) {
+                    seen[bl->succ[k]] = 1;
+                    work[n++] = bl->succ[k];
+                }
+            if (!n)
+                break;
+            blk = work[--n];
+        }
+        free(seen);
+        free(work);
+    }
+}
+
 static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, eng_rec *rec, eng_result *res)
 {
     eng_run_ctx *r = b->r;
@@ -246,6 +330,23 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
         info->func = fn->func;
         info->at = site_of(r, eng_task_site(r, t));
         task_frames(r, t, info);
+        const model_event *op = eng_task_op(r, t);
+        if (op && (op->kind == MODEL_EV_SEND || op->kind == MODEL_EV_RECV || op->kind == MODEL_EV_SELECT)) {
+            size_t n = op->kind == MODEL_EV_SELECT ? op->ncases : 1;
+            for (size_t k = 0; k < n && info->nchan < 16; k++) {
+                const model_val *cv = op->kind == MODEL_EV_SELECT ? op->cases[k].ch : op->nvals ? op->vals[0] : NULL;
+                eng_exec x = { 0 };
+                x.r = r;
+                x.s = end;
+                x.task = t->id;
+                eng_val v = cv ? eng_eval(&x, cv) : ev_unknown();
+                info->chan_null[info->nchan] = v.kind == EV_INT && v.n == 0;
+                info->chan[info->nchan] = v.kind == EV_CHAN ? obj_index(b, end, v.a) : ENG_NONE;
+                info->nchan++;
+            }
+        }
+        next_ops(b, end, t, info);
+        info = &b->ti[ti];
         eng_obj_kind kind;
         uint32_t w = eng_wait_obj(r, end, t, &kind);
         if (w != ENG_NONE) {

@@ -101,9 +101,20 @@ typedef struct eng_task_info {
     eng_site at;              /* where it is at the end state (a blocking operation) */
     int32_t at_case;          /* -1, or for a select: unused */
     uint32_t wait_obj;        /* the object it waits on at the end (UINT32_MAX: none/several) */
-    eng_site frames[16];      /* its call stack at the end: frames[0] is the task
-                                 function's current site, upward the callers' CALL sites */
+    eng_site frames[16];      /* its call stack at the end: frames[0] is where it
+                                 stands, then each caller's CALL, outward */
     uint32_t nframes;
+    /* the channels of the operation it is blocked at (a send or receive: one;
+     * a select: one per case): an object index, or UINT32_MAX when NULL or not
+     * an object the program made; chan_null[i] when it is NULL */
+    uint32_t chan[16];
+    bool chan_null[16];
+    uint32_t nchan;
+    /* what it would do next if it got past that operation: the operations its
+     * code can reach from there (its function, then its callers' rest), with
+     * their object where its frame tells (else UINT32_MAX) */
+    struct { model_ev_kind kind; uint32_t obj; } next[32];
+    uint32_t nnext;
 } eng_task_info;
 
 typedef enum eng_finding_kind {

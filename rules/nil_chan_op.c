@@ -1,0 +1,54 @@
+/* nil_chan_op.c — nil-chan-op: a task blocked forever on a NULL channel: a
+ * send or receive on it, or a select all of whose channels are NULL. (The
+ * done channel of tt_ctx_background() is NULL too; waiting on it is
+ * spawn-no-cancel's business: the fix is a context that can be canceled.) */
+#include <string.h>
+
+#include "rule.h"
+#include "rule_util.h"
+
+static const char *const RULE_ID = "nil-chan-op";
+
+static bool background_done(const model_val *v)
+{
+    return v && v->kind == MODEL_VAL_API && strcmp(v->name, "tt_ctx_done") == 0 && v->nsub == 1 &&
+           v->sub[0]->kind == MODEL_VAL_API && strcmp(v->sub[0]->name, "tt_ctx_background") == 0;
+}
+
+static int run(const rule_input *in, diag_list *out)
+{
+    for (size_t i = 0; i < in->eng->nfindings; i++) {
+        const eng_finding *f = &in->eng->findings[i];
+        if (f->kind != ENG_BLOCKED || f->task == RU_NONE)
+            continue;
+        const eng_task_info *t = &f->tasks[f->task];
+        const model_event *ev = ru_ev(t->at);
+        if (!ev || t->nchan == 0)
+            continue;
+        bool all_null = true;
+        for (uint32_t k = 0; k < t->nchan; k++) {
+            const model_val *cv = ev->kind == MODEL_EV_SELECT ? ev->cases[k].ch : ev->nvals ? ev->vals[0] : NULL;
+            all_null &= t->chan_null[k] && !background_done(cv);
+        }
+        if (!all_null || (ev->kind == MODEL_EV_SELECT && ev->has_default))
+            continue;
+        diag *d;
+        if (ev->kind == MODEL_EV_SEND)
+            d = ru_warn(out, RULE_ID, (int)i, t->at, "send on NULL channel '%s' blocks forever", ru_op_text(t->at, -1));
+        else if (ev->kind == MODEL_EV_RECV)
+            d = ru_warn(out, RULE_ID, (int)i, t->at, "receive from NULL channel '%s' blocks forever",
+                        ru_op_text(t->at, -1));
+        else
+            d = ru_warn(out, RULE_ID, (int)i, t->at, "select blocks forever: every channel in it is a NULL channel");
+        ru_note_spawn(d, f, f->task);
+        diag_set_hint(d, "make the channel before the task uses it, or leave the operation out when it is NULL");
+    }
+    return 0;
+}
+
+const rule rule_nil_chan_op = {
+    .id = "nil-chan-op",
+    .summary = "A send, receive or select on a channel that is NULL on some path blocks forever.",
+    .rank = 3,
+    .run = run,
+};

@@ -1,0 +1,191 @@
+/* rule_util.c — what rules share (rule_util.h). */
+#include "rule_util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const model_event *ru_ev(eng_site s)
+{
+    return eng_site_event(s);
+}
+
+const char *ru_file(eng_site s)
+{
+    return s.tu ? s.tu->path : "";
+}
+
+model_loc ru_loc(eng_site s)
+{
+    const model_event *ev = eng_site_event(s);
+    if (ev)
+        return ev->loc;
+    const model_func *fn = eng_site_func(s);
+    if (fn && s.block < fn->nblocks)
+        return fn->blocks[s.block].loc;
+    return (model_loc){ 0, 0 };
+}
+
+const char *ru_func_name(eng_site s)
+{
+    const model_func *fn = eng_site_func(s);
+    return fn ? fn->name : "?";
+}
+
+bool ru_site_eq(eng_site a, eng_site b)
+{
+    return a.tu == b.tu && a.func == b.func && a.block == b.block && a.index == b.index;
+}
+
+const char *ru_op_text(eng_site s, int choice)
+{
+    const model_event *ev = eng_site_event(s);
+    if (!ev)
+        return "?";
+    if (ev->kind == MODEL_EV_SELECT && choice >= 0 && (size_t)choice < ev->ncases)
+        return ev->cases[choice].text ? ev->cases[choice].text : "?";
+    return ev->text ? ev->text : "?";
+}
+
+const char *ru_task_name(const eng_finding *f, uint32_t task)
+{
+    if (task >= f->ntasks)
+        return "?";
+    const eng_task_info *t = &f->tasks[task];
+    return t->tu && t->func >= 0 ? t->tu->funcs[t->func].name : "?";
+}
+
+bool ru_is_root(const eng_finding *f, uint32_t task)
+{
+    (void)f;
+    return task == 0;
+}
+
+size_t ru_last_top_step(const eng_finding *f, uint32_t task, eng_step_kind kind)
+{
+    int depth = 0;
+    size_t found = RU_NONE;
+    for (size_t i = 0; i < f->nsteps; i++) {
+        const eng_step *st = &f->steps[i];
+        if (st->task != task)
+            continue;
+        if (st->kind == kind && depth == 0)
+            found = i;
+        if (st->kind == ENG_STEP_CALL)
+            depth++;
+        else if (st->kind == ENG_STEP_RETURN && depth > 0)
+            depth--;
+    }
+    return found;
+}
+
+size_t ru_last_op_on(const eng_finding *f, uint32_t task, uint32_t obj, int k)
+{
+    for (size_t i = f->nsteps; i-- > 0;) {
+        const eng_step *st = &f->steps[i];
+        if (st->kind != ENG_STEP_OP || st->task != task || (st->obj != obj && st->loc_obj != obj))
+            continue;
+        const model_event *ev = eng_site_event(st->site);
+        if (k < 0 || (ev && (int)ev->kind == k))
+            return i;
+    }
+    return RU_NONE;
+}
+
+bool ru_any_op_on(const eng_finding *f, uint32_t obj, model_ev_kind k)
+{
+    for (size_t i = 0; i < f->nsteps; i++) {
+        const eng_step *st = &f->steps[i];
+        const model_event *ev = eng_site_event(st->site);
+        if (st->kind == ENG_STEP_OP && (st->obj == obj || st->loc_obj == obj) && ev && ev->kind == k)
+            return true;
+    }
+    return false;
+}
+
+size_t ru_next_exit(const eng_finding *f, uint32_t task, size_t from)
+{
+    int depth = 0;
+    for (size_t i = from; i < f->nsteps; i++) {
+        const eng_step *st = &f->steps[i];
+        if (st->task != task)
+            continue;
+        if (st->kind == ENG_STEP_CALL) {
+            depth++;
+        } else if (st->kind == ENG_STEP_RETURN || st->kind == ENG_STEP_NORETURN) {
+            if (depth == 0)
+                return i;
+            depth--;
+        } else if (st->kind == ENG_STEP_BLOCK && depth == 0) {
+            const model_func *fn = eng_site_func(st->site);
+            if (fn && !fn->blocks[st->site.block].loop_head)
+                return i;
+        }
+    }
+    return RU_NONE;
+}
+
+static char *ru__vformat(const char *fmt, va_list ap)
+{
+    static _Thread_local char buf[1024];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    return buf;
+}
+
+diag *ru_warn(diag_list *out, const char *id, int group, eng_site at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = ru__vformat(fmt, ap);
+    va_end(ap);
+    diag *d = diag_new(out, id, ru_file(at), ru_loc(at), "%s", msg);
+    d->group = group;
+    return d;
+}
+
+void ru_note(diag *d, eng_site at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = ru__vformat(fmt, ap);
+    va_end(ap);
+    diag_add_note(d, ru_loc(at), "%s", msg);
+}
+
+void ru_note_at(diag *d, model_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = ru__vformat(fmt, ap);
+    va_end(ap);
+    diag_add_note(d, loc, "%s", msg);
+}
+
+void ru_note_spawn(diag *d, const eng_finding *f, uint32_t task)
+{
+    if (task < f->ntasks && f->tasks[task].spawned.tu)
+        ru_note(d, f->tasks[task].spawned, "'%s' is spawned here", ru_task_name(f, task));
+}
+
+bool ru_program_has(const rule_input *in, model_ev_kind k)
+{
+    for (size_t t = 0; t < in->ntus; t++)
+        for (size_t fi = 0; fi < in->tus[t]->nfuncs; fi++) {
+            const model_func *fn = &in->tus[t]->funcs[fi];
+            for (size_t b = 0; b < fn->nblocks; b++)
+                for (size_t e = 0; e < fn->blocks[b].nevents; e++)
+                    if (fn->blocks[b].events[e].kind == k)
+                        return true;
+        }
+    return false;
+}
+
+eng_site ru_site_of_id(const model_tu *tu, int32_t func, int32_t id)
+{
+    const model_func *fn = &tu->funcs[func];
+    for (size_t b = 0; b < fn->nblocks; b++)
+        for (size_t e = 0; e < fn->blocks[b].nevents; e++)
+            if (fn->blocks[b].events[e].id == id)
+                return (eng_site){ tu, func, (uint32_t)b, (uint32_t)e };
+    return (eng_site){ NULL, -1, 0, 0 };
+}

@@ -1,0 +1,59 @@
+/* rule_util.h — what rules share: positions and names of engine sites,
+ * reporting a finding with its notes, and questions about a finding's path
+ * (who spawned a task, where it returned, what it did to an object). */
+#ifndef TETHER_RULE_UTIL_H
+#define TETHER_RULE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag/diag.h"
+#include "engine/engine.h"
+#include "rule.h"
+
+#define RU_NONE UINT32_MAX
+
+/* ---- sites ---------------------------------------------------------------------- */
+const model_event *ru_ev(eng_site s);
+/* The file of a site ("" for none). */
+const char *ru_file(eng_site s);
+/* The position of a site: the event's, or for a block step the block's. */
+model_loc ru_loc(eng_site s);
+const char *ru_func_name(eng_site s);
+bool ru_site_eq(eng_site a, eng_site b);
+/* The operand as written: the op's text, or case `choice`'s for a select. */
+const char *ru_op_text(eng_site s, int choice);
+
+/* ---- a finding's parts ------------------------------------------------------------- */
+/* The task's function name. */
+const char *ru_task_name(const eng_finding *f, uint32_t task);
+bool ru_is_root(const eng_finding *f, uint32_t task);
+/* The index of the task's last step of `kind` at its own top level (its
+ * function, not a callee), or RU_NONE. */
+size_t ru_last_top_step(const eng_finding *f, uint32_t task, eng_step_kind kind);
+/* The index of the last OP step of task on object obj (any kind with
+ * k == -1, else that event kind), or RU_NONE. */
+size_t ru_last_op_on(const eng_finding *f, uint32_t task, uint32_t obj, int k);
+/* Whether the path has an OP step of event kind k on obj (by any task). */
+bool ru_any_op_on(const eng_finding *f, uint32_t obj, model_ev_kind k);
+/* The first step at or after `from` of task that leaves the function it is
+ * in at `from` (its RETURN) or breaks out (a block step with a position),
+ * or RU_NONE. */
+size_t ru_next_exit(const eng_finding *f, uint32_t task, size_t from);
+
+/* ---- reporting --------------------------------------------------------------------- */
+/* A warning of rule `id` at a site, for engine finding `group`. */
+diag *ru_warn(diag_list *out, const char *id, int group, eng_site at, const char *fmt, ...) DIAG_PRINTF(5, 6);
+void ru_note(diag *d, eng_site at, const char *fmt, ...) DIAG_PRINTF(3, 4);
+void ru_note_at(diag *d, model_loc loc, const char *fmt, ...) DIAG_PRINTF(3, 4);
+/* "'NAME' is spawned here" at the spawn of task (nothing for the root). */
+void ru_note_spawn(diag *d, const eng_finding *f, uint32_t task);
+
+/* ---- the program, statically -------------------------------------------------------- */
+/* Whether any function of the program has an event of kind k. */
+bool ru_program_has(const rule_input *in, model_ev_kind k);
+/* The site of the event at (tu, func) with this id, or a site with tu NULL. */
+eng_site ru_site_of_id(const model_tu *tu, int32_t func, int32_t id);
+
+#endif /* TETHER_RULE_UTIL_H */
