@@ -49,6 +49,20 @@ static bool waits_for_close(const model_func *fn, const model_event *ev)
     return false;
 }
 
+static bool sent_on(const eng_finding *f, uint32_t ch)
+{
+    if (ru_any_op_on(f, ch, MODEL_EV_SEND))
+        return true;
+    for (size_t i = 0; i < f->nsteps; i++) {
+        const eng_step *st = &f->steps[i];
+        const model_event *ev = ru_ev(st->site);
+        if (st->kind == ENG_STEP_OP && st->obj == ch && ev && ev->kind == MODEL_EV_SELECT && st->detail >= 0 &&
+            ev->cases[st->detail].op == 2)
+            return true;
+    }
+    return false;
+}
+
 static int run(const rule_input *in, diag_list *out)
 {
     for (size_t i = 0; i < in->eng->nfindings; i++) {
@@ -74,7 +88,9 @@ static int run(const rule_input *in, diag_list *out)
             kcase = (int)k;
             break;
         }
-        if (ch == RU_NONE || !waits_for_close(eng_site_func(t->at), ev))
+        /* a receive loop waiting for the close, or a receive that only a close
+         * can end: nothing ever sent on the channel */
+        if (ch == RU_NONE || (!waits_for_close(eng_site_func(t->at), ev) && sent_on(f, ch)))
             continue;
         const char *text = ru_op_text(t->at, ev->kind == MODEL_EV_SELECT ? kcase : -1);
         diag *d = ru_warn(out, RULE_ID, (int)i, t->at,

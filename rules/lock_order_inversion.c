@@ -30,10 +30,14 @@ static int run(const rule_input *in, diag_list *out)
         uint32_t t = f->task, u = holder_of_wait(f, t);
         if (u == RU_NONE || u == t || u >= f->ntasks || holder_of_wait(f, u) != t)
             continue;
+        /* one report per pair, the same from either task's finding: at the
+         * inner lock that comes first */
+        if (!before(f->tasks[t].at, f->tasks[u].at) || (ru_site_eq(f->tasks[t].at, f->tasks[u].at) && t > u)) {
+            uint32_t swap = t;
+            t = u;
+            u = swap;
+        }
         const eng_task_info *ti = &f->tasks[t], *ui = &f->tasks[u];
-        /* one report per pair: from the task whose inner lock comes first */
-        if (!before(ti->at, ui->at) || (ru_site_eq(ti->at, ui->at) && t > u))
-            continue;
         const eng_obj_info *mine = &f->objs[ui->wait_obj], *theirs = &f->objs[ti->wait_obj];
         const char *want = ru_op_text(ti->at, -1), *held = ru_op_text(mine->held_at, -1);
         diag *d = ru_warn(out, RULE_ID, (int)i, ti->at,

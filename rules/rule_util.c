@@ -125,6 +125,43 @@ size_t ru_next_exit(const eng_finding *f, uint32_t task, size_t from)
     return RU_NONE;
 }
 
+static bool ru__next(const eng_task_info *u, model_ev_kind k, uint32_t obj)
+{
+    for (uint32_t i = 0; i < u->nnext; i++)
+        if (u->next[i].kind == k && (u->next[i].obj == obj || u->next[i].obj == RU_NONE))
+            return true;
+    return false;
+}
+
+bool ru_held_up(const eng_finding *f, uint32_t task)
+{
+    const eng_task_info *t = &f->tasks[task];
+    const model_event *ev = eng_site_event(t->at);
+    if (!ev || t->done)
+        return false;
+    if (ev->kind == MODEL_EV_LOCK && t->wait_obj != RU_NONE) {
+        uint32_t h = f->objs[t->wait_obj].holder;
+        return h != RU_NONE && h != task && h < f->ntasks && !f->tasks[h].done;
+    }
+    for (uint32_t u = 0; u < f->ntasks; u++) {
+        const eng_task_info *ui = &f->tasks[u];
+        if (u == task || ui->done)
+            continue;
+        if (ev->kind == MODEL_EV_WG_WAIT && ru__next(ui, MODEL_EV_WG_DONE, t->wait_obj))
+            return true;
+        for (uint32_t k = 0; k < t->nchan; k++) {
+            uint32_t ch = t->chan[k];
+            if (ch == RU_NONE)
+                continue;
+            bool send = ev->kind == MODEL_EV_SEND || (ev->kind == MODEL_EV_SELECT && ev->cases[k].op == 2);
+            if (send ? ru__next(ui, MODEL_EV_RECV, ch)
+                     : (ru__next(ui, MODEL_EV_SEND, ch) || ru__next(ui, MODEL_EV_CLOSE, ch)))
+                return true;
+        }
+    }
+    return false;
+}
+
 static char *ru__vformat(const char *fmt, va_list ap)
 {
     static _Thread_local char buf[1024];

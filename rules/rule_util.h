@@ -42,6 +42,11 @@ bool ru_any_op_on(const eng_finding *f, uint32_t obj, model_ev_kind k);
  * or RU_NONE. */
 size_t ru_next_exit(const eng_finding *f, uint32_t task, size_t from);
 
+/* Whether the task is stuck only because another stuck task would have
+ * released it (sent, received, closed, unlocked, called tt_wg_done): its
+ * finding is a consequence, the other task's is the cause. */
+bool ru_held_up(const eng_finding *f, uint32_t task);
+
 /* ---- reporting --------------------------------------------------------------------- */
 /* A warning of rule `id` at a site, for engine finding `group`. */
 diag *ru_warn(diag_list *out, const char *id, int group, eng_site at, const char *fmt, ...) DIAG_PRINTF(5, 6);

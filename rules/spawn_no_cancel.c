@@ -75,7 +75,7 @@ static int run(const rule_input *in, diag_list *out)
         if ((f->kind != ENG_BLOCKED && f->kind != ENG_LOOPING) || f->task == RU_NONE || f->task == 0)
             continue;
         const eng_task_info *t = &f->tasks[f->task];
-        if (!t->spawned.tu)
+        if (!t->spawned.tu || (f->kind == ENG_BLOCKED && ru_held_up(f, f->task)))
             continue;
         const char *name = ru_task_name(f, f->task);
         diag *d = ru_warn(out, RULE_ID, (int)i, t->spawned, f->kind == ENG_LOOPING

@@ -3,6 +3,8 @@
  * calls tt_wg_done, a task returns without it, or the add counts more tasks
  * than call it), and a done that takes the counter below zero. From the
  * model: a tt_wg_add inside the spawned task, which races with the wait. */
+#include <string.h>
+
 #include "rule.h"
 #include "rule_util.h"
 
@@ -116,7 +118,42 @@ static void blocked_wait(const rule_input *in, const eng_finding *f, int group, 
                 (long long)adds, (long long)dones);
 }
 
-/* tt_wg_add in a function that some tt_spawn starts: it races with the wait. */
+/* The variable an operand starts from (`&a->wg` -> a), or NULL. */
+static const model_val *root_var(const model_val *v)
+{
+    while (v && (v->kind == MODEL_VAL_FIELD || v->kind == MODEL_VAL_ADDR || v->kind == MODEL_VAL_DEREF ||
+                 v->kind == MODEL_VAL_INDEX))
+        v = v->sub[0];
+    return v && v->kind == MODEL_VAL_VAR ? v : NULL;
+}
+
+/* Whether the wait group of an add in task function fn is its spawner's:
+ * reached from the task's parameter, directly or through a local the
+ * parameter was copied to. */
+static bool spawners_wg(const model_func *fn, const model_event *add)
+{
+    const model_val *r = add->nvals ? root_var(add->vals[0]) : NULL;
+    if (!r)
+        return false;
+    if (r->scope == MODEL_SCOPE_PARAM)
+        return true;
+    if (r->scope != MODEL_SCOPE_LOCAL)
+        return false;
+    for (size_t b = 0; b < fn->nblocks; b++)
+        for (size_t e = 0; e < fn->blocks[b].nevents; e++) {
+            const model_event *a = &fn->blocks[b].events[e];
+            if (a->kind != MODEL_EV_ASSIGN || a->nvals != 2 || a->vals[0]->kind != MODEL_VAL_VAR ||
+                strcmp(a->vals[0]->name, r->name) != 0)
+                continue;
+            const model_val *src = root_var(a->vals[1]);
+            if (src && src->scope == MODEL_SCOPE_PARAM)
+                return true;
+        }
+    return false;
+}
+
+/* tt_wg_add in a function that some tt_spawn starts, on its spawner's
+ * wait group: it races with the spawner's wait. */
 static void add_in_task(const rule_input *in, diag_list *out)
 {
     if (!ru_program_has(in, MODEL_EV_WG_WAIT))
@@ -134,7 +171,7 @@ static void add_in_task(const rule_input *in, diag_list *out)
                     for (size_t tb = 0; tb < task->nblocks; tb++)
                         for (size_t te = 0; te < task->blocks[tb].nevents; te++) {
                             const model_event *ad = &task->blocks[tb].events[te];
-                            if (ad->kind != MODEL_EV_WG_ADD)
+                            if (ad->kind != MODEL_EV_WG_ADD || !spawners_wg(task, ad))
                                 continue;
                             eng_site s = { tu, sp->callee_func, (uint32_t)tb, (uint32_t)te };
                             diag *d = ru_warn(out, RULE_ID, -1, s, "tt_wg_add inside the spawned task races with tt_wg_wait");

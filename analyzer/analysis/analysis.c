@@ -37,6 +37,27 @@ static void analysis__one_voice(diag_list *out, size_t from)
     out->n = keep;
 }
 
+/* One warning per rule and place: several findings (tasks spawned in a
+ * loop, schedules) often reach the same line the same way. The list is
+ * sorted, so the first of each place stays. */
+static void analysis__one_per_place(diag_list *out)
+{
+    size_t keep = 0;
+    for (size_t i = 0; i < out->n; i++) {
+        diag *d = &out->items[i];
+        if (keep > 0) {
+            const diag *p = &out->items[keep - 1];
+            if (strcmp(p->file, d->file) == 0 && p->loc.line == d->loc.line && p->loc.col == d->loc.col &&
+                strcmp(p->rule, d->rule) == 0) {
+                diag_free_fields(d);
+                continue;
+            }
+        }
+        out->items[keep++] = *d;
+    }
+    out->n = keep;
+}
+
 int analysis_run(const model_tu *const *tus, size_t ntus, const analysis_opts *opts,
                  diag_list *out, analysis_stats *stats, FILE *errors)
 {
@@ -70,6 +91,7 @@ int analysis_run(const model_tu *const *tus, size_t ntus, const analysis_opts *o
     analysis__one_voice(out, from);
     eng_result_free(er);
     diag_list_sort(out);
+    analysis__one_per_place(out);
     if (stats)
         stats->rules_ms += analysis__now_ms() - t0;
     return rc;

@@ -178,14 +178,15 @@ static const eng_func *cur_func(eng_exec *x)
     return f ? &x->r->prog.funcs[f->fn] : NULL;
 }
 
-static uint32_t global_name(eng_exec *x, const model_val *v)
+/* A global's location: file-static ones under their file's own prefix. */
+static eng_loc global_loc(eng_exec *x, const model_val *v)
 {
-    if (!v->is_static)
-        return eng_name(x->r, v->name);
-    char buf[512];
-    const eng_func *f = cur_func(x);
-    snprintf(buf, sizeof buf, "%d:%s", f ? f->tu_index : 0, v->name);
-    return eng_name(x->r, buf);
+    uint32_t base = 0;
+    if (v->is_static) {
+        const eng_func *f = cur_func(x);
+        base = eng_path_child(x->r, 0, STEP_INDEX(-1 - (f ? f->tu_index : 0)));
+    }
+    return (eng_loc){ x->r->global_cell, eng_path_child(x->r, base, STEP_VAR(eng_model_name(x->r, v->name))), true };
 }
 
 static int64_t index_of(eng_val i, bool *known)
@@ -226,11 +227,41 @@ static eng_loc loc_add(eng_exec *x, eng_loc p, eng_val i)
     return (eng_loc){ 0, 0, false };
 }
 
+/* Field `step` of the struct at base. C code reaches a struct through a
+ * pointer to its first member (`(struct outer *)&o->inner`, its interfaces):
+ * when base is a member and the field lives in an enclosing struct instead,
+ * that is the field meant. */
+static eng_loc field_of(eng_exec *x, eng_loc base, uint32_t step)
+{
+    eng_loc want = loc_child(x, base, step);
+    if (!want.ok)
+        return want;
+    const eng_cell *c = eng_cell_get(x->s, base.cell);
+    if (!c || eng_cell_find(c, want.path) || has_below(x->r, c, want.path))
+        return want;
+    for (uint32_t q = base.path; x->r->paths[q].depth > 0 && (x->r->paths[q].step & 3u) == 0;) {
+        q = x->r->paths[q].parent;
+        uint32_t alt = eng_path_child(x->r, q, step);
+        if (eng_cell_find(c, alt) || has_below(x->r, c, alt))
+            return (eng_loc){ base.cell, alt, true };
+    }
+    return want;
+}
+
+/* Whether v names a function (the program's, or a tether function taken
+ * by address); cached per value, which belongs to one file. */
 static bool is_func_name(eng_exec *x, const model_val *v, uint32_t *fn)
 {
-    const eng_func *f = cur_func(x);
-    *fn = eng_prog_lookup(x->r, f ? f->tu : NULL, v->name);
-    return *fn != ENG_NONE;
+    uint32_t id;
+    if (!eng_map_get(x->r->func_cache, (uint64_t)(uintptr_t)v, &id)) {
+        const eng_func *f = cur_func(x);
+        id = eng_prog_lookup(x->r, f ? f->tu : NULL, v->name);
+        if (id == ENG_NONE)
+            id = eng_api_fn(v->name);
+        eng_map_put(x->r->func_cache, (uint64_t)(uintptr_t)v, id);
+    }
+    *fn = id;
+    return id != ENG_NONE;
 }
 
 eng_loc eng_lval(eng_exec *x, const model_val *v)
@@ -241,15 +272,15 @@ eng_loc eng_lval(eng_exec *x, const model_val *v)
     switch (v->kind) {
     case MODEL_VAL_VAR: {
         if (v->scope == MODEL_SCOPE_GLOBAL)
-            return (eng_loc){ x->r->global_cell, eng_path_child(x->r, 0, STEP_VAR(global_name(x, v))), true };
+            return global_loc(x, v);
         eng_frame *f = cur_frame(x);
         if (!f)
             return bad;
-        return (eng_loc){ f->cell, eng_path_child(x->r, 0, STEP_VAR(eng_name(x->r, v->name))), true };
+        return (eng_loc){ f->cell, eng_path_child(x->r, 0, STEP_VAR(eng_model_name(x->r, v->name))), true };
     }
     case MODEL_VAL_FIELD: {
         eng_loc base = v->arrow ? eng_ptr_loc(eng_eval(x, v->sub[0])) : eng_lval(x, v->sub[0]);
-        return loc_child(x, base, STEP_FIELD(eng_name(x->r, v->name)));
+        return field_of(x, base, STEP_FIELD(eng_model_name(x->r, v->name)));
     }
     case MODEL_VAL_INDEX: {
         if (v->sub[0]->is_array) {
@@ -435,7 +466,8 @@ eng_val eng_eval(eng_exec *x, const model_val *v)
     case MODEL_VAL_UNKNOWN: return ev_unknown();
     case MODEL_VAL_INT: return ev_int(v->num);
     case MODEL_VAL_NULL: return ev_int(0);
-    case MODEL_VAL_STRING: return (eng_val){ EV_STR, 1, 0, 0, 0 };
+    case MODEL_VAL_STRING: /* literals with the same text compare equal (strcmp) */
+        return (eng_val){ EV_STR, 1, v->name ? eng_model_name(x->r, v->name) + 1 : 0, 0, 0 };
     case MODEL_VAL_FUNC: {
         uint32_t fn;
         return is_func_name(x, v, &fn) ? ev_obj(EV_FUNC, fn) : (eng_val){ EV_UNKNOWN, 1, 0, 0, 0 };

@@ -12,7 +12,8 @@
 
 enum {
     LOOP_K = 3,          /* rounds of a loop whose exit is unknown */
-    STEP_BUDGET = 20000, /* events between two operations before the task yields */
+    STEP_BUDGET = 4000,  /* events between two operations before the task yields
+                            (a loop that polls memory, tt_sleep_ms being no operation) */
     FORK_BUDGET = 512,   /* forks per move */
 };
 
@@ -78,7 +79,7 @@ static bool is_op(model_ev_kind k)
     case MODEL_EV_SPAWN: case MODEL_EV_SEND: case MODEL_EV_RECV: case MODEL_EV_SELECT:
     case MODEL_EV_CLOSE: case MODEL_EV_CTX_CANCEL: case MODEL_EV_TICKER_STOP:
     case MODEL_EV_WG_ADD: case MODEL_EV_WG_DONE: case MODEL_EV_WG_WAIT:
-    case MODEL_EV_LOCK: case MODEL_EV_UNLOCK: case MODEL_EV_SLEEP:
+    case MODEL_EV_LOCK: case MODEL_EV_UNLOCK:
         return true;
     default:
         return false;
@@ -145,7 +146,7 @@ static void bind_param(eng_run_ctx *r, eng_state *s, uint32_t cell, const model_
 {
     if (!p->name || !*p->name)
         return;
-    eng_loc l = { cell, eng_path_child(r, 0, STEP_VAR(eng_name(r, p->name))), true };
+    eng_loc l = { cell, eng_path_child(r, 0, STEP_VAR(eng_model_name(r, p->name))), true };
     eng_store(r, s, l, v);
 }
 
@@ -161,6 +162,55 @@ uint32_t eng_spawn(eng_run_ctx *r, eng_state *s, uint32_t parent, uint32_t site,
     if (f->nparams > 0)
         bind_param(r, s, cell, &f->params[0], arg);
     return id;
+}
+
+/* ---- tether functions called through a pointer ---------------------------------- */
+
+static const char *const api_fns[] = {
+    "tt_ctx_cancel", "tt_close", "tt_ticker_stop", "tt_wg_done", "tt_mutex_unlock", "tt_chan_free",
+};
+
+uint32_t eng_api_fn(const char *name)
+{
+    for (size_t k = 0; name && k < sizeof api_fns / sizeof *api_fns; k++)
+        if (strcmp(name, api_fns[k]) == 0)
+            return ENG_API_FN | (uint32_t)k;
+    return ENG_NONE;
+}
+
+/* Runs API function k on its first argument a (in the caller's step). */
+static void api_call(eng_exec *x, uint32_t k, eng_val a)
+{
+    eng_state *s = x->s;
+    switch (k) {
+    case 0:
+        if (a.kind == EV_CTX && a.a != ENG_BACKGROUND && eng_obj_get(s, a.a)) {
+            eng_obj_mut(s, a.a)->cancel_called = true;
+            eng_cancel_ctx(s, a.a, false);
+        }
+        break;
+    case 1:
+        if (a.kind == EV_CHAN && eng_obj_get(s, a.a))
+            eng_obj_mut(s, a.a)->closed = true;
+        break;
+    case 2:
+        if (a.kind == EV_TICKER && eng_obj_get(s, a.a))
+            eng_obj_mut(s, a.a)->stopped = true;
+        break;
+    case 3: case 4: {
+        eng_loc l = eng_ptr_loc(a);
+        if (!l.ok)
+            break;
+        eng_val c = eng_load(x->r, s, x->task, l);
+        if (k == 4)
+            eng_store(x->r, s, l, ev_int(0));
+        else
+            eng_store(x->r, s, l, c.kind == EV_INT ? ev_int(c.n - 1) : ev_unknown());
+        break;
+    }
+    default:
+        break;
+    }
 }
 
 /* ---- the C library, as far as the engine needs it ---------------------------- */
@@ -262,6 +312,9 @@ static eng_val extern_call(eng_exec *x, const char *name, const eng_val *args, s
             eng_store(x->r, x->s, l, ev_unknown());
             return ev_unknown();
         }
+        if ((strcmp(name, "strcmp") == 0 || strcmp(name, "strcasecmp") == 0) && nargs >= 2 &&
+            args[0].kind == EV_STR && args[1].kind == EV_STR && args[0].a && args[1].a)
+            return args[0].a == args[1].a ? ev_int(0) : (eng_val){ EV_UNKNOWN, 1, 0, 0, 0 };
         if (name_in(name, pure_funcs, sizeof pure_funcs / sizeof *pure_funcs))
             return ev_unknown();
     }
@@ -343,6 +396,19 @@ static bool do_call(eng_exec *x, const model_event *ev)
     for (size_t i = 0; i < nargs; i++)
         args[i] = eng_eval(x, ev->vals[i]);
     eng_task *t = eng_task_get(x->s, x->task);
+    if (fnv.kind == EV_FUNC && (fnv.a & ENG_API_FN)) {
+        if (x->rec && x->rec->on) {
+            eng_step st = eng_step_init(ENG_STEP_OP, x->task);
+            st.site = cur_site_of(x);
+            st.obj = nargs && (args[0].kind == EV_CHAN || args[0].kind == EV_CTX || args[0].kind == EV_TICKER)
+                         ? args[0].a : ENG_NONE;
+            eng_rec_step(x->rec, st);
+        }
+        api_call(x, fnv.a & ~ENG_API_FN, nargs ? args[0] : ev_unknown());
+        free(args);
+        set_temp(x, ev->id, ev_unknown());
+        return true;
+    }
     if (fnv.kind == EV_FUNC && t->nframes < (uint32_t)x->r->max_depth) {
         const eng_func *callee = &x->r->prog.funcs[fnv.a];
         if (x->rec && x->rec->on) {
@@ -555,7 +621,7 @@ static void enter_block(eng_exec *x, uint32_t b)
         f->visits[b]++;
     if (bl->loc.line && x->rec && x->rec->on) {
         eng_step st = eng_step_init(ENG_STEP_BLOCK, x->task);
-        st.site = (eng_site){ fn->tu, fn->func, b, 0 };
+        st.site = (eng_site){ fn->tu, fn->func, b, UINT32_MAX }; /* a block, not an event */
         eng_rec_step(x->rec, st);
     }
 }

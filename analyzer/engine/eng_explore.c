@@ -17,8 +17,10 @@
 
 #include "model/arena.h"
 
-enum { DEFAULT_MAX_STATES = 100000, DEFAULT_MAX_DEPTH = 12 };
-static const double DEFAULT_MAX_MS = 2000.0;
+/* The budget is counted in states, so that results do not depend on the
+ * machine's speed or load; the time limit is only a safety net. */
+enum { DEFAULT_MAX_STATES = 30000, DEFAULT_MAX_DEPTH = 12 };
+static const double DEFAULT_MAX_MS = 20000.0;
 
 static double now_ms(void)
 {
@@ -314,6 +316,8 @@ eng_result *eng_run(const model_tu *const *tus, size_t ntus, const eng_opts *opt
     eng_result *res = xcalloc(1, sizeof *res);
     eng_run_ctx *r = xcalloc(1, sizeof *r);
     r->name_map = eng_map_new();
+    r->name_ptr_map = eng_map_new();
+    r->func_cache = eng_map_new();
     r->path_map = eng_map_new();
     r->id_map = eng_map_new();
     r->site_map = eng_map_new();
@@ -364,6 +368,8 @@ eng_result *eng_run(const model_tu *const *tus, size_t ntus, const eng_opts *opt
     free(r->id_tuples);
     free(r->sites);
     eng_map_free(r->name_map);
+    eng_map_free(r->name_ptr_map);
+    eng_map_free(r->func_cache);
     eng_map_free(r->path_map);
     eng_map_free(r->id_map);
     eng_map_free(r->site_map);

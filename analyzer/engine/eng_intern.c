@@ -117,6 +117,17 @@ uint32_t eng_name(eng_run_ctx *r, const char *s)
     return (uint32_t)r->nnames++;
 }
 
+uint32_t eng_model_name(eng_run_ctx *r, const char *s)
+{
+    uint32_t id;
+    if (s && eng_map_get(r->name_ptr_map, (uint64_t)(uintptr_t)s, &id))
+        return id;
+    id = eng_name(r, s);
+    if (s)
+        eng_map_put(r->name_ptr_map, (uint64_t)(uintptr_t)s, id);
+    return id;
+}
+
 const char *eng_name_str(const eng_run_ctx *r, uint32_t id)
 {
     return id < r->nnames ? r->names[id] : "?";

@@ -282,7 +282,7 @@ void eng_moves_of(eng_run_ctx *r, eng_state *s, eng_moves *out)
 
 /* ---- effects ------------------------------------------------------------------------ */
 
-static void cancel_ctx(eng_state *s, uint32_t id, bool timed_out)
+void eng_cancel_ctx(eng_state *s, uint32_t id, bool timed_out)
 {
     eng_obj *c = eng_obj_mut(s, id);
     if (!c || c->canceled)
@@ -296,7 +296,7 @@ static void cancel_ctx(eng_state *s, uint32_t id, bool timed_out)
     }
     for (uint32_t i = 0; i < s->nobjs; i++)
         if (s->objs[i]->kind == OBJ_CTX && s->objs[i]->parent == id)
-            cancel_ctx(s, s->objs[i]->id, timed_out);
+            eng_cancel_ctx(s, s->objs[i]->id, timed_out);
 }
 
 /* The value *p (what a send sends). */
@@ -357,7 +357,7 @@ static int recv_alone(eng_run_ctx *r, eng_state *s, eng_val chv, eng_val out, bo
     }
     const eng_obj *ctx = done_ctx(s, o);
     if (ctx && !ctx->canceled)
-        cancel_ctx(s, ctx->id, true); /* its timeout fires, or someone else cancels it */
+        eng_cancel_ctx(s, ctx->id, true); /* its timeout fires, or someone else cancels it */
     *ok = false;
     put(r, s, out, ev_int(0));
     return TT_CLOSED;
@@ -515,7 +515,7 @@ static size_t perform(eng_run_ctx *r, eng_state *s, const eng_move *m, eng_rec *
         eng_val c = op_arg(r, s, m->task, ev, 0);
         if (c.kind == EV_CTX && c.a != ENG_BACKGROUND && eng_obj_get(s, c.a)) {
             eng_obj_mut(s, c.a)->cancel_called = true;
-            cancel_ctx(s, c.a, false);
+            eng_cancel_ctx(s, c.a, false);
         }
         obj = obj_index_in(s, c);
         break;
@@ -561,7 +561,7 @@ static size_t perform(eng_run_ctx *r, eng_state *s, const eng_move *m, eng_rec *
     case MODEL_EV_SPAWN: {
         eng_val fn = ev->fn ? eval_in(r, s, m->task, ev->fn) : op_arg(r, s, m->task, ev, 0);
         eng_val arg = op_arg(r, s, m->task, ev, 1);
-        if (fn.kind == EV_FUNC) {
+        if (fn.kind == EV_FUNC && !(fn.a & ENG_API_FN)) {
             eng_task_set_result(s, m->task, ev->id, ev_int(TT_OK));
             eng_task_advance(r, s, m->task);
             uint32_t nt = eng_spawn(r, s, m->task, site_id, fn.a, arg);

@@ -54,8 +54,8 @@ typedef enum eng_step_kind {
     ENG_STEP_RETURN,   /* left a function through a RETURN (site = it) */
     ENG_STEP_NORETURN, /* exit(), abort() ... (site = it) */
     ENG_STEP_BLOCK,    /* entered a block that has a position (break, continue,
-                          goto, return statements, loop heads): site.index is
-                          unused, site.block is the block */
+                          goto, return statements, loop heads): site.block is
+                          the block, site.index is UINT32_MAX */
     ENG_STEP_TIMER,    /* a context's timeout fired (obj = the context) */
 } eng_step_kind;
 

@@ -92,6 +92,8 @@ typedef struct eng_run_ctx {
     char **names;
     size_t nnames, namecap;
     eng_map *name_map;
+    eng_map *name_ptr_map;    /* model string address -> name */
+    eng_map *func_cache;      /* model value address -> the function it names */
     /* interned paths: path 0 is the empty path */
     eng_path *paths;
     size_t npaths, pathcap;
@@ -114,6 +116,8 @@ typedef struct eng_run_ctx {
 } eng_run_ctx;
 
 uint32_t eng_name(eng_run_ctx *r, const char *s);
+/* The same for a string of the models (cached by its address). */
+uint32_t eng_model_name(eng_run_ctx *r, const char *s);
 const char *eng_name_str(const eng_run_ctx *r, uint32_t id);
 uint32_t eng_path_child(eng_run_ctx *r, uint32_t parent, uint32_t step);
 static inline uint32_t eng_path_parent(const eng_run_ctx *r, uint32_t p) { return r->paths[p].parent; }
@@ -340,6 +344,13 @@ void eng_moves_of(eng_run_ctx *r, eng_state *s, eng_moves *out);
 /* Applies a move to a copy of s; the successors go to out. */
 void eng_apply(eng_run_ctx *r, const eng_state *s, const eng_move *m, const uint8_t *replay,
                size_t nreplay, eng_rec *rec, eng_succs *out);
+/* Cancels context id and its descendants (closing their done channels). */
+void eng_cancel_ctx(eng_state *s, uint32_t id, bool timed_out);
+/* The tether functions a program may take the address of and call through
+ * a pointer (`s->cancel = tt_ctx_cancel;`): FUNC values ENG_API_FN | k. */
+#define ENG_API_FN 0x80000000u
+uint32_t eng_api_fn(const char *name);
+
 /* Why task t cannot move (for findings): the object it waits on. */
 uint32_t eng_wait_obj(eng_run_ctx *r, eng_state *s, const eng_task *t, eng_obj_kind *kind);
 

@@ -185,7 +185,7 @@ typedef enum model_val_kind {
     MODEL_VAL_UNKNOWN = 0, /* not tracked */
     MODEL_VAL_INT,         /* num */
     MODEL_VAL_NULL,
-    MODEL_VAL_STRING,      /* a string literal: some non-NULL pointer */
+    MODEL_VAL_STRING,      /* a string literal: some non-NULL pointer; name = its source text */
     MODEL_VAL_VAR,         /* name, scope (LOCAL, PARAM with num = index, GLOBAL), is_static */
     MODEL_VAL_FUNC,        /* name */
     MODEL_VAL_FIELD,       /* sub[0] -> name (arrow) or sub[0] . name */
@@ -419,7 +419,8 @@ void mb_end(model_builder *b, model_loc end);
 model_val *mv_unknown(model_tu *tu);
 model_val *mv_int(model_tu *tu, int64_t n);
 model_val *mv_null(model_tu *tu);
-model_val *mv_string(model_tu *tu);
+/* A string literal; text = its source text, quotes included (NULL: unknown). */
+model_val *mv_string(model_tu *tu, const char *text);
 /* scope: MODEL_SCOPE_LOCAL, _PARAM (index = the parameter's) or _GLOBAL. */
 model_val *mv_var(model_tu *tu, model_scope scope, const char *name, int32_t index, bool is_static);
 model_val *mv_func(model_tu *tu, const char *name);

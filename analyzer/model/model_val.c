@@ -19,7 +19,12 @@ static model_val *mv__new(model_tu *tu, model_val_kind kind, size_t nsub)
 
 model_val *mv_unknown(model_tu *tu) { return mv__new(tu, MODEL_VAL_UNKNOWN, 0); }
 model_val *mv_null(model_tu *tu) { return mv__new(tu, MODEL_VAL_NULL, 0); }
-model_val *mv_string(model_tu *tu) { return mv__new(tu, MODEL_VAL_STRING, 0); }
+model_val *mv_string(model_tu *tu, const char *text)
+{
+    model_val *v = mv__new(tu, MODEL_VAL_STRING, 0);
+    v->name = arena_strdup(tu->arena, text);
+    return v;
+}
 
 model_val *mv_int(model_tu *tu, int64_t n)
 {
@@ -165,7 +170,7 @@ void mv_print(const model_val *v, FILE *out)
     case MODEL_VAL_UNKNOWN: fputs("?", out); break;
     case MODEL_VAL_INT: fprintf(out, "%" PRId64, v->num); break;
     case MODEL_VAL_NULL: fputs("NULL", out); break;
-    case MODEL_VAL_STRING: fputs("\"str\"", out); break;
+    case MODEL_VAL_STRING: fputs(v->name ? v->name : "\"str\"", out); break;
     case MODEL_VAL_VAR:
         if (v->scope == MODEL_SCOPE_PARAM)
             fprintf(out, "param%" PRId64 ":", v->num);

@@ -64,7 +64,7 @@ model_val *ts_val_ident(ts_ctx *c, TSNode n)
     if (is_text(s, len, "TT_WG_INIT") || is_text(s, len, "TT_MUTEX_INIT"))
         return mv_init(c->tu, 0);
     if (is_text(s, len, "__FILE__") || is_text(s, len, "__func__") || is_text(s, len, "__FUNCTION__"))
-        return mv_string(c->tu);
+        return mv_string(c->tu, NULL);
     if (is_text(s, len, "__LINE__"))
         return mv_int(c->tu, ts_loc(n).line);
     if (!ts_find(c, NS_MACRO, s, len, NULL, 0))
@@ -89,7 +89,7 @@ model_val *ts_val_leaf(ts_ctx *c, TSNode n)
         return mv_null(c->tu);
     case TS_STRING_LITERAL:
     case TS_CONCAT_STRING:
-        return mv_string(c->tu);
+        return mv_string(c->tu, ts_tmp(c, n));
     default:
         return mv_unknown(c->tu);
     }
