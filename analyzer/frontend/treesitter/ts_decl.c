@@ -63,6 +63,7 @@ ts_type ts_type_of_spec(ts_ctx *c, TSNode spec)
         if (text_in(s, len, "va_list") || text_in(s, len, "__builtin_va_list") ||
             text_in(s, len, "__gnuc_va_list")) {
             t.is_array = true; /* x86-64: struct __va_list_tag[1], as clang sees it */
+            t.array_depth = 1;
             return t;
         }
         if (text_in(s, len, "tt_fn")) {
@@ -137,7 +138,8 @@ ts_type ts_declarator(ts_ctx *c, TSNode d, ts_type base, TSNode *name_out, TSNod
         *init_out = none;
     /* The declarator nearest the name is the outermost type constructor:
      * `tt_chan *chs[4]` is an array (of pointers), `char (*p)[4]` a pointer. */
-    ts_sym last = TS_OTHER;
+    ts_sym last = TS_OTHER, prev = TS_OTHER;
+    unsigned run = 0, total = 0; /* array declarators right around the name; all */
     while (!ts_node_is_null(d)) {
         ts_sym k = ts_kind(c, d);
         switch (k) {
@@ -156,7 +158,10 @@ ts_type ts_declarator(ts_ctx *c, TSNode d, ts_type base, TSNode *name_out, TSNod
         case TS_ABSTRACT_POINTER_DECLARATOR:
         case TS_ABSTRACT_ARRAY_DECLARATOR:
         case TS_FUNCTION_DECLARATOR:
+            prev = last;
             last = k;
+            run = k == TS_ARRAY_DECLARATOR || k == TS_ABSTRACT_ARRAY_DECLARATOR ? run + 1 : 0;
+            total++;
             d = ts_field(c, d, c->f_declarator);
             break;
         case TS_PAREN_DECLARATOR:
@@ -169,6 +174,13 @@ ts_type ts_declarator(ts_ctx *c, TSNode d, ts_type base, TSNode *name_out, TSNod
     }
 done:
     if (last != TS_OTHER) {
+        bool elem_pointer = prev == TS_POINTER_DECLARATOR || prev == TS_ABSTRACT_POINTER_DECLARATOR ||
+                            (prev == TS_OTHER && base.is_pointer);
+        bool array = last == TS_ARRAY_DECLARATOR || last == TS_ABSTRACT_ARRAY_DECLARATOR;
+        base.elem_pointer = elem_pointer && array;
+        /* an array of a typedef'd array has its dimensions too */
+        unsigned depth = array ? run + (run == total && base.is_array ? base.array_depth : 0) : 0;
+        base.array_depth = (unsigned char)(depth > 255 ? 255 : depth);
         base.is_pointer = last == TS_POINTER_DECLARATOR || last == TS_ABSTRACT_POINTER_DECLARATOR;
         base.is_array = last == TS_ARRAY_DECLARATOR || last == TS_ABSTRACT_ARRAY_DECLARATOR;
         base.is_integer = false;
@@ -435,6 +447,11 @@ static void scan_declaration(ts_ctx *c, TSNode decl)
         if (t.is_const && t.is_integer && !ts_node_is_null(init))
             e->value_known = ts_eval(c, init, &e->value);
         e->array_len_known = t.is_array && ts_array_len(c, c->kids[i], init, &e->array_len);
+        if (!ts_node_is_null(init)) {
+            ts_ginit *g = ts_ginit_add(c, name);
+            g->init = init;
+            g->type = t;
+        }
     }
     ts_kids_pop(c, first);
 }

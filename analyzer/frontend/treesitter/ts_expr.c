@@ -87,6 +87,10 @@ static model_ev_kind event_of(api a)
 
 static model_event *event(ts_ctx *c, model_ev_kind k, model_loc loc)
 {
+    if (c->values_only) { /* a global's initializer: no events (none expected) */
+        memset(&c->probe_ev, 0, sizeof c->probe_ev);
+        return &c->probe_ev;
+    }
     if (c->probe) {
         c->probe_hit = true;
         memset(&c->probe_ev, 0, sizeof c->probe_ev);
@@ -567,6 +571,34 @@ static bool is_spawn(ts_ctx *c, TSNode fid)
            (len == 8 || memcmp(name + 8, "_at", 3) == 0);
 }
 
+static bool has_prefix(const char *s, uint32_t len, const char *p)
+{
+    size_t n = strlen(p);
+    return len >= n && memcmp(s, p, n) == 0;
+}
+
+static bool has_suffix(const char *s, uint32_t len, const char *p)
+{
+    size_t n = strlen(p);
+    return len >= n && memcmp(s + len - n, p, n) == 0;
+}
+
+/* The atomic operations clang represents as an AtomicExpr, not a call:
+ * <stdatomic.h>'s generic functions (macros over __c11_atomic_*) and the
+ * GNU __atomic_* builtins, but for fences and lock-free queries (builtin
+ * calls); not a function this file declares under such a name. */
+static bool is_atomic_op(ts_ctx *c, const char *name, uint32_t len)
+{
+    if (!has_prefix(name, len, "atomic_") && !has_prefix(name, len, "__atomic_") &&
+        !has_prefix(name, len, "__c11_atomic_"))
+        return false;
+    if (has_suffix(name, len, "_fence") || has_suffix(name, len, "_lock_free") ||
+        (len == 21 && memcmp(name, "__atomic_test_and_set", 21) == 0) ||
+        (len == 14 && memcmp(name, "__atomic_clear", 14) == 0))
+        return false;
+    return !ts_find(c, NS_PROTO, name, len, NULL, 0);
+}
+
 /* The value of TT_RECV(ch, out) / TT_SEND(ch, in): the macro's compound
  * literal `(tt_case){ op, (ch), (void *)(out), false }`. */
 static model_val *case_value(ts_ctx *c, int op, model_val **vals, size_t nvals)
@@ -593,6 +625,15 @@ static model_val *call(ts_ctx *c, TSNode n, model_obj_id target, const char *tar
     const char *name = named ? ts_text(c, fid, &len) : NULL;
     if (named && len == 6 && memcmp(name, "va_arg", 6) == 0)
         return c->probe ? NULL : mv_unknown(c->tu); /* a type as argument: clang's VAArgExpr */
+    if (named && is_atomic_op(c, name, len)) {
+        /* clang's AtomicExpr: no call, its arguments' events only */
+        walk_children(c, ts_field(c, n, c->f_arguments));
+        return c->probe ? NULL : mv_unknown(c->tu);
+    }
+    if (c->values_only) { /* no call in a constant initializer: nothing to model */
+        walk_children(c, ts_field(c, n, c->f_arguments));
+        return mv_unknown(c->tu);
+    }
     /* the arguments are evaluated before the call */
     size_t nargs;
     size_t first = call_args(c, n, &nargs);
@@ -921,10 +962,21 @@ static bool all_zero(ts_ctx *c, TSNode list)
 
 /* value stored into field f of struct tag, its place written text */
 static model_val *init_field(ts_ctx *c, const char *tag, const ts_entry *f, const char *text, TSNode value,
-                             model_loc loc)
+                             model_loc loc, bool indexed)
 {
-    if (ts_kind(c, skip_parens(c, value)) == TS_INITIALIZER_LIST)
-        return ts_init_list(c, skip_parens(c, value), f->type, text);
+    if (ts_kind(c, skip_parens(c, value)) == TS_INITIALIZER_LIST) {
+        ts_type t = f->type;
+        if (indexed) { /* `.in[1] = { ... }`: an element's initializer */
+            t.is_array = false;
+            t.is_pointer = t.elem_pointer;
+            t.is_record = t.tag && !t.elem_pointer;
+            t.array_depth = t.array_depth ? t.array_depth - 1 : 0;
+            t.is_array = t.array_depth > 0;
+        }
+        return ts_init_list(c, skip_parens(c, value), t, text);
+    }
+    if (c->values_only) /* a global's initializer: no stores (objects) */
+        return f->type.is_pointer ? ts_val_ptr(c, ts_expr(c, value)) : ts_expr(c, value);
     model_val *v = store_esc(c, MODEL_ESCAPE_FIELD, ts_field_obj(c, tag, f), text,
                              f->type.is_pointer || f->type.kind != MODEL_KIND_NONE, value, loc);
     return f->type.is_pointer ? ts_val_ptr(c, v) : v;
@@ -967,7 +1019,7 @@ static model_val *init_record(ts_ctx *c, TSNode list, const char *tag, const cha
             next++;
             snprintf(desig, sizeof desig, ".%.*s", (int)at->field->len2, at->field->key2);
             model_val *v = init_field(c, tag, at->field, place(c, prefix, at->field->key2, at->field->len2, 0),
-                                      item, loc);
+                                      item, loc, false);
             init_put(c, init, at_out, desig, v);
             continue;
         }
@@ -976,13 +1028,20 @@ static model_val *init_record(ts_ctx *c, TSNode list, const char *tag, const cha
         bool named = designators(c, item, desig, sizeof desig);
         const char *cur = tag, *holder = tag, *text = prefix;
         const ts_entry *f = NULL;
-        bool ok = true, top = true;
+        bool ok = true, top = true, indexed = false;
         size_t d0 = ts_kids(c, item, true);
         for (size_t j = d0; j < c->nkids && ok; j++) {
             if (c->kid_fields[j] != c->f_designator)
                 continue;
             TSNode d = c->kids[j];
             TSNode fname = ts_node_named_child(d, 0);
+            if (ts_kind(c, d) == TS_SUBSCRIPT_DESIGNATOR && f) {
+                /* `.chs[1] = c`: a store into field chs (as clang's
+                 * fe__designated reads the field designators only) */
+                indexed = true;
+                continue;
+            }
+            indexed = false;
             if (ts_kind(c, d) != TS_FIELD_DESIGNATOR || ts_node_is_null(fname) || !cur) {
                 ok = false;
                 break;
@@ -1002,7 +1061,9 @@ static model_val *init_record(ts_ctx *c, TSNode list, const char *tag, const cha
             cur = f->type.tag;
         }
         ts_kids_pop(c, d0);
-        model_val *v = ok && f ? init_field(c, holder, f, text, value, loc) : init_item(c, value);
+        model_val *v = ok && f ? init_field(c, holder, f, text, value, loc, indexed) : init_item(c, value);
+        if (ok && f && indexed && f->type.elem_pointer && !c->probe)
+            v = ts_val_ptr(c, v);
         init_put(c, init, at_out, named ? desig : NULL, v);
     }
     ts_kids_pop(c, first);
@@ -1022,7 +1083,9 @@ model_val *ts_init_list(ts_ctx *c, TSNode list, ts_type t, const char *prefix)
     if (t.is_array) {
         ts_type el = t;
         el.is_array = false;
-        el.is_record = t.tag != NULL;
+        el.is_pointer = t.elem_pointer;
+        el.elem_pointer = false;
+        el.is_record = t.tag != NULL && !t.elem_pointer;
         model_val *init = c->probe ? NULL : mv_init(c->tu, list_items(c, list));
         size_t out = 0;
         char desig[256];
@@ -1101,6 +1164,8 @@ model_val *ts_init_list(ts_ctx *c, TSNode list, ts_type t, const char *prefix)
 /* An ASSIGN lhs = rhs at loc, flagged as the events of its expression. */
 model_val *ts_assign_event(ts_ctx *c, model_loc loc, model_val *lhs, model_val *rhs)
 {
+    if (c->values_only)
+        return mv_unknown(c->tu);
     if (c->probe) {
         c->probe_hit = true;
         return NULL;
@@ -1110,11 +1175,27 @@ model_val *ts_assign_event(ts_ctx *c, model_loc loc, model_val *lhs, model_val *
     return mv_result(c->tu, ev->id);
 }
 
+/* Whether place lhs (of type lt, as ts_type_of_expr tells) holds a
+ * pointer: `chs[i]` of `tt_chan *chs[4]` too. */
+static bool pointer_place(ts_ctx *c, TSNode lhs, ts_type lt)
+{
+    TSNode s = skip_parens(c, lhs);
+    if (ts_kind(c, s) == TS_SUBSCRIPT) {
+        ts_type at = ts_type_of_expr(c, ts_field(c, s, c->f_argument));
+        return at.is_array && at.elem_pointer;
+    }
+    return lt.is_pointer;
+}
+
 static model_val *assign(ts_ctx *c, TSNode n)
 {
     TSNode lhs = ts_field(c, n, c->f_left), rhs = ts_field(c, n, c->f_right);
     TSNode op = ts_field(c, n, c->f_operator);
     model_val *lv = ts_expr(c, lhs);
+    if (c->values_only) { /* no assignment in a constant initializer */
+        ts_expr(c, rhs);
+        return mv_unknown(c->tu);
+    }
     if (!ts_text_is(c, op, "=")) {
         /* `x op= y` is x = x op y */
         model_val *rv = ts_expr(c, rhs);
@@ -1132,7 +1213,7 @@ static model_val *assign(ts_ctx *c, TSNode n)
     if (is_case && !c->probe)
         case_store_vals(c, lhs, rv);
     ts_sel_store(c, lhs, rhs);
-    if (lt.is_pointer && !c->probe)
+    if (!c->probe && pointer_place(c, lhs, lt))
         rv = ts_val_ptr(c, rv);
     return ts_assign_event(c, ts_loc(n), lv, rv);
 }
@@ -1300,9 +1381,9 @@ static model_val *binary(ts_ctx *c, TSNode n)
             return NULL;
         if (o == MODEL_OP_EQ || o == MODEL_OP_NE) {
             /* `p == 0`: a null pointer constant compared with a pointer */
-            if (ts_type_of_expr(c, l).is_pointer)
+            if (pointer_place(c, l, ts_type_of_expr(c, l)))
                 rv = ts_val_ptr(c, rv);
-            if (ts_type_of_expr(c, r).is_pointer)
+            if (pointer_place(c, r, ts_type_of_expr(c, r)))
                 lv = ts_val_ptr(c, lv);
         }
         return o == MODEL_OP_NONE ? mv_unknown(c->tu) : ts_val_binop(c, o, lv, rv);
@@ -1352,6 +1433,29 @@ static model_val *field_expr(ts_ctx *c, TSNode n)
     return v;
 }
 
+/* Whether subscript n selects an array (`g[1]` of `int g[2][3]`): fewer
+ * subscripts than its array's dimensions. */
+static bool subscript_array(ts_ctx *c, TSNode n)
+{
+    unsigned k = 0;
+    while (ts_kind(c, n) == TS_SUBSCRIPT && k < 256) {
+        k++;
+        n = skip_parens(c, ts_field(c, n, c->f_argument));
+    }
+    ts_type t = ts_type_of_expr(c, n);
+    return t.is_array && k < t.array_depth;
+}
+
+/* glibc's errno is `(*__errno_location ())`: what clang sees. */
+static model_val *errno_value(ts_ctx *c, TSNode n)
+{
+    model_event *ev = event(c, MODEL_EV_CALL, ts_loc(n));
+    if (c->probe)
+        return NULL;
+    ev->fn = mv_func(c->tu, "__errno_location");
+    return mv_deref(c->tu, mv_result(c->tu, ev->id));
+}
+
 /* ---- the walk ------------------------------------------------------------- */
 
 model_val *ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *target_text)
@@ -1395,7 +1499,11 @@ model_val *ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *
     case TS_SUBSCRIPT: {
         model_val *base = ts_expr(c, ts_field(c, n, c->f_argument));
         model_val *index = ts_expr(c, ts_field(c, n, c->f_index));
-        return c->probe ? NULL : mv_index(c->tu, base, index);
+        if (c->probe)
+            return NULL;
+        model_val *v = mv_index(c->tu, base, index);
+        v->is_array = subscript_array(c, n);
+        return v;
     }
     case TS_COMMA: {
         ts_expr(c, ts_field(c, n, c->f_left));
@@ -1416,6 +1524,9 @@ model_val *ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *
         return v;
     }
     case TS_IDENTIFIER:
+        if (ts_text_is(c, n, "errno") && !ts_find_var(c, n))
+            return errno_value(c, n);
+        return c->probe ? NULL : ts_val_leaf(c, n);
     case TS_NUMBER:
     case TS_CHAR_LITERAL:
     case TS_TRUE:
@@ -1425,6 +1536,8 @@ model_val *ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *
     case TS_CONCAT_STRING:
         return c->probe ? NULL : ts_val_leaf(c, n);
     case TS_SIZEOF:
+    case TS_ALIGNOF:
+    case TS_OFFSETOF:
     case TS_FIELD_IDENTIFIER:
     case TS_COMMENT:
     case TS_TYPE_DESCRIPTOR:

@@ -260,6 +260,7 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     if (mentions_tt(src, len)) {
         ts_scan_file(&c, root);
         functions(&c, root);
+        ts_globals(&c);
     }
     model_finish(c.tu);
     double t2 = now_ms();
@@ -270,6 +271,7 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     free(c.slots);
     free(c.arms);
     free(c.selvars);
+    free(c.ginits);
     arena_free(c.arena);
     ts_tree_delete(tree);
     free(owned);

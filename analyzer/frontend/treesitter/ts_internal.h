@@ -38,6 +38,7 @@ typedef enum ts_sym {
     TS_ASSIGNMENT, TS_COMPOUND_LITERAL, TS_INITIALIZER_LIST, TS_INITIALIZER_PAIR,
     TS_SUBSCRIPT_DESIGNATOR, TS_FIELD_DESIGNATOR, TS_UNARY, TS_BINARY, TS_SIZEOF,
     TS_CONDITIONAL, TS_COMMA, TS_UPDATE, TS_COMMENT, TS_STRING_LITERAL, TS_CONCAT_STRING,
+    TS_ALIGNOF, TS_OFFSETOF,
     TS_SYM_COUNT
 } ts_sym;
 
@@ -48,6 +49,8 @@ typedef struct ts_type {
     bool is_case;      /* tt_case or an array of them */
     bool is_pointer;   /* its type is a pointer (what clang calls pointerish) */
     bool is_array;     /* its type is an array */
+    bool elem_pointer; /* ... of pointers */
+    unsigned char array_depth; /* ... of this many dimensions (`int g[2][3]`: 2) */
     bool is_record;    /* its type is a struct or union (by value) */
     bool is_function;  /* the declarator declares a function */
     bool is_integer;   /* a plain integer type (for casts in constants) */
@@ -102,6 +105,17 @@ typedef struct ts_selvar {
     model_loc loc;
 } ts_selvar;
 
+/* An initialized file-scope variable or function-static local, for the
+ * (globals) function (ts_stmt.c): statics come with their values (built in
+ * their function's walk), file-scope ones with their nodes. */
+typedef struct ts_ginit {
+    uint32_t pos;               /* the declared name's byte offset: source order */
+    model_loc loc;
+    TSNode name, init;          /* file scope */
+    ts_type type;
+    model_val *lhs, *rhs;       /* function statics */
+} ts_ginit;
+
 typedef struct ts_ctx {
     const char *src;
     size_t len;
@@ -140,6 +154,10 @@ typedef struct ts_ctx {
     ts_selvar *selvars;         /* ts_select.c: per function */
     size_t nselvars, capselvars;
     model_val *last_stmt_val;   /* the value of the last expression statement walked */
+    ts_ginit *ginits;           /* for (globals), in the order found */
+    size_t nginits, capginits;
+    bool values_only;           /* walking a global's initializer: values, no events
+                                   nor objects */
 } ts_ctx;
 
 /* ts_syms.c */
@@ -276,6 +294,12 @@ void ts_return_arms(ts_ctx *c, TSNode e, model_obj_id made, model_loc loc);
 
 /* ts_stmt.c: statements -> mb_* */
 void ts_function(ts_ctx *c, TSNode def);
+/* Appends an initialized global (or function static) for ts_globals. */
+ts_ginit *ts_ginit_add(ts_ctx *c, TSNode name);
+/* After the functions: the synthetic function "(globals)" with one ASSIGN
+ * per initialized file-scope variable and function-static local, in source
+ * order (none if there is none). */
+void ts_globals(ts_ctx *c);
 /* A GNU statement expression `({ ... })`: its statements (as clang walks
  * them); its value is its last statement's when that is an expression. */
 model_val *ts_stmt_expr(ts_ctx *c, TSNode compound);

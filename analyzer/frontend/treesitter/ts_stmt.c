@@ -3,6 +3,7 @@
  * lowers them to the control-flow graph. */
 #include "ts_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void stmt(ts_ctx *c, TSNode n);
@@ -98,9 +99,16 @@ static void local_declaration(ts_ctx *c, TSNode decl)
         v->array_len_known = t.is_array && ts_array_len(c, c->kids[i], init, &v->array_len);
         if (!ts_node_is_null(init)) {
             model_val *iv = declarator_init(c, v, t, name, init);
-            /* a static's initializer runs once, before the program: no ASSIGN */
-            if (!is_static)
+            /* a static's initializer runs once, before the program: its
+             * ASSIGN is in (globals) */
+            if (!is_static) {
                 ts_assign_event(c, ts_loc(name), ts_val_ident(c, name), iv);
+            } else if (!is_extern) {
+                model_val *lhs = ts_val_ident(c, name);
+                ts_ginit *g = ts_ginit_add(c, name);
+                g->lhs = lhs;
+                g->rhs = iv;
+            }
         }
         ts_sel_store(c, name, init);
     }
@@ -425,7 +433,7 @@ static void params(ts_ctx *c, TSNode def, TSNode fdecl)
             continue; /* f(void) */
         ts_type t = ts_declarator(c, d, base, &name, NULL);
         if (t.is_array) /* parameters of array type are pointers */
-            t.is_array = false, t.is_pointer = true;
+            t.is_array = false, t.is_pointer = true, t.array_depth = 0;
         model_loc loc = ts_loc(ts_node_is_null(name) ? p : name);
         const char *nm = ts_node_is_null(name) ? "" : ts_tmp(c, name);
         model_obj_id obj = mb_param(c->b, nm, t.kind, loc);
@@ -495,6 +503,59 @@ void ts_function(ts_ctx *c, TSNode def)
     uint32_t n = ts_node_child_count(body);
     TSNode close = n ? ts_node_child(body, n - 1) : body;
     mb_end(c->b, ts_loc(close));
+    c->b = NULL;
+    c->func = -1;
+}
+
+ts_ginit *ts_ginit_add(ts_ctx *c, TSNode name)
+{
+    if (c->nginits == c->capginits) {
+        c->capginits = c->capginits ? c->capginits * 2 : 16;
+        c->ginits = xrealloc(c->ginits, c->capginits * sizeof *c->ginits);
+    }
+    ts_ginit *g = &c->ginits[c->nginits++];
+    memset(g, 0, sizeof *g);
+    g->pos = ts_node_start_byte(name);
+    g->loc = ts_loc(name);
+    g->name = name;
+    return g;
+}
+
+static int ginit_cmp(const void *a, const void *b)
+{
+    uint32_t x = ((const ts_ginit *)a)->pos, y = ((const ts_ginit *)b)->pos;
+    return x < y ? -1 : x > y;
+}
+
+void ts_globals(ts_ctx *c)
+{
+    if (!c->nginits)
+        return;
+    qsort(c->ginits, c->nginits, sizeof *c->ginits, ginit_cmp);
+    c->gen++; /* no function's locals are in scope */
+    c->narms = 0;
+    c->nselvars = 0;
+    c->b = mb_begin(c->tu, "(globals)", (model_loc){ 0, 0 }, true);
+    c->func = mb_func_index(c->b);
+    c->cond_flags = 0;
+    c->returns_pointer = false;
+    c->values_only = true;
+    for (size_t i = 0; i < c->nginits; i++) {
+        ts_ginit *g = &c->ginits[i];
+        model_val *lhs = g->lhs, *rhs = g->rhs;
+        if (!lhs) { /* file scope: its value now */
+            lhs = ts_val_ident(c, g->name);
+            if (ts_kind(c, g->init) == TS_INITIALIZER_LIST)
+                rhs = ts_init_list(c, g->init, g->type, "");
+            else
+                rhs = ts_expr(c, g->init);
+            if (g->type.is_pointer)
+                rhs = ts_val_ptr(c, rhs);
+        }
+        mb_assign(c->b, g->loc, lhs, rhs);
+    }
+    c->values_only = false;
+    mb_end(c->b, (model_loc){ 0, 0 });
     c->b = NULL;
     c->func = -1;
 }

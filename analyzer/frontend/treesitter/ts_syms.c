@@ -87,6 +87,8 @@ static const struct { const char *name; ts_sym sym; } sym_names[] = {
     { "comment", TS_COMMENT },
     { "string_literal", TS_STRING_LITERAL },
     { "concatenated_string", TS_CONCAT_STRING },
+    { "alignof_expression", TS_ALIGNOF },
+    { "offsetof_expression", TS_OFFSETOF },
 };
 
 static TSFieldId field(const TSLanguage *lang, const char *name)

@@ -27,6 +27,30 @@ static bool is_text(const char *s, uint32_t len, const char *lit)
     return strlen(lit) == len && memcmp(s, lit, len) == 0;
 }
 
+/* An object-like macro of this file whose body is a string literal or a
+ * null pointer constant, as clang sees its expansion; else NULL. */
+static model_val *macro_value(ts_ctx *c, const ts_entry *m)
+{
+    if (ts_node_is_null(m->node))
+        return NULL;
+    uint32_t len;
+    const char *t = ts_text(c, m->node, &len);
+    char buf[64];
+    size_t n = 0;
+    for (uint32_t i = 0; i < len && n + 1 < sizeof buf; i++) {
+        if (t[i] == '/' && i + 1 < len && (t[i + 1] == '/' || t[i + 1] == '*'))
+            break; /* a comment after the body */
+        if (t[i] == '"')
+            return n == 0 ? mv_string(c->tu) : NULL;
+        if (t[i] != ' ' && t[i] != '\t' && t[i] != '\r' && t[i] != '\n')
+            buf[n++] = t[i];
+    }
+    buf[n] = '\0';
+    if (strcmp(buf, "NULL") == 0 || strcmp(buf, "((void*)0)") == 0 || strcmp(buf, "(void*)0") == 0)
+        return mv_null(c->tu);
+    return NULL;
+}
+
 model_val *ts_val_ident(ts_ctx *c, TSNode n)
 {
     uint32_t len;
@@ -54,10 +78,14 @@ model_val *ts_val_ident(ts_ctx *c, TSNode n)
     ts_entry *e = ts_find(c, NS_ENUM, s, len, NULL, 0);
     if (e)
         return e->value_known ? mv_int(c->tu, e->value) : mv_unknown(c->tu);
-    if (ts_find(c, NS_MACRO, s, len, NULL, 0)) {
+    ts_entry *m = ts_find(c, NS_MACRO, s, len, NULL, 0);
+    if (m) {
         int64_t k;
         if (ts_eval(c, n, &k))
             return mv_int(c->tu, k);
+        model_val *mv = macro_value(c, m);
+        if (mv)
+            return mv;
     }
     if (ts_find(c, NS_FUNC, s, len, NULL, 0) || ts_find(c, NS_PROTO, s, len, NULL, 0))
         return mv_func(c->tu, ts_tmp(c, n));
