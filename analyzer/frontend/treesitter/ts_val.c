@@ -41,7 +41,7 @@ static model_val *macro_value(ts_ctx *c, const ts_entry *m)
         if (t[i] == '/' && i + 1 < len && (t[i + 1] == '/' || t[i + 1] == '*'))
             break; /* a comment after the body */
         if (t[i] == '"')
-            return n == 0 ? mv_string(c->tu) : NULL;
+            return n == 0 ? mv_string(c->tu, NULL) : NULL;
         if (t[i] != ' ' && t[i] != '\t' && t[i] != '\r' && t[i] != '\n')
             buf[n++] = t[i];
     }
