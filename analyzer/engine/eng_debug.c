@@ -69,3 +69,62 @@ void eng_debug_print(const eng_result *r, FILE *out)
         }
     }
 }
+
+#include "engine/engine_impl.h"
+
+/* A state in one line per task, cell and object (TETHER_ENGINE_STATES=N
+ * prints every Nth new state of the search). */
+static void path_str(eng_run_ctx *r, uint32_t p, FILE *out)
+{
+    if (p == 0)
+        return;
+    path_str(r, r->paths[p].parent, out);
+    uint32_t st = r->paths[p].step;
+    if ((st & 3u) == 0)
+        fprintf(out, ".%s", eng_name_str(r, st >> 2));
+    else if ((st & 3u) == 3)
+        fprintf(out, "%s", eng_name_str(r, st >> 2));
+    else if (st == STEP_ANY_INDEX)
+        fputs("[*]", out);
+    else
+        fprintf(out, "[%lld]", (long long)STEP_INDEX_OF(st));
+}
+
+void eng_debug_state(eng_run_ctx *r, const eng_state *s, FILE *out);
+void eng_debug_state(eng_run_ctx *r, const eng_state *s, FILE *out)
+{
+    fprintf(out, "state root_done=%d exited=%d\n", s->root_done, s->exited);
+    for (uint32_t i = 0; i < s->ntasks; i++) {
+        const eng_task *t = s->tasks[i];
+        fprintf(out, "  task %u:", t->id);
+        for (uint32_t k = 0; k < t->nframes; k++) {
+            const eng_frame *f = &t->frames[k];
+            const model_func *fn = r->prog.funcs[f->fn].fn;
+            const model_block *bl = &fn->blocks[f->block];
+            fprintf(out, " %s@b%u.%u", fn->name, f->block, f->ev);
+            if (f->ev < bl->nevents)
+                fprintf(out, "(%u:%u)", bl->events[f->ev].loc.line, bl->events[f->ev].loc.col);
+            fputs(" v[", out);
+            for (uint32_t b = 0; b < f->nblocks; b++)
+                if (f->visits[b])
+                    fprintf(out, "%u:%u ", b, f->visits[b]);
+            fputs("]", out);
+        }
+        fputc('\n', out);
+    }
+    for (uint32_t i = 0; i < s->ncells; i++) {
+        const eng_cell *c = s->cells[i];
+        fprintf(out, "  cell %u kind %d%s:", c->id, c->kind, c->escaped ? " esc" : "");
+        for (uint32_t k = 0; k < c->n; k++) {
+            fputc(' ', out);
+            path_str(r, c->e[k].path, out);
+            fprintf(out, "=%d/%u/%u/%lld", c->e[k].v.kind, c->e[k].v.a, c->e[k].v.b, (long long)c->e[k].v.n);
+        }
+        fputc('\n', out);
+    }
+    for (uint32_t i = 0; i < s->nobjs; i++) {
+        const eng_obj *o = s->objs[i];
+        fprintf(out, "  obj %u kind %d nbuf %u closed %d canceled %d stopped %d fired %d\n", o->id, o->kind, o->nbuf,
+                o->closed, o->canceled, o->stopped, o->fired);
+    }
+}

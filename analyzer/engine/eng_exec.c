@@ -486,6 +486,46 @@ static void do_create(eng_exec *x, const model_event *ev)
     set_temp(x, ev->id, v);
 }
 
+static bool val_equal(const model_val *a, const model_val *b)
+{
+    if (a == b)
+        return true;
+    if (!a || !b || a->kind != b->kind || a->op != b->op || a->arrow != b->arrow || a->num != b->num ||
+        a->scope != b->scope || a->nsub != b->nsub)
+        return false;
+    if ((a->name || b->name) && (!a->name || !b->name || strcmp(a->name, b->name) != 0))
+        return false;
+    for (size_t i = 0; i < a->nsub; i++)
+        if (!val_equal(a->sub[i], b->sub[i]))
+            return false;
+    return true;
+}
+
+/* Whether the task has gone round a loop of unknown length more than
+ * LOOP_K times (in any of its frames): counters it bumps there are widened
+ * to unknown, so that the loop's states repeat. Loops with a known trip
+ * count run in full. */
+static bool in_long_loop(eng_exec *x)
+{
+    const eng_task *t = eng_task_get(x->s, x->task);
+    for (uint32_t k = 0; t && k < t->nframes; k++) {
+        const eng_frame *f = &t->frames[k];
+        const model_func *fn = x->r->prog.funcs[f->fn].fn;
+        for (uint32_t b = 0; b < f->nblocks; b++)
+            if (f->visits[b] > LOOP_K && !fn->blocks[b].trips_known)
+                return true;
+    }
+    return false;
+}
+
+/* x = x + k / x = x - k */
+static bool is_counter_step(const model_event *ev)
+{
+    const model_val *r = ev->vals[1];
+    return r->kind == MODEL_VAL_BINOP && (r->op == MODEL_OP_ADD || r->op == MODEL_OP_SUB) &&
+           r->sub[1]->kind == MODEL_VAL_INT && val_equal(r->sub[0], ev->vals[0]);
+}
+
 /* Runs one non-operation event. Returns false when the task ended (or the
  * process exited). The frame's position is already past ev. */
 static bool exec_event(eng_exec *x, const model_event *ev)
@@ -496,6 +536,8 @@ static bool exec_event(eng_exec *x, const model_event *ev)
             return true;
         eng_val v = eng_eval(x, ev->vals[1]);
         eng_loc l = eng_lval(x, ev->vals[0]);
+        if (v.kind == EV_INT && is_counter_step(ev) && in_long_loop(x))
+            v = ev_unknown();
         if (l.ok)
             eng_store(x->r, x->s, l, v);
         else /* stored through a pointer we cannot follow: somebody else's now */
@@ -613,6 +655,10 @@ static void refine(eng_exec *x, const model_val *c, bool truth)
 static void enter_block(eng_exec *x, uint32_t b)
 {
     eng_frame *f = top(x);
+    const eng_fninfo *fi = eng_fninfo_of(x->r, f->fn);
+    for (int32_t k = 0; k < f->nids; k++) /* results read only in their own block are done */
+        if (!fi->long_lived[k] && fi->def_block[k] != (int32_t)b)
+            f->temps[k] = ev_unknown();
     f->block = b;
     f->ev = 0;
     const eng_func *fn = &x->r->prog.funcs[f->fn];

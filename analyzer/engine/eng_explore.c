@@ -17,6 +17,8 @@
 
 #include "model/arena.h"
 
+void eng_debug_state(eng_run_ctx *r, const eng_state *s, FILE *out);
+
 /* The budget is counted in states, so that results do not depend on the
  * machine's speed or load; the time limit is only a safety net. */
 enum { DEFAULT_MAX_STATES = 30000, DEFAULT_MAX_DEPTH = 12 };
@@ -280,24 +282,37 @@ static void explore_root(eng_search *S, uint32_t root_fn, double deadline)
         if (moves.n == 0)
             final_state(S, p.s, p.id);
         uint32_t edge_off = (uint32_t)S->nedges;
-        for (size_t m = 0; m < moves.n; m++) {
-            eng_succs out = { 0 };
-            eng_apply(r, p.s, &moves.v[m], NULL, 0, NULL, &out);
-            for (size_t i = 0; i < out.n; i++) {
-                uint64_t h = eng_state_hash(out.v[i].s);
-                uint32_t id;
-                if (eng_map_get(S->visited, h, &id)) {
-                    eng_state_free(out.v[i].s);
-                } else {
-                    id = add_node(S, out.v[i].s, h, p.id, &moves.v[m], &out.v[i].forks);
-                    grow_array((void **)&stack, &spcap, sp + 1, sizeof *stack);
-                    stack[sp++] = (pending){ out.v[i].s, id };
+        /* a task whose moves are its own business goes first, alone; all
+         * moves are explored when that comes back to a known state */
+        uint32_t pick = eng_private_task(r, p.s, &moves);
+        bool revisit = false;
+        for (int pass = 0; pass < 2; pass++) {
+            if (pass == 1 && (pick == ENG_NONE || !revisit))
+                break;
+            for (size_t m = 0; m < moves.n; m++) {
+                if (pick != ENG_NONE && (moves.v[m].task == pick) != (pass == 0))
+                    continue;
+                eng_succs out = { 0 };
+                eng_apply(r, p.s, &moves.v[m], NULL, 0, NULL, &out);
+                for (size_t i = 0; i < out.n; i++) {
+                    uint64_t h = eng_state_hash(out.v[i].s);
+                    uint32_t id;
+                    if (eng_map_get(S->visited, h, &id)) {
+                        eng_state_free(out.v[i].s);
+                        revisit = true;
+                    } else {
+                        id = add_node(S, out.v[i].s, h, p.id, &moves.v[m], &out.v[i].forks);
+                        if (S->debug_every && id % S->debug_every == 0)
+                            eng_debug_state(r, out.v[i].s, stderr);
+                        grow_array((void **)&stack, &spcap, sp + 1, sizeof *stack);
+                        stack[sp++] = (pending){ out.v[i].s, id };
+                    }
+                    free(out.v[i].forks.bits);
+                    grow_array((void **)&S->edges, &S->edgecap, S->nedges + 1, sizeof *S->edges);
+                    S->edges[S->nedges++] = id;
                 }
-                free(out.v[i].forks.bits);
-                grow_array((void **)&S->edges, &S->edgecap, S->nedges + 1, sizeof *S->edges);
-                S->edges[S->nedges++] = id;
+                free(out.v);
             }
-            free(out.v);
         }
         S->nodes[p.id].edge_off = edge_off;
         S->nodes[p.id].nedges = (uint32_t)(S->nedges - edge_off);
@@ -336,6 +351,7 @@ eng_result *eng_run(const model_tu *const *tus, size_t ntus, const eng_opts *opt
         double r0 = now_ms();
         eng_search S = { 0 };
         S.r = r;
+        S.debug_every = getenv("TETHER_ENGINE_STATES") ? (uint32_t)atoi(getenv("TETHER_ENGINE_STATES")) : 0;
         S.visited = eng_map_new();
         /* each root gets an equal share of what is left of the budget */
         double deadline = r0 + (budget - (r0 - t0)) / (double)(nroots - i);

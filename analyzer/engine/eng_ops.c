@@ -32,7 +32,10 @@ static eng_val op_arg(eng_run_ctx *r, eng_state *s, uint32_t task, const model_e
 
 /* ---- readiness -------------------------------------------------------------------- */
 
-typedef enum { READY_NO, READY_YES, READY_PAIR } ready_t;
+/* YES: it can run now. MAYBE: it can run once a timer fires, a tick comes
+ * or the environment acts, any moment from now (a select with a default may
+ * still take the default). PAIR: it needs a partner task. */
+typedef enum { READY_NO, READY_YES, READY_MAYBE, READY_PAIR } ready_t;
 
 /* A channel operand: NULL (blocks forever), an object, or the environment's. */
 typedef struct chan_ref {
@@ -74,17 +77,17 @@ static ready_t recv_ready(const eng_state *s, chan_ref c)
     if (c.null)
         return READY_NO;
     if (c.env)
-        return READY_YES;
+        return READY_MAYBE;
     const eng_obj *o = c.o;
     if (o->nbuf > 0 || o->closed)
         return READY_YES;
     if (o->after)
-        return o->fired ? READY_NO : READY_YES;
+        return o->fired ? READY_NO : READY_MAYBE;
     if (ticker_running(s, o))
-        return READY_YES;
+        return READY_MAYBE;
     const eng_obj *ctx = done_ctx(s, o);
     if (ctx)
-        return ctx->canceled || ctx->timeout || ctx->escaped ? READY_YES : READY_NO;
+        return ctx->canceled ? READY_YES : ctx->timeout || ctx->escaped ? READY_MAYBE : READY_NO;
     return o->cap == 0 ? READY_PAIR : READY_NO;
 }
 
@@ -92,7 +95,9 @@ static ready_t send_ready(chan_ref c)
 {
     if (c.null)
         return READY_NO;
-    if (c.env || c.o->closed)
+    if (c.env)
+        return READY_MAYBE;
+    if (c.o->closed)
         return READY_YES;
     if (c.o->owner != ENG_NONE || c.o->after) /* nobody receives from a ticker's or context's
                                                  channel as a partner of a send */
@@ -224,7 +229,7 @@ void eng_moves_of(eng_run_ctx *r, eng_state *s, eng_moves *out)
             eng_val v = op_arg(r, s, id, ev, 0);
             chan_ref c = chan_of(s, v);
             ready_t rd = send_ready(c);
-            if (rd == READY_YES)
+            if (rd == READY_YES || rd == READY_MAYBE)
                 moves_push(out, plain);
             else if (rd == READY_PAIR)
                 pair_moves(r, s, t, (side){ TT_OP_SEND, v.a, -1 }, true, out);
@@ -232,7 +237,8 @@ void eng_moves_of(eng_run_ctx *r, eng_state *s, eng_moves *out)
         }
         case MODEL_EV_RECV: {
             chan_ref c = chan_of(s, op_arg(r, s, id, ev, 0));
-            if (recv_ready(s, c) == READY_YES)
+            ready_t rd = recv_ready(s, c);
+            if (rd == READY_YES || rd == READY_MAYBE)
                 moves_push(out, plain);
             /* a handoff from a sender is that sender's move */
             break;
@@ -244,15 +250,15 @@ void eng_moves_of(eng_run_ctx *r, eng_state *s, eng_moves *out)
                     moves_push(out, (eng_move){ id, -3, ENG_NONE, -1, ENG_NONE });
                 break;
             }
-            bool any = false;
+            bool any = false; /* some case surely runs: no default */
             for (size_t k = 0; k < ev->ncases; k++) {
                 eng_val v = eval_in(r, s, id, ev->cases[k].ch);
                 chan_ref c = chan_of(s, v);
                 if (ev->cases[k].op == TT_OP_SEND) {
                     ready_t rd = send_ready(c);
-                    if (rd == READY_YES) {
+                    if (rd == READY_YES || rd == READY_MAYBE) {
                         moves_push(out, (eng_move){ id, (int32_t)k, ENG_NONE, -1, ENG_NONE });
-                        any = true;
+                        any |= rd == READY_YES;
                     } else if (rd == READY_PAIR) {
                         size_t before = out->n;
                         pair_moves(r, s, t, (side){ TT_OP_SEND, v.a, (int32_t)k }, !ev->has_default, out);
@@ -260,9 +266,9 @@ void eng_moves_of(eng_run_ctx *r, eng_state *s, eng_moves *out)
                     }
                 } else {
                     ready_t rd = recv_ready(s, c);
-                    if (rd == READY_YES) {
+                    if (rd == READY_YES || rd == READY_MAYBE) {
                         moves_push(out, (eng_move){ id, (int32_t)k, ENG_NONE, -1, ENG_NONE });
-                        any = true;
+                        any |= rd == READY_YES;
                     } else if (rd == READY_PAIR &&
                                partner_exists(r, s, id, v.a, TT_OP_SEND, !ev->has_default)) {
                         any = true; /* the sender's move */

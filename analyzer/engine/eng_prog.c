@@ -45,6 +45,8 @@ void eng_prog_init(eng_run_ctx *r, const model_tu *const *tus, size_t ntus)
 
 void eng_prog_free(eng_prog *p)
 {
+    for (size_t f = 0; f < p->nfuncs; f++)
+        eng_fninfo_free(p->funcs[f].info, p->funcs[f].fn->nblocks);
     free(p->funcs);
     eng_map_free(p->func_by_name);
 }

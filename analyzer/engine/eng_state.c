@@ -596,9 +596,35 @@ static bool obj_finished(const eng_obj *o)
     return true;
 }
 
+/* Drops the locals of each frame that its code will not read again. */
+static void trim_dead_locals(eng_run_ctx *r, eng_state *s)
+{
+    for (uint32_t t = 0; t < s->ntasks; t++) {
+        const eng_task *task = s->tasks[t];
+        for (uint32_t k = 0; k < task->nframes; k++) {
+            const eng_frame *f = &task->frames[k];
+            const eng_fninfo *fi = eng_fninfo_of(r, f->fn);
+            const eng_cell *c = eng_cell_get(s, f->cell);
+            if (!c)
+                continue;
+            for (uint32_t i = c->n; i-- > 0;) {
+                uint32_t p = c->e[i].path;
+                while (r->paths[p].depth > 1)
+                    p = r->paths[p].parent;
+                uint32_t step = r->paths[p].step;
+                if ((step & 3u) != 3u || eng_var_live(fi, f->block, f->ev, step >> 2))
+                    continue;
+                eng_cell *mc = eng_cell_mut(s, f->cell);
+                eng_cell_del(mc, c->e[i].path);
+                c = mc;
+            }
+        }
+    }
+}
+
 void eng_state_gc(eng_run_ctx *r, eng_state *s)
 {
-    (void)r;
+    trim_dead_locals(r, s);
     mark_ctx m;
     mark_init(&m, s, false);
     for (uint32_t t = 0; t < s->ntasks; t++) {

@@ -66,12 +66,23 @@ typedef struct eng_map eng_map; /* (u64 key) -> u32, open addressing */
 
 typedef struct eng_path { uint32_t parent, step, depth; } eng_path;
 
+/* What a function's frame still needs (eng_live.c). */
+typedef struct eng_fninfo {
+    uint32_t *vars;           /* its locals and parameters (interned names) */
+    uint8_t *addr_taken;      /* per var: reachable through a pointer: always live */
+    uint32_t nvars, varcap, words;
+    uint64_t **live;          /* per block: per event (and the block's end) the live vars */
+    int32_t *def_block;       /* per event id: the block of the event */
+    uint8_t *long_lived;      /* per event id: its result is read in another block */
+} eng_fninfo;
+
 typedef struct eng_func {
     const model_tu *tu;
     int32_t tu_index;
     int32_t func;
     const model_func *fn;
     uint32_t name;            /* interned */
+    eng_fninfo *info;         /* built on first use */
 } eng_func;
 
 typedef struct eng_site_rec { eng_site s; const model_event *ev; } eng_site_rec;
@@ -134,6 +145,11 @@ eng_map *eng_map_new(void);
 void eng_map_free(eng_map *m);
 bool eng_map_get(const eng_map *m, uint64_t key, uint32_t *val);
 void eng_map_put(eng_map *m, uint64_t key, uint32_t val);
+
+const eng_fninfo *eng_fninfo_of(eng_run_ctx *r, uint32_t fn);
+/* Whether local `name` may still be read at event `ev` of `block`. */
+bool eng_var_live(const eng_fninfo *fi, uint32_t block, uint32_t ev, uint32_t name);
+void eng_fninfo_free(eng_fninfo *fi, size_t nblocks);
 
 void eng_prog_init(eng_run_ctx *r, const model_tu *const *tus, size_t ntus);
 void eng_prog_free(eng_prog *p);
@@ -344,6 +360,9 @@ void eng_moves_of(eng_run_ctx *r, eng_state *s, eng_moves *out);
 /* Applies a move to a copy of s; the successors go to out. */
 void eng_apply(eng_run_ctx *r, const eng_state *s, const eng_move *m, const uint8_t *replay,
                size_t nreplay, eng_rec *rec, eng_succs *out);
+/* Partial-order reduction (eng_por.c): a task whose every move touches only
+ * objects it alone reaches, or ENG_NONE. */
+uint32_t eng_private_task(eng_run_ctx *r, eng_state *s, const eng_moves *moves);
 /* Cancels context id and its descendants (closing their done channels). */
 void eng_cancel_ctx(eng_state *s, uint32_t id, bool timed_out);
 /* The tether functions a program may take the address of and call through
@@ -388,6 +407,7 @@ typedef struct eng_search {
     eng_cand *cands;
     size_t ncands, candcap;
     bool budget_hit;
+    uint32_t debug_every;     /* TETHER_ENGINE_STATES: print every Nth new state */
 } eng_search;
 
 /* The state before the root runs (globals initialized, the root's frame). */
