@@ -67,7 +67,7 @@ static int run(const rule_input *in, diag_list *out)
 {
     for (size_t i = 0; i < in->eng->nfindings; i++) {
         const eng_finding *f = &in->eng->findings[i];
-        if (f->kind != ENG_BLOCKED || f->task == RU_NONE)
+        if (f->kind != ENG_BLOCKED || f->task == RU_NONE || ru_held_up(f, f->task))
             continue;
         const eng_task_info *t = &f->tasks[f->task];
         const model_event *ev = ru_ev(t->at);

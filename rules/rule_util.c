@@ -133,22 +133,27 @@ static bool ru__next(const eng_task_info *u, model_ev_kind k, uint32_t obj)
     return false;
 }
 
-bool ru_held_up(const eng_finding *f, uint32_t task)
+/* The tasks that would release `task` (bit u of the result), among the
+ * first 64. */
+static uint64_t ru__releasers(const eng_finding *f, uint32_t task)
 {
     const eng_task_info *t = &f->tasks[task];
     const model_event *ev = eng_site_event(t->at);
+    uint64_t set = 0;
     if (!ev || t->done)
-        return false;
+        return 0;
     if (ev->kind == MODEL_EV_LOCK && t->wait_obj != RU_NONE) {
         uint32_t h = f->objs[t->wait_obj].holder;
-        return h != RU_NONE && h != task && h < f->ntasks && !f->tasks[h].done;
+        if (h != RU_NONE && h != task && h < f->ntasks && h < 64 && !f->tasks[h].done)
+            set |= 1ull << h;
+        return set;
     }
-    for (uint32_t u = 0; u < f->ntasks; u++) {
+    for (uint32_t u = 0; u < f->ntasks && u < 64; u++) {
         const eng_task_info *ui = &f->tasks[u];
         if (u == task || ui->done)
             continue;
         if (ev->kind == MODEL_EV_WG_WAIT && ru__next(ui, MODEL_EV_WG_DONE, t->wait_obj))
-            return true;
+            set |= 1ull << u;
         for (uint32_t k = 0; k < t->nchan; k++) {
             uint32_t ch = t->chan[k];
             if (ch == RU_NONE)
@@ -156,8 +161,33 @@ bool ru_held_up(const eng_finding *f, uint32_t task)
             bool send = ev->kind == MODEL_EV_SEND || (ev->kind == MODEL_EV_SELECT && ev->cases[k].op == 2);
             if (send ? ru__next(ui, MODEL_EV_RECV, ch)
                      : (ru__next(ui, MODEL_EV_SEND, ch) || ru__next(ui, MODEL_EV_CLOSE, ch)))
-                return true;
+                set |= 1ull << u;
         }
+    }
+    return set;
+}
+
+bool ru_held_up(const eng_finding *f, uint32_t task)
+{
+    if (task >= 64)
+        return false;
+    /* held up by a task whose own wait does not come back to this one: the
+     * other task is nearer the cause. In a cycle every member speaks. */
+    uint64_t direct = ru__releasers(f, task);
+    for (uint32_t u = 0; u < f->ntasks && u < 64; u++) {
+        if (!(direct >> u & 1))
+            continue;
+        uint64_t seen = 1ull << u, frontier = seen;
+        while (frontier) {
+            uint64_t next = 0;
+            for (uint32_t w = 0; w < f->ntasks && w < 64; w++)
+                if (frontier >> w & 1)
+                    next |= ru__releasers(f, w);
+            frontier = next & ~seen;
+            seen |= next;
+        }
+        if (!(seen >> task & 1))
+            return true;
     }
     return false;
 }

@@ -130,7 +130,8 @@ static int run(const rule_input *in, diag_list *out)
 {
     for (size_t i = 0; i < in->eng->nfindings; i++) {
         const eng_finding *f = &in->eng->findings[i];
-        if ((f->kind != ENG_BLOCKED && f->kind != ENG_LOOPING) || f->task == RU_NONE)
+        if ((f->kind != ENG_BLOCKED && f->kind != ENG_LOOPING) || f->task == RU_NONE ||
+            (f->kind == ENG_BLOCKED && ru_held_up(f, f->task)))
             continue;
         eng_site at = f->tasks[f->task].at;
         if (f->kind == ENG_LOOPING) { /* the select it goes round */

@@ -294,6 +294,14 @@ eng_loc eng_lval(eng_exec *x, const model_val *v)
     }
     case MODEL_VAL_DEREF:
         return eng_ptr_loc(eng_eval(x, v->sub[0]));
+    case MODEL_VAL_INIT: { /* a compound literal whose address is taken: an object of its own */
+        eng_val init = eng_eval(x, v);
+        uint32_t id = eng_fresh_id(x->r, x->s, ID_HEAP, x->task, x->r->cur_site);
+        eng_cell_add(x->s, id, CELL_HEAP, false, x->r->cur_site);
+        eng_loc l = { id, eng_path_child(x->r, 0, STEP_INDEX(0)), true };
+        eng_store(x->r, x->s, l, init);
+        return l;
+    }
     default:
         return bad;
     }

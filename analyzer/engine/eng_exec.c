@@ -501,10 +501,11 @@ static bool val_equal(const model_val *a, const model_val *b)
     return true;
 }
 
-/* Whether the task has gone round a loop of unknown length more than
- * LOOP_K times (in any of its frames): counters it bumps there are widened
- * to unknown, so that the loop's states repeat. Loops with a known trip
- * count run in full. */
+/* Whether the task has gone round a loop with no condition (`for (;;)`,
+ * left by break or return) more than LOOP_K times, in any of its frames:
+ * counters it bumps there are widened to unknown, so that the loop's states
+ * repeat. Loops with a condition run as their condition says (and one
+ * that cannot be decided is left after LOOP_K rounds). */
 static bool in_long_loop(eng_exec *x)
 {
     const eng_task *t = eng_task_get(x->s, x->task);
@@ -512,7 +513,7 @@ static bool in_long_loop(eng_exec *x)
         const eng_frame *f = &t->frames[k];
         const model_func *fn = x->r->prog.funcs[f->fn].fn;
         for (uint32_t b = 0; b < f->nblocks; b++)
-            if (f->visits[b] > LOOP_K && !fn->blocks[b].trips_known)
+            if (f->visits[b] > LOOP_K && fn->blocks[b].infinite_loop_head)
                 return true;
     }
     return false;
