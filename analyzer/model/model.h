@@ -403,8 +403,9 @@ void mb_break(model_builder *b);
 void mb_continue(model_builder *b);
 void mb_goto(model_builder *b, const char *label);
 void mb_label(model_builder *b, const char *label);
-void mb_return(model_builder *b, model_loc loc, model_obj_id obj, const char *text);
-void mb_noreturn(model_builder *b, model_loc loc, const char *callee);
+/* Both return the event they append (to fill in its vals). */
+model_event *mb_return(model_builder *b, model_loc loc, model_obj_id obj, const char *text);
+model_event *mb_noreturn(model_builder *b, model_loc loc, const char *callee);
 /* Records the source position of what was just built, in block.loc: after
  * mb_loop or mb_do, the loop keyword; after mb_break, mb_continue, mb_goto
  * or mb_return, the statement. Optional, but rules name these places in

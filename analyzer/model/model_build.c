@@ -398,7 +398,7 @@ void mb_label(model_builder *b, const char *name)
     b->cur = l->block;
 }
 
-void mb_return(model_builder *b, model_loc loc, model_obj_id obj, const char *text)
+model_event *mb_return(model_builder *b, model_loc loc, model_obj_id obj, const char *text)
 {
     b->cond_flags = 0;
     model_event *ev = mb_event(b, MODEL_EV_RETURN, loc);
@@ -406,14 +406,16 @@ void mb_return(model_builder *b, model_loc loc, model_obj_id obj, const char *te
     ev->text = arena_strdup(b->tu->arena, text);
     edge(b, b->cur, b->exit);
     detach(b);
+    return ev;
 }
 
-void mb_noreturn(model_builder *b, model_loc loc, const char *callee)
+model_event *mb_noreturn(model_builder *b, model_loc loc, const char *callee)
 {
     b->cond_flags = 0;
     model_event *ev = mb_event(b, MODEL_EV_NORETURN, loc);
     ev->callee = arena_strdup(b->tu->arena, callee);
     detach(b);
+    return ev;
 }
 
 /* ---- finishing the function --------------------------------------------- */
