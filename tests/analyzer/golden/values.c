@@ -7,6 +7,7 @@
  * (globals) function of initialized globals and function statics. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <tether.h>
 
@@ -42,6 +43,7 @@ static void worker(void *arg)
 }
 
 static int helper(int x) { return x + 1; }
+static int takes_ptr(const void *p) { return p != NULL; }
 
 /* Identifiers: locals, parameters (with their index), globals, file
  * statics, function statics, functions, enum and #define constants. */
@@ -130,6 +132,8 @@ int calls(struct ops *o, int (*cb)(int), int x)
         abort();
     if (r > 100)
         exit(r - 100);
+    fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, __func__);
+    r += takes_ptr(0) + takes_ptr(NULL);
     return helper(r) * 2;
 }
 
@@ -166,6 +170,8 @@ int branches(int a, int b, tt_chan *ch)
     int w = a ? helper(b) : b - 1;
     w = a ? b : helper(a);
     w = (a, b);
+    w = a ?: b;
+    w = a ?: helper(b);
     while (tt_recv(ch, &w) != TT_CLOSED && w)
         v += w;
     for (;;)
@@ -253,6 +259,8 @@ void inits(tt_chan *c, int k)
 /* Returns: a value, a creation, a RESULT of a call, nothing. */
 tt_chan *returns(int k)
 {
+    if (k < 0)
+        return 0;
     if (k == 0)
         return NULL;
     if (k == 1)
