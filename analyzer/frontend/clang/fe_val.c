@@ -706,9 +706,23 @@ bool fe_init_empty(fe_state *st, CXCursor list, const fe_kids *k)
         return true;
     if (k->n != 1)
         return false;
-    CXCursor e = fe_strip_parens(k->v[0]);
-    int64_t v;
-    return clang_getCursorKind(e) == CXCursor_IntegerLiteral && fe_eval_int(e, &v) && v == 0;
+    /* `{0}`: the literal 0 as written (under implicit conversions only;
+     * `{NULL}` and `{ZERO}` keep their element) */
+    CXCursor e = k->v[0];
+    for (int guard = 0; guard < 8 && clang_getCursorKind(e) == CXCursor_UnexposedExpr; guard++) {
+        fe_kids in;
+        fe_kids_get(e, &in);
+        CXCursor next = in.n == 1 && fe_val_transparent(e, in.v[0]) ? in.v[0] : clang_getNullCursor();
+        fe_kids_free(&in);
+        if (clang_Cursor_isNull(next))
+            return false;
+        e = next;
+    }
+    if (clang_getCursorKind(e) != CXCursor_IntegerLiteral)
+        return false;
+    long at = fe_offset(st, clang_getRangeStart(fe_extent(e)));
+    return at >= 0 && (size_t)at < st->buflen && st->buf[at] == '0' &&
+           ((size_t)at + 1 == st->buflen || !fe__ident_char(st->buf[at + 1]));
 }
 
 /* ---- The pure evaluator ------------------------------------------------------------- */

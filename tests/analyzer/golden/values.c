@@ -252,8 +252,9 @@ void inits(tt_chan *c, int k)
     tt_wg wg = TT_WG_INIT;
     struct job w = { .wg = TT_WG_INIT, .in.a = 9, .chs[1] = c };
     char name[] = "job";
+    void *ptrs[2] = { NULL };
     tt_spawn(worker, (&(struct job){ .ch = c, .n = 1 }));
-    (void)b; (void)z; (void)e; (void)ins; (void)nums; (void)o; (void)ip; (void)wg; (void)w; (void)name;
+    (void)b; (void)z; (void)e; (void)ins; (void)nums; (void)o; (void)ip; (void)wg; (void)w; (void)name; (void)ptrs;
 }
 
 /* Returns: a value, a creation, a RESULT of a call, nothing. */
