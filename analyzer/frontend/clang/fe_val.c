@@ -409,8 +409,10 @@ static CXCursor fe__sizeof_operand(fe_state *st, CXCursor e)
     CXCursor none = clang_getNullCursor();
     if (clang_getCursorKind(e) != CXCursor_UnaryExpr)
         return none;
+    /* not _Alignof (inside a macro's body the text is the macro's name) */
     long off = fe_offset(st, clang_getRangeStart(fe_extent(e)));
-    if (off >= 0 && !fe__word_at(st, off, "sizeof"))
+    if (off >= 0 && (fe__word_at(st, off, "_Alignof") || fe__word_at(st, off, "alignof") ||
+                     fe__word_at(st, off, "__alignof__") || fe__word_at(st, off, "__alignof")))
         return none;
     fe_kids k;
     fe_kids_get(e, &k);
@@ -419,9 +421,13 @@ static CXCursor fe__sizeof_operand(fe_state *st, CXCursor e)
     return clang_Cursor_isNull(in) ? none : fe_strip_parens(in);
 }
 
-/* Whether a and b are written the same (their source text). */
+/* Whether a and b (both variables or both fields) are written the same:
+ * their source text, and the same declaration (inside a macro's body, every
+ * token's text is the macro's name). */
 static bool fe__same_text(fe_state *st, CXCursor a, CXCursor b)
 {
+    if (!clang_equalCursors(clang_getCursorReferenced(a), clang_getCursorReferenced(b)))
+        return false;
     CXSourceRange ra = fe_extent(a), rb = fe_extent(b);
     long a0 = fe_offset(st, clang_getRangeStart(ra)), a1 = fe_offset(st, clang_getRangeEnd(ra));
     long b0 = fe_offset(st, clang_getRangeStart(rb)), b1 = fe_offset(st, clang_getRangeEnd(rb));
