@@ -635,6 +635,14 @@ static const char *fe__desig_name(fe_state *st, const fe_desig *d)
         return NULL;
     for (size_t i = 0; i < d->nparts; i++) {
         int w;
+        if (d->part_index[i] && i + 1 < d->nparts && d->part_index[i + 1]) {
+            /* GNU `[A ... B]`: no one designator */
+            long from = fe_offset(st, clang_getRangeEnd(fe_extent(d->parts[i])));
+            long to = fe_offset(st, clang_getRangeStart(fe_extent(d->parts[i + 1])));
+            for (long p = from; p >= 0 && p + 2 < to; p++)
+                if (memcmp(st->buf + p, "...", 3) == 0)
+                    return NULL;
+        }
         if (d->part_index[i]) {
             int64_t at;
             if (!fe_eval_int(d->parts[i], &at))
