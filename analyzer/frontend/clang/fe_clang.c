@@ -66,13 +66,29 @@ typedef struct fe_fn_list {
     CXCursor *v;
     char **names;
     size_t n, cap;
+    CXCursor *vars;     /* file-scope variables of the main file */
+    size_t nvars, capvars;
 } fe_fn_list;
 
 static enum CXChildVisitResult fe__top(CXCursor c, CXCursor parent, CXClientData data)
 {
     (void)parent;
     fe_fn_list *l = data;
-    if (clang_getCursorKind(c) != CXCursor_FunctionDecl || !clang_isCursorDefinition(c) ||
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_VarDecl && clang_Location_isFromMainFile(clang_getCursorLocation(c))) {
+        if (l->nvars == l->capvars) {
+            l->capvars = l->capvars ? l->capvars * 2 : 16;
+            CXCursor *v = realloc(l->vars, l->capvars * sizeof *v);
+            if (!v) {
+                fputs("tether: error: out of memory\n", stderr);
+                abort();
+            }
+            l->vars = v;
+        }
+        l->vars[l->nvars++] = c;
+        return CXChildVisit_Continue;
+    }
+    if (k != CXCursor_FunctionDecl || !clang_isCursorDefinition(c) ||
         !clang_Location_isFromMainFile(clang_getCursorLocation(c)))
         return CXChildVisit_Continue;
     if (l->n == l->cap) {
@@ -223,7 +239,7 @@ int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stat
     int result = -1;
     fe_state st;
     memset(&st, 0, sizeof st);
-    fe_fn_list fns = { NULL, NULL, 0, 0 };
+    fe_fn_list fns = { NULL, NULL, 0, 0, NULL, 0, 0 };
     if (rc != CXError_Success || !tu) {
         fe__err(err, errsize, "libclang could not parse the file (error %d)", (int)rc);
         goto out;
@@ -246,6 +262,9 @@ int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stat
         fe_memo_begin();
         for (size_t i = 0; i < fns.n; i++)
             fe_walk_function(&st, fns.v[i]);
+        for (size_t i = 0; i < fns.nvars; i++)
+            fe_note_global(&st, fns.vars[i]);
+        fe_walk_globals(&st); /* after the others: their indexes stay */
         fe_memo_end();
     }
     model_finish(st.m);
@@ -262,6 +281,9 @@ out:;
         free(fns.names[i]);
     free(fns.names);
     free(fns.v);
+    free(fns.vars);
+    free(st.vmemo);
+    free(st.globals);
     free(st.arrays);
     free(st.memo);
     free(st.arms);

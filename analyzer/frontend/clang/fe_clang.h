@@ -41,6 +41,22 @@ typedef struct fe_selvar {
     model_loc loc;
 } fe_selvar;
 
+/* The value of a declaration in the function being walked (fe_val.c):
+ * open addressing, size a power of two, other functions' told apart by
+ * `gen`. */
+typedef struct fe_val_memo {
+    CXCursor decl;
+    unsigned hash, gen;
+    model_val *v;
+} fe_val_memo;
+
+/* A global or function-static variable with an initializer, for the
+ * (globals) function (fe_walk.c). */
+typedef struct fe_global_init {
+    CXCursor var, init;
+    long offset;          /* of its name in the main file: the source order */
+} fe_global_init;
+
 /* The state of walking one translation unit. */
 typedef struct fe_state {
     CXTranslationUnit tu;
@@ -72,6 +88,10 @@ typedef struct fe_state {
     int eq_macro_op;
     fe_selvar *selvars;     /* fe_select.c: per function */
     size_t nselvars, capselvars;
+    fe_val_memo *vmemo;     /* fe_val.c: values of declarations, per function */
+    size_t nvmemo, capvmemo;
+    fe_global_init *globals; /* initialized globals and function statics */
+    size_t nglobals, capglobals;
 } fe_state;
 
 /* A small growable list of children of a cursor. */
@@ -157,8 +177,79 @@ void fe_sel_update(fe_state *st, CXCursor unary);
  * result: a CASE_TEST, the last event before mb_if / mb_switch. */
 void fe_case_test(fe_state *st, CXCursor cond, bool is_switch);
 
+/* ---- Values (fe_val.c) --------------------------------------------------- *
+ * Each returns NULL while st->probe (nothing is recorded then). */
+
+/* A designated initializer's parts: the fields named (MemberRef) and the
+ * value (the last expression); `parts` the designator as written, in order:
+ * a field (part_index false: the FieldDecl) or an index expression. */
+#define FE_DESIG_PARTS 8
+typedef struct fe_desig {
+    CXCursor fields[4];
+    size_t nfields, nindex;
+    CXCursor index, value;
+    CXSourceLocation first; /* the first field's name */
+    CXCursor parts[FE_DESIG_PARTS];
+    bool part_index[FE_DESIG_PARTS];
+    size_t nparts;
+    bool value_is_part;
+} fe_desig;
+/* Whether item is a designated initializer (`.f = v`, `[i] = v`). */
+bool fe_designated(CXCursor item, fe_desig *d);
+
+/* The named fields of a record type. */
+typedef struct fe_fields {
+    CXCursor *v;
+    size_t n, cap;
+    CXCursor small[16];
+} fe_fields;
+void fe_fields_get(CXType t, fe_fields *f);
+void fe_fields_free(fe_fields *f);
+
+/* Binary operators: a model_op, or one of these. */
+enum { FE_OP_UNKNOWN = -1, FE_OP_ASSIGN = 100, FE_OP_COMMA = 101, FE_OP_COMPOUND = 0x1000 };
+/* The operator of binary operator e (operands l, r): for a compound
+ * assignment (compound true) the arithmetic op of `op=`. */
+int fe_binop_of(fe_state *st, CXCursor e, CXCursor l, CXCursor r, bool compound);
+/* Unary operators. */
+enum {
+    FE_U_UNKNOWN, FE_U_PLUS, FE_U_NEG, FE_U_NOT, FE_U_BITNOT, FE_U_ADDR, FE_U_DEREF,
+    FE_U_PREINC, FE_U_PREDEC, FE_U_POSTINC, FE_U_POSTDEC,
+};
+int fe_unop_of(fe_state *st, CXCursor e, CXCursor in);
+
+model_val *fe_val_decl(fe_state *st, CXCursor decl);    /* VAR, FUNC or INT */
+model_val *fe_val_ref(fe_state *st, CXCursor e);        /* a DeclRefExpr */
+model_val *fe_val_literal(fe_state *st, CXCursor e, enum CXCursorKind k);
+model_val *fe_fold_unop(model_tu *m, model_op op, model_val *a);
+model_val *fe_fold_binop(model_tu *m, model_op op, model_val *a, model_val *b);
+model_val *fe_fold_cond(model_tu *m, model_val *c, model_val *a, model_val *b);
+/* A unary operator other than ++ / --, over sub. */
+model_val *fe_val_unary(fe_state *st, CXCursor e, int op, model_val *sub);
+/* A binary operator other than an assignment (op from fe_binop_of). */
+model_val *fe_val_binary(fe_state *st, CXCursor e, CXCursor l, CXCursor r, int op, model_val *lv,
+                         model_val *rv);
+/* Whether unexposed expression e over kid is an implicit conversion. */
+bool fe_val_transparent(CXCursor e, CXCursor kid);
+/* A conversion to e's type of inner: a 0 made a pointer is NULL. */
+model_val *fe_val_cast(fe_state *st, CXCursor e, model_val *inner);
+model_val *fe_val_member(fe_state *st, CXCursor e, CXCursor base, model_val *bv);
+model_val *fe_val_index(fe_state *st, CXCursor e, model_val *base, model_val *index);
+/* The designators (arena strings, NULL when unknown) and value cursors of
+ * the items k of an initializer list of type t. */
+void fe_init_desig(fe_state *st, CXType t, const fe_kids *k, const char **names, CXCursor *values);
+/* `{}`, `{0}`, TT_WG_INIT, TT_MUTEX_INIT: an INIT with no elements. */
+bool fe_init_empty(fe_state *st, CXCursor list, const fe_kids *k);
+/* The value of e without walking it (no events, no objects): for the
+ * initializers of globals. */
+model_val *fe_value(fe_state *st, CXCursor e);
+
 /* Statements (fe_walk.c). */
 void fe_walk_function(fe_state *st, CXCursor fn);
+/* Remembers a file-scope variable for the (globals) function if it has an
+ * initializer; fe_walk_globals builds that function (after the others). */
+void fe_note_global(fe_state *st, CXCursor var);
+void fe_walk_globals(fe_state *st);
 /* Takes the names of the functions defined in the file (sorts them). */
 void fe_set_defined(fe_state *st, char **names, size_t n);
 

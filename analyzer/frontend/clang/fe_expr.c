@@ -170,11 +170,15 @@ static bool fe__same_type(CXType a, CXType b)
 }
 
 /* The children of an unexposed expression that is GNU `x ?: y`: x, two
- * opaque copies of x (same extent), y. */
+ * opaque copies of x (same extent; shown as x itself when x is no lvalue),
+ * y. */
 static bool fe__elvis_kids(const fe_kids *k)
 {
-    return k->n == 4 && clang_getCursorKind(k->v[1]) == CXCursor_UnexposedExpr &&
-           clang_getCursorKind(k->v[2]) == CXCursor_UnexposedExpr &&
+    enum CXCursorKind k0 = k->n == 4 ? clang_getCursorKind(k->v[0]) : CXCursor_UnexposedExpr;
+    enum CXCursorKind k1 = k->n == 4 ? clang_getCursorKind(k->v[1]) : CXCursor_UnexposedExpr;
+    enum CXCursorKind k2 = k->n == 4 ? clang_getCursorKind(k->v[2]) : CXCursor_UnexposedExpr;
+    return k->n == 4 && (k1 == CXCursor_UnexposedExpr || k1 == k0) &&
+           (k2 == CXCursor_UnexposedExpr || k2 == k0) &&
            clang_equalRanges(fe_extent(k->v[0]), fe_extent(k->v[1])) &&
            clang_equalRanges(fe_extent(k->v[0]), fe_extent(k->v[2]));
 }

@@ -26,6 +26,7 @@
     X(Cursor_getStorageClass) X(Cursor_isAnonymousRecordDecl) X(Cursor_isNull) \
     X(EvalResult_dispose) X(EvalResult_getAsLongLong) X(EvalResult_getKind) \
     X(File_isEqual) X(Location_isFromMainFile) X(Type_visitFields) \
+    X(equalLocations) X(getArraySize) X(getCursorLinkage) X(getEnumConstantDeclValue) \
     X(createIndex) X(disposeDiagnostic) X(disposeIndex) X(disposeString) \
     X(disposeTranslationUnit) X(equalCursors) X(equalRanges) X(equalTypes) \
     X(getArrayElementType) X(getCString) X(getCanonicalCursor) X(getCanonicalType) \
@@ -86,9 +87,11 @@ int fe_libclang_load(char *err, size_t errsize);
 #define clang_disposeString (fe_clang_api.disposeString)
 #define clang_disposeTranslationUnit (fe_clang_api.disposeTranslationUnit)
 #define clang_equalCursors (fe_clang_api.equalCursors)
+#define clang_equalLocations (fe_clang_api.equalLocations)
 #define clang_equalRanges (fe_clang_api.equalRanges)
 #define clang_equalTypes (fe_clang_api.equalTypes)
 #define clang_getArrayElementType (fe_clang_api.getArrayElementType)
+#define clang_getArraySize (fe_clang_api.getArraySize)
 #define clang_getCString (fe_clang_api.getCString)
 #define clang_getCanonicalCursor (fe_clang_api.getCanonicalCursor)
 #define clang_getCanonicalType (fe_clang_api.getCanonicalType)
@@ -96,12 +99,14 @@ int fe_libclang_load(char *err, size_t errsize);
 #define clang_getCursorDefinition (fe_clang_api.getCursorDefinition)
 #define clang_getCursorExtent (fe_clang_api.getCursorExtent)
 #define clang_getCursorKind (fe_clang_api.getCursorKind)
+#define clang_getCursorLinkage (fe_clang_api.getCursorLinkage)
 #define clang_getCursorLocation (fe_clang_api.getCursorLocation)
 #define clang_getCursorReferenced (fe_clang_api.getCursorReferenced)
 #define clang_getCursorSemanticParent (fe_clang_api.getCursorSemanticParent)
 #define clang_getCursorSpelling (fe_clang_api.getCursorSpelling)
 #define clang_getCursorType (fe_clang_api.getCursorType)
 #define clang_getDiagnostic (fe_clang_api.getDiagnostic)
+#define clang_getEnumConstantDeclValue (fe_clang_api.getEnumConstantDeclValue)
 #define clang_getDiagnosticLocation (fe_clang_api.getDiagnosticLocation)
 #define clang_getDiagnosticSeverity (fe_clang_api.getDiagnosticSeverity)
 #define clang_getDiagnosticSpelling (fe_clang_api.getDiagnosticSpelling)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 static void fe__stmt(fe_state *st, CXCursor s);
-static void fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *dest_text);
+static model_val *fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *dest_text);
 
 static void *fe__xrealloc(void *p, size_t n)
 {
@@ -145,57 +145,22 @@ static bool fe__noreturn(fe_state *st, const char *name, CXCursor decl)
     return nr;
 }
 
-/* A designated initializer's parts: the fields named (MemberRef) and the
- * value (the last expression). */
-typedef struct fe_desig {
-    CXCursor fields[4];
-    size_t nfields, nindex;
-    CXCursor index, value;
-    CXSourceLocation first; /* the first field's name */
-} fe_desig;
-
-static enum CXChildVisitResult fe__desig_visit(CXCursor c, CXCursor parent, CXClientData data)
-{
-    (void)parent;
-    fe_desig *d = data;
-    enum CXCursorKind k = clang_getCursorKind(c);
-    if (k == CXCursor_MemberRef) {
-        CXString sp = clang_getCursorSpelling(c);
-        const char *n = clang_getCString(sp);
-        bool implicit = !n || !*n; /* the anonymous member holding a field */
-        clang_disposeString(sp);
-        if (implicit)
-            return CXChildVisit_Continue;
-        if (d->nfields == 0)
-            d->first = clang_getCursorLocation(c);
-        if (d->nfields < sizeof d->fields / sizeof d->fields[0])
-            d->fields[d->nfields] = clang_getCursorReferenced(c);
-        d->nfields++;
-    } else if (clang_isExpression(k)) {
-        if (!clang_Cursor_isNull(d->value) && d->nindex++ == 0)
-            d->index = d->value; /* `[i] = v`: the index comes first */
-        d->value = c;
-    }
-    return CXChildVisit_Continue;
-}
-
-/* Whether item is a designated initializer (`.f = v`, `[i] = v`). */
-static bool fe__designated(CXCursor item, fe_desig *d)
-{
-    memset(d, 0, sizeof *d);
-    d->index = d->value = clang_getNullCursor();
-    if (clang_getCursorKind(item) != CXCursor_UnexposedExpr ||
-        clang_getCanonicalType(clang_getCursorType(item)).kind != CXType_Void)
-        return false;
-    clang_visitChildren(item, fe__desig_visit, d);
-    return !clang_Cursor_isNull(d->value) && (d->nfields > 0 || !clang_Cursor_isNull(d->index));
-}
-
 /* ---- Select cases ------------------------------------------------------------ */
 
+/* The channel and element of a case from its value v, the INIT of
+ * `(tt_case){ op, ch, elem, ok }` (NULL: unknown). */
+static void fe__case_vals(model_case *c, const model_val *v)
+{
+    if (v && v->kind == MODEL_VAL_INIT && v->nsub >= 3) {
+        c->ch = v->sub[1];
+        c->elem = v->sub[2];
+    }
+}
+
 /* Reads one `(tt_case){ op, ch, elem, ok }` (what TT_RECV / TT_SEND expand
- * to) or a plain `{ op, ch, ... }`. */
-static bool fe__case(fe_state *st, CXCursor c, model_case *out)
+ * to) or a plain `{ op, ch, ... }`; v: its value, for the case's ch and
+ * elem (NULL: set later). */
+static bool fe__case(fe_state *st, CXCursor c, model_case *out, const model_val *v)
 {
     CXCursor e = fe_strip_parens(c);
     model_loc loc = fe_cursor_loc(e);
@@ -216,6 +181,7 @@ static bool fe__case(fe_state *st, CXCursor c, model_case *out)
         out->obj = fe_obj(st, k.v[1]);
         out->text = fe_text(st, k.v[1]);
         out->loc = loc;
+        fe__case_vals(out, v);
     }
     fe_kids_free(&k);
     return ok;
@@ -272,29 +238,34 @@ static bool fe__is_case_array(CXType t)
     return yes;
 }
 
-static void fe__collect_init(fe_state *st, fe_case_array *a, CXCursor init)
+/* The cases of array initializer init (its value initv: one element per
+ * item, or NULL). */
+static void fe__collect_init(fe_state *st, fe_case_array *a, CXCursor init, const model_val *initv)
 {
     fe_kids k;
     fe_kids_get(init, &k);
+    if (initv && (initv->kind != MODEL_VAL_INIT || initv->nsub != k.n))
+        initv = NULL;
     int64_t idx = 0;
     for (size_t i = 0; i < k.n; i++, idx++) {
         CXCursor item = k.v[i];
         fe_desig d;
         int64_t at;
-        if (fe__designated(item, &d) && d.nfields == 0) {
+        if (fe_designated(item, &d) && d.nfields == 0) {
             /* `[K] = TT_RECV(...)`: case K; the next ones follow it */
             if (fe_eval_int(d.index, &at) && at >= 0)
                 idx = at;
             item = d.value;
         }
         model_case c = { 0 };
-        if (fe__case(st, item, &c))
+        if (fe__case(st, item, &c, initv ? initv->sub[i] : NULL))
             fe__array_put(st, a, (size_t)idx, &c);
     }
     fe_kids_free(&k);
 }
 
-static void fe__select(fe_state *st, model_event *ev, CXCursor arg)
+/* The cases of a select whose case argument is arg (its value argv). */
+static void fe__select(fe_state *st, model_event *ev, CXCursor arg, const model_val *argv)
 {
     CXCursor a = fe_strip(arg);
     enum CXCursorKind k = clang_getCursorKind(a);
@@ -311,7 +282,7 @@ static void fe__select(fe_state *st, model_event *ev, CXCursor arg)
         fe_kids_get(a, &kk);
         if (kk.n && clang_getCursorKind(kk.v[kk.n - 1]) == CXCursor_InitListExpr) {
             fe_case_array tmp = { clang_getNullCursor(), NULL, 0 };
-            fe__collect_init(st, &tmp, kk.v[kk.n - 1]);
+            fe__collect_init(st, &tmp, kk.v[kk.n - 1], argv);
             cases = tmp.cases;
             n = tmp.ncases;
         }
@@ -345,36 +316,39 @@ typedef struct fe_api_entry {
     model_ev_kind kind;
     int num_arg;  /* the argument giving `num`, or -1 */
     int obj2_arg; /* CTX_NEW: the parent, or -1 */
+    int nparams;  /* the API function's parameters: its values (an `_at`
+                     variant's call-site arguments are dropped) */
 } fe_api_entry;
 
+/* tt_verify_none is no entry: neither an event nor a value, it is a CALL
+ * like any other function's (notes/values.md). */
 static const fe_api_entry fe__apis[] = {
-    { "tt_after", FE_API_QUIET, MODEL_EV_CALL, -1, -1 },
-    { "tt_chan_cap", FE_API_QUIET, MODEL_EV_CALL, -1, -1 },
-    { "tt_chan_free", FE_API_EVENT, MODEL_EV_CHAN_FREE, -1, -1 },
-    { "tt_chan_len", FE_API_QUIET, MODEL_EV_CALL, -1, -1 },
-    { "tt_chan_new", FE_API_NEW, MODEL_EV_CHAN_NEW, 1, -1 },
-    { "tt_close", FE_API_EVENT, MODEL_EV_CLOSE, -1, -1 },
-    { "tt_ctx_background", FE_API_QUIET, MODEL_EV_CALL, -1, -1 },
-    { "tt_ctx_cancel", FE_API_EVENT, MODEL_EV_CTX_CANCEL, -1, -1 },
-    { "tt_ctx_done", FE_API_QUIET, MODEL_EV_CALL, -1, -1 },
-    { "tt_ctx_err", FE_API_EVENT, MODEL_EV_CTX_ERR, -1, -1 },
-    { "tt_ctx_with_cancel", FE_API_NEW, MODEL_EV_CTX_NEW, -1, 0 },
-    { "tt_ctx_with_timeout", FE_API_NEW, MODEL_EV_CTX_NEW, 1, 0 },
-    { "tt_mutex_lock", FE_API_EVENT, MODEL_EV_LOCK, -1, -1 },
-    { "tt_mutex_unlock", FE_API_EVENT, MODEL_EV_UNLOCK, -1, -1 },
-    { "tt_recv", FE_API_EVENT, MODEL_EV_RECV, -1, -1 },
-    { "tt_select", FE_API_SELECT, MODEL_EV_SELECT, 1, -1 },
-    { "tt_select_default", FE_API_SELECT, MODEL_EV_SELECT, 1, -1 },
-    { "tt_send", FE_API_EVENT, MODEL_EV_SEND, -1, -1 },
-    { "tt_sleep_ms", FE_API_SLEEP, MODEL_EV_SLEEP, 0, -1 },
-    { "tt_spawn", FE_API_SPAWN, MODEL_EV_SPAWN, -1, -1 },
-    { "tt_ticker_chan", FE_API_QUIET, MODEL_EV_CALL, -1, -1 },
-    { "tt_ticker_new", FE_API_NEW, MODEL_EV_TICKER_NEW, 0, -1 },
-    { "tt_ticker_stop", FE_API_EVENT, MODEL_EV_TICKER_STOP, -1, -1 },
-    { "tt_verify_none", FE_API_QUIET, MODEL_EV_CALL, -1, -1 },
-    { "tt_wg_add", FE_API_EVENT, MODEL_EV_WG_ADD, 1, -1 },
-    { "tt_wg_done", FE_API_EVENT, MODEL_EV_WG_DONE, -1, -1 },
-    { "tt_wg_wait", FE_API_EVENT, MODEL_EV_WG_WAIT, -1, -1 },
+    { "tt_after", FE_API_QUIET, MODEL_EV_CALL, -1, -1, 1 },
+    { "tt_chan_cap", FE_API_QUIET, MODEL_EV_CALL, -1, -1, 1 },
+    { "tt_chan_free", FE_API_EVENT, MODEL_EV_CHAN_FREE, -1, -1, 1 },
+    { "tt_chan_len", FE_API_QUIET, MODEL_EV_CALL, -1, -1, 1 },
+    { "tt_chan_new", FE_API_NEW, MODEL_EV_CHAN_NEW, 1, -1, 2 },
+    { "tt_close", FE_API_EVENT, MODEL_EV_CLOSE, -1, -1, 1 },
+    { "tt_ctx_background", FE_API_QUIET, MODEL_EV_CALL, -1, -1, 0 },
+    { "tt_ctx_cancel", FE_API_EVENT, MODEL_EV_CTX_CANCEL, -1, -1, 1 },
+    { "tt_ctx_done", FE_API_QUIET, MODEL_EV_CALL, -1, -1, 1 },
+    { "tt_ctx_err", FE_API_EVENT, MODEL_EV_CTX_ERR, -1, -1, 1 },
+    { "tt_ctx_with_cancel", FE_API_NEW, MODEL_EV_CTX_NEW, -1, 0, 1 },
+    { "tt_ctx_with_timeout", FE_API_NEW, MODEL_EV_CTX_NEW, 1, 0, 2 },
+    { "tt_mutex_lock", FE_API_EVENT, MODEL_EV_LOCK, -1, -1, 1 },
+    { "tt_mutex_unlock", FE_API_EVENT, MODEL_EV_UNLOCK, -1, -1, 1 },
+    { "tt_recv", FE_API_EVENT, MODEL_EV_RECV, -1, -1, 2 },
+    { "tt_select", FE_API_SELECT, MODEL_EV_SELECT, 1, -1, 2 },
+    { "tt_select_default", FE_API_SELECT, MODEL_EV_SELECT, 1, -1, 2 },
+    { "tt_send", FE_API_EVENT, MODEL_EV_SEND, -1, -1, 2 },
+    { "tt_sleep_ms", FE_API_SLEEP, MODEL_EV_SLEEP, 0, -1, 1 },
+    { "tt_spawn", FE_API_SPAWN, MODEL_EV_SPAWN, -1, -1, 2 },
+    { "tt_ticker_chan", FE_API_QUIET, MODEL_EV_CALL, -1, -1, 1 },
+    { "tt_ticker_new", FE_API_NEW, MODEL_EV_TICKER_NEW, 0, -1, 1 },
+    { "tt_ticker_stop", FE_API_EVENT, MODEL_EV_TICKER_STOP, -1, -1, 1 },
+    { "tt_wg_add", FE_API_EVENT, MODEL_EV_WG_ADD, 1, -1, 2 },
+    { "tt_wg_done", FE_API_EVENT, MODEL_EV_WG_DONE, -1, -1, 1 },
+    { "tt_wg_wait", FE_API_EVENT, MODEL_EV_WG_WAIT, -1, -1, 1 },
 };
 
 static int fe__cmp_api(const void *key, const void *elem)
@@ -402,19 +376,37 @@ static const char *fe__fn_name(fe_state *st, CXCursor e)
     return name;
 }
 
-/* A call that is not the API. dest: the place its result is stored into
- * (a CALL to a function of this file names it as its object). */
-static void fe__other_call(fe_state *st, CXCursor call, const char *name, model_loc loc,
-                           model_obj_id dest, const char *dest_text)
+/* The first n values of av as an event's vals (unknown where missing). */
+static void fe__set_vals(fe_state *st, model_event *ev, model_val *const *av, int nav, int n)
 {
-    int nargs = clang_Cursor_getNumArguments(call);
-    if (nargs < 0)
-        nargs = 0;
-    bool here = fe__defined_here(st, name);
+    if (st->probe || n <= 0)
+        return;
+    ev->vals = mv_array(st->m, (size_t)n);
+    for (int i = 0; i < n; i++)
+        ev->vals[i] = i < nav && av[i] ? av[i] : mv_unknown(st->m);
+    ev->nvals = (size_t)n;
+}
+
+static model_val *fe__result(fe_state *st, const model_event *ev)
+{
+    return st->probe ? NULL : mv_result(st->m, ev->id);
+}
+
+/* A call that is not the API (name NULL: through a pointer, fn its value):
+ * a CALL with the callee's value and the arguments' (av). A call to a
+ * function of this file, or one passing an object, also names the callee
+ * and the arguments' objects (as the rules have always read them); dest:
+ * the place its result is stored into (a CALL to a function of this file
+ * names it as its object). */
+static model_val *fe__other_call(fe_state *st, CXCursor call, const char *name, model_val *fn,
+                                 model_loc loc, model_obj_id dest, const char *dest_text,
+                                 model_val *const *av, int nargs)
+{
+    bool here = name && fe__defined_here(st, name);
     model_obj_id small[8];
     model_obj_id *objs = (size_t)nargs <= 8 ? small : fe__xrealloc(NULL, (size_t)nargs * sizeof *objs);
     bool any = false;
-    for (int i = 0; i < nargs; i++) {
+    for (int i = 0; name && i < nargs; i++) {
         CXCursor a = clang_Cursor_getArgument(call, (unsigned)i);
         objs[i] = fe_obj(st, a);
         if (objs[i] != MODEL_NO_OBJ &&
@@ -422,8 +414,13 @@ static void fe__other_call(fe_state *st, CXCursor call, const char *name, model_
              fe_kind_of_type(clang_getCursorType(fe_strip(a))) != MODEL_KIND_NONE))
             any = true;
     }
+    model_event *ev = fe__event(st, MODEL_EV_CALL, loc); /* probing: a hit */
+    if (st->probe) {
+        if (objs != small)
+            free(objs);
+        return NULL;
+    }
     if (here || any) {
-        model_event *ev = fe__event(st, MODEL_EV_CALL, loc);
         ev->callee = model_strdup(st->m, name);
         if (here && dest != MODEL_NO_OBJ) {
             ev->obj = dest;
@@ -439,8 +436,11 @@ static void fe__other_call(fe_state *st, CXCursor call, const char *name, model_
             }
         }
     }
+    ev->fn = fn;
+    fe__set_vals(st, ev, av, nargs, nargs);
     if (objs != small)
         free(objs);
+    return mv_result(st->m, ev->id);
 }
 
 /* A creation passed directly as a task's argument (`tt_spawn(f,
@@ -481,9 +481,13 @@ static bool fe__is_spawn(CXCursor call)
     return spawn;
 }
 
-static void fe__call(fe_state *st, CXCursor call, model_obj_id dest, const char *dest_text)
+/* A call: its events (the arguments', then its own) and its value: the
+ * RESULT of its event, or the API value of a side-effect-free tether call. */
+static model_val *fe__call(fe_state *st, CXCursor call, model_obj_id dest, const char *dest_text)
 {
     int nargs = clang_Cursor_getNumArguments(call);
+    if (nargs < 0)
+        nargs = 0;
     /* tt_spawn(f, tt_chan_new(1, 0)): the creation's object, made before
      * the arguments are walked (their events come first) */
     model_obj_id spawn_arg = MODEL_NO_OBJ;
@@ -491,30 +495,42 @@ static void fe__call(fe_state *st, CXCursor call, model_obj_id dest, const char 
     if (nargs > 1 && !st->probe && fe__is_spawn(call))
         spawn_arg = fe__spawn_arg_obj(st, clang_Cursor_getArgument(call, 1), fe_cursor_loc(call),
                                       &spawn_text);
+    model_val *small[8];
+    model_val **av = (size_t)nargs <= 8 ? small : fe__xrealloc(NULL, (size_t)nargs * sizeof *av);
     for (int i = 0; i < nargs; i++)
-        fe__expr(st, clang_Cursor_getArgument(call, (unsigned)i), i == 1 ? spawn_arg : MODEL_NO_OBJ,
-                 i == 1 ? spawn_text : NULL);
+        av[i] = fe__expr(st, clang_Cursor_getArgument(call, (unsigned)i), i == 1 ? spawn_arg : MODEL_NO_OBJ,
+                         i == 1 ? spawn_text : NULL);
+    model_val *result = NULL;
     CXCursor decl;
     char *name = fe_callee_name(call, &decl);
+    model_loc loc = fe_cursor_loc(call);
     if (!name) {
-        /* A call through a pointer: only its callee expression may hold events. */
+        /* A call through a pointer: the callee's value (and events) */
         fe_kids k;
         fe_kids_get(call, &k);
-        if (k.n)
-            fe__expr(st, k.v[0], MODEL_NO_OBJ, NULL);
+        model_val *fn = k.n ? fe__expr(st, k.v[0], MODEL_NO_OBJ, NULL) : NULL;
         fe_kids_free(&k);
-        return;
+        if (!st->probe && !fn)
+            fn = mv_unknown(st->m);
+        result = fe__other_call(st, call, NULL, fn, loc, MODEL_NO_OBJ, NULL, av, nargs);
+        goto out;
     }
+    model_val *fn = st->probe ? NULL : mv_func(st->m, name);
     fe_api_name(name);
-    model_loc loc = fe_cursor_loc(call);
     const fe_api_entry *api = fe__api_find(name);
     CXCursor a0 = nargs > 0 ? clang_Cursor_getArgument(call, 0) : clang_getNullCursor();
     CXCursor a1 = nargs > 1 ? clang_Cursor_getArgument(call, 1) : clang_getNullCursor();
     if (api) {
         model_event *ev = NULL;
+        int nv = api->nparams;
         switch (api->api) {
         case FE_API_NONE:
         case FE_API_QUIET:
+            if (!st->probe) {
+                result = mv_api(st->m, name, (size_t)nv);
+                for (int i = 0; i < nv && i < nargs; i++)
+                    result->sub[i] = av[i] ? av[i] : mv_unknown(st->m);
+            }
             break;
         case FE_API_EVENT:
             ev = fe__event(st, api->kind, loc);
@@ -542,25 +558,38 @@ static void fe__call(fe_state *st, CXCursor call, model_obj_id dest, const char 
             ev->arg_texts = mb_alloc(st->b, sizeof *ev->arg_texts);
             ev->args[0] = spawn_arg != MODEL_NO_OBJ ? spawn_arg : nargs > 1 ? fe_obj(st, a1) : MODEL_NO_OBJ;
             ev->arg_texts[0] = nargs > 1 ? fe_text(st, a1) : NULL;
+            if (!st->probe)
+                ev->fn = nargs > 0 && av[0] ? av[0] : mv_unknown(st->m);
             break;
         case FE_API_SELECT:
             ev = fe__event(st, api->kind, loc);
             ev->has_default = strcmp(name, "tt_select_default") == 0;
             if (nargs > 0)
-                fe__select(st, ev, a0);
+                fe__select(st, ev, a0, av[0]);
             break;
         }
         if (ev && api->num_arg >= 0 && nargs > api->num_arg)
             fe__num(st, ev, call, name, api->num_arg);
+        if (ev) {
+            fe__set_vals(st, ev, av, nargs, nv);
+            result = fe__result(st, ev);
+        }
     } else if (fe__noreturn(st, name, decl)) {
-        if (st->probe)
+        if (st->probe) {
             st->probe_hit = true;
-        else
-            mb_noreturn(st->b, loc, model_strdup(st->m, name));
+        } else {
+            model_event *ev = mb_noreturn(st->b, loc, model_strdup(st->m, name));
+            fe__set_vals(st, ev, av, nargs, nargs);
+            result = mv_result(st->m, ev->id);
+        }
     } else {
-        fe__other_call(st, call, name, loc, dest, dest_text);
+        result = fe__other_call(st, call, name, fn, loc, dest, dest_text, av, nargs);
     }
     free(name);
+out:
+    if (av != small)
+        free(av);
+    return result;
 }
 
 /* Whether a call creates the object it is assigned to (obj = the place). */
@@ -627,29 +656,6 @@ static bool fe__is_pointer(CXType t)
     return clang_getCanonicalType(t).kind == CXType_Pointer;
 }
 
-/* libclang 14 cannot tell a BinaryOperator's operator: read it from the
- * source between the operands, or (inside macros) infer it from types. */
-static bool fe__is_assign(fe_state *st, CXCursor e, CXCursor l, CXCursor r)
-{
-    long le = fe_offset(st, clang_getRangeEnd(fe_extent(l)));
-    long rb = fe_offset(st, clang_getRangeStart(fe_extent(r)));
-    if (le >= 0 && rb >= 0 && le <= rb) {
-        for (long i = le; i < rb; i++) {
-            char c = st->buf[i];
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ')')
-                continue;
-            if (c == '/' && i + 1 < rb && (st->buf[i + 1] == '*' || st->buf[i + 1] == '/'))
-                break; /* a comment: fall back to types */
-            return c == '=' && (i + 1 >= (long)st->buflen || st->buf[i + 1] != '=');
-        }
-    }
-    CXType t = clang_getCursorType(e);
-    enum CXTypeKind tk = clang_getCanonicalType(t).kind;
-    return (tk == CXType_Pointer || tk == CXType_Record) &&
-           clang_equalTypes(clang_getCanonicalType(t), clang_getCanonicalType(clang_getCursorType(l))) &&
-           clang_equalTypes(clang_getCanonicalType(t), clang_getCanonicalType(clang_getCursorType(r)));
-}
-
 /* Where a store to place `l` makes the stored object outlive the call. */
 static model_escape fe__escape_of(CXCursor l)
 {
@@ -706,15 +712,30 @@ static void fe__store_one(fe_state *st, model_escape esc, model_obj_id dest, CXC
     ev->escape_to = esc;
 }
 
-static void fe__store_esc(fe_state *st, model_escape esc, model_obj_id dest, const char *dest_text,
-                          CXCursor r, model_loc loc)
+/* The ASSIGN lhs = rhs at loc (in a condition: flagged as its events are),
+ * and its value: RESULT of it. */
+static model_val *fe__assign_ev(fe_state *st, model_loc loc, model_val *lhs, model_val *rhs)
 {
-    fe__expr(st, r, dest, dest_text);
+    if (st->probe) {
+        st->probe_hit = true;
+        return NULL;
+    }
+    model_event *ev = mb_assign(st->b, loc, lhs, rhs);
+    ev->flags |= st->cond_flags;
+    return mv_result(st->m, ev->id);
+}
+
+/* Stores r into dest: r's events and value, then the aliases and ESCAPEs
+ * of the store. */
+static model_val *fe__store_esc(fe_state *st, model_escape esc, model_obj_id dest, const char *dest_text,
+                                CXCursor r, model_loc loc)
+{
+    model_val *v = fe__expr(st, r, dest, dest_text);
     CXCursor arms[FE_MAX_ARMS];
     size_t n = fe_cond_arms(r, arms, FE_MAX_ARMS);
     if (n == 0) {
         fe__store_one(st, esc, dest, r, loc);
-        return;
+        return v;
     }
     /* `p = c ? a : b`: a store of each arm (creations made on dest by the
      * walk above, NULL arms skipped), each arm object's ESCAPE once. The
@@ -722,24 +743,25 @@ static void fe__store_esc(fe_state *st, model_escape esc, model_obj_id dest, con
     model_obj_id seen[FE_MAX_ARMS];
     size_t nseen = 0;
     for (size_t i = 0; i < n; i++) {
-        model_obj_id v = fe__is_creation(arms[i]) ? MODEL_NO_OBJ : fe_obj(st, arms[i]);
-        bool dup = v == MODEL_NO_OBJ;
+        model_obj_id o = fe__is_creation(arms[i]) ? MODEL_NO_OBJ : fe_obj(st, arms[i]);
+        bool dup = o == MODEL_NO_OBJ;
         for (size_t j = 0; j < nseen && !dup; j++)
-            dup = seen[j] == v;
+            dup = seen[j] == o;
         if (dup)
             continue;
-        seen[nseen++] = v;
+        seen[nseen++] = o;
         fe__store_one(st, esc, dest, arms[i], loc);
     }
+    return v;
 }
 
 /* `place = value` (assignment or initialization; l is null for a
- * declaration whose object is dest). */
-static void fe__store(fe_state *st, CXCursor l, model_obj_id dest, const char *dest_text, CXCursor r,
-                      model_loc loc)
+ * declaration whose object is dest): the value stored. */
+static model_val *fe__store(fe_state *st, CXCursor l, model_obj_id dest, const char *dest_text,
+                            CXCursor r, model_loc loc)
 {
-    fe__store_esc(st, clang_Cursor_isNull(l) ? MODEL_ESCAPE_NONE : fe__escape_of(l), dest, dest_text,
-                  r, loc);
+    return fe__store_esc(st, clang_Cursor_isNull(l) ? MODEL_ESCAPE_NONE : fe__escape_of(l), dest,
+                         dest_text, r, loc);
 }
 
 /* ---- Initializer lists -------------------------------------------------------- *
@@ -748,34 +770,8 @@ static void fe__store(fe_state *st, CXCursor l, model_obj_id dest, const char *d
  * with the value's and an ESCAPE (to a field) is recorded. The place is
  * written "j.ch" (a compound literal's: ".ch"; an array element's:
  * "js[1].ch"). tether's own records (tt_case: TT_RECV / TT_SEND) are not
- * stored into: every select would merge its channels. */
-
-typedef struct fe_fields {
-    CXCursor *v;
-    size_t n, cap;
-    CXCursor small[16];
-} fe_fields;
-
-static enum CXVisitorResult fe__field_visit(CXCursor c, CXClientData data)
-{
-    fe_fields *f = data;
-    CXString s = clang_getCursorSpelling(c);
-    const char *name = clang_getCString(s);
-    bool unnamed = !name || !*name; /* `int : 3;` takes no initializer */
-    clang_disposeString(s);
-    if (unnamed)
-        return CXVisit_Continue;
-    if (f->n == f->cap) {
-        size_t cap = f->cap * 2;
-        CXCursor *v = fe__xrealloc(f->v == f->small ? NULL : f->v, cap * sizeof *v);
-        if (f->v == f->small)
-            memcpy(v, f->small, f->n * sizeof *v);
-        f->v = v;
-        f->cap = cap;
-    }
-    f->v[f->n++] = c;
-    return CXVisit_Continue;
-}
+ * stored into: every select would merge its channels. The list's value is
+ * an INIT of its elements' values with their designators (fe_val.c). */
 
 static bool fe__is_tether_record(CXType t)
 {
@@ -802,32 +798,33 @@ static const char *fe__place(fe_state *st, const char *prefix, const char *field
     return model_strdup(st->m, buf);
 }
 
-static void fe__init(fe_state *st, CXCursor list, const char *prefix);
+static model_val *fe__init(fe_state *st, CXCursor list, const char *prefix);
 
 /* One element of an initializer list stored into field `field` (its place
- * written `text`), at loc. */
-static void fe__init_field(fe_state *st, CXCursor field, const char *text, CXCursor value, model_loc loc)
+ * written `text`), at loc: its value. */
+static model_val *fe__init_field(fe_state *st, CXCursor field, const char *text, CXCursor value,
+                                 model_loc loc)
 {
-    if (clang_getCursorKind(fe_strip_parens(value)) == CXCursor_InitListExpr) {
-        fe__init(st, fe_strip_parens(value), text);
-        return;
-    }
-    fe__store_esc(st, MODEL_ESCAPE_FIELD, fe_field_obj(st, field), text, value, loc);
+    if (clang_getCursorKind(fe_strip_parens(value)) == CXCursor_InitListExpr)
+        return fe__init(st, fe_strip_parens(value), text);
+    return fe__store_esc(st, MODEL_ESCAPE_FIELD, fe_field_obj(st, field), text, value, loc);
 }
 
-static void fe__init_record(fe_state *st, CXType t, const fe_kids *k, const char *prefix)
+/* The items k of a record's list: stores into its fields; vals[i] the
+ * value of item i. */
+static void fe__init_record(fe_state *st, CXType t, const fe_kids *k, const char *prefix,
+                            model_val **vals)
 {
-    fe_fields f = { NULL, 0, sizeof f.small / sizeof f.small[0], { { 0, 0, { 0 } } } };
-    f.v = f.small;
-    clang_Type_visitFields(t, fe__field_visit, &f);
+    fe_fields f;
+    fe_fields_get(t, &f);
     size_t next = 0;
     for (size_t i = 0; i < k->n; i++) {
         CXCursor item = k->v[i];
         model_loc loc = fe_loc(clang_getRangeStart(fe_extent(item)));
         fe_desig d;
-        if (fe__designated(item, &d)) {
+        if (fe_designated(item, &d)) {
             if (d.nfields == 0 || d.nfields > sizeof d.fields / sizeof d.fields[0]) {
-                fe__expr(st, d.value, MODEL_NO_OBJ, NULL);
+                vals[i] = fe__expr(st, d.value, MODEL_NO_OBJ, NULL);
                 continue;
             }
             for (size_t j = 0; j < f.n; j++)
@@ -851,34 +848,37 @@ static void fe__init_record(fe_state *st, CXType t, const fe_kids *k, const char
                 text = fe__place(st, text, clang_getCString(sp), 0);
                 clang_disposeString(sp);
             }
-            fe__init_field(st, d.fields[d.nfields - 1], text, d.value, loc);
+            vals[i] = fe__init_field(st, d.fields[d.nfields - 1], text, d.value, loc);
         } else if (next < f.n) {
             CXString sp = clang_getCursorSpelling(f.v[next]);
             const char *text = fe__place(st, prefix, clang_getCString(sp), 0);
             clang_disposeString(sp);
-            fe__init_field(st, f.v[next++], text, item, loc);
+            vals[i] = fe__init_field(st, f.v[next++], text, item, loc);
         } else {
-            fe__expr(st, item, MODEL_NO_OBJ, NULL);
+            vals[i] = fe__expr(st, item, MODEL_NO_OBJ, NULL);
         }
     }
-    if (f.v != f.small)
-        free(f.v);
+    fe_fields_free(&f);
 }
 
-static void fe__init(fe_state *st, CXCursor list, const char *prefix)
+static model_val *fe__init(fe_state *st, CXCursor list, const char *prefix)
 {
     CXType t = clang_getCanonicalType(clang_getCursorType(list));
     fe_kids k;
     fe_kids_get(list, &k);
+    model_val *small[16];
+    model_val **vals = k.n <= 16 ? small : fe__xrealloc(NULL, k.n * sizeof *vals);
+    for (size_t i = 0; i < k.n; i++)
+        vals[i] = NULL;
     if (t.kind == CXType_Record && !fe__is_tether_record(t)) {
-        fe__init_record(st, t, &k, prefix);
+        fe__init_record(st, t, &k, prefix, vals);
     } else if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
         long idx = 0;
         for (size_t i = 0; i < k.n; i++, idx++) {
             CXCursor value = k.v[i];
             fe_desig d;
             int64_t at;
-            if (fe__designated(value, &d) && d.nfields == 0) {
+            if (fe_designated(value, &d) && d.nfields == 0) {
                 if (fe_eval_int(d.index, &at))
                     idx = (long)at;
                 fe__expr(st, d.index, MODEL_NO_OBJ, NULL);
@@ -886,21 +886,42 @@ static void fe__init(fe_state *st, CXCursor list, const char *prefix)
             }
             CXCursor in = fe_strip_parens(value);
             if (clang_getCursorKind(in) == CXCursor_InitListExpr)
-                fe__init(st, in, fe__place(st, prefix, NULL, idx));
+                vals[i] = fe__init(st, in, fe__place(st, prefix, NULL, idx));
             else
-                fe__expr(st, value, MODEL_NO_OBJ, NULL);
+                vals[i] = fe__expr(st, value, MODEL_NO_OBJ, NULL);
         }
     } else {
         for (size_t i = 0; i < k.n; i++)
-            fe__expr(st, k.v[i], MODEL_NO_OBJ, NULL);
+            vals[i] = fe__expr(st, k.v[i], MODEL_NO_OBJ, NULL);
     }
+    model_val *init = NULL;
+    if (!st->probe) {
+        if (fe_init_empty(st, list, &k)) {
+            init = mv_init(st->m, 0);
+        } else {
+            const char **names = fe__xrealloc(NULL, k.n * sizeof *names);
+            CXCursor *items = fe__xrealloc(NULL, k.n * sizeof *items);
+            fe_init_desig(st, t, &k, names, items);
+            init = mv_init(st->m, k.n);
+            for (size_t i = 0; i < k.n; i++)
+                mv_init_set(st->m, init, i, names[i], vals[i]);
+            free(names);
+            free(items);
+        }
+    }
+    if (vals != small)
+        free(vals);
     fe_kids_free(&k);
+    return init;
 }
 
-static void fe__assign(fe_state *st, CXCursor e, CXCursor l, CXCursor r)
+/* `l = r`: l's events, r's, the store's ESCAPEs, the ASSIGN; its value. */
+static model_val *fe__assign(fe_state *st, CXCursor e, CXCursor l, CXCursor r)
 {
-    fe__expr(st, l, MODEL_NO_OBJ, NULL);
+    model_val *lv = fe__expr(st, l, MODEL_NO_OBJ, NULL);
     CXCursor ls = fe_strip_parens(l);
+    CXCursor case_decl = clang_getNullCursor();
+    int64_t case_idx = -1;
     if (clang_getCursorKind(ls) == CXCursor_ArraySubscriptExpr) {
         /* cs[i] = TT_RECV(...): remember the case for a later tt_select. */
         fe_kids k;
@@ -908,15 +929,24 @@ static void fe__assign(fe_state *st, CXCursor e, CXCursor l, CXCursor r)
         int64_t idx;
         model_case c = { 0 };
         if (k.n == 2 && clang_getCursorKind(fe_strip(k.v[0])) == CXCursor_DeclRefExpr &&
-            fe_eval_int(k.v[1], &idx) && idx >= 0 && fe__case(st, r, &c)) {
+            fe_eval_int(k.v[1], &idx) && idx >= 0 && fe__case(st, r, &c, NULL)) {
             CXCursor decl = clang_getCursorReferenced(fe_strip(k.v[0]));
             fe__array_put(st, fe__array(st, decl, true), (size_t)idx, &c);
+            case_decl = decl;
+            case_idx = idx;
         }
         fe_kids_free(&k);
     }
     model_obj_id dest = fe_obj(st, l);
-    fe__store(st, l, dest, dest != MODEL_NO_OBJ ? fe_text(st, l) : NULL, r, fe_cursor_loc(e));
+    model_val *rv = fe__store(st, l, dest, dest != MODEL_NO_OBJ ? fe_text(st, l) : NULL, r, fe_cursor_loc(e));
+    if (case_idx >= 0 && !st->probe) {
+        /* the case's channel and element, from the value stored */
+        fe_case_array *a = fe__array(st, case_decl, false);
+        if (a && (size_t)case_idx < a->ncases)
+            fe__case_vals(&a->cases[case_idx], rv);
+    }
     fe_sel_store(st, l, r);
+    return fe__assign_ev(st, fe_cursor_loc(e), lv, rv);
 }
 
 /* ---- Conditional evaluation ----------------------------------------------- *
@@ -1005,27 +1035,29 @@ static unsigned fe__arms(fe_state *st, CXCursor e, CXCursor a0, CXCursor a1)
  * goes into the `?` slot). dest: where the value of a `?:` is stored (a
  * creation in an arm is made on it); none for && / ||. */
 static void fe__branch(fe_state *st, CXCursor e, CXCursor a0, CXCursor a1, model_obj_id dest,
-                       const char *dest_text)
+                       const char *dest_text, model_val *cond, model_val **v0, model_val **v1)
 {
     unsigned mask = fe__arms(st, e, a0, a1);
+    *v0 = *v1 = NULL;
     if (st->probe || mask == 0) {
         if (!st->probe) {
-            fe__expr(st, a0, dest, dest_text);
+            *v0 = fe__expr(st, a0, dest, dest_text);
             if (!clang_Cursor_isNull(a1))
-                fe__expr(st, a1, dest, dest_text);
+                *v1 = fe__expr(st, a1, dest, dest_text);
         }
         return;
     }
+    mb_cond(st->b, cond);
     mb_if(st->b);
-    fe__expr(st, a0, dest, dest_text);
+    *v0 = fe__expr(st, a0, dest, dest_text);
     if (mask & 2u) {
         mb_else(st->b);
-        fe__expr(st, a1, dest, dest_text);
+        *v1 = fe__expr(st, a1, dest, dest_text);
         mb_end_if(st->b);
     } else {
         mb_end_if(st->b);
         if (!clang_Cursor_isNull(a1))
-            fe__expr(st, a1, dest, dest_text); /* no events: only its aliases */
+            *v1 = fe__expr(st, a1, dest, dest_text); /* no events: only its aliases */
     }
 }
 
@@ -1046,13 +1078,6 @@ const char *fe_binop(fe_state *st, CXCursor l, CXCursor r)
         return st->buf + i;
     }
     return NULL;
-}
-
-static bool fe__is_logical(fe_state *st, CXCursor l, CXCursor r)
-{
-    const char *op = fe_binop(st, l, r);
-    return op && op + 1 < st->buf + st->buflen &&
-           ((op[0] == '&' && op[1] == '&') || (op[0] == '|' && op[1] == '|'));
 }
 
 /* ---- assert ------------------------------------------------------------------ *
@@ -1114,7 +1139,106 @@ static void fe__assert(fe_state *st, CXCursor e, long at)
 
 /* ---- Expressions ------------------------------------------------------------ */
 
-static void fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *dest_text)
+static model_val *fe__unknown(fe_state *st)
+{
+    return st->probe ? NULL : mv_unknown(st->m);
+}
+
+/* `x op= y`: x's events, y's, the ASSIGN x = x op y; its value. */
+static model_val *fe__compound_assign(fe_state *st, CXCursor e, const fe_kids *kk)
+{
+    if (kk->n != 2) {
+        for (size_t i = 0; i < kk->n; i++)
+            fe__expr(st, kk->v[i], MODEL_NO_OBJ, NULL);
+        return fe__unknown(st);
+    }
+    model_val *lv = fe__expr(st, kk->v[0], MODEL_NO_OBJ, NULL);
+    model_val *rv = fe__expr(st, kk->v[1], MODEL_NO_OBJ, NULL);
+    fe_sel_store(st, kk->v[0], clang_getNullCursor()); /* r no longer holds a select's result */
+    model_val *sum = NULL;
+    if (!st->probe) {
+        int op = fe_binop_of(st, e, kk->v[0], kk->v[1], true);
+        sum = op >= MODEL_OP_ADD && op <= MODEL_OP_BITXOR ? fe_fold_binop(st->m, (model_op)op, lv, rv)
+                                                          : mv_unknown(st->m);
+    }
+    return fe__assign_ev(st, fe_cursor_loc(e), lv, sum);
+}
+
+/* A unary operator: `x++` and the like are an ASSIGN (x = x + 1), the
+ * others values over their operand. */
+static model_val *fe__unary(fe_state *st, CXCursor e, const fe_kids *kk)
+{
+    if (kk->n != 1) {
+        for (size_t i = 0; i < kk->n; i++)
+            fe__expr(st, kk->v[i], MODEL_NO_OBJ, NULL);
+        return fe__unknown(st);
+    }
+    model_val *sub = fe__expr(st, kk->v[0], MODEL_NO_OBJ, NULL);
+    int op = fe_unop_of(st, e, kk->v[0]);
+    fe_sel_update(st, e); /* `r++`: r no longer holds a select's result */
+    bool inc = op == FE_U_PREINC || op == FE_U_POSTINC;
+    if (!inc && op != FE_U_PREDEC && op != FE_U_POSTDEC)
+        return fe_val_unary(st, e, op, sub);
+    model_val *one = st->probe ? NULL : mv_int(st->m, 1);
+    model_val *stored = st->probe ? NULL : fe_fold_binop(st->m, inc ? MODEL_OP_ADD : MODEL_OP_SUB, sub, one);
+    model_val *res = fe__assign_ev(st, fe_cursor_loc(e), sub, stored);
+    if (st->probe || op == FE_U_PREINC || op == FE_U_PREDEC)
+        return res;
+    /* x++ as a value: the value before the store */
+    return mv_binop(st->m, inc ? MODEL_OP_SUB : MODEL_OP_ADD, res, one);
+}
+
+/* A binary operator: assignments, `&&` / `||` (the right operand a branch
+ * when it has events), the comma, the others values. */
+static model_val *fe__binary(fe_state *st, CXCursor e, const fe_kids *kk)
+{
+    if (kk->n != 2) {
+        for (size_t i = 0; i < kk->n; i++)
+            fe__expr(st, kk->v[i], MODEL_NO_OBJ, NULL);
+        return fe__unknown(st);
+    }
+    int op = fe_binop_of(st, e, kk->v[0], kk->v[1], false);
+    if (op == FE_OP_ASSIGN)
+        return fe__assign(st, e, kk->v[0], kk->v[1]);
+    model_val *lv = fe__expr(st, kk->v[0], MODEL_NO_OBJ, NULL);
+    if (op == MODEL_OP_LAND || op == MODEL_OP_LOR) {
+        /* the right operand runs when l != 0 (&&) or l == 0 (||) */
+        model_val *cond = st->probe ? NULL : op == MODEL_OP_LAND ? lv : fe_fold_unop(st->m, MODEL_OP_NOT, lv);
+        model_val *rv, *none;
+        fe__branch(st, e, kk->v[1], clang_getNullCursor(), MODEL_NO_OBJ, NULL, cond, &rv, &none);
+        return st->probe ? NULL : fe_fold_binop(st->m, (model_op)op, lv, rv);
+    }
+    model_val *rv = fe__expr(st, kk->v[1], MODEL_NO_OBJ, NULL);
+    return fe_val_binary(st, e, kk->v[0], kk->v[1], op, lv, rv);
+}
+
+/* A GNU statement expression: its statements; its value the last one's
+ * when that is an expression. */
+static model_val *fe__stmt_expr(fe_state *st, const fe_kids *kk)
+{
+    model_val *v = NULL;
+    for (size_t i = 0; i < kk->n; i++) {
+        if (clang_getCursorKind(kk->v[i]) != CXCursor_CompoundStmt) {
+            fe__stmt(st, kk->v[i]);
+            continue;
+        }
+        fe_kids ck;
+        fe_kids_get(kk->v[i], &ck);
+        for (size_t j = 0; j < ck.n; j++) {
+            if (j + 1 == ck.n && clang_isExpression(clang_getCursorKind(ck.v[j])))
+                v = fe__expr(st, ck.v[j], MODEL_NO_OBJ, NULL);
+            else
+                fe__stmt(st, ck.v[j]);
+        }
+        fe_kids_free(&ck);
+    }
+    return v ? v : fe__unknown(st);
+}
+
+/* Walks expression e in evaluation order: emits its events and returns its
+ * value (NULL while probing). dest: the place its value is stored into, for
+ * the objects of creations (see fe__call). */
+static model_val *fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *dest_text)
 {
     enum CXCursorKind k = clang_getCursorKind(e);
     if (k == CXCursor_ParenExpr || k == CXCursor_CStyleCastExpr || k == CXCursor_ConditionalOperator ||
@@ -1122,99 +1246,123 @@ static void fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *de
         long at = fe__assert_at(st, e);
         if (at >= 0) {
             fe__assert(st, e, at);
-            return;
+            return fe__unknown(st);
         }
     }
     switch (k) {
     case CXCursor_DeclRefExpr:
+        return fe_val_ref(st, e);
     case CXCursor_IntegerLiteral:
     case CXCursor_FloatingLiteral:
     case CXCursor_StringLiteral:
     case CXCursor_CharacterLiteral:
+        return fe_val_literal(st, e, k);
     case CXCursor_UnaryExpr: /* sizeof: not evaluated */
-        return;
+        return fe__unknown(st);
     case CXCursor_CallExpr:
-        fe__call(st, e, dest, dest_text);
-        return;
-    case CXCursor_BinaryOperator: {
-        fe_kids kk;
-        fe_kids_get(e, &kk);
-        if (kk.n == 2 && fe__is_assign(st, e, kk.v[0], kk.v[1])) {
-            fe__assign(st, e, kk.v[0], kk.v[1]);
-        } else if (kk.n == 2 && fe__is_logical(st, kk.v[0], kk.v[1])) {
-            fe__expr(st, kk.v[0], MODEL_NO_OBJ, NULL);
-            fe__branch(st, e, kk.v[1], clang_getNullCursor(), MODEL_NO_OBJ, NULL);
-        } else {
-            for (size_t i = 0; i < kk.n; i++)
-                fe__expr(st, kk.v[i], MODEL_NO_OBJ, NULL);
-        }
-        fe_kids_free(&kk);
-        return;
-    }
+        return fe__call(st, e, dest, dest_text);
     case CXCursor_InitListExpr:
-        fe__init(st, e, dest_text ? dest_text : "");
-        return;
-    case CXCursor_ConditionalOperator: {
-        fe_kids kk;
-        fe_kids_get(e, &kk);
-        if (kk.n == 3) {
-            fe__expr(st, kk.v[0], MODEL_NO_OBJ, NULL);
-            fe__branch(st, e, kk.v[1], kk.v[2], dest, dest_text);
-        } else {
-            for (size_t i = 0; i < kk.n; i++)
-                fe__expr(st, kk.v[i], MODEL_NO_OBJ, NULL);
-        }
-        fe_kids_free(&kk);
-        return;
-    }
-    case CXCursor_StmtExpr: {
+        return fe__init(st, e, dest_text ? dest_text : "");
+    case CXCursor_StmtExpr:
         if (st->probe) {
             st->probe_hit = true; /* statements are not probed: assume events */
-            return;
+            return NULL;
         }
-        fe_kids kk;
-        fe_kids_get(e, &kk);
-        for (size_t i = 0; i < kk.n; i++)
-            fe__stmt(st, kk.v[i]);
-        fe_kids_free(&kk);
-        return;
-    }
+        break;
     default:
         break;
     }
-    bool pass = k == CXCursor_ParenExpr || k == CXCursor_UnexposedExpr || k == CXCursor_CStyleCastExpr;
     fe_kids kk;
     fe_kids_get(e, &kk);
-    if (k == CXCursor_UnexposedExpr && fe_elvis(e, NULL, NULL)) {
-        /* GNU `x ?: y` (common, two opaque copies of it, y): as x || y,
-         * both operands stored into dest */
-        fe__expr(st, kk.v[0], dest, dest_text);
-        fe__branch(st, e, kk.v[3], clang_getNullCursor(), dest, dest_text);
-        fe_kids_free(&kk);
-        return;
+    model_val *v = NULL;
+    switch (k) {
+    case CXCursor_BinaryOperator:
+        v = fe__binary(st, e, &kk);
+        goto out;
+    case CXCursor_CompoundAssignOperator:
+        v = fe__compound_assign(st, e, &kk);
+        goto out;
+    case CXCursor_UnaryOperator:
+        v = fe__unary(st, e, &kk);
+        goto out;
+    case CXCursor_ConditionalOperator:
+        if (kk.n == 3) {
+            model_val *c = fe__expr(st, kk.v[0], MODEL_NO_OBJ, NULL), *a, *b;
+            fe__branch(st, e, kk.v[1], kk.v[2], dest, dest_text, c, &a, &b);
+            v = st->probe ? NULL : fe_fold_cond(st->m, c, a, b);
+            goto out;
+        }
+        break;
+    case CXCursor_StmtExpr:
+        v = fe__stmt_expr(st, &kk);
+        goto out;
+    case CXCursor_MemberRefExpr:
+        if (kk.n == 1) {
+            model_val *b = fe__expr(st, kk.v[0], MODEL_NO_OBJ, NULL);
+            v = fe_val_member(st, e, kk.v[0], b);
+            goto out;
+        }
+        break;
+    case CXCursor_ArraySubscriptExpr:
+        if (kk.n == 2) {
+            model_val *b = fe__expr(st, kk.v[0], MODEL_NO_OBJ, NULL);
+            model_val *i = fe__expr(st, kk.v[1], MODEL_NO_OBJ, NULL);
+            v = fe_val_index(st, e, b, i);
+            goto out;
+        }
+        break;
+    case CXCursor_UnexposedExpr:
+        if (fe_elvis(e, NULL, NULL)) {
+            /* GNU `x ?: y` (common, two opaque copies of it, y): as x || y,
+             * both operands stored into dest; its value x ? x : y */
+            model_val *x = fe__expr(st, kk.v[0], dest, dest_text), *y, *none;
+            model_val *cond = st->probe ? NULL : fe_fold_unop(st->m, MODEL_OP_NOT, x);
+            fe__branch(st, e, kk.v[3], clang_getNullCursor(), dest, dest_text, cond, &y, &none);
+            v = st->probe ? NULL : fe_fold_cond(st->m, x, x, y);
+            goto out;
+        }
+        break;
+    default:
+        break;
     }
+    /* Parentheses, casts and implicit conversions are transparent (their
+     * operand's value, a 0 made a pointer NULL); any other node's children
+     * are walked for their events and its value is UNKNOWN. */
+    bool pass = k == CXCursor_ParenExpr || k == CXCursor_UnexposedExpr || k == CXCursor_CStyleCastExpr;
+    model_val *last = NULL;
+    size_t nexpr = 0;
     for (size_t i = 0; i < kk.n; i++) {
         enum CXCursorKind ck = clang_getCursorKind(kk.v[i]);
-        if (clang_isExpression(ck))
-            fe__expr(st, kk.v[i], pass ? dest : MODEL_NO_OBJ, pass ? dest_text : NULL);
-        else if (clang_isStatement(ck))
+        if (clang_isExpression(ck)) {
+            last = fe__expr(st, kk.v[i], pass ? dest : MODEL_NO_OBJ, pass ? dest_text : NULL);
+            nexpr++;
+        } else if (clang_isStatement(ck)) {
             fe__stmt(st, kk.v[i]);
+        }
     }
-    /* `r += x`, `r++`: r no longer holds a select's result */
-    if (k == CXCursor_CompoundAssignOperator && kk.n)
-        fe_sel_store(st, kk.v[0], clang_getNullCursor());
-    else if (k == CXCursor_UnaryOperator)
-        fe_sel_update(st, e);
+    if (st->probe)
+        goto out;
+    if ((k == CXCursor_ParenExpr || k == CXCursor_CompoundLiteralExpr) && nexpr)
+        v = last;
+    else if (k == CXCursor_CStyleCastExpr && nexpr)
+        v = fe_val_cast(st, e, last);
+    else if (k == CXCursor_UnexposedExpr && nexpr == 1 && kk.n == 1 && fe_val_transparent(e, kk.v[0]))
+        v = fe_val_cast(st, e, last);
+    else
+        v = mv_unknown(st->m);
+out:
     fe_kids_free(&kk);
+    return v;
 }
 
-/* Events of a condition, flagged as such. */
-static void fe__cond(fe_state *st, CXCursor c, unsigned flags)
+/* Events of a condition, flagged as such; its value. */
+static model_val *fe__cond(fe_state *st, CXCursor c, unsigned flags)
 {
     unsigned saved = st->cond_flags;
     st->cond_flags |= flags;
-    fe__expr(st, c, MODEL_NO_OBJ, NULL);
+    model_val *v = fe__expr(st, c, MODEL_NO_OBJ, NULL);
     st->cond_flags = saved;
+    return v;
 }
 
 static bool fe__const_true(CXCursor c)
@@ -1246,33 +1394,37 @@ static void fe__null_test(fe_state *st, CXCursor cond)
 
 static void fe__vardecl_init(fe_state *st, CXCursor v, CXCursor init);
 
+/* The initializer of variable v (its children k), or a null cursor. */
+static CXCursor fe__var_init(fe_state *st, CXCursor v, const fe_kids *k)
+{
+    if (!k->n || !clang_isExpression(clang_getCursorKind(k->v[k->n - 1])))
+        return clang_getNullCursor();
+    /* The last child is the initializer, unless it is an array size: an
+     * initializer follows a `=` after the name. */
+    CXCursor last = k->v[k->n - 1];
+    long name = fe_offset(st, clang_getCursorLocation(v));
+    long start = fe_offset(st, clang_getRangeStart(fe_extent(last)));
+    bool is_init = true;
+    if (name >= 0 && start > name) {
+        is_init = false;
+        int depth = 0;
+        for (long i = name; i < start; i++) {
+            char c = st->buf[i];
+            depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+            if (c == '=' && depth == 0)
+                is_init = true;
+        }
+    }
+    return is_init ? last : clang_getNullCursor();
+}
+
 static void fe__vardecl(fe_state *st, CXCursor v)
 {
     if (clang_getCursorKind(v) != CXCursor_VarDecl)
         return;
     fe_kids k;
     fe_kids_get(v, &k);
-    CXCursor init = clang_getNullCursor();
-    if (k.n && clang_isExpression(clang_getCursorKind(k.v[k.n - 1]))) {
-        /* The last child is the initializer, unless it is an array size:
-         * an initializer follows a `=` after the name. */
-        CXCursor last = k.v[k.n - 1];
-        long name = fe_offset(st, clang_getCursorLocation(v));
-        long start = fe_offset(st, clang_getRangeStart(fe_extent(last)));
-        bool is_init = true;
-        if (name >= 0 && start > name) {
-            is_init = false;
-            int depth = 0;
-            for (long i = name; i < start; i++) {
-                char c = st->buf[i];
-                depth += c == '[' ? 1 : c == ']' ? -1 : 0;
-                if (c == '=' && depth == 0)
-                    is_init = true;
-            }
-        }
-        if (is_init)
-            init = last;
-    }
+    CXCursor init = fe__var_init(st, v, &k);
     /* Array sizes (VLAs) may hold calls too. */
     for (size_t i = 0; i < k.n; i++)
         if (!clang_equalCursors(k.v[i], init) && clang_isExpression(clang_getCursorKind(k.v[i])))
@@ -1283,30 +1435,86 @@ static void fe__vardecl(fe_state *st, CXCursor v)
     fe_sel_decl(st, v, init);
 }
 
-/* The initializer of variable v: its events and stores. */
+static void fe__add_global(fe_state *st, CXCursor var, CXCursor init)
+{
+    if (st->nglobals == st->capglobals) {
+        st->capglobals = st->capglobals ? st->capglobals * 2 : 16;
+        st->globals = fe__xrealloc(st->globals, st->capglobals * sizeof *st->globals);
+    }
+    st->globals[st->nglobals++] = (fe_global_init){ var, init, fe_offset(st, clang_getCursorLocation(var)) };
+}
+
+/* The initializer of variable v: its events, stores and ASSIGN (a
+ * function-static's ASSIGN is in (globals): it runs once). */
 static void fe__vardecl_init(fe_state *st, CXCursor v, CXCursor init)
 {
+    model_val *val;
     if (fe__is_case_array(clang_getCursorType(v)) &&
         clang_getCursorKind(fe_strip_parens(init)) == CXCursor_InitListExpr) {
-        fe__expr(st, init, MODEL_NO_OBJ, NULL);
-        fe__collect_init(st, fe__array(st, v, true), fe_strip_parens(init));
+        val = fe__expr(st, init, MODEL_NO_OBJ, NULL);
+        fe__collect_init(st, fe__array(st, v, true), fe_strip_parens(init), val);
+    } else {
+        model_obj_id dest = fe_decl_obj(st, v);
+        if (clang_getCursorKind(fe_strip_parens(init)) == CXCursor_InitListExpr) {
+            /* `struct job j = { .ch = c }`: stores into j's fields */
+            CXString s = clang_getCursorSpelling(v);
+            val = fe__init(st, fe_strip_parens(init), model_strdup(st->m, clang_getCString(s)));
+            clang_disposeString(s);
+        } else {
+            const char *text = NULL;
+            if (dest != MODEL_NO_OBJ) {
+                CXString s = clang_getCursorSpelling(v);
+                text = model_strdup(st->m, clang_getCString(s));
+                clang_disposeString(s);
+            }
+            val = fe__store(st, clang_getNullCursor(), dest, text, init, fe_cursor_loc(v));
+        }
+    }
+    if (fe_is_global_var(v))
+        fe__add_global(st, v, init);
+    else
+        fe__assign_ev(st, fe_cursor_loc(v), fe_val_decl(st, v), val);
+}
+
+void fe_note_global(fe_state *st, CXCursor var)
+{
+    if (clang_getCursorKind(var) != CXCursor_VarDecl)
         return;
-    }
-    model_obj_id dest = fe_decl_obj(st, v);
-    if (clang_getCursorKind(fe_strip_parens(init)) == CXCursor_InitListExpr) {
-        /* `struct job j = { .ch = c }`: stores into j's fields */
-        CXString s = clang_getCursorSpelling(v);
-        fe__init(st, fe_strip_parens(init), model_strdup(st->m, clang_getCString(s)));
-        clang_disposeString(s);
+    fe_kids k;
+    fe_kids_get(var, &k);
+    CXCursor init = fe__var_init(st, var, &k);
+    fe_kids_free(&k);
+    if (!clang_Cursor_isNull(init))
+        fe__add_global(st, var, init);
+}
+
+static int fe__cmp_global(const void *a, const void *b)
+{
+    long x = ((const fe_global_init *)a)->offset, y = ((const fe_global_init *)b)->offset;
+    return x < y ? -1 : x > y;
+}
+
+void fe_walk_globals(fe_state *st)
+{
+    if (st->nglobals == 0)
         return;
+    qsort(st->globals, st->nglobals, sizeof *st->globals, fe__cmp_global);
+    model_loc none = { 0, 0 };
+    model_builder *b = mb_begin(st->m, "(globals)", none, true);
+    st->b = b;
+    st->func = mb_func_index(b);
+    st->cond_flags = 0;
+    st->narrays = 0;
+    st->gen++;
+    st->narms = 0;
+    st->nvmemo = 0;
+    fe_sel_reset(st);
+    for (size_t i = 0; i < st->nglobals; i++) {
+        const fe_global_init *g = &st->globals[i];
+        mb_assign(b, fe_cursor_loc(g->var), fe_val_decl(st, g->var), fe_value(st, g->init));
     }
-    const char *text = NULL;
-    if (dest != MODEL_NO_OBJ) {
-        CXString s = clang_getCursorSpelling(v);
-        text = model_strdup(st->m, clang_getCString(s));
-        clang_disposeString(s);
-    }
-    fe__store(st, clang_getNullCursor(), dest, text, init, fe_cursor_loc(v));
+    mb_end(b, none);
+    st->b = NULL;
 }
 
 /* The label a goto names (its LabelRef child). */
@@ -1404,9 +1612,10 @@ static void fe__stmt(fe_state *st, CXCursor s)
         break;
     case CXCursor_IfStmt:
         if (k.n >= 2) {
-            fe__cond(st, k.v[0], MODEL_EVF_IN_COND);
+            model_val *c = fe__cond(st, k.v[0], MODEL_EVF_IN_COND);
             fe__null_test(st, k.v[0]);
             fe_case_test(st, k.v[0], false);
+            mb_cond(b, c);
             mb_if(b);
             fe__stmt(st, k.v[1]);
             if (k.n >= 3) {
@@ -1420,7 +1629,7 @@ static void fe__stmt(fe_state *st, CXCursor s)
         if (k.n >= 2) {
             mb_loop(b);
             mb_mark(b, fe_cursor_loc(s));
-            fe__cond(st, k.v[0], MODEL_EVF_IN_COND | MODEL_EVF_LOOP_COND);
+            mb_cond(b, fe__cond(st, k.v[0], MODEL_EVF_IN_COND | MODEL_EVF_LOOP_COND));
             mb_loop_body(b, fe__const_true(k.v[0]));
             fe__stmt(st, k.v[1]);
             mb_end_loop(b);
@@ -1435,7 +1644,7 @@ static void fe__stmt(fe_state *st, CXCursor s)
         mb_mark(b, fe_cursor_loc(s));
         bool infinite = true;
         if (!clang_Cursor_isNull(part[1])) {
-            fe__cond(st, part[1], MODEL_EVF_IN_COND | MODEL_EVF_LOOP_COND);
+            mb_cond(b, fe__cond(st, part[1], MODEL_EVF_IN_COND | MODEL_EVF_LOOP_COND));
             infinite = fe__const_true(part[1]);
         }
         mb_loop_body(b, infinite);
@@ -1457,14 +1666,15 @@ static void fe__stmt(fe_state *st, CXCursor s)
             mb_mark(b, fe_cursor_loc(s));
             fe__stmt(st, k.v[0]);
             mb_do_cond(b);
-            fe__cond(st, k.v[1], MODEL_EVF_IN_COND | MODEL_EVF_LOOP_COND);
+            mb_cond(b, fe__cond(st, k.v[1], MODEL_EVF_IN_COND | MODEL_EVF_LOOP_COND));
             mb_end_do(b, fe__const_true(k.v[1]));
         }
         break;
     case CXCursor_SwitchStmt:
         if (k.n >= 2) {
-            fe__cond(st, k.v[0], MODEL_EVF_IN_COND);
+            model_val *c = fe__cond(st, k.v[0], MODEL_EVF_IN_COND);
             fe_case_test(st, k.v[0], true);
+            mb_cond(b, c); /* the controlling value */
             mb_switch(b);
             fe__stmt(st, k.v[k.n - 1]);
             mb_end_switch(b);
@@ -1492,10 +1702,11 @@ static void fe__stmt(fe_state *st, CXCursor s)
     case CXCursor_ReturnStmt: {
         model_obj_id obj = MODEL_NO_OBJ;
         const char *text = NULL;
+        model_val *val = NULL;
         if (k.n) {
             model_obj_id made = fe__return_obj(st, k.v[0]);
             if (made != MODEL_NO_OBJ) {
-                fe__expr(st, k.v[0], made, "(return)");
+                val = fe__expr(st, k.v[0], made, "(return)");
                 /* the other arms of `return x ? tt_chan_new(0, 1) : c;` are
                  * stored into "(return)" too */
                 CXCursor arms[FE_MAX_ARMS];
@@ -1509,13 +1720,18 @@ static void fe__stmt(fe_state *st, CXCursor s)
                 /* `return x ? a : b;`: a RETURN carries one object, the
                  * first arm's other than NULL; fe_obj aliases the arms
                  * together so that the rules see either (fe_expr.c) */
-                fe__expr(st, k.v[0], MODEL_NO_OBJ, NULL);
+                val = fe__expr(st, k.v[0], MODEL_NO_OBJ, NULL);
                 obj = fe_obj(st, k.v[0]);
                 if (obj != MODEL_NO_OBJ)
                     text = fe_text(st, k.v[0]);
             }
         }
-        mb_return(b, fe_cursor_loc(s), obj, text);
+        model_event *ev = mb_return(b, fe_cursor_loc(s), obj, text);
+        if (k.n) {
+            ev->vals = mv_array(st->m, 1);
+            ev->vals[0] = val ? val : mv_unknown(st->m);
+            ev->nvals = 1;
+        }
         mb_mark(b, fe_cursor_loc(s));
         break;
     }
@@ -1541,6 +1757,7 @@ void fe_walk_function(fe_state *st, CXCursor fn)
     st->narrays = 0;
     st->gen++;
     st->narms = 0;
+    st->nvmemo = 0;
     fe_sel_reset(st);
     CXType rt = clang_getCanonicalType(clang_getResultType(clang_getCursorType(fn)));
     st->ret_kind = fe_kind_of_type(rt);
