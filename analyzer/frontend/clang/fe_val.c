@@ -169,7 +169,7 @@ model_val *fe_val_literal(fe_state *st, CXCursor e, enum CXCursorKind k)
     case CXCursor_CharacterLiteral:
         return fe_eval_int(e, &n) ? mv_int(st->m, n) : mv_unknown(st->m);
     case CXCursor_StringLiteral:
-        return mv_string(st->m);
+        return mv_string(st->m, fe_text(st, e));
     default:
         return mv_unknown(st->m);
     }
