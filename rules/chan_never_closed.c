@@ -88,9 +88,10 @@ static int run(const rule_input *in, diag_list *out)
             kcase = (int)k;
             break;
         }
-        /* a receive loop waiting for the close, or a receive that only a close
-         * can end: nothing ever sent on the channel */
-        if (ch == RU_NONE || (!waits_for_close(eng_site_func(t->at), ev) && sent_on(f, ch)))
+        /* a receive loop waiting for the close; or, for the root (which no
+         * spawn can be blamed for), a receive only a close can end: nothing
+         * ever sent on the channel */
+        if (ch == RU_NONE || (!waits_for_close(eng_site_func(t->at), ev) && (f->task != 0 || sent_on(f, ch))))
             continue;
         const char *text = ru_op_text(t->at, ev->kind == MODEL_EV_SELECT ? kcase : -1);
         diag *d = ru_warn(out, RULE_ID, (int)i, t->at,

@@ -2,18 +2,10 @@
  * send or receive on it, or a select all of whose channels are NULL. (The
  * done channel of tt_ctx_background() is NULL too; waiting on it is
  * spawn-no-cancel's business: the fix is a context that can be canceled.) */
-#include <string.h>
-
 #include "rule.h"
 #include "rule_util.h"
 
 static const char *const RULE_ID = "nil-chan-op";
-
-static bool background_done(const model_val *v)
-{
-    return v && v->kind == MODEL_VAL_API && strcmp(v->name, "tt_ctx_done") == 0 && v->nsub == 1 &&
-           v->sub[0]->kind == MODEL_VAL_API && strcmp(v->sub[0]->name, "tt_ctx_background") == 0;
-}
 
 static int run(const rule_input *in, diag_list *out)
 {
@@ -26,10 +18,8 @@ static int run(const rule_input *in, diag_list *out)
         if (!ev || t->nchan == 0)
             continue;
         bool all_null = true;
-        for (uint32_t k = 0; k < t->nchan; k++) {
-            const model_val *cv = ev->kind == MODEL_EV_SELECT ? ev->cases[k].ch : ev->nvals ? ev->vals[0] : NULL;
-            all_null &= t->chan_null[k] && !background_done(cv);
-        }
+        for (uint32_t k = 0; k < t->nchan; k++)
+            all_null &= t->chan_null[k] && !t->chan_background[k];
         if (!all_null || (ev->kind == MODEL_EV_SELECT && ev->has_default))
             continue;
         diag *d;

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const model_event *ru_ev(eng_site s)
@@ -232,6 +233,174 @@ void ru_note_spawn(diag *d, const eng_finding *f, uint32_t task)
 {
     if (task < f->ntasks && f->tasks[task].spawned.tu)
         ru_note(d, f->tasks[task].spawned, "'%s' is spawned here", ru_task_name(f, task));
+}
+
+/* ---- select cases: where each leads ---------------------------------------------- */
+
+typedef struct case_env {
+    int32_t sel_id;
+    int64_t k;
+    const char *vars[8];
+    size_t nvars;
+} case_env;
+
+static bool known_var(const case_env *e, const char *name)
+{
+    for (size_t i = 0; i < e->nvars; i++)
+        if (name && e->vars[i] && strcmp(e->vars[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* The value of v if it depends only on the select's result: 1 and *out, or 0. */
+static int eval(const case_env *e, const model_val *v, int64_t *out)
+{
+    if (!v)
+        return 0;
+    int64_t a, b;
+    switch (v->kind) {
+    case MODEL_VAL_INT: *out = v->num; return 1;
+    case MODEL_VAL_RESULT: if (v->num != e->sel_id) return 0; *out = e->k; return 1;
+    case MODEL_VAL_VAR: if (!known_var(e, v->name)) return 0; *out = e->k; return 1;
+    case MODEL_VAL_UNOP:
+        if (v->op != MODEL_OP_NOT || !eval(e, v->sub[0], &a))
+            return 0;
+        *out = !a;
+        return 1;
+    case MODEL_VAL_BINOP:
+        if (!eval(e, v->sub[0], &a) || !eval(e, v->sub[1], &b))
+            return 0;
+        switch (v->op) {
+        case MODEL_OP_EQ: *out = a == b; return 1;
+        case MODEL_OP_NE: *out = a != b; return 1;
+        case MODEL_OP_LT: *out = a < b; return 1;
+        case MODEL_OP_LE: *out = a <= b; return 1;
+        case MODEL_OP_GT: *out = a > b; return 1;
+        case MODEL_OP_GE: *out = a >= b; return 1;
+        default: return 0;
+        }
+    default:
+        return 0;
+    }
+}
+
+bool ru_case_exits(eng_site s, int64_t k)
+{
+    const model_func *fn = eng_site_func(s);
+    const model_event *sel = eng_site_event(s);
+    if (!fn || !sel)
+        return true;
+    case_env e = { sel->id, k, { 0 }, 0 };
+    uint8_t *seen = calloc(fn->nblocks ? fn->nblocks : 1, 1);
+    uint32_t *work = malloc((fn->nblocks + 1) * sizeof *work);
+    size_t n = 0;
+    bool exits = false;
+    uint32_t blk = s.block, start = s.index + 1;
+    for (;;) {
+        const model_block *bl = &fn->blocks[blk];
+        bool stop = false;
+        for (size_t i = start; i < bl->nevents && !stop; i++) {
+            const model_event *ev = &bl->events[i];
+            if (blk == s.block && i == s.index)
+                stop = true; /* back at the select */
+            else if (ev->kind == MODEL_EV_RETURN || ev->kind == MODEL_EV_NORETURN)
+                exits = stop = true;
+            else if (ev->kind == MODEL_EV_ASSIGN && ev->nvals == 2 && ev->vals[0]->kind == MODEL_VAL_VAR &&
+                     e.nvars < 8) {
+                int64_t dummy;
+                if (eval(&e, ev->vals[1], &dummy) && ev->vals[1]->kind != MODEL_VAL_INT)
+                    e.vars[e.nvars++] = ev->vals[0]->name;
+            }
+        }
+        if (exits)
+            break;
+        if (!stop) {
+            if (blk == fn->exit)
+                exits = true;
+            int64_t c;
+            bool decided = bl->cond && eval(&e, bl->cond, &c);
+            for (size_t i = 0; i < bl->nsucc && !exits; i++) {
+                uint32_t sb = bl->succ[i];
+                const model_block *sbl = &fn->blocks[sb];
+                if (decided) {
+                    bool sw = sbl->case_value_known || sbl->case_default;
+                    if (sw ? (sbl->case_value_known && sbl->case_value != c) : (bl->nsucc == 2 && (int64_t)(i == 0) != (c != 0)))
+                        continue;
+                }
+                if (!seen[sb]) {
+                    seen[sb] = 1;
+                    work[n++] = sb;
+                }
+            }
+        }
+        if (exits || !n)
+            break;
+        blk = work[--n];
+        start = 0;
+    }
+    free(seen);
+    free(work);
+    return exits;
+}
+
+bool ru_in_loop(eng_site s)
+{
+    const model_func *fn = eng_site_func(s);
+    if (!fn || s.block >= fn->nblocks)
+        return false;
+    uint8_t *seen = calloc(fn->nblocks, 1);
+    uint32_t *work = malloc((fn->nblocks + 1) * sizeof *work);
+    size_t n = 0;
+    bool found = false;
+    work[n++] = s.block;
+    while (n && !found) {
+        const model_block *bl = &fn->blocks[work[--n]];
+        for (size_t i = 0; i < bl->nsucc && !found; i++) {
+            uint32_t b = bl->succ[i];
+            if (b == s.block)
+                found = true;
+            else if (!seen[b]) {
+                seen[b] = 1;
+                work[n++] = b;
+            }
+        }
+    }
+    free(seen);
+    free(work);
+    return found;
+}
+
+bool ru_loop_contains(eng_site head, eng_site s)
+{
+    if (head.tu != s.tu || head.func != s.func)
+        return false;
+    const model_func *fn = eng_site_func(s);
+    /* head reaches s and s reaches head */
+    for (int pass = 0; pass < 2; pass++) {
+        uint32_t from = pass == 0 ? head.block : s.block, to = pass == 0 ? s.block : head.block;
+        uint8_t *seen = calloc(fn->nblocks, 1);
+        uint32_t *work = malloc((fn->nblocks + 1) * sizeof *work);
+        size_t n = 0;
+        bool found = from == to;
+        work[n++] = from;
+        while (n && !found) {
+            const model_block *bl = &fn->blocks[work[--n]];
+            for (size_t i = 0; i < bl->nsucc && !found; i++) {
+                uint32_t b = bl->succ[i];
+                if (b == to)
+                    found = true;
+                else if (!seen[b]) {
+                    seen[b] = 1;
+                    work[n++] = b;
+                }
+            }
+        }
+        free(seen);
+        free(work);
+        if (!found)
+            return false;
+    }
+    return true;
 }
 
 bool ru_program_has(const rule_input *in, model_ev_kind k)

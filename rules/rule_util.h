@@ -55,6 +55,16 @@ void ru_note_at(diag *d, model_loc loc, const char *fmt, ...) DIAG_PRINTF(3, 4);
 /* "'NAME' is spawned here" at the spawn of task (nothing for the root). */
 void ru_note_spawn(diag *d, const eng_finding *f, uint32_t task);
 
+/* Whether running case k (or TT_DEFAULT) of the select at s can leave its
+ * loop or its function: followed on the model with the select's result
+ * known, back to the select again meaning no. */
+bool ru_case_exits(eng_site s, int64_t k);
+
+/* Whether the event at s is inside a loop (its block can come back to
+ * itself), and whether the loop at head contains s. */
+bool ru_in_loop(eng_site s);
+bool ru_loop_contains(eng_site head, eng_site s);
+
 /* ---- the program, statically -------------------------------------------------------- */
 /* Whether any function of the program has an event of kind k. */
 bool ru_program_has(const rule_input *in, model_ev_kind k);

@@ -1,7 +1,9 @@
 /* spawn_no_cancel.c — spawn-no-cancel: a spawned task that can block or
  * loop forever, with nothing its owner can do to end it: the general
  * account of a lost task (more specific rules speak first when they see
- * the same task). */
+ * the same task). The notes say where it waits or loops and, when its way
+ * out is a signal (a context, a done or quit channel) that never comes,
+ * where that signal is made. */
 #include <string.h>
 
 #include "rule.h"
@@ -9,10 +11,64 @@
 
 static const char *const RULE_ID = "spawn-no-cancel";
 
-static bool is_background_done(const model_val *v)
+/* Whether channel object ch never delivers a signal on the path: nothing
+ * sent to or closed it (for a context's done channel: the context was
+ * never canceled). */
+static bool never_signaled(const eng_finding *f, uint32_t ch)
 {
-    return v && v->kind == MODEL_VAL_API && strcmp(v->name, "tt_ctx_done") == 0 && v->nsub == 1 &&
-           v->sub[0]->kind == MODEL_VAL_API && strcmp(v->sub[0]->name, "tt_ctx_background") == 0;
+    const eng_obj_info *o = &f->objs[ch];
+    if (o->ctx_done)
+        return o->owner != RU_NONE && !f->objs[o->owner].canceled && !f->objs[o->owner].timeout;
+    if (o->ticker_chan || o->after || o->closed)
+        return false;
+    return !ru_any_op_on(f, ch, MODEL_EV_SEND) && !ru_any_op_on(f, ch, MODEL_EV_CLOSE);
+}
+
+/* The way out of the select at `at` for task t: the first exit case whose
+ * channel never signals, or -1 when some way out can still be taken (or
+ * there is none at all). */
+static int dead_exit(const eng_finding *f, eng_site at, const uint32_t *chans, uint32_t nchans)
+{
+    const model_event *ev = ru_ev(at);
+    int dead = -1;
+    for (size_t k = 0; ev && k < ev->ncases && k < nchans; k++) {
+        if (!ru_case_exits(at, (int64_t)k))
+            continue;
+        if (chans[k] == RU_NONE || !never_signaled(f, chans[k]))
+            return -1;
+        if (dead < 0)
+            dead = (int)k;
+    }
+    return dead;
+}
+
+/* The loop head the task last went round in function of `at`. */
+static eng_site loop_of(const eng_finding *f, uint32_t task, eng_site at)
+{
+    for (size_t i = f->nsteps; i-- > 0;) {
+        const eng_step *st = &f->steps[i];
+        const model_func *fn = eng_site_func(st->site);
+        if (st->task == task && st->kind == ENG_STEP_BLOCK && st->site.tu == at.tu && st->site.func == at.func &&
+            fn && fn->blocks[st->site.block].loop_head)
+            return st->site;
+    }
+    return (eng_site){ NULL, -1, 0, 0 };
+}
+
+/* The note at the creation of the signal that never comes. */
+static void signal_note(diag *d, const eng_finding *f, uint32_t ch)
+{
+    const eng_obj_info *o = &f->objs[ch];
+    if (o->ctx_done && o->owner != RU_NONE) {
+        const eng_obj_info *c = &f->objs[o->owner];
+        const model_event *made = ru_ev(c->made);
+        if (made)
+            ru_note(d, c->made, "context '%s' is made here and never canceled", made->text ? made->text : "?");
+        return;
+    }
+    const model_event *made = ru_ev(o->made);
+    if (made && made->kind == MODEL_EV_CHAN_NEW)
+        ru_note(d, o->made, "'%s' is made here and never closed or sent to", made->text ? made->text : "?");
 }
 
 /* The note at the operation the task is stuck at. */
@@ -25,11 +81,11 @@ static void blocked_note(diag *d, const eng_finding *f, uint32_t task)
         return;
     switch (ev->kind) {
     case MODEL_EV_RECV:
-        if (t->nchan && t->chan_null[0])
-            ru_note(d, t->at, "'%s' blocks here on tt_recv from %s", name,
-                    ev->nvals && is_background_done(ev->vals[0])
-                        ? "the done channel of a background context, which is never canceled"
-                        : "a NULL channel, which never delivers");
+        if (t->nchan && t->chan_background[0])
+            ru_note(d, t->at, "'%s' blocks here on tt_recv from the done channel of a background context, which is "
+                              "never canceled", name);
+        else if (t->nchan && t->chan_null[0])
+            ru_note(d, t->at, "'%s' blocks here on tt_recv from a NULL channel", name);
         else
             ru_note(d, t->at, "'%s' blocks here on tt_recv from '%s', which nothing sends to or closes", name,
                     ru_op_text(t->at, -1));
@@ -53,19 +109,27 @@ static void blocked_note(diag *d, const eng_finding *f, uint32_t task)
     }
 }
 
-/* The loop a looping task goes round: its last loop head on the path. */
-static void looping_note(diag *d, const eng_finding *f, uint32_t task)
+/* For a task going round forever: the last select it ran, and its channels. */
+static eng_site last_select(const eng_finding *f, uint32_t task, uint32_t *chans, uint32_t *n)
 {
+    *n = 0;
     for (size_t i = f->nsteps; i-- > 0;) {
         const eng_step *st = &f->steps[i];
-        if (st->task != task || st->kind != ENG_STEP_BLOCK)
+        const model_event *ev = ru_ev(st->site);
+        if (st->task != task || st->kind != ENG_STEP_OP || !ev || ev->kind != MODEL_EV_SELECT)
             continue;
-        const model_func *fn = eng_site_func(st->site);
-        if (fn && fn->blocks[st->site.block].loop_head) {
-            ru_note(d, st->site, "'%s' loops here with no exit", ru_task_name(f, task));
-            return;
+        /* the objects of its cases: from the steps that ran them */
+        for (size_t k = 0; k < ev->ncases && k < 16; k++) {
+            chans[k] = RU_NONE;
+            for (size_t j = 0; j < f->nsteps; j++)
+                if (f->steps[j].task == task && ru_site_eq(f->steps[j].site, st->site) &&
+                    f->steps[j].detail == (int32_t)k && f->steps[j].obj != RU_NONE)
+                    chans[k] = f->steps[j].obj;
         }
+        *n = (uint32_t)(ev->ncases < 16 ? ev->ncases : 16);
+        return st->site;
     }
+    return (eng_site){ NULL, -1, 0, 0 };
 }
 
 static int run(const rule_input *in, diag_list *out)
@@ -78,13 +142,40 @@ static int run(const rule_input *in, diag_list *out)
         if (!t->spawned.tu || (f->kind == ENG_BLOCKED && ru_held_up(f, f->task)))
             continue;
         const char *name = ru_task_name(f, f->task);
-        diag *d = ru_warn(out, RULE_ID, (int)i, t->spawned, f->kind == ENG_LOOPING
+        /* a loop whose only way out is a signal that never comes */
+        uint32_t chans[16], nchans = 0;
+        eng_site sel = t->at;
+        const model_event *at = ru_ev(t->at);
+        if (f->kind == ENG_BLOCKED || (at && at->kind == MODEL_EV_SELECT)) {
+            nchans = t->nchan;
+            memcpy(chans, t->chan, sizeof chans);
+        } else {
+            sel = last_select(f, f->task, chans, &nchans);
+        }
+        const model_event *sev = ru_ev(sel);
+        int dead = sev && sev->kind == MODEL_EV_SELECT ? dead_exit(f, sel, chans, nchans) : -1;
+        eng_site loop = dead >= 0 ? loop_of(f, f->task, sel) : (eng_site){ NULL, -1, 0, 0 };
+        bool loops = f->kind == ENG_LOOPING || loop.tu;
+        diag *d = ru_warn(out, RULE_ID, (int)i, t->spawned, loops
                           ? "task '%s' loops forever: no cancellation signal reaches it"
                           : "task '%s' can block forever: no cancellation signal reaches it", name);
-        if (f->kind == ENG_LOOPING)
-            looping_note(d, f, f->task);
-        else
+        if (loop.tu) {
+            ru_note(d, loop, "'%s' loops here and leaves only on a cancellation signal that never fires", name);
+            signal_note(d, f, chans[dead]);
+        } else if (f->kind == ENG_LOOPING) {
+            eng_site l = loop_of(f, f->task, sel.tu ? sel : t->at);
+            if (!l.tu) /* the loop of whatever function it goes round in */
+                for (size_t s = f->nsteps; s-- > 0 && !l.tu;) {
+                    const model_func *fn = eng_site_func(f->steps[s].site);
+                    if (f->steps[s].task == f->task && f->steps[s].kind == ENG_STEP_BLOCK && fn &&
+                        fn->blocks[f->steps[s].site.block].loop_head)
+                        l = f->steps[s].site;
+                }
+            if (l.tu)
+                ru_note(d, l, "'%s' loops here with no exit", name);
+        } else {
             blocked_note(d, f, f->task);
+        }
         diag_set_hint(d, "give the task a done channel or context and select on it wherever it blocks or loops");
     }
     return 0;

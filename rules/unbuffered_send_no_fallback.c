@@ -77,63 +77,28 @@ static bool gives_up(const model_event *ev, int k)
     return v->kind == MODEL_VAL_API && (strcmp(v->name, "tt_after") == 0 || strcmp(v->name, "tt_ctx_done") == 0);
 }
 
-/* The receiver's note: where it stopped receiving from ch. */
-static void receiver_note(diag *d, const eng_finding *f, uint32_t recv, uint32_t ch, const char *chtext)
+/* Whether step st is a send on ch (a tt_send, or a select's send case). */
+static bool is_send_on(const eng_step *st, uint32_t ch)
 {
-    if (recv == RU_NONE)
-        return;
-    /* a select on ch that took another case */
-    for (size_t i = f->nsteps; i-- > 0;) {
-        const eng_step *st = &f->steps[i];
-        const model_event *ev = ru_ev(st->site);
-        if (st->kind != ENG_STEP_OP || st->task != recv || !ev || ev->kind != MODEL_EV_SELECT)
-            continue;
-        bool on_ch = false;
-        for (size_t k = 0; k < ev->ncases; k++)
-            on_ch |= ev->cases[k].text && chtext && strcmp(ev->cases[k].text, chtext) == 0;
-        if (st->obj == ch)
-            break; /* its last select on ch received from it */
-        if (gives_up(ev, st->detail)) {
-            ru_note_at(d, ev->cases[st->detail].loc, "the receiver gives up here (timeout or cancel case)");
-            return;
-        }
-        (void)on_ch;
-    }
-    size_t last = ru_last_op_on(f, recv, ch, -1);
-    if (last != RU_NONE) {
-        size_t ex = ru_next_exit(f, recv, last + 1);
-        if (ex != RU_NONE) {
-            ru_note(d, f->steps[ex].site, "the receiver stops receiving here");
-            return;
-        }
-    }
-    size_t ret = ru_last_top_step(f, recv, ENG_STEP_RETURN);
-    if (ret != RU_NONE)
-        ru_note(d, f->steps[ret].site, "the receiver returns here without receiving from '%s'", chtext);
+    const model_event *ev = ru_ev(st->site);
+    return st->kind == ENG_STEP_OP && st->obj == ch && ev &&
+           (ev->kind == MODEL_EV_SEND || (ev->kind == MODEL_EV_SELECT && st->detail >= 0 && ev->cases[st->detail].op == 2));
 }
 
-/* The fix-it: capacity = the number of sends, when each sending task sends once. */
-static void capacity_fixit(diag *d, const eng_finding *f, uint32_t ch)
+/* The tasks that send on ch (did, or are stuck doing it), in order. */
+static size_t senders_of(const eng_finding *f, uint32_t ch, uint32_t *out, size_t max, bool *repeat)
 {
-    const eng_obj_info *o = &f->objs[ch];
-    const model_event *made = ru_ev(o->made);
-    if (!made || made->kind != MODEL_EV_CHAN_NEW || !made->num_begin.line)
-        return;
-    uint32_t senders[64];
-    size_t nsend = 0, nsenders = 0;
+    size_t n = 0;
+    *repeat = false;
     for (size_t i = 0; i < f->nsteps; i++) {
-        const eng_step *st = &f->steps[i];
-        const model_event *ev = ru_ev(st->site);
-        if (st->kind != ENG_STEP_OP || st->obj != ch || !ev)
+        if (!is_send_on(&f->steps[i], ch))
             continue;
-        if (ev->kind == MODEL_EV_SEND || (ev->kind == MODEL_EV_SELECT && st->detail >= 0 && ev->cases[st->detail].op == 2)) {
-            for (size_t k = 0; k < nsenders; k++)
-                if (senders[k] == st->task)
-                    return; /* a task sends more than once: no fixed capacity */
-            if (nsenders < 64)
-                senders[nsenders++] = st->task;
-            nsend++;
-        }
+        bool seen = false;
+        for (size_t k = 0; k < n; k++)
+            seen |= out[k] == f->steps[i].task;
+        *repeat |= seen || ru_in_loop(f->steps[i].site);
+        if (!seen && n < max)
+            out[n++] = f->steps[i].task;
     }
     for (uint32_t u = 0; u < f->ntasks; u++) {
         const eng_task_info *t = &f->tasks[u];
@@ -143,19 +108,124 @@ static void capacity_fixit(diag *d, const eng_finding *f, uint32_t ch)
         int k = blocked_send_case(f, t, ev);
         if (k < 0 || t->chan[k] != ch)
             continue;
-        for (size_t j = 0; j < nsenders; j++)
-            if (senders[j] == u)
-                return;
-        if (nsenders < 64)
-            senders[nsenders++] = u;
-        nsend++;
+        bool seen = false;
+        for (size_t j = 0; j < n; j++)
+            seen |= out[j] == u;
+        *repeat |= seen || ru_in_loop(t->at);
+        if (!seen && n < max)
+            out[n++] = u;
     }
-    if (nsend == 0)
+    return n;
+}
+
+/* The return that leaves the function which made ch, by task t (the
+ * receiver that owned the channel), or RU_NONE. */
+static size_t owner_return(const eng_finding *f, uint32_t t, eng_site made, size_t from)
+{
+    int depth = 0;
+    for (size_t i = from; i < f->nsteps; i++) {
+        const eng_step *st = &f->steps[i];
+        if (st->task != t)
+            continue;
+        if (st->kind == ENG_STEP_CALL)
+            depth++;
+        else if (st->kind == ENG_STEP_RETURN) {
+            if (depth == 0)
+                return st->site.tu == made.tu && st->site.func == made.func ? i : RU_NONE;
+            depth--;
+        }
+    }
+    return RU_NONE;
+}
+
+/* The index of the step where task t entered the function of `made` last
+ * before step `before` (0 if it started there). */
+static size_t entered(const eng_finding *f, uint32_t t, eng_site made, size_t before)
+{
+    for (size_t i = before; i-- > 0;)
+        if (f->steps[i].task == t && f->steps[i].kind == ENG_STEP_CALL && f->steps[i].callee_tu == made.tu &&
+            f->steps[i].callee_func == made.func)
+            return i + 1;
+    return 0;
+}
+
+/* The receiver's note: where it stopped receiving from ch. */
+static void receiver_note(diag *d, const eng_finding *f, uint32_t recv, uint32_t ch, size_t nsenders)
+{
+    if (recv == RU_NONE)
+        return;
+    const eng_obj_info *o = &f->objs[ch];
+    const model_event *made = ru_ev(o->made);
+    const char *chtext = made && made->text ? made->text : "?";
+    /* a select on ch that took another case: a timeout or cancel case gives up */
+    for (size_t i = f->nsteps; i-- > 0;) {
+        const eng_step *st = &f->steps[i];
+        const model_event *ev = ru_ev(st->site);
+        if (st->kind != ENG_STEP_OP || st->task != recv || !ev || ev->kind != MODEL_EV_SELECT)
+            continue;
+        if (st->obj == ch)
+            break; /* its last select received from ch */
+        if (gives_up(ev, st->detail)) {
+            ru_note_at(d, ev->cases[st->detail].loc, "the receiver gives up here (timeout or cancel case)");
+            return;
+        }
+    }
+    size_t last = ru_last_op_on(f, recv, ch, -1);
+    if (last != RU_NONE) {
+        size_t nrecv = 0;
+        for (size_t i = 0; i < f->nsteps; i++)
+            nrecv += f->steps[i].task == recv && f->steps[i].obj == ch && !is_send_on(&f->steps[i], ch) &&
+                     f->steps[i].kind == ENG_STEP_OP;
+        /* where it stopped: the loop around the receive that it left, or a
+         * break, goto or return statement, or the end of its function */
+        size_t stop = RU_NONE;
+        for (size_t i = last + 1; i < f->nsteps && stop == RU_NONE; i++) {
+            const eng_step *st = &f->steps[i];
+            if (st->task != recv)
+                continue;
+            const model_func *fn = eng_site_func(st->site);
+            if (st->kind == ENG_STEP_BLOCK && fn && fn->blocks[st->site.block].loop_head) {
+                if (ru_loop_contains(st->site, f->steps[last].site))
+                    stop = i;
+            } else if (st->kind == ENG_STEP_BLOCK || st->kind == ENG_STEP_RETURN) {
+                stop = i;
+            } else if (st->kind == ENG_STEP_CALL) {
+                break;
+            }
+        }
+        if (stop != RU_NONE) {
+            if (nsenders != SIZE_MAX && nrecv < nsenders)
+                ru_note(d, f->steps[stop].site, "the receiver stops after %zu value(s) but %zu task(s) send", nrecv,
+                        nsenders);
+            else
+                ru_note(d, f->steps[stop].site, "the receiver stops receiving here");
+            return;
+        }
+    }
+    /* it never received: it left the function that made the channel */
+    size_t ret = made ? owner_return(f, recv, o->made, entered(f, recv, o->made, f->nsteps)) : RU_NONE;
+    if (ret == RU_NONE)
+        ret = ru_last_top_step(f, recv, ENG_STEP_RETURN);
+    if (ret != RU_NONE)
+        ru_note(d, f->steps[ret].site, "the receiver returns here without receiving from '%s'", chtext);
+}
+
+/* The fix-it: capacity = the number of sends, when each sending task sends
+ * once (no loop around its send). */
+static void capacity_fixit(diag *d, const eng_finding *f, uint32_t ch)
+{
+    const eng_obj_info *o = &f->objs[ch];
+    const model_event *made = ru_ev(o->made);
+    if (!made || made->kind != MODEL_EV_CHAN_NEW || !made->num_begin.line)
+        return;
+    uint32_t senders[64];
+    bool repeat;
+    size_t n = senders_of(f, ch, senders, 64, &repeat);
+    if (n == 0 || repeat)
         return;
     char cap[32];
-    snprintf(cap, sizeof cap, "%zu", nsend);
-    ru_note(d, o->made, "make '%s' buffered with capacity %zu so the send cannot block", made->text ? made->text : "?",
-            nsend);
+    snprintf(cap, sizeof cap, "%zu", n);
+    ru_note(d, o->made, "make '%s' buffered with capacity %zu so the send cannot block", made->text ? made->text : "?", n);
     diag_add_note_fixit(d, made->num_begin, made->num_end, cap);
 }
 
@@ -208,8 +278,14 @@ static int run(const rule_input *in, diag_list *out)
         else
             d = ru_warn(out, RULE_ID, (int)i, t->at,
                         "send on unbuffered channel '%s' can block forever: its receiver can stop receiving first", text);
-        ru_note_spawn(d, f, f->task);
-        receiver_note(d, f, receiver_of(f, f->task, ch), ch, text);
+        uint32_t senders[64];
+        bool repeat;
+        size_t nsenders = senders_of(f, ch, senders, 64, &repeat);
+        for (size_t j = 0; j < nsenders; j++)
+            ru_note_spawn(d, f, senders[j]);
+        if (!nsenders)
+            ru_note_spawn(d, f, f->task);
+        receiver_note(d, f, receiver_of(f, f->task, ch), ch, repeat ? SIZE_MAX : nsenders);
         if (o->cap == 0)
             capacity_fixit(d, f, ch);
     }

@@ -96,6 +96,8 @@ eng_val eng_load(eng_run_ctx *r, eng_state *s, uint32_t task, eng_loc l)
     if (has_below(r, c, l.path)) {
         const eng_val *anc = exact ? exact : ancestor_entry(r, c, l.path);
         bool zero = anc ? anc->kind == EV_INT && anc->n == 0 : c->zeroed;
+        if (task == ENG_NONE) /* a pure evaluation: no new cell */
+            return ev_unknown();
         return materialize(r, s, task, l.cell, l.path, zero);
     }
     if (exact)
@@ -295,6 +297,8 @@ eng_loc eng_lval(eng_exec *x, const model_val *v)
     case MODEL_VAL_DEREF:
         return eng_ptr_loc(eng_eval(x, v->sub[0]));
     case MODEL_VAL_INIT: { /* a compound literal whose address is taken: an object of its own */
+        if (x->pure)
+            return bad;
         eng_val init = eng_eval(x, v);
         uint32_t id = eng_fresh_id(x->r, x->s, ID_HEAP, x->task, x->r->cur_site);
         eng_cell_add(x->s, id, CELL_HEAP, false, x->r->cur_site);
@@ -406,26 +410,15 @@ static eng_val api_value(eng_exec *x, const model_val *v)
             return ev_int(0); /* background's done channel is NULL */
         if (a.kind == EV_INT && a.n == 0)
             return ev_int(0);
-        eng_obj *c = a.kind == EV_CTX ? eng_obj_get(x->s, a.a) : NULL;
-        if (!c)
-            return ev_unknown();
-        if (c->done != ENG_NONE)
-            return ev_obj(EV_CHAN, c->done);
-        uint32_t save = x->r->cur_site;
-        x->r->cur_site = c->site;
-        eng_val ch = new_chan(x, 0, c->id, false);
-        x->r->cur_site = save;
-        eng_obj_mut(x->s, a.a)->done = ch.a;
-        if (c->escaped)
-            eng_obj_mut(x->s, ch.a)->escaped = true;
-        return ch;
+        const eng_obj *c = a.kind == EV_CTX ? eng_obj_get(x->s, a.a) : NULL;
+        return c && c->done != ENG_NONE ? ev_obj(EV_CHAN, c->done) : ev_unknown(); /* made with the context */
     }
     if (strcmp(n, "tt_ticker_chan") == 0) {
         eng_obj *t = a.kind == EV_TICKER ? eng_obj_get(x->s, a.a) : NULL;
         return t && t->chan != ENG_NONE ? ev_obj(EV_CHAN, t->chan) : ev_unknown();
     }
     if (strcmp(n, "tt_after") == 0)
-        return new_chan(x, 1, ENG_NONE, true);
+        return x->pure ? ev_obj(EV_CHAN, ENG_AFTER_FRESH) : new_chan(x, 1, ENG_NONE, true);
     if (strcmp(n, "tt_chan_len") == 0 || strcmp(n, "tt_chan_cap") == 0) {
         eng_obj *c = a.kind == EV_CHAN ? eng_obj_get(x->s, a.a) : NULL;
         if (!c || c->escaped || c->cap < 0)
@@ -437,6 +430,8 @@ static eng_val api_value(eng_exec *x, const model_val *v)
 
 static eng_val init_value(eng_exec *x, const model_val *v)
 {
+    if (x->pure)
+        return ev_unknown();
     uint32_t id = eng_fresh_id(x->r, x->s, ID_REC, x->task, 0);
     eng_cell_add(x->s, id, CELL_REC, true, ENG_NONE);
     for (size_t i = 0; i < v->nsub; i++) {
@@ -485,17 +480,17 @@ eng_val eng_eval(eng_exec *x, const model_val *v)
         if (v->scope == MODEL_SCOPE_GLOBAL && is_func_name(x, v, &fn))
             return ev_obj(EV_FUNC, fn);
         eng_loc l = eng_lval(x, v);
-        return v->is_array ? first_element(x, l) : eng_load(x->r, x->s, x->task, l);
+        return v->is_array ? first_element(x, l) : eng_load(x->r, x->s, x->pure ? ENG_NONE : x->task, l);
     }
     case MODEL_VAL_FIELD: case MODEL_VAL_INDEX: {
         eng_loc l = eng_lval(x, v);
-        return v->is_array ? first_element(x, l) : eng_load(x->r, x->s, x->task, l);
+        return v->is_array ? first_element(x, l) : eng_load(x->r, x->s, x->pure ? ENG_NONE : x->task, l);
     }
     case MODEL_VAL_DEREF: {
         eng_val p = eng_eval(x, v->sub[0]);
         if (p.kind == EV_FUNC)
             return p;
-        return eng_load(x->r, x->s, x->task, eng_ptr_loc(p));
+        return eng_load(x->r, x->s, x->pure ? ENG_NONE : x->task, eng_ptr_loc(p));
     }
     case MODEL_VAL_ADDR: {
         const model_val *s = v->sub[0];

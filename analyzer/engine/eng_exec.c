@@ -459,7 +459,12 @@ static void do_create(eng_exec *x, const model_event *ev)
     } else if (ev->kind == MODEL_EV_CTX_NEW) {
         eng_val parent = arg_val(x, ev, 0);
         v = new_obj_val(x, OBJ_CTX);
+        eng_val done = new_obj_val(x, OBJ_CHAN); /* its done channel, made with it */
+        eng_obj *d = eng_obj_mut(x->s, done.a);
+        d->cap = 0;
+        d->owner = v.a;
         eng_obj *o = eng_obj_mut(x->s, v.a);
+        o->done = done.a;
         o->timeout = (ev->flags & MODEL_EVF_TIMEOUT) != 0;
         if (parent.kind == EV_CTX && parent.a != ENG_BACKGROUND) {
             const eng_obj *p = eng_obj_get(x->s, parent.a);
@@ -467,6 +472,7 @@ static void do_create(eng_exec *x, const model_event *ev)
                 o = eng_obj_mut(x->s, v.a);
                 o->parent = p->id;
                 o->canceled = p->canceled;
+                eng_obj_mut(x->s, done.a)->closed = p->canceled;
                 if (p->escaped || p->timeout) /* someone else may cancel it any time */
                     o->timeout = true;
             }

@@ -15,8 +15,20 @@
 
 enum { TT_OP_RECV = 1, TT_OP_SEND = 2, TT_OK = 0, TT_CLOSED = -1, TT_DEFAULT = -4 };
 
-/* Evaluates v in task t's current frame. */
+/* Evaluates v in task t's current frame, without changing the state (to
+ * see which moves there are). */
 static eng_val eval_in(eng_run_ctx *r, eng_state *s, uint32_t task, const model_val *v)
+{
+    eng_exec x = { 0 };
+    x.r = r;
+    x.s = s;
+    x.task = task;
+    x.pure = true;
+    return eng_eval(&x, v);
+}
+
+/* The same, for running an operation: what it makes is real. */
+static eng_val eval_run(eng_run_ctx *r, eng_state *s, uint32_t task, const model_val *v)
 {
     eng_exec x = { 0 };
     x.r = r;
@@ -39,15 +51,17 @@ typedef enum { READY_NO, READY_YES, READY_MAYBE, READY_PAIR } ready_t;
 
 /* A channel operand: NULL (blocks forever), an object, or the environment's. */
 typedef struct chan_ref {
-    bool null, env;
+    bool null, env, fresh_timer;
     const eng_obj *o;
 } chan_ref;
 
 static chan_ref chan_of(const eng_state *s, eng_val v)
 {
-    chan_ref c = { false, false, NULL };
+    chan_ref c = { false, false, false, NULL };
     if (v.kind == EV_INT && v.n == 0)
         c.null = true;
+    else if (v.kind == EV_CHAN && v.a == ENG_AFTER_FRESH)
+        c.fresh_timer = true;
     else if (v.kind == EV_CHAN && (c.o = eng_obj_get(s, v.a)) != NULL && !c.o->escaped && c.o->cap >= 0)
         ;
     else
@@ -76,6 +90,8 @@ static ready_t recv_ready(const eng_state *s, chan_ref c)
 {
     if (c.null)
         return READY_NO;
+    if (c.fresh_timer)
+        return READY_MAYBE;
     if (c.env)
         return READY_MAYBE;
     const eng_obj *o = c.o;
@@ -93,7 +109,7 @@ static ready_t recv_ready(const eng_state *s, chan_ref c)
 
 static ready_t send_ready(chan_ref c)
 {
-    if (c.null)
+    if (c.null || c.fresh_timer)
         return READY_NO;
     if (c.env)
         return READY_MAYBE;
@@ -428,11 +444,11 @@ static void side_vals(eng_run_ctx *r, eng_state *s, uint32_t task, const model_e
                       eng_val *ch, eng_val *elem)
 {
     if (ev->kind == MODEL_EV_SELECT && choice >= 0 && (size_t)choice < ev->ncases) {
-        *ch = eval_in(r, s, task, ev->cases[choice].ch);
-        *elem = eval_in(r, s, task, ev->cases[choice].elem);
+        *ch = eval_run(r, s, task, ev->cases[choice].ch);
+        *elem = eval_run(r, s, task, ev->cases[choice].elem);
     } else {
-        *ch = op_arg(r, s, task, ev, 0);
-        *elem = op_arg(r, s, task, ev, 1);
+        *ch = ev->nvals > 0 ? eval_run(r, s, task, ev->vals[0]) : ev_unknown();
+        *elem = ev->nvals > 1 ? eval_run(r, s, task, ev->vals[1]) : ev_unknown();
     }
 }
 
@@ -565,8 +581,8 @@ static size_t perform(eng_run_ctx *r, eng_state *s, const eng_move *m, eng_rec *
         break;
     }
     case MODEL_EV_SPAWN: {
-        eng_val fn = ev->fn ? eval_in(r, s, m->task, ev->fn) : op_arg(r, s, m->task, ev, 0);
-        eng_val arg = op_arg(r, s, m->task, ev, 1);
+        eng_val fn = ev->fn ? eval_run(r, s, m->task, ev->fn) : op_arg(r, s, m->task, ev, 0);
+        eng_val arg = (ev->nvals > 1 ? eval_run(r, s, m->task, ev->vals[1]) : ev_unknown());
         if (fn.kind == EV_FUNC && !(fn.a & ENG_API_FN)) {
             eng_task_set_result(s, m->task, ev->id, ev_int(TT_OK));
             eng_task_advance(r, s, m->task);

@@ -103,6 +103,7 @@ static eng_val eval_in(eng_run_ctx *r, eng_state *s, uint32_t task, const model_
     x.r = r;
     x.s = s;
     x.task = task;
+    x.pure = true;
     return eng_eval(&x, v);
 }
 

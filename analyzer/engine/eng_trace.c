@@ -4,6 +4,7 @@
  * tasks' positions and the objects' states. */
 #include "engine/engine_impl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,8 @@ static bool idmap_find(const idmap *m, uint64_t key, uint32_t *idx)
 typedef struct builder {
     eng_run_ctx *r;
     idmap tasks, objs;       /* task ids; object ids and (1<<63 | cell<<32 | path) locations */
+    uint32_t *tasks_index;   /* per entry of `tasks`: the instance it means now */
+    size_t tasks_indexcap;
     eng_task_info *ti;
     size_t nti, ticap;
     eng_obj_info *oi;
@@ -51,20 +54,35 @@ typedef struct builder {
 
 static const eng_site no_site = { NULL, -1, 0, 0 };
 
+/* Task ids are reused once a task ends (a spawn loop's tasks share one id
+ * over time): the map says which instance an id means now, and a spawn
+ * starts a new one. */
+static uint32_t task_index_new(builder *b, uint32_t id);
+
 static uint32_t task_index(builder *b, uint32_t id)
 {
+    uint32_t i;
+    if (idmap_find(&b->tasks, id, &i))
+        return b->tasks_index[i];
+    return task_index_new(b, id);
+}
+
+static uint32_t task_index_new(builder *b, uint32_t id)
+{
     bool added;
-    uint32_t i = idmap_get(&b->tasks, id, &added);
-    if (added) {
-        grow_array((void **)&b->ti, &b->ticap, b->nti + 1, sizeof *b->ti);
-        memset(&b->ti[b->nti], 0, sizeof *b->ti);
-        b->ti[b->nti].spawned = no_site;
-        b->ti[b->nti].at = no_site;
-        b->ti[b->nti].at_case = -1;
-        b->ti[b->nti].wait_obj = ENG_NONE;
-        b->ti[b->nti].func = -1;
-        b->nti++;
-    }
+    uint32_t k = idmap_get(&b->tasks, id, &added);
+    grow_array((void **)&b->tasks_index, &b->tasks_indexcap, b->tasks.n, sizeof *b->tasks_index);
+    uint32_t i = (uint32_t)b->nti;
+    (void)added;
+    b->tasks_index[k] = i;
+    grow_array((void **)&b->ti, &b->ticap, b->nti + 1, sizeof *b->ti);
+    memset(&b->ti[b->nti], 0, sizeof *b->ti);
+    b->ti[b->nti].spawned = no_site;
+    b->ti[b->nti].at = no_site;
+    b->ti[b->nti].at_case = -1;
+    b->ti[b->nti].wait_obj = ENG_NONE;
+    b->ti[b->nti].func = -1;
+    b->nti++;
     return i;
 }
 
@@ -175,6 +193,12 @@ static eng_state *replay(eng_run_ctx *r, uint32_t root_fn, eng_search *S, uint32
     }
     free(chain);
     if (s && eng_state_hash(s) != S->nodes[target].hash) { /* the replay went astray */
+        if (getenv("TETHER_ENGINE_DEBUG"))
+        {
+            fprintf(stderr, "engine: the replay of node %u went astray\n", target);
+            extern void eng_debug_state(eng_run_ctx *r, const eng_state *s, FILE *out);
+            eng_debug_state(r, s, stderr);
+        }
         eng_state_free(s);
         return NULL;
     }
@@ -203,6 +227,7 @@ static eng_val loc_of_op(eng_run_ctx *r, eng_state *s, const eng_task *t, const 
     x.r = r;
     x.s = s;
     x.task = t->id;
+    x.pure = true;
     return eng_eval(&x, ev->vals[0]);
 }
 
@@ -227,6 +252,7 @@ static uint32_t next_obj(builder *b, eng_state *s, const eng_task *t, const mode
     x.r = b->r;
     x.s = s;
     x.task = t->id;
+    x.pure = true;
     eng_val e = eng_eval(&x, v);
     if (!loc)
         return e.kind == EV_CHAN ? obj_index(b, s, e.a) : ENG_NONE;
@@ -294,14 +320,14 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
 {
     eng_run_ctx *r = b->r;
     task_index(b, end->root_id);
-    /* tasks and objects named by the steps */
+    /* tasks and objects named by the steps; steps get task indexes here */
     for (size_t i = 0; i < rec->n; i++) {
         eng_step *st = &rec->steps[i];
-        uint32_t ti = task_index(b, st->task);
-        (void)ti;
+        st->task = task_index(b, st->task);
         if (st->kind == ENG_STEP_OP && st->callee_func >= 0 && eng_site_event(st->site) &&
             eng_site_event(st->site)->kind == MODEL_EV_SPAWN) {
-            uint32_t child = task_index(b, (uint32_t)st->num);
+            uint32_t child = task_index_new(b, (uint32_t)st->num);
+            st->num = child;
             b->ti[child].spawned = st->site;
             b->ti[child].tu = st->callee_tu;
             b->ti[child].func = st->callee_func;
@@ -339,8 +365,14 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
                 x.r = r;
                 x.s = end;
                 x.task = t->id;
+                x.pure = true;
                 eng_val v = cv ? eng_eval(&x, cv) : ev_unknown();
                 info->chan_null[info->nchan] = v.kind == EV_INT && v.n == 0;
+                if (info->chan_null[info->nchan] && cv->kind == MODEL_VAL_API && strcmp(cv->name, "tt_ctx_done") == 0 &&
+                    cv->nsub == 1) {
+                    eng_val ctx = eng_eval(&x, cv->sub[0]);
+                    info->chan_background[info->nchan] = ctx.kind == EV_CTX && ctx.a == ENG_BACKGROUND;
+                }
                 info->chan[info->nchan] = v.kind == EV_CHAN ? obj_index(b, end, v.a) : ENG_NONE;
                 info->nchan++;
             }
@@ -363,7 +395,7 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
         if (b->ti[ri].func < 0) {
             /* the root started at the first step's function, or is alive */
             for (size_t i = 0; i < rec->n; i++)
-                if (rec->steps[i].task == end->root_id) {
+                if (rec->steps[i].task == ri) {
                     b->ti[ri].tu = rec->steps[i].site.tu;
                     b->ti[ri].func = rec->steps[i].site.func;
                     break;
@@ -382,11 +414,11 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
             if (o->kind == ENG_OBJ_MUTEX) {
                 uint32_t holder;
                 o->holder = v.kind == EV_INT && v.n > 0 && idmap_find(&b->tasks, (uint64_t)(v.n - 1), &holder)
-                                ? holder : ENG_NONE;
+                                ? b->tasks_index[holder] : ENG_NONE;
                 for (size_t k = rec->n; o->holder != ENG_NONE && k-- > 0;) { /* where it took it */
                     const eng_step *st = &rec->steps[k];
                     const model_event *ev = eng_site_event(st->site);
-                    if (st->loc_obj == i && st->task == (uint32_t)(v.n - 1) && ev && ev->kind == MODEL_EV_LOCK) {
+                    if (st->loc_obj == i && st->task == o->holder && ev && ev->kind == MODEL_EV_LOCK) {
                         o->held_at = st->site;
                         break;
                     }
@@ -402,10 +434,7 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
     for (size_t i = 0; i < rec->n; i++) {
         uint32_t idx;
         eng_step *st = &rec->steps[i];
-        st->task = idmap_find(&b->tasks, st->task, &idx) ? idx : ENG_NONE;
         st->obj = st->obj == ENG_NONE ? ENG_NONE : idmap_find(&b->objs, st->obj, &idx) ? idx : ENG_NONE;
-        if (st->kind == ENG_STEP_OP && st->callee_func >= 0 && idmap_find(&b->tasks, (uint64_t)st->num, &idx))
-            st->num = idx;
     }
     eng_finding f;
     memset(&f, 0, sizeof f);
@@ -415,7 +444,7 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
     f.deadlock = c->deadlock;
     uint32_t idx;
     if (c->task != ENG_NONE && idmap_find(&b->tasks, c->task, &idx)) {
-        f.task = idx;
+        f.task = idx = b->tasks_index[idx];
         f.site = b->ti[idx].at;
         f.obj = b->ti[idx].wait_obj;
     }
@@ -457,6 +486,7 @@ void eng_trace_findings(eng_run_ctx *r, uint32_t root_fn, eng_search *S, eng_res
         eng_state *end = replay(r, root_fn, S, c->node, &rec, &b);
         if (!end) {
             free(rec.steps);
+            free(b.tasks_index);
             free(b.tasks.keys);
             free(b.objs.keys);
             free(b.ti);
@@ -465,6 +495,7 @@ void eng_trace_findings(eng_run_ctx *r, uint32_t root_fn, eng_search *S, eng_res
         }
         build(&b, S, c, end, &rec, res);
         eng_state_free(end);
+        free(b.tasks_index);
         free(b.tasks.keys);
         free(b.objs.keys);
     }

@@ -109,6 +109,7 @@ typedef struct eng_task_info {
      * an object the program made; chan_null[i] when it is NULL */
     uint32_t chan[16];
     bool chan_null[16];
+    bool chan_background[16]; /* ... NULL because it is tt_ctx_done of the background context */
     uint32_t nchan;
     /* what it would do next if it got past that operation: the operations its
      * code can reach from there (its function, then its callers' rest), with

@@ -39,6 +39,7 @@ typedef enum eng_vkind {
 } eng_vkind;
 
 #define ENG_BACKGROUND (ENG_NONE - 1)
+#define ENG_AFTER_FRESH (ENG_NONE - 2) /* a tt_after evaluated without making it (pure) */
 
 typedef struct eng_val {
     uint8_t kind;
@@ -320,6 +321,9 @@ struct eng_exec {
     const uint8_t *replay;    /* replay: the choices to take */
     size_t nreplay, replay_at;
     eng_rec *rec;
+    bool pure;                /* evaluate without changing the state: no new objects or
+                                 cells (tt_after gives ENG_AFTER_FRESH, struct values
+                                 and compound literals are unknown) */
     uint32_t budget;          /* events left before a yield */
     size_t *forks_left;       /* per move */
 };
