@@ -27,14 +27,14 @@ static bool never_signaled(const eng_finding *f, uint32_t ch)
 /* The way out of the select at `at` for task t: the first exit case whose
  * channel never signals, or -1 when some way out can still be taken (or
  * there is none at all). */
-static int dead_exit(const eng_finding *f, eng_site at, const uint32_t *chans, uint32_t nchans)
+static int dead_exit(const eng_finding *f, eng_site at, const uint32_t *chans, const bool *nulls, uint32_t nchans)
 {
     const model_event *ev = ru_ev(at);
     int dead = -1;
     for (size_t k = 0; ev && k < ev->ncases && k < nchans; k++) {
         if (!ru_case_exits(at, (int64_t)k))
             continue;
-        if (chans[k] == RU_NONE || !never_signaled(f, chans[k]))
+        if (!(nulls && nulls[k]) && (chans[k] == RU_NONE || !never_signaled(f, chans[k])))
             return -1;
         if (dead < 0)
             dead = (int)k;
@@ -110,7 +110,7 @@ static void blocked_note(diag *d, const eng_finding *f, uint32_t task)
 }
 
 /* For a task going round forever: the last select it ran, and its channels. */
-static eng_site last_select(const eng_finding *f, uint32_t task, uint32_t *chans, uint32_t *n)
+static eng_site last_select(const eng_finding *f, uint32_t task, uint32_t *chans, bool *nulls, uint32_t *n)
 {
     *n = 0;
     for (size_t i = f->nsteps; i-- > 0;) {
@@ -121,6 +121,7 @@ static eng_site last_select(const eng_finding *f, uint32_t task, uint32_t *chans
         /* the objects of its cases: from the steps that ran them */
         for (size_t k = 0; k < ev->ncases && k < 16; k++) {
             chans[k] = RU_NONE;
+            nulls[k] = (st->null_cases >> k) & 1;
             for (size_t j = 0; j < f->nsteps; j++)
                 if (f->steps[j].task == task && ru_site_eq(f->steps[j].site, st->site) &&
                     f->steps[j].detail == (int32_t)k && f->steps[j].obj != RU_NONE)
@@ -144,16 +145,19 @@ static int run(const rule_input *in, diag_list *out)
         const char *name = ru_task_name(f, f->task);
         /* a loop whose only way out is a signal that never comes */
         uint32_t chans[16], nchans = 0;
+        bool loop_nulls[16] = { false };
+        const bool *nulls = loop_nulls;
         eng_site sel = t->at;
         const model_event *at = ru_ev(t->at);
         if (f->kind == ENG_BLOCKED || (at && at->kind == MODEL_EV_SELECT)) {
             nchans = t->nchan;
             memcpy(chans, t->chan, sizeof chans);
+            nulls = t->chan_null;
         } else {
-            sel = last_select(f, f->task, chans, &nchans);
+            sel = last_select(f, f->task, chans, loop_nulls, &nchans);
         }
         const model_event *sev = ru_ev(sel);
-        int dead = sev && sev->kind == MODEL_EV_SELECT ? dead_exit(f, sel, chans, nchans) : -1;
+        int dead = sev && sev->kind == MODEL_EV_SELECT ? dead_exit(f, sel, chans, nulls, nchans) : -1;
         eng_site loop = dead >= 0 ? loop_of(f, f->task, sel) : (eng_site){ NULL, -1, 0, 0 };
         bool loops = f->kind == ENG_LOOPING || loop.tu;
         diag *d = ru_warn(out, RULE_ID, (int)i, t->spawned, loops
@@ -161,7 +165,8 @@ static int run(const rule_input *in, diag_list *out)
                           : "task '%s' can block forever: no cancellation signal reaches it", name);
         if (loop.tu) {
             ru_note(d, loop, "'%s' loops here and leaves only on a cancellation signal that never fires", name);
-            signal_note(d, f, chans[dead]);
+            if (chans[dead] != RU_NONE)
+                signal_note(d, f, chans[dead]);
         } else if (f->kind == ENG_LOOPING) {
             eng_site l = loop_of(f, f->task, sel.tu ? sel : t->at);
             if (!l.tu) /* the loop of whatever function it goes round in */

@@ -63,6 +63,25 @@ static bool returns_it(const model_tu *tu, int32_t func, const model_event *made
     return false;
 }
 
+/* The spawn that handed the ticker to a task that used it (received its
+ * ticks) and did not stop it either, or RU_NONE. */
+static size_t handed_to(const eng_finding *f, uint32_t ticker)
+{
+    for (size_t i = 0; i < f->nsteps; i++) {
+        const eng_step *st = &f->steps[i];
+        const eng_obj_info *o = st->obj != RU_NONE ? &f->objs[st->obj] : NULL;
+        if (st->kind != ENG_STEP_OP || !o || !o->ticker_chan || o->owner != ticker || st->task == 0)
+            continue;
+        for (size_t k = 0; k < f->nsteps; k++) {
+            const model_event *ev = ru_ev(f->steps[k].site);
+            if (f->steps[k].kind == ENG_STEP_OP && ev && ev->kind == MODEL_EV_SPAWN &&
+                f->steps[k].num == (int64_t)st->task)
+                return k;
+        }
+    }
+    return RU_NONE;
+}
+
 static int run(const rule_input *in, diag_list *out)
 {
     for (size_t i = 0; i < in->eng->nfindings; i++) {
@@ -100,6 +119,10 @@ static int run(const rule_input *in, diag_list *out)
             ru_note(d, f->steps[ret].site, "'%s' leaks when the function returns here", name);
         if (ctor)
             ru_note(d, o->made, "'%s' is created here, in '%s'", name, ctor);
+        size_t spawn = handed_to(f, f->obj);
+        if (spawn != RU_NONE)
+            ru_note(d, f->steps[spawn].site, "'%s' is handed to task '%s' here, which does not stop it either", name,
+                    ru_task_name(f, (uint32_t)f->steps[spawn].num));
     }
     return 0;
 }

@@ -3,6 +3,7 @@
  * calls tt_wg_done, a task returns without it, or the add counts more tasks
  * than call it), and a done that takes the counter below zero. From the
  * model: a tt_wg_add inside the spawned task, which races with the wait. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rule.h"
@@ -26,6 +27,40 @@ static bool func_has(const rule_input *in, const model_tu *tu, int32_t func, mod
                 return true;
         }
     return false;
+}
+
+/* Whether the code after the add at s can spawn a task calling tt_wg_done
+ * (on some path: this one did not). */
+static bool spawns_after(const rule_input *in, eng_site s)
+{
+    const model_func *fn = eng_site_func(s);
+    if (!fn)
+        return false;
+    uint8_t *seen = calloc(fn->nblocks ? fn->nblocks : 1, 1);
+    uint32_t *work = malloc((fn->nblocks + 1) * sizeof *work);
+    size_t n = 0;
+    bool found = false;
+    uint32_t blk = s.block, start = s.index + 1;
+    for (;;) {
+        const model_block *bl = &fn->blocks[blk];
+        for (size_t e = start; e < bl->nevents && !found; e++) {
+            const model_event *ev = &bl->events[e];
+            found = ev->kind == MODEL_EV_SPAWN && ev->callee_func >= 0 &&
+                    func_has(in, s.tu, ev->callee_func, MODEL_EV_WG_DONE, 0);
+        }
+        for (size_t k = 0; k < bl->nsucc && !found; k++)
+            if (!seen[bl->succ[k]]) {
+                seen[bl->succ[k]] = 1;
+                work[n++] = bl->succ[k];
+            }
+        if (found || !n)
+            break;
+        blk = work[--n];
+        start = 0;
+    }
+    free(seen);
+    free(work);
+    return found;
 }
 
 /* Another blocked task that would call tt_wg_done on wg if it got unstuck. */
@@ -98,24 +133,38 @@ static void blocked_wait(const rule_input *in, const eng_finding *f, int group, 
         ru_warn(out, RULE_ID, group, ex, "task '%s' can return without calling tt_wg_done", ru_task_name(f, t));
         return;
     }
-    /* the adds count more than the dones */
-    int64_t adds = 0, dones = 0;
-    size_t last_add = RU_NONE;
+    /* an add the tasks spawned after it (before the next add or the wait)
+     * cannot match */
     for (size_t i = 0; i < f->nsteps; i++) {
         const eng_step *st = &f->steps[i];
         const model_event *ev = ru_ev(st->site);
-        if (st->kind != ENG_STEP_OP || st->loc_obj != wg || !ev)
+        if (st->kind != ENG_STEP_OP || st->loc_obj != wg || !ev || ev->kind != MODEL_EV_WG_ADD)
             continue;
-        if (ev->kind == MODEL_EV_WG_ADD) {
-            adds += st->num;
-            last_add = i;
-        } else if (ev->kind == MODEL_EV_WG_DONE) {
-            dones++;
+        int64_t tasks = 0;
+        size_t j = i + 1;
+        for (; j < f->nsteps; j++) {
+            const eng_step *sj = &f->steps[j];
+            const model_event *ej = ru_ev(sj->site);
+            if (sj->task != st->task || sj->kind != ENG_STEP_OP || !ej)
+                continue;
+            if (sj->loc_obj == wg && (ej->kind == MODEL_EV_WG_ADD || ej->kind == MODEL_EV_WG_WAIT))
+                break;
+            if (ej->kind == MODEL_EV_SPAWN && sj->num < (int64_t)f->ntasks &&
+                func_has(in, f->tasks[sj->num].tu, f->tasks[sj->num].func, MODEL_EV_WG_DONE, 0))
+                tasks++;
         }
+        if (tasks >= st->num)
+            continue;
+        if (tasks == 0 && spawns_after(in, st->site)) {
+            diag *d = ru_warn(out, RULE_ID, group, st->site,
+                              "tt_wg_add adds %lld on a path that spawns no task calling tt_wg_done", (long long)st->num);
+            ru_note(d, w->at, "tt_wg_wait is reached here without that task");
+        } else {
+            ru_warn(out, RULE_ID, group, st->site, "tt_wg_add adds %lld but only %lld task(s) call tt_wg_done",
+                    (long long)st->num, (long long)tasks);
+        }
+        return;
     }
-    if (last_add != RU_NONE)
-        ru_warn(out, RULE_ID, group, f->steps[last_add].site, "tt_wg_add adds %lld but only %lld task(s) call tt_wg_done",
-                (long long)adds, (long long)dones);
 }
 
 /* The variable an operand starts from (`&a->wg` -> a), or NULL. */

@@ -424,6 +424,7 @@ static void record_loc(eng_rec *rec, uint32_t task, const eng_site_rec *site, in
     if (!rec || !rec->on)
         return;
     eng_step st = eng_step_init(ENG_STEP_OP, task);
+    st.null_cases = rec->null_cases;
     st.site = site->s;
     st.detail = detail;
     st.obj = obj;
@@ -470,6 +471,14 @@ static size_t perform(eng_run_ctx *r, eng_state *s, const eng_move *m, eng_rec *
     uint32_t obj = ENG_NONE;
     int64_t num = 0;
     eng_loc rloc = { 0, 0, false };
+    if (rec && rec->on) { /* which of a select's cases wait on NULL */
+        rec->null_cases = 0;
+        for (size_t k = 0; ev->kind == MODEL_EV_SELECT && k < ev->ncases && k < 32; k++) {
+            eng_val v = eval_in(r, s, m->task, ev->cases[k].ch);
+            if (v.kind == EV_INT && v.n == 0)
+                rec->null_cases |= 1u << k;
+        }
+    }
     switch (ev->kind) {
     case MODEL_EV_SEND: case MODEL_EV_RECV: case MODEL_EV_SELECT: {
         if (m->choice == -3) { /* a select whose cases we cannot see */

@@ -474,16 +474,41 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
     (void)S;
 }
 
+/* A task going round forever keeps what it holds: the tickers still
+ * running and the contexts never canceled in its cycle leak too. */
+static void cycle_leaks(eng_search *S, const eng_cand *c, const eng_state *end)
+{
+    for (uint32_t i = 0; i < end->nobjs; i++) {
+        const eng_obj *o = end->objs[i];
+        eng_finding_kind k;
+        if (o->escaped)
+            continue;
+        if (o->kind == OBJ_TICKER && !o->stopped)
+            k = ENG_TICKER_LEAK;
+        else if (o->kind == OBJ_CTX && !o->cancel_called)
+            k = ENG_CTX_LEAK;
+        else
+            continue;
+        bool known = false;
+        for (size_t j = 0; j < S->ncands && !known; j++)
+            known = S->cands[j].kind == k && S->cands[j].k1 == o->site;
+        if (known)
+            continue;
+        grow_array((void **)&S->cands, &S->candcap, S->ncands + 1, sizeof *S->cands);
+        S->cands[S->ncands++] = (eng_cand){ k, o->site, 0, 0, c->node, ENG_NONE, o->id, false };
+    }
+}
+
 void eng_trace_findings(eng_run_ctx *r, uint32_t root_fn, eng_search *S, eng_result *res)
 {
     for (size_t i = 0; i < S->ncands; i++) {
-        const eng_cand *c = &S->cands[i];
+        eng_cand c = S->cands[i]; /* (the list may grow) */
         eng_rec rec = { 0 };
         rec.on = true;
         builder b;
         memset(&b, 0, sizeof b);
         b.r = r;
-        eng_state *end = replay(r, root_fn, S, c->node, &rec, &b);
+        eng_state *end = replay(r, root_fn, S, c.node, &rec, &b);
         if (!end) {
             free(rec.steps);
             free(b.tasks_index);
@@ -493,7 +518,9 @@ void eng_trace_findings(eng_run_ctx *r, uint32_t root_fn, eng_search *S, eng_res
             free(b.oi);
             continue;
         }
-        build(&b, S, c, end, &rec, res);
+        if (c.kind == ENG_LOOPING)
+            cycle_leaks(S, &c, end);
+        build(&b, S, &c, end, &rec, res);
         eng_state_free(end);
         free(b.tasks_index);
         free(b.tasks.keys);

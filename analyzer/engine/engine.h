@@ -74,6 +74,7 @@ typedef struct eng_step {
     uint32_t loc_obj;         /* LOCK/UNLOCK/WG ops: the wait group or mutex (index into
                                  eng_finding.objs), or UINT32_MAX */
     uint32_t raw_cell, raw_path; /* (the engine's own: the location behind loc_obj) */
+    uint32_t null_cases;      /* OP on a select: bit k set when case k's channel was NULL */
 } eng_step;
 
 typedef enum eng_obj_kind { ENG_OBJ_CHAN, ENG_OBJ_CTX, ENG_OBJ_TICKER, ENG_OBJ_WG, ENG_OBJ_MUTEX } eng_obj_kind;

@@ -294,6 +294,7 @@ typedef struct eng_rec {
     eng_step *steps;
     size_t n, cap;
     bool on;
+    uint32_t null_cases;      /* for the select being recorded */
 } eng_rec;
 
 /* A fork choice sequence, for replay. */
