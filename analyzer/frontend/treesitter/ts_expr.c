@@ -61,6 +61,16 @@ static api api_of(const char *name, uint32_t len)
     return api_shape(name, len, NULL, NULL);
 }
 
+bool ts_tether_function(const char *name, uint32_t len)
+{
+    api a = api_of(name, len);
+    if (a != API_NONE)
+        return a != API_CASE;
+    if (len > 6 && memcmp(name + len - 3, "_at", 3) == 0)
+        len -= 3;
+    return len == 14 && memcmp(name, "tt_verify_none", 14) == 0;
+}
+
 static model_ev_kind event_of(api a)
 {
     switch (a) {
@@ -955,7 +965,9 @@ static bool all_zero(ts_ctx *c, TSNode list)
         TSNode item = ts_node_named_child(list, i);
         int64_t v;
         if (ts_kind(c, item) != TS_COMMENT)
-            return ts_kind(c, item) == TS_NUMBER && ts_eval(c, item, &v) && v == 0;
+            /* (stdbool's false is the literal 0 for clang) */
+            return (ts_kind(c, item) == TS_NUMBER && ts_eval(c, item, &v) && v == 0) ||
+                   ts_kind(c, item) == TS_FALSE;
     }
     return false;
 }

@@ -292,6 +292,9 @@ model_obj_id ts_return_obj(ts_ctx *c, TSNode e);
  * stored into the "(return)" object made (clang's ReturnStmt). */
 void ts_return_arms(ts_ctx *c, TSNode e, model_obj_id made, model_loc loc);
 
+/* Whether name is a function of tether.h (its `_at` variants too). */
+bool ts_tether_function(const char *name, uint32_t len);
+
 /* ts_stmt.c: statements -> mb_* */
 void ts_function(ts_ctx *c, TSNode def);
 /* Appends an initialized global (or function static) for ts_globals. */

@@ -20,6 +20,7 @@ static const struct { const char *name; int64_t value; } libc_consts[] = {
     { "STDIN_FILENO", 0 }, { "STDOUT_FILENO", 1 }, { "STDERR_FILENO", 2 },
     { "CHAR_BIT", 8 }, { "INT_MAX", 2147483647 }, { "INT_MIN", -2147483647 - 1 },
     { "UINT_MAX", 4294967295 }, { "RAND_MAX", 2147483647 },
+    { "CLOCK_REALTIME", 0 }, { "CLOCK_MONOTONIC", 1 },
 };
 
 static bool is_text(const char *s, uint32_t len, const char *lit)
@@ -91,6 +92,8 @@ model_val *ts_val_ident(ts_ctx *c, TSNode n)
         return mv_func(c->tu, ts_tmp(c, n));
     if (is_text(s, len, "TT_WG_INIT") || is_text(s, len, "TT_MUTEX_INIT"))
         return mv_init(c->tu, 0);
+    if (ts_tether_function(s, len))
+        return mv_func(c->tu, ts_tmp(c, n)); /* `f->cancel = tt_ctx_cancel;` */
     if (is_text(s, len, "__FILE__") || is_text(s, len, "__func__") || is_text(s, len, "__FUNCTION__"))
         return mv_string(c->tu);
     if (is_text(s, len, "__LINE__"))
