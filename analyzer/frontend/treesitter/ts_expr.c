@@ -715,12 +715,14 @@ static model_val *call(ts_ctx *c, TSNode n, model_obj_id target, const char *tar
             out = mv_result(c->tu, ev->id);
         }
     } else {
-        if (vals) {
-            ts_entry *p = ts_find(c, NS_PROTO, name, len, NULL, 0);
-            for (size_t i = 0; p && i < nargs && i < 64; i++)
-                if (p->ptr_params & ((uint64_t)1 << i))
-                    vals[i] = ts_val_ptr(c, vals[i]);
-        }
+        bool zero = false; /* a 0 argument, maybe a null pointer */
+        for (size_t i = 0; vals && i < nargs && !zero; i++)
+            zero = vals[i] && (vals[i]->kind == MODEL_VAL_INT || vals[i]->kind == MODEL_VAL_COND);
+        ts_entry *p = zero ? ts_find(c, NS_PROTO, name, len, NULL, 0) : NULL;
+        uint64_t mask = p ? ts_val_ptr_params(c, p) : 0;
+        for (size_t i = 0; mask && i < nargs && i < 64; i++)
+            if (mask & ((uint64_t)1 << i))
+                vals[i] = ts_val_ptr(c, vals[i]);
         out = other_call(c, n, name, len, first, nargs, target, target_text, vals);
     }
     ts_kids_pop(c, first);
@@ -1187,6 +1189,12 @@ model_val *ts_assign_event(ts_ctx *c, model_loc loc, model_val *lhs, model_val *
     return mv_result(c->tu, ev->id);
 }
 
+/* Whether v would change as a pointer (ts_val_ptr): a 0, or a `?:`. */
+static bool maybe_null(const model_val *v)
+{
+    return v && ((v->kind == MODEL_VAL_INT && v->num == 0) || v->kind == MODEL_VAL_COND);
+}
+
 /* Whether place lhs (of type lt, as ts_type_of_expr tells) holds a
  * pointer: `chs[i]` of `tt_chan *chs[4]` too. */
 static bool pointer_place(ts_ctx *c, TSNode lhs, ts_type lt)
@@ -1201,8 +1209,10 @@ static bool pointer_place(ts_ctx *c, TSNode lhs, ts_type lt)
 
 static model_val *assign(ts_ctx *c, TSNode n)
 {
-    TSNode lhs = ts_field(c, n, c->f_left), rhs = ts_field(c, n, c->f_right);
-    TSNode op = ts_field(c, n, c->f_operator);
+    const TSFieldId f[3] = { c->f_left, c->f_operator, c->f_right };
+    TSNode k3[3];
+    ts_fields(c, n, f, k3, 3);
+    TSNode lhs = k3[0], op = k3[1], rhs = k3[2];
     model_val *lv = ts_expr(c, lhs);
     if (c->values_only) { /* no assignment in a constant initializer */
         ts_expr(c, rhs);
@@ -1225,7 +1235,7 @@ static model_val *assign(ts_ctx *c, TSNode n)
     if (is_case && !c->probe)
         case_store_vals(c, lhs, rv);
     ts_sel_store(c, lhs, rhs);
-    if (!c->probe && pointer_place(c, lhs, lt))
+    if (!c->probe && maybe_null(rv) && pointer_place(c, lhs, lt))
         rv = ts_val_ptr(c, rv);
     return ts_assign_event(c, ts_loc(n), lv, rv);
 }
@@ -1233,8 +1243,10 @@ static model_val *assign(ts_ctx *c, TSNode n)
 /* `x++` is x = x + 1, its value the old x: (x + 1) - 1; `++x` the new. */
 static model_val *update(ts_ctx *c, TSNode n)
 {
-    TSNode arg = ts_field(c, n, c->f_argument);
-    TSNode op = ts_field(c, n, c->f_operator);
+    const TSFieldId f[2] = { c->f_argument, c->f_operator };
+    TSNode k2[2];
+    ts_fields(c, n, f, k2, 2);
+    TSNode arg = k2[0], op = k2[1];
     bool inc = ts_text_is(c, op, "++");
     bool prefix = ts_node_start_byte(op) < ts_node_start_byte(arg);
     model_val *lv = ts_expr(c, arg);
@@ -1359,9 +1371,10 @@ static void branch(ts_ctx *c, TSNode n, TSNode a0, TSNode a1, model_obj_id targe
 /* target: where the value is stored (a creation in an arm is made on it) */
 static model_val *conditional(ts_ctx *c, TSNode n, model_obj_id target, const char *target_text)
 {
-    TSNode cond = ts_field(c, n, c->f_condition);
-    TSNode a0 = ts_field(c, n, c->f_consequence);
-    TSNode a1 = ts_field(c, n, c->f_alternative);
+    const TSFieldId f[3] = { c->f_condition, c->f_consequence, c->f_alternative };
+    TSNode k3[3];
+    ts_fields(c, n, f, k3, 3);
+    TSNode cond = k3[0], a0 = k3[1], a1 = k3[2];
     model_val *v0, *v1;
     if (ts_node_is_null(a0)) { /* GNU `x ?: y`: as x || y, both stored; x ? x : y */
         model_val *x = ts_expr_target(c, cond, target, target_text);
@@ -1376,8 +1389,10 @@ static model_val *conditional(ts_ctx *c, TSNode n, model_obj_id target, const ch
 
 static model_val *binary(ts_ctx *c, TSNode n)
 {
-    TSNode op = ts_field(c, n, c->f_operator);
-    TSNode l = ts_field(c, n, c->f_left), r = ts_field(c, n, c->f_right);
+    const TSFieldId f[3] = { c->f_left, c->f_operator, c->f_right };
+    TSNode k3[3];
+    ts_fields(c, n, f, k3, 3);
+    TSNode l = k3[0], op = k3[1], r = k3[2];
     model_op o = ts_val_binop_of(c, op);
     if (o == MODEL_OP_DIV && ts_kind(c, skip_parens(c, l)) == TS_SIZEOF &&
         ts_kind(c, skip_parens(c, r)) == TS_SIZEOF) {
@@ -1393,9 +1408,9 @@ static model_val *binary(ts_ctx *c, TSNode n)
             return NULL;
         if (o == MODEL_OP_EQ || o == MODEL_OP_NE) {
             /* `p == 0`: a null pointer constant compared with a pointer */
-            if (pointer_place(c, l, ts_type_of_expr(c, l)))
+            if (maybe_null(rv) && pointer_place(c, l, ts_type_of_expr(c, l)))
                 rv = ts_val_ptr(c, rv);
-            if (pointer_place(c, r, ts_type_of_expr(c, r)))
+            if (maybe_null(lv) && pointer_place(c, r, ts_type_of_expr(c, r)))
                 lv = ts_val_ptr(c, lv);
         }
         return o == MODEL_OP_NONE ? mv_unknown(c->tu) : ts_val_binop(c, o, lv, rv);
@@ -1407,9 +1422,8 @@ static model_val *binary(ts_ctx *c, TSNode n)
     return c->probe ? NULL : ts_val_binop(c, o, lv, v0);
 }
 
-static model_op unary_op(ts_ctx *c, TSNode n)
+static model_op unary_op(ts_ctx *c, TSNode op)
 {
-    TSNode op = ts_field(c, n, c->f_operator);
     if (ts_text_is(c, op, "!"))
         return MODEL_OP_NOT;
     if (ts_text_is(c, op, "-"))
@@ -1422,26 +1436,33 @@ static model_op unary_op(ts_ctx *c, TSNode n)
 /* `*p`, `&x`; a function designator through either is the function. */
 static model_val *pointer_expr(ts_ctx *c, TSNode n)
 {
-    model_val *v = ts_expr(c, ts_field(c, n, c->f_argument));
+    const TSFieldId f[2] = { c->f_argument, c->f_operator };
+    TSNode k2[2];
+    ts_fields(c, n, f, k2, 2);
+    model_val *v = ts_expr(c, k2[0]);
     if (c->probe)
         return NULL;
     if (v && v->kind == MODEL_VAL_FUNC)
         return v;
-    if (ts_text_is(c, ts_field(c, n, c->f_operator), "&"))
+    if (ts_text_is(c, k2[1], "&"))
         return mv_addr(c->tu, v);
     return mv_deref(c->tu, v);
 }
 
 static model_val *field_expr(ts_ctx *c, TSNode n)
 {
-    model_val *base = ts_expr(c, ts_field(c, n, c->f_argument));
+    const TSFieldId f[3] = { c->f_argument, c->f_operator, c->f_field };
+    TSNode k3[3];
+    ts_fields(c, n, f, k3, 3);
+    model_val *base = ts_expr(c, k3[0]);
     if (c->probe)
         return NULL;
-    TSNode f = ts_field(c, n, c->f_field);
-    TSNode op = ts_field(c, n, c->f_operator);
-    model_val *v = mv_field(c->tu, base, ts_tmp(c, f), ts_text_is(c, op, "->"));
-    ts_entry *e = ts_field_entry(c, n);
-    v->is_array = e && e->type.is_array;
+    model_val *v = mv_field(c->tu, base, ts_tmp(c, k3[2]), ts_text_is(c, k3[1], "->"));
+    /* an array field: only when some struct has an array field of that name */
+    if (ts_find_node(c, NS_ARRAY_FIELD, k3[2])) {
+        ts_entry *e = ts_field_entry(c, n);
+        v->is_array = e && e->type.is_array;
+    }
     return v;
 }
 
@@ -1449,6 +1470,8 @@ static model_val *field_expr(ts_ctx *c, TSNode n)
  * subscripts than its array's dimensions. */
 static bool subscript_array(ts_ctx *c, TSNode n)
 {
+    if (!c->multidim)
+        return false;
     unsigned k = 0;
     while (ts_kind(c, n) == TS_SUBSCRIPT && k < 256) {
         k++;
@@ -1498,10 +1521,13 @@ model_val *ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *
     case TS_UPDATE:
         return update(c, n);
     case TS_UNARY: {
-        model_val *v = ts_expr(c, ts_field(c, n, c->f_argument));
+        const TSFieldId f[2] = { c->f_argument, c->f_operator };
+        TSNode k2[2];
+        ts_fields(c, n, f, k2, 2);
+        model_val *v = ts_expr(c, k2[0]);
         if (c->probe)
             return NULL;
-        model_op o = unary_op(c, n);
+        model_op o = unary_op(c, k2[1]);
         return o == MODEL_OP_NONE ? v : ts_val_unop(c, o, v);
     }
     case TS_POINTER_EXPR:
@@ -1509,8 +1535,11 @@ model_val *ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *
     case TS_FIELD_EXPR:
         return field_expr(c, n);
     case TS_SUBSCRIPT: {
-        model_val *base = ts_expr(c, ts_field(c, n, c->f_argument));
-        model_val *index = ts_expr(c, ts_field(c, n, c->f_index));
+        const TSFieldId f[2] = { c->f_argument, c->f_index };
+        TSNode k2[2];
+        ts_fields(c, n, f, k2, 2);
+        model_val *base = ts_expr(c, k2[0]);
+        model_val *index = ts_expr(c, k2[1]);
         if (c->probe)
             return NULL;
         model_val *v = mv_index(c->tu, base, index);
@@ -1518,8 +1547,11 @@ model_val *ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *
         return v;
     }
     case TS_COMMA: {
-        ts_expr(c, ts_field(c, n, c->f_left));
-        return ts_expr_target(c, ts_field(c, n, c->f_right), target, target_text);
+        const TSFieldId f[2] = { c->f_left, c->f_right };
+        TSNode k2[2];
+        ts_fields(c, n, f, k2, 2);
+        ts_expr(c, k2[0]);
+        return ts_expr_target(c, k2[1], target, target_text);
     }
     case TS_PAREN_EXPR:
     case TS_CAST: {
@@ -1531,7 +1563,7 @@ model_val *ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *
         if (ts_kind(c, in) == TS_COMPOUND_STATEMENT)
             return ts_stmt_expr(c, in); /* GNU statement expression */
         model_val *v = ts_expr_target(c, in, target, target_text);
-        if (cast && !c->probe && ts_type_of_expr(c, n).is_pointer)
+        if (cast && !c->probe && maybe_null(v) && ts_type_of_expr(c, n).is_pointer)
             v = ts_val_ptr(c, v); /* (void *)0 */
         return v;
     }

@@ -234,7 +234,7 @@ model_val *ts_val_ptr(ts_ctx *c, model_val *v)
 
 /* The parameters of a function declarator that are pointers (arrays and
  * functions as parameters are pointers too), one bit each (the first 64). */
-uint64_t ts_val_ptr_params(ts_ctx *c, TSNode fdecl)
+static uint64_t ptr_params(ts_ctx *c, TSNode fdecl)
 {
     TSNode plist = ts_field(c, fdecl, c->f_parameters);
     uint64_t mask = 0;
@@ -256,4 +256,13 @@ uint64_t ts_val_ptr_params(ts_ctx *c, TSNode fdecl)
         i++;
     }
     return mask;
+}
+
+uint64_t ts_val_ptr_params(ts_ctx *c, ts_entry *proto)
+{
+    if (proto->state != 2) {
+        proto->ptr_params = ts_node_is_null(proto->node) ? 0 : ptr_params(c, proto->node);
+        proto->state = 2;
+    }
+    return proto->ptr_params;
 }
