@@ -514,9 +514,20 @@ static model_val *other_call(ts_ctx *c, TSNode call, const char *name, uint32_t 
     bool here = ts_find(c, NS_FUNC, name, len, NULL, 0) != NULL;
     model_obj_id *args = nargs ? mb_alloc(c->b, nargs * sizeof *args) : NULL;
     bool any = false;
+    uint64_t ptrs = 0; /* a 0 passed to a pointer parameter is NULL (clang's implicit cast) */
+    bool ptrs_known = false;
     for (size_t i = 0; i < nargs; i++) {
         TSNode a = c->kids[first + i];
-        args[i] = ts_obj_of(c, a, false);
+        bool pointer = false;
+        if (i < 64 && ts_kind(c, ts_strip(c, a)) == TS_NUMBER) {
+            if (!ptrs_known) {
+                ts_entry *p = ts_find(c, NS_PROTO, name, len, NULL, 0);
+                ptrs = p ? ts_val_ptr_params(c, p) : 0;
+                ptrs_known = true;
+            }
+            pointer = (ptrs >> i) & 1u;
+        }
+        args[i] = ts_obj_of(c, a, pointer);
         if (args[i] != MODEL_NO_OBJ && (model_obj_kind(c->tu, args[i]) != MODEL_KIND_NONE ||
                                         ts_type_of_expr(c, ts_strip(c, a)).kind != MODEL_KIND_NONE))
             any = true;
@@ -587,26 +598,152 @@ static bool has_prefix(const char *s, uint32_t len, const char *p)
     return len >= n && memcmp(s, p, n) == 0;
 }
 
-static bool has_suffix(const char *s, uint32_t len, const char *p)
+/* Atomic operations as memory operations (the lead's note in
+ * notes/values.md): C11 atomic_* / atomic_*_explicit, clang's
+ * __c11_atomic_*, GNU __atomic_* and __sync_* builtins, whatever the
+ * spelling. */
+typedef enum atomic_kind {
+    AT_NONE,     /* not one: a call */
+    AT_FENCE,    /* nothing */
+    AT_LOAD,     /* value *p */
+    AT_LOAD_GEN, /* GNU __atomic_load(p, ret, o): *ret = *p */
+    AT_STORE,    /* *p = v */
+    AT_STORE_GEN,/* GNU __atomic_store(p, vp, o): *p = *vp */
+    AT_STORE_K,  /* *p = k (clear, lock_release: 0; test_and_set: 1, value UNKNOWN) */
+    AT_FETCH,    /* *p = *p op v, value the old *p (add, sub) or UNKNOWN */
+    AT_OP_FETCH, /* *p = *p op v, value the new *p */
+    AT_EXCHANGE, /* *p = v, value UNKNOWN */
+    AT_CAS,      /* *p = ?, value UNKNOWN */
+} atomic_kind;
+
+static bool strip_prefix(const char **s, uint32_t *len, const char *p)
 {
     size_t n = strlen(p);
-    return len >= n && memcmp(s + len - n, p, n) == 0;
+    if (*len < n || memcmp(*s, p, n) != 0)
+        return false;
+    *s += n;
+    *len -= (uint32_t)n;
+    return true;
 }
 
-/* The atomic operations clang represents as an AtomicExpr, not a call:
- * <stdatomic.h>'s generic functions (macros over __c11_atomic_*) and the
- * GNU __atomic_* builtins, but for fences and lock-free queries (builtin
- * calls); not a function this file declares under such a name. */
-static bool is_atomic_op(ts_ctx *c, const char *name, uint32_t len)
+static bool strip_suffix(const char *s, uint32_t *len, const char *p)
 {
-    if (!has_prefix(name, len, "atomic_") && !has_prefix(name, len, "__atomic_") &&
-        !has_prefix(name, len, "__c11_atomic_"))
+    size_t n = strlen(p);
+    if (*len < n || memcmp(s + *len - n, p, n) != 0)
         return false;
-    if (has_suffix(name, len, "_fence") || has_suffix(name, len, "_lock_free") ||
-        (len == 21 && memcmp(name, "__atomic_test_and_set", 21) == 0) ||
-        (len == 14 && memcmp(name, "__atomic_clear", 14) == 0))
-        return false;
-    return !ts_find(c, NS_PROTO, name, len, NULL, 0);
+    *len -= (uint32_t)n;
+    return true;
+}
+
+static bool word_is(const char *s, uint32_t len, const char *w)
+{
+    return strlen(w) == len && memcmp(s, w, len) == 0;
+}
+
+/* The operator of an arithmetic word ("add", "sub", "or", "and", "xor");
+ * MODEL_OP_NONE for others (nand, min, max). */
+static model_op atomic_op(const char *s, uint32_t len)
+{
+    return word_is(s, len, "add") ? MODEL_OP_ADD : word_is(s, len, "sub") ? MODEL_OP_SUB
+         : word_is(s, len, "or") ? MODEL_OP_BITOR : word_is(s, len, "and") ? MODEL_OP_BITAND
+         : word_is(s, len, "xor") ? MODEL_OP_BITXOR : MODEL_OP_NONE;
+}
+
+/* Which atomic operation a call's name is (*op, *k for some kinds); not a
+ * function this file declares under such a name. */
+static atomic_kind atomic_of(ts_ctx *c, const char *name, uint32_t len, model_op *op, int *k)
+{
+    const char *s = name;
+    uint32_t n = len;
+    *op = MODEL_OP_NONE;
+    *k = 0;
+    bool gnu = false, sync = false;
+    if (strip_prefix(&s, &n, "__c11_atomic_") || strip_prefix(&s, &n, "atomic_")) {
+        strip_suffix(s, &n, "_explicit");
+    } else if (strip_prefix(&s, &n, "__atomic_")) {
+        gnu = !strip_suffix(s, &n, "_n");
+    } else if (strip_prefix(&s, &n, "__sync_")) {
+        sync = true;
+    } else {
+        return AT_NONE;
+    }
+    if (ts_find(c, NS_PROTO, name, len, NULL, 0))
+        return AT_NONE;
+    if (word_is(s, n, "thread_fence") || word_is(s, n, "signal_fence") || word_is(s, n, "synchronize"))
+        return AT_FENCE;
+    if (word_is(s, n, "load"))
+        return gnu ? AT_LOAD_GEN : AT_LOAD;
+    if (word_is(s, n, "store") || word_is(s, n, "init"))
+        return gnu ? AT_STORE_GEN : AT_STORE;
+    if (word_is(s, n, "clear") || word_is(s, n, "flag_clear") || word_is(s, n, "lock_release"))
+        return AT_STORE_K;
+    if (word_is(s, n, "test_and_set") || word_is(s, n, "flag_test_and_set") ||
+        word_is(s, n, "lock_test_and_set")) {
+        *k = 1;
+        return word_is(s, n, "lock_test_and_set") ? AT_EXCHANGE : AT_STORE_K;
+    }
+    if (word_is(s, n, "exchange"))
+        return AT_EXCHANGE;
+    if (has_prefix(s, n, "compare_exchange") || word_is(s, n, "bool_compare_and_swap") ||
+        word_is(s, n, "val_compare_and_swap"))
+        return AT_CAS;
+    const char *w = s;
+    uint32_t wn = n;
+    if (strip_prefix(&w, &wn, sync ? "fetch_and_" : "fetch_")) {
+        *op = atomic_op(w, wn);
+        return AT_FETCH;
+    }
+    if (strip_suffix(s, &n, sync ? "_and_fetch" : "_fetch")) {
+        *op = atomic_op(s, n);
+        return AT_OP_FETCH;
+    }
+    return AT_NONE; /* is_lock_free and the rest: calls */
+}
+
+/* An atomic operation's events and value; vals: its nargs argument values
+ * (NULL while probing). */
+static model_val *atomic_call(ts_ctx *c, TSNode call, atomic_kind kind, model_op op, int k,
+                              model_val **vals, size_t nargs)
+{
+    if (kind == AT_FENCE || kind == AT_LOAD)
+        return c->probe ? NULL : kind == AT_LOAD ? mv_deref(c->tu, nargs ? vals[0] : NULL) : mv_unknown(c->tu);
+    model_loc loc = ts_loc(call);
+    if (c->probe)
+        return ts_assign_event(c, loc, NULL, NULL);
+    model_val *p = nargs > 0 ? vals[0] : NULL, *v = nargs > 1 ? vals[1] : NULL;
+    model_val *at = mv_deref(c->tu, p);
+    switch (kind) {
+    case AT_LOAD_GEN:
+        ts_assign_event(c, loc, mv_deref(c->tu, v), at);
+        return mv_unknown(c->tu);
+    case AT_STORE:
+        ts_assign_event(c, loc, at, v);
+        return mv_unknown(c->tu);
+    case AT_STORE_GEN:
+        ts_assign_event(c, loc, at, mv_deref(c->tu, v));
+        return mv_unknown(c->tu);
+    case AT_STORE_K:
+        ts_assign_event(c, loc, at, mv_int(c->tu, k));
+        return mv_unknown(c->tu);
+    case AT_EXCHANGE:
+        ts_assign_event(c, loc, at, k ? mv_int(c->tu, k) : v);
+        return mv_unknown(c->tu);
+    case AT_CAS:
+        ts_assign_event(c, loc, at, mv_unknown(c->tu));
+        return mv_unknown(c->tu);
+    case AT_FETCH:
+    case AT_OP_FETCH: {
+        model_val *r = ts_assign_event(c, loc, at, op == MODEL_OP_NONE ? mv_unknown(c->tu)
+                                                                        : mv_binop(c->tu, op, at, v));
+        if (kind == AT_OP_FETCH && op != MODEL_OP_NONE)
+            return r;
+        if (op == MODEL_OP_ADD || op == MODEL_OP_SUB)
+            return mv_binop(c->tu, op == MODEL_OP_ADD ? MODEL_OP_SUB : MODEL_OP_ADD, r, v);
+        return mv_unknown(c->tu);
+    }
+    default:
+        return mv_unknown(c->tu);
+    }
 }
 
 /* The value of TT_RECV(ch, out) / TT_SEND(ch, in): the macro's compound
@@ -635,11 +772,9 @@ static model_val *call(ts_ctx *c, TSNode n, model_obj_id target, const char *tar
     const char *name = named ? ts_text(c, fid, &len) : NULL;
     if (named && len == 6 && memcmp(name, "va_arg", 6) == 0)
         return c->probe ? NULL : mv_unknown(c->tu); /* a type as argument: clang's VAArgExpr */
-    if (named && is_atomic_op(c, name, len)) {
-        /* clang's AtomicExpr: no call, its arguments' events only */
-        walk_children(c, ts_field(c, n, c->f_arguments));
-        return c->probe ? NULL : mv_unknown(c->tu);
-    }
+    model_op aop = MODEL_OP_NONE;
+    int ak = 0;
+    atomic_kind atomic = named ? atomic_of(c, name, len, &aop, &ak) : AT_NONE;
     if (c->values_only) { /* no call in a constant initializer: nothing to model */
         walk_children(c, ts_field(c, n, c->f_arguments));
         return mv_unknown(c->tu);
@@ -659,6 +794,11 @@ static model_val *call(ts_ctx *c, TSNode n, model_obj_id target, const char *tar
                                       i == 1 ? spawn_text : NULL);
         if (vals)
             vals[i] = v;
+    }
+    if (atomic != AT_NONE) {
+        model_val *out = atomic_call(c, n, atomic, aop, ak, vals, nargs);
+        ts_kids_pop(c, first);
+        return out;
     }
     if (!named) {
         model_val *fv = ts_expr(c, fn);
