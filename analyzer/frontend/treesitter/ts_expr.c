@@ -456,7 +456,7 @@ static model_val *api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t n
     case API_SELECT:
     case API_SELECT_DEFAULT:
         if (nargs > 0)
-            select_cases(c, a0, nvals > 0 ? vals[0] : NULL, &cases, &ncases);
+            select_cases(c, a0, vals && nvals > 0 ? vals[0] : NULL, &cases, &ncases);
         known = nargs > 1 && ts_eval(c, a1, &num); /* the count */
         num_arg = a1;
         break;

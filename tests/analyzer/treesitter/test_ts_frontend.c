@@ -725,6 +725,39 @@ static void test_values_conditions(void **state)
     model_free(tu);
 }
 
+/* Arms of ?: / && probed for events (nothing built then): API events,
+ * selects, atomics, statement expressions in arms. */
+static void test_values_in_arms(void **state)
+{
+    (void)state;
+    model_tu *tu = build("#include <stdatomic.h>\n"
+                         "#include <tether.h>\n"
+                         "static atomic_int at;\n"
+                         "int f(tt_chan *a, int x) {\n"
+                         "    int v;\n"
+                         "    tt_case cs[] = { TT_RECV(a, &v) };\n"
+                         "    int r = x ? tt_select(cs, 1) : tt_select_default(cs, 1);\n"
+                         "    r += x ? atomic_fetch_add(&at, 1) : atomic_load(&at);\n"
+                         "    r += x ? ({ int q = 1; q; }) : 0;\n"
+                         "    return x && tt_select(cs, 1) == 0 ? r : 0;\n"
+                         "}\n");
+    const model_event *s0 = nth_event(tu, "f", MODEL_EV_SELECT, 0);
+    const model_event *s1 = nth_event(tu, "f", MODEL_EV_SELECT, 1);
+    assert_string_equal(arg(s0, 0), "cs[]");
+    assert_true(s1->has_default);
+    char want[64];
+    snprintf(want, sizeof want, "param1:x ? %%%d : %%%d", (int)s0->id, (int)s1->id);
+    assert_string_equal(arg(nth_event(tu, "f", MODEL_EV_ASSIGN, 1), 1), want);
+    /* atomic_fetch_add: *p = *p + 1, its value the old *p; atomic_load: *p */
+    const model_event *add = nth_event(tu, "f", MODEL_EV_ASSIGN, 2);
+    assert_string_equal(arg(add, 0), "*(&static:at)");
+    assert_string_equal(arg(add, 1), "(*(&static:at)) + 1");
+    snprintf(want, sizeof want, "r + (param1:x ? (%%%d - 1) : (*(&static:at)))", (int)add->id);
+    assert_string_equal(arg(nth_event(tu, "f", MODEL_EV_ASSIGN, 3), 1), want);
+    assert_string_equal(arg(nth_event(tu, "f", MODEL_EV_ASSIGN, 5), 1), "r + (param1:x ? q : 0)");
+    model_free(tu);
+}
+
 static void test_values_identifiers(void **state)
 {
     (void)state;
@@ -844,6 +877,7 @@ int main(void)
         cmocka_unit_test(test_values_calls),
         cmocka_unit_test(test_values_assignments),
         cmocka_unit_test(test_values_conditions),
+        cmocka_unit_test(test_values_in_arms),
         cmocka_unit_test(test_values_identifiers),
         cmocka_unit_test(test_values_globals),
     };
