@@ -1,6 +1,11 @@
 /* ts_expr.c — expressions in evaluation order: tether API calls become
- * events, same-file calls and calls passing objects become CALL, exit()
- * and friends end the path, assignments alias places and record escapes. */
+ * events, every other call a CALL (callee and argument objects for
+ * same-file calls and calls passing objects), exit() and friends end the
+ * path, assignments alias places, record escapes and become ASSIGN events.
+ * The walk returns each expression's value (model.h, "Values"), built
+ * bottom-up as it goes: operands of events, RESULTs of calls and
+ * assignments, INITs of initializers, conditions of the branches it builds.
+ * While probing (c->probe) it builds no values and returns NULL. */
 #include "ts_internal.h"
 
 #include <stdint.h>
