@@ -751,6 +751,33 @@ static model_val *atomic_call(ts_ctx *c, TSNode call, atomic_kind kind, model_op
     }
 }
 
+/* glibc's <ctype.h> classifiers are macros in C: `isspace(c)` is
+ * `((*__ctype_b_loc ())[(int) (c)] & (unsigned short int) _ISspace)`. */
+static bool is_ctype_macro(ts_ctx *c, const char *name, uint32_t len)
+{
+    static const char *const names[] = { "isalnum", "isalpha", "iscntrl", "isdigit",
+                                         "islower", "isgraph", "isprint", "ispunct",
+                                         "isspace", "isupper", "isxdigit", "isblank" };
+    if (len < 7 || len > 8 || name[0] != 'i' || name[1] != 's')
+        return false;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (word_is(name, len, names[i]))
+            return !ts_find(c, NS_PROTO, name, len, NULL, 0);
+    return false;
+}
+
+/* What clang sees of that expansion: the CALL of __ctype_b_loc, then the
+ * argument's events; the value UNKNOWN (libclang cannot tell the
+ * operators inside a macro's body). */
+static model_val *ctype_value(ts_ctx *c, TSNode call)
+{
+    model_event *ev = event(c, MODEL_EV_CALL, ts_loc(call));
+    if (!c->probe && !c->values_only)
+        ev->fn = mv_func(c->tu, "__ctype_b_loc");
+    walk_children(c, ts_field(c, call, c->f_arguments));
+    return c->probe ? NULL : mv_unknown(c->tu);
+}
+
 /* The value of TT_RECV(ch, out) / TT_SEND(ch, in): the macro's compound
  * literal `(tt_case){ op, (ch), (void *)(out), false }`. */
 static model_val *case_value(ts_ctx *c, int op, model_val **vals, size_t nvals)
@@ -780,6 +807,8 @@ static model_val *call(ts_ctx *c, TSNode n, model_obj_id target, const char *tar
     model_op aop = MODEL_OP_NONE;
     int ak = 0;
     atomic_kind atomic = named ? atomic_of(c, name, len, &aop, &ak) : AT_NONE;
+    if (named && is_ctype_macro(c, name, len))
+        return ctype_value(c, n);
     if (c->values_only) { /* no call in a constant initializer: nothing to model */
         walk_children(c, ts_field(c, n, c->f_arguments));
         return mv_unknown(c->tu);

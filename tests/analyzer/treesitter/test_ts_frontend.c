@@ -820,6 +820,38 @@ static void test_values_identifiers(void **state)
     model_free(tu);
 }
 
+/* String literals carry their text (as written; a macro's literal as
+ * clang spells its expansion); glibc's ctype classifiers as clang sees the
+ * macro: a CALL of __ctype_b_loc, value UNKNOWN. */
+static void test_values_strings_and_ctype(void **state)
+{
+    (void)state;
+    model_tu *tu = build("#include <ctype.h>\n"
+                         "#include <stdio.h>\n"
+                         "#include <tether.h>\n"
+                         "#define GREETING \"hi\" \" there\"\n"
+                         "int f(const char *s, tt_chan *c) {\n"
+                         "    printf(\"%s:%d\" \" %s\\n\", __FILE__, __LINE__, __func__);\n"
+                         "    puts(GREETING);\n"
+                         "    tt_close(c);\n"
+                         "    return isspace(*s);\n"
+                         "}\n");
+    const model_event *ev = nth_event(tu, "f", MODEL_EV_CALL, 0);
+    assert_int_equal(ev->nvals, 4);
+    assert_string_equal(ev->vals[0]->name, "\"%s:%d\" \" %s\\n\"");
+    assert_string_equal(ev->vals[1]->name, "\"buffer.c\"");
+    assert_string_equal(arg(ev, 2), "6");
+    assert_string_equal(ev->vals[3]->name, "\"f\"");
+    ev = nth_event(tu, "f", MODEL_EV_CALL, 1);
+    assert_string_equal(ev->vals[0]->name, "\"hi there\"");
+    ev = nth_event(tu, "f", MODEL_EV_CALL, 2);
+    assert_string_equal(val(ev->fn), "func:__ctype_b_loc");
+    assert_int_equal(ev->nvals, 0);
+    ev = nth_event(tu, "f", MODEL_EV_RETURN, 0);
+    assert_string_equal(arg(ev, 0), "?");
+    model_free(tu);
+}
+
 static void test_values_globals(void **state)
 {
     (void)state;
@@ -879,6 +911,7 @@ int main(void)
         cmocka_unit_test(test_values_conditions),
         cmocka_unit_test(test_values_in_arms),
         cmocka_unit_test(test_values_identifiers),
+        cmocka_unit_test(test_values_strings_and_ctype),
         cmocka_unit_test(test_values_globals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
