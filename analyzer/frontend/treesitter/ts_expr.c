@@ -48,6 +48,8 @@ static const struct { const char *name; api id; unsigned char arity, ints; } api
  * *ints (if not NULL) its parameters as in api_names. */
 static api api_shape(const char *name, uint32_t len, unsigned *arity, unsigned *ints)
 {
+    if (len < 7 || (name[0] != 't' && name[0] != 'T') || name[2] != '_')
+        return API_NONE; /* every name below is tt_... or TT_... */
     if (len > 6 && memcmp(name, "tt_", 3) == 0 && memcmp(name + len - 3, "_at", 3) == 0)
         len -= 3;
     for (size_t i = 0; i < sizeof api_names / sizeof *api_names; i++)
