@@ -181,6 +181,8 @@ done:
         /* an array of a typedef'd array has its dimensions too */
         unsigned depth = array ? run + (run == total && base.is_array ? base.array_depth : 0) : 0;
         base.array_depth = (unsigned char)(depth > 255 ? 255 : depth);
+        if (depth >= 2)
+            c->multidim = true;
         base.is_pointer = last == TS_POINTER_DECLARATOR || last == TS_ABSTRACT_POINTER_DECLARATOR;
         base.is_array = last == TS_ARRAY_DECLARATOR || last == TS_ABSTRACT_ARRAY_DECLARATOR;
         base.is_integer = false;
@@ -257,8 +259,10 @@ static void note_proto(ts_ctx *c, TSNode declarator, TSNode name)
     uint32_t len;
     const char *s = ts_text(c, name, &len);
     ts_entry *e = ts_add(c, NS_PROTO, s, len, NULL, 0);
-    if (!ts_node_is_null(fd))
-        e->ptr_params = ts_val_ptr_params(c, fd);
+    if (!ts_node_is_null(fd) && e->state != 2) {
+        e->node = fd; /* its pointer parameters: when a call needs them */
+        e->state = 0;
+    }
 }
 
 static void note_noreturn(ts_ctx *c, TSNode decl, TSNode name)
@@ -327,6 +331,8 @@ static void scan_struct(ts_ctx *c, TSNode spec, const char *tag, bool positions)
             }
             ts_entry *e = ts_add(c, NS_STRUCT_FIELD, tag, (uint32_t)strlen(tag), s, len);
             e->type = t;
+            if (t.is_array)
+                ts_add(c, NS_ARRAY_FIELD, s, len, NULL, 0);
             e->decl = ts_loc(name);
             /* `tt_chan *chs[4];`: for `sizeof p->chs / sizeof p->chs[0]` */
             e->array_len_known = t.is_array && ts_array_len(c, c->kids[j], (TSNode){ 0 }, &e->array_len);

@@ -1,6 +1,11 @@
 /* ts_expr.c — expressions in evaluation order: tether API calls become
- * events, same-file calls and calls passing objects become CALL, exit()
- * and friends end the path, assignments alias places and record escapes. */
+ * events, every other call a CALL (callee and argument objects for
+ * same-file calls and calls passing objects), exit() and friends end the
+ * path, assignments alias places, record escapes and become ASSIGN events.
+ * The walk returns each expression's value (model.h, "Values"), built
+ * bottom-up as it goes: operands of events, RESULTs of calls and
+ * assignments, INITs of initializers, conditions of the branches it builds.
+ * While probing (c->probe) it builds no values and returns NULL. */
 #include "ts_internal.h"
 
 #include <stdint.h>
@@ -43,6 +48,8 @@ static const struct { const char *name; api id; unsigned char arity, ints; } api
  * *ints (if not NULL) its parameters as in api_names. */
 static api api_shape(const char *name, uint32_t len, unsigned *arity, unsigned *ints)
 {
+    if (len < 7 || (name[0] != 't' && name[0] != 'T') || name[2] != '_')
+        return API_NONE; /* every name below is tt_... or TT_... */
     if (len > 6 && memcmp(name, "tt_", 3) == 0 && memcmp(name + len - 3, "_at", 3) == 0)
         len -= 3;
     for (size_t i = 0; i < sizeof api_names / sizeof *api_names; i++)
@@ -59,6 +66,16 @@ static api api_shape(const char *name, uint32_t len, unsigned *arity, unsigned *
 static api api_of(const char *name, uint32_t len)
 {
     return api_shape(name, len, NULL, NULL);
+}
+
+bool ts_tether_function(const char *name, uint32_t len)
+{
+    api a = api_of(name, len);
+    if (a != API_NONE)
+        return a != API_CASE;
+    if (len > 6 && memcmp(name + len - 3, "_at", 3) == 0)
+        len -= 3;
+    return len == 14 && memcmp(name, "tt_verify_none", 14) == 0;
 }
 
 static model_ev_kind event_of(api a)
@@ -446,7 +463,7 @@ static model_val *api_call(ts_ctx *c, api a, TSNode call, size_t first, size_t n
     case API_SELECT:
     case API_SELECT_DEFAULT:
         if (nargs > 0)
-            select_cases(c, a0, nvals > 0 ? vals[0] : NULL, &cases, &ncases);
+            select_cases(c, a0, vals && nvals > 0 ? vals[0] : NULL, &cases, &ncases);
         known = nargs > 1 && ts_eval(c, a1, &num); /* the count */
         num_arg = a1;
         break;
@@ -504,9 +521,20 @@ static model_val *other_call(ts_ctx *c, TSNode call, const char *name, uint32_t 
     bool here = ts_find(c, NS_FUNC, name, len, NULL, 0) != NULL;
     model_obj_id *args = nargs ? mb_alloc(c->b, nargs * sizeof *args) : NULL;
     bool any = false;
+    uint64_t ptrs = 0; /* a 0 passed to a pointer parameter is NULL (clang's implicit cast) */
+    bool ptrs_known = false;
     for (size_t i = 0; i < nargs; i++) {
         TSNode a = c->kids[first + i];
-        args[i] = ts_obj_of(c, a, false);
+        bool pointer = false;
+        if (i < 64 && ts_kind(c, ts_strip(c, a)) == TS_NUMBER) {
+            if (!ptrs_known) {
+                ts_entry *p = ts_find(c, NS_PROTO, name, len, NULL, 0);
+                ptrs = p ? ts_val_ptr_params(c, p) : 0;
+                ptrs_known = true;
+            }
+            pointer = (ptrs >> i) & 1u;
+        }
+        args[i] = ts_obj_of(c, a, pointer);
         if (args[i] != MODEL_NO_OBJ && (model_obj_kind(c->tu, args[i]) != MODEL_KIND_NONE ||
                                         ts_type_of_expr(c, ts_strip(c, a)).kind != MODEL_KIND_NONE))
             any = true;
@@ -577,26 +605,179 @@ static bool has_prefix(const char *s, uint32_t len, const char *p)
     return len >= n && memcmp(s, p, n) == 0;
 }
 
-static bool has_suffix(const char *s, uint32_t len, const char *p)
+/* Atomic operations as memory operations (the lead's note in
+ * notes/values.md): C11 atomic_* / atomic_*_explicit, clang's
+ * __c11_atomic_*, GNU __atomic_* and __sync_* builtins, whatever the
+ * spelling. */
+typedef enum atomic_kind {
+    AT_NONE,     /* not one: a call */
+    AT_FENCE,    /* nothing */
+    AT_LOAD,     /* value *p */
+    AT_LOAD_GEN, /* GNU __atomic_load(p, ret, o): *ret = *p */
+    AT_STORE,    /* *p = v */
+    AT_STORE_GEN,/* GNU __atomic_store(p, vp, o): *p = *vp */
+    AT_STORE_K,  /* *p = k (clear, lock_release: 0; test_and_set: 1, value UNKNOWN) */
+    AT_FETCH,    /* *p = *p op v, value the old *p (add, sub) or UNKNOWN */
+    AT_OP_FETCH, /* *p = *p op v, value the new *p */
+    AT_EXCHANGE, /* *p = v, value UNKNOWN */
+    AT_CAS,      /* *p = ?, value UNKNOWN */
+} atomic_kind;
+
+static bool strip_prefix(const char **s, uint32_t *len, const char *p)
 {
     size_t n = strlen(p);
-    return len >= n && memcmp(s + len - n, p, n) == 0;
+    if (*len < n || memcmp(*s, p, n) != 0)
+        return false;
+    *s += n;
+    *len -= (uint32_t)n;
+    return true;
 }
 
-/* The atomic operations clang represents as an AtomicExpr, not a call:
- * <stdatomic.h>'s generic functions (macros over __c11_atomic_*) and the
- * GNU __atomic_* builtins, but for fences and lock-free queries (builtin
- * calls); not a function this file declares under such a name. */
-static bool is_atomic_op(ts_ctx *c, const char *name, uint32_t len)
+static bool strip_suffix(const char *s, uint32_t *len, const char *p)
 {
-    if (!has_prefix(name, len, "atomic_") && !has_prefix(name, len, "__atomic_") &&
-        !has_prefix(name, len, "__c11_atomic_"))
+    size_t n = strlen(p);
+    if (*len < n || memcmp(s + *len - n, p, n) != 0)
         return false;
-    if (has_suffix(name, len, "_fence") || has_suffix(name, len, "_lock_free") ||
-        (len == 21 && memcmp(name, "__atomic_test_and_set", 21) == 0) ||
-        (len == 14 && memcmp(name, "__atomic_clear", 14) == 0))
+    *len -= (uint32_t)n;
+    return true;
+}
+
+static bool word_is(const char *s, uint32_t len, const char *w)
+{
+    return strlen(w) == len && memcmp(s, w, len) == 0;
+}
+
+/* The operator of an arithmetic word ("add", "sub", "or", "and", "xor");
+ * MODEL_OP_NONE for others (nand, min, max). */
+static model_op atomic_op(const char *s, uint32_t len)
+{
+    return word_is(s, len, "add") ? MODEL_OP_ADD : word_is(s, len, "sub") ? MODEL_OP_SUB
+         : word_is(s, len, "or") ? MODEL_OP_BITOR : word_is(s, len, "and") ? MODEL_OP_BITAND
+         : word_is(s, len, "xor") ? MODEL_OP_BITXOR : MODEL_OP_NONE;
+}
+
+/* Which atomic operation a call's name is (*op, *k for some kinds); not a
+ * function this file declares under such a name. */
+static atomic_kind atomic_of(ts_ctx *c, const char *name, uint32_t len, model_op *op, int *k)
+{
+    const char *s = name;
+    uint32_t n = len;
+    *op = MODEL_OP_NONE;
+    *k = 0;
+    bool gnu = false, sync = false;
+    if (strip_prefix(&s, &n, "__c11_atomic_") || strip_prefix(&s, &n, "atomic_")) {
+        strip_suffix(s, &n, "_explicit");
+    } else if (strip_prefix(&s, &n, "__atomic_")) {
+        gnu = !strip_suffix(s, &n, "_n");
+    } else if (strip_prefix(&s, &n, "__sync_")) {
+        sync = true;
+    } else {
+        return AT_NONE;
+    }
+    if (ts_find(c, NS_PROTO, name, len, NULL, 0))
+        return AT_NONE;
+    if (word_is(s, n, "thread_fence") || word_is(s, n, "signal_fence") || word_is(s, n, "synchronize"))
+        return AT_FENCE;
+    if (word_is(s, n, "load"))
+        return gnu ? AT_LOAD_GEN : AT_LOAD;
+    if (word_is(s, n, "store") || word_is(s, n, "init"))
+        return gnu ? AT_STORE_GEN : AT_STORE;
+    if (word_is(s, n, "clear") || word_is(s, n, "flag_clear") || word_is(s, n, "lock_release"))
+        return AT_STORE_K;
+    if (word_is(s, n, "test_and_set") || word_is(s, n, "flag_test_and_set") ||
+        word_is(s, n, "lock_test_and_set")) {
+        *k = 1;
+        return word_is(s, n, "lock_test_and_set") ? AT_EXCHANGE : AT_STORE_K;
+    }
+    if (word_is(s, n, "exchange"))
+        return AT_EXCHANGE;
+    if (has_prefix(s, n, "compare_exchange") || word_is(s, n, "bool_compare_and_swap") ||
+        word_is(s, n, "val_compare_and_swap"))
+        return AT_CAS;
+    const char *w = s;
+    uint32_t wn = n;
+    if (strip_prefix(&w, &wn, sync ? "fetch_and_" : "fetch_")) {
+        *op = atomic_op(w, wn);
+        return AT_FETCH;
+    }
+    if (strip_suffix(s, &n, sync ? "_and_fetch" : "_fetch")) {
+        *op = atomic_op(s, n);
+        return AT_OP_FETCH;
+    }
+    return AT_NONE; /* is_lock_free and the rest: calls */
+}
+
+/* An atomic operation's events and value; vals: its nargs argument values
+ * (NULL while probing). */
+static model_val *atomic_call(ts_ctx *c, TSNode call, atomic_kind kind, model_op op, int k,
+                              model_val **vals, size_t nargs)
+{
+    if (kind == AT_FENCE || kind == AT_LOAD)
+        return c->probe ? NULL : kind == AT_LOAD ? mv_deref(c->tu, nargs ? vals[0] : NULL) : mv_unknown(c->tu);
+    model_loc loc = ts_loc(call);
+    if (c->probe)
+        return ts_assign_event(c, loc, NULL, NULL);
+    model_val *p = nargs > 0 ? vals[0] : NULL, *v = nargs > 1 ? vals[1] : NULL;
+    model_val *at = mv_deref(c->tu, p);
+    switch (kind) {
+    case AT_LOAD_GEN:
+        ts_assign_event(c, loc, mv_deref(c->tu, v), at);
+        return mv_unknown(c->tu);
+    case AT_STORE:
+        ts_assign_event(c, loc, at, v);
+        return mv_unknown(c->tu);
+    case AT_STORE_GEN:
+        ts_assign_event(c, loc, at, mv_deref(c->tu, v));
+        return mv_unknown(c->tu);
+    case AT_STORE_K:
+        ts_assign_event(c, loc, at, mv_int(c->tu, k));
+        return mv_unknown(c->tu);
+    case AT_EXCHANGE:
+        ts_assign_event(c, loc, at, k ? mv_int(c->tu, k) : v);
+        return mv_unknown(c->tu);
+    case AT_CAS:
+        ts_assign_event(c, loc, at, mv_unknown(c->tu));
+        return mv_unknown(c->tu);
+    case AT_FETCH:
+    case AT_OP_FETCH: {
+        model_val *r = ts_assign_event(c, loc, at, op == MODEL_OP_NONE ? mv_unknown(c->tu)
+                                                                        : mv_binop(c->tu, op, at, v));
+        if (kind == AT_OP_FETCH && op != MODEL_OP_NONE)
+            return r;
+        if (op == MODEL_OP_ADD || op == MODEL_OP_SUB)
+            return mv_binop(c->tu, op == MODEL_OP_ADD ? MODEL_OP_SUB : MODEL_OP_ADD, r, v);
+        return mv_unknown(c->tu);
+    }
+    default:
+        return mv_unknown(c->tu);
+    }
+}
+
+/* glibc's <ctype.h> classifiers are macros in C: `isspace(c)` is
+ * `((*__ctype_b_loc ())[(int) (c)] & (unsigned short int) _ISspace)`. */
+static bool is_ctype_macro(ts_ctx *c, const char *name, uint32_t len)
+{
+    static const char *const names[] = { "isalnum", "isalpha", "iscntrl", "isdigit",
+                                         "islower", "isgraph", "isprint", "ispunct",
+                                         "isspace", "isupper", "isxdigit", "isblank" };
+    if (len < 7 || len > 8 || name[0] != 'i' || name[1] != 's')
         return false;
-    return !ts_find(c, NS_PROTO, name, len, NULL, 0);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (word_is(name, len, names[i]))
+            return !ts_find(c, NS_PROTO, name, len, NULL, 0);
+    return false;
+}
+
+/* What clang sees of that expansion: the CALL of __ctype_b_loc, then the
+ * argument's events; the value UNKNOWN (libclang cannot tell the
+ * operators inside a macro's body). */
+static model_val *ctype_value(ts_ctx *c, TSNode call)
+{
+    model_event *ev = event(c, MODEL_EV_CALL, ts_loc(call));
+    if (!c->probe && !c->values_only)
+        ev->fn = mv_func(c->tu, "__ctype_b_loc");
+    walk_children(c, ts_field(c, call, c->f_arguments));
+    return c->probe ? NULL : mv_unknown(c->tu);
 }
 
 /* The value of TT_RECV(ch, out) / TT_SEND(ch, in): the macro's compound
@@ -625,11 +806,11 @@ static model_val *call(ts_ctx *c, TSNode n, model_obj_id target, const char *tar
     const char *name = named ? ts_text(c, fid, &len) : NULL;
     if (named && len == 6 && memcmp(name, "va_arg", 6) == 0)
         return c->probe ? NULL : mv_unknown(c->tu); /* a type as argument: clang's VAArgExpr */
-    if (named && is_atomic_op(c, name, len)) {
-        /* clang's AtomicExpr: no call, its arguments' events only */
-        walk_children(c, ts_field(c, n, c->f_arguments));
-        return c->probe ? NULL : mv_unknown(c->tu);
-    }
+    model_op aop = MODEL_OP_NONE;
+    int ak = 0;
+    atomic_kind atomic = named ? atomic_of(c, name, len, &aop, &ak) : AT_NONE;
+    if (named && is_ctype_macro(c, name, len))
+        return ctype_value(c, n);
     if (c->values_only) { /* no call in a constant initializer: nothing to model */
         walk_children(c, ts_field(c, n, c->f_arguments));
         return mv_unknown(c->tu);
@@ -649,6 +830,11 @@ static model_val *call(ts_ctx *c, TSNode n, model_obj_id target, const char *tar
                                       i == 1 ? spawn_text : NULL);
         if (vals)
             vals[i] = v;
+    }
+    if (atomic != AT_NONE) {
+        model_val *out = atomic_call(c, n, atomic, aop, ak, vals, nargs);
+        ts_kids_pop(c, first);
+        return out;
     }
     if (!named) {
         model_val *fv = ts_expr(c, fn);
@@ -705,12 +891,14 @@ static model_val *call(ts_ctx *c, TSNode n, model_obj_id target, const char *tar
             out = mv_result(c->tu, ev->id);
         }
     } else {
-        if (vals) {
-            ts_entry *p = ts_find(c, NS_PROTO, name, len, NULL, 0);
-            for (size_t i = 0; p && i < nargs && i < 64; i++)
-                if (p->ptr_params & ((uint64_t)1 << i))
-                    vals[i] = ts_val_ptr(c, vals[i]);
-        }
+        bool zero = false; /* a 0 argument, maybe a null pointer */
+        for (size_t i = 0; vals && i < nargs && !zero; i++)
+            zero = vals[i] && (vals[i]->kind == MODEL_VAL_INT || vals[i]->kind == MODEL_VAL_COND);
+        ts_entry *p = zero ? ts_find(c, NS_PROTO, name, len, NULL, 0) : NULL;
+        uint64_t mask = p ? ts_val_ptr_params(c, p) : 0;
+        for (size_t i = 0; mask && i < nargs && i < 64; i++)
+            if (mask & ((uint64_t)1 << i))
+                vals[i] = ts_val_ptr(c, vals[i]);
         out = other_call(c, n, name, len, first, nargs, target, target_text, vals);
     }
     ts_kids_pop(c, first);
@@ -955,7 +1143,9 @@ static bool all_zero(ts_ctx *c, TSNode list)
         TSNode item = ts_node_named_child(list, i);
         int64_t v;
         if (ts_kind(c, item) != TS_COMMENT)
-            return ts_kind(c, item) == TS_NUMBER && ts_eval(c, item, &v) && v == 0;
+            /* (stdbool's false is the literal 0 for clang) */
+            return (ts_kind(c, item) == TS_NUMBER && ts_eval(c, item, &v) && v == 0) ||
+                   ts_kind(c, item) == TS_FALSE;
     }
     return false;
 }
@@ -1175,6 +1365,12 @@ model_val *ts_assign_event(ts_ctx *c, model_loc loc, model_val *lhs, model_val *
     return mv_result(c->tu, ev->id);
 }
 
+/* Whether v would change as a pointer (ts_val_ptr): a 0, or a `?:`. */
+static bool maybe_null(const model_val *v)
+{
+    return v && ((v->kind == MODEL_VAL_INT && v->num == 0) || v->kind == MODEL_VAL_COND);
+}
+
 /* Whether place lhs (of type lt, as ts_type_of_expr tells) holds a
  * pointer: `chs[i]` of `tt_chan *chs[4]` too. */
 static bool pointer_place(ts_ctx *c, TSNode lhs, ts_type lt)
@@ -1189,8 +1385,10 @@ static bool pointer_place(ts_ctx *c, TSNode lhs, ts_type lt)
 
 static model_val *assign(ts_ctx *c, TSNode n)
 {
-    TSNode lhs = ts_field(c, n, c->f_left), rhs = ts_field(c, n, c->f_right);
-    TSNode op = ts_field(c, n, c->f_operator);
+    const TSFieldId f[3] = { c->f_left, c->f_operator, c->f_right };
+    TSNode k3[3];
+    ts_fields(c, n, f, k3, 3);
+    TSNode lhs = k3[0], op = k3[1], rhs = k3[2];
     model_val *lv = ts_expr(c, lhs);
     if (c->values_only) { /* no assignment in a constant initializer */
         ts_expr(c, rhs);
@@ -1213,7 +1411,7 @@ static model_val *assign(ts_ctx *c, TSNode n)
     if (is_case && !c->probe)
         case_store_vals(c, lhs, rv);
     ts_sel_store(c, lhs, rhs);
-    if (!c->probe && pointer_place(c, lhs, lt))
+    if (!c->probe && maybe_null(rv) && pointer_place(c, lhs, lt))
         rv = ts_val_ptr(c, rv);
     return ts_assign_event(c, ts_loc(n), lv, rv);
 }
@@ -1221,8 +1419,10 @@ static model_val *assign(ts_ctx *c, TSNode n)
 /* `x++` is x = x + 1, its value the old x: (x + 1) - 1; `++x` the new. */
 static model_val *update(ts_ctx *c, TSNode n)
 {
-    TSNode arg = ts_field(c, n, c->f_argument);
-    TSNode op = ts_field(c, n, c->f_operator);
+    const TSFieldId f[2] = { c->f_argument, c->f_operator };
+    TSNode k2[2];
+    ts_fields(c, n, f, k2, 2);
+    TSNode arg = k2[0], op = k2[1];
     bool inc = ts_text_is(c, op, "++");
     bool prefix = ts_node_start_byte(op) < ts_node_start_byte(arg);
     model_val *lv = ts_expr(c, arg);
@@ -1347,9 +1547,10 @@ static void branch(ts_ctx *c, TSNode n, TSNode a0, TSNode a1, model_obj_id targe
 /* target: where the value is stored (a creation in an arm is made on it) */
 static model_val *conditional(ts_ctx *c, TSNode n, model_obj_id target, const char *target_text)
 {
-    TSNode cond = ts_field(c, n, c->f_condition);
-    TSNode a0 = ts_field(c, n, c->f_consequence);
-    TSNode a1 = ts_field(c, n, c->f_alternative);
+    const TSFieldId f[3] = { c->f_condition, c->f_consequence, c->f_alternative };
+    TSNode k3[3];
+    ts_fields(c, n, f, k3, 3);
+    TSNode cond = k3[0], a0 = k3[1], a1 = k3[2];
     model_val *v0, *v1;
     if (ts_node_is_null(a0)) { /* GNU `x ?: y`: as x || y, both stored; x ? x : y */
         model_val *x = ts_expr_target(c, cond, target, target_text);
@@ -1364,8 +1565,10 @@ static model_val *conditional(ts_ctx *c, TSNode n, model_obj_id target, const ch
 
 static model_val *binary(ts_ctx *c, TSNode n)
 {
-    TSNode op = ts_field(c, n, c->f_operator);
-    TSNode l = ts_field(c, n, c->f_left), r = ts_field(c, n, c->f_right);
+    const TSFieldId f[3] = { c->f_left, c->f_operator, c->f_right };
+    TSNode k3[3];
+    ts_fields(c, n, f, k3, 3);
+    TSNode l = k3[0], op = k3[1], r = k3[2];
     model_op o = ts_val_binop_of(c, op);
     if (o == MODEL_OP_DIV && ts_kind(c, skip_parens(c, l)) == TS_SIZEOF &&
         ts_kind(c, skip_parens(c, r)) == TS_SIZEOF) {
@@ -1381,9 +1584,9 @@ static model_val *binary(ts_ctx *c, TSNode n)
             return NULL;
         if (o == MODEL_OP_EQ || o == MODEL_OP_NE) {
             /* `p == 0`: a null pointer constant compared with a pointer */
-            if (pointer_place(c, l, ts_type_of_expr(c, l)))
+            if (maybe_null(rv) && pointer_place(c, l, ts_type_of_expr(c, l)))
                 rv = ts_val_ptr(c, rv);
-            if (pointer_place(c, r, ts_type_of_expr(c, r)))
+            if (maybe_null(lv) && pointer_place(c, r, ts_type_of_expr(c, r)))
                 lv = ts_val_ptr(c, lv);
         }
         return o == MODEL_OP_NONE ? mv_unknown(c->tu) : ts_val_binop(c, o, lv, rv);
@@ -1395,9 +1598,8 @@ static model_val *binary(ts_ctx *c, TSNode n)
     return c->probe ? NULL : ts_val_binop(c, o, lv, v0);
 }
 
-static model_op unary_op(ts_ctx *c, TSNode n)
+static model_op unary_op(ts_ctx *c, TSNode op)
 {
-    TSNode op = ts_field(c, n, c->f_operator);
     if (ts_text_is(c, op, "!"))
         return MODEL_OP_NOT;
     if (ts_text_is(c, op, "-"))
@@ -1410,26 +1612,33 @@ static model_op unary_op(ts_ctx *c, TSNode n)
 /* `*p`, `&x`; a function designator through either is the function. */
 static model_val *pointer_expr(ts_ctx *c, TSNode n)
 {
-    model_val *v = ts_expr(c, ts_field(c, n, c->f_argument));
+    const TSFieldId f[2] = { c->f_argument, c->f_operator };
+    TSNode k2[2];
+    ts_fields(c, n, f, k2, 2);
+    model_val *v = ts_expr(c, k2[0]);
     if (c->probe)
         return NULL;
     if (v && v->kind == MODEL_VAL_FUNC)
         return v;
-    if (ts_text_is(c, ts_field(c, n, c->f_operator), "&"))
+    if (ts_text_is(c, k2[1], "&"))
         return mv_addr(c->tu, v);
     return mv_deref(c->tu, v);
 }
 
 static model_val *field_expr(ts_ctx *c, TSNode n)
 {
-    model_val *base = ts_expr(c, ts_field(c, n, c->f_argument));
+    const TSFieldId f[3] = { c->f_argument, c->f_operator, c->f_field };
+    TSNode k3[3];
+    ts_fields(c, n, f, k3, 3);
+    model_val *base = ts_expr(c, k3[0]);
     if (c->probe)
         return NULL;
-    TSNode f = ts_field(c, n, c->f_field);
-    TSNode op = ts_field(c, n, c->f_operator);
-    model_val *v = mv_field(c->tu, base, ts_tmp(c, f), ts_text_is(c, op, "->"));
-    ts_entry *e = ts_field_entry(c, n);
-    v->is_array = e && e->type.is_array;
+    model_val *v = mv_field(c->tu, base, ts_tmp(c, k3[2]), ts_text_is(c, k3[1], "->"));
+    /* an array field: only when some struct has an array field of that name */
+    if (ts_find_node(c, NS_ARRAY_FIELD, k3[2])) {
+        ts_entry *e = ts_field_entry(c, n);
+        v->is_array = e && e->type.is_array;
+    }
     return v;
 }
 
@@ -1437,6 +1646,8 @@ static model_val *field_expr(ts_ctx *c, TSNode n)
  * subscripts than its array's dimensions. */
 static bool subscript_array(ts_ctx *c, TSNode n)
 {
+    if (!c->multidim)
+        return false;
     unsigned k = 0;
     while (ts_kind(c, n) == TS_SUBSCRIPT && k < 256) {
         k++;
@@ -1486,10 +1697,13 @@ model_val *ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *
     case TS_UPDATE:
         return update(c, n);
     case TS_UNARY: {
-        model_val *v = ts_expr(c, ts_field(c, n, c->f_argument));
+        const TSFieldId f[2] = { c->f_argument, c->f_operator };
+        TSNode k2[2];
+        ts_fields(c, n, f, k2, 2);
+        model_val *v = ts_expr(c, k2[0]);
         if (c->probe)
             return NULL;
-        model_op o = unary_op(c, n);
+        model_op o = unary_op(c, k2[1]);
         return o == MODEL_OP_NONE ? v : ts_val_unop(c, o, v);
     }
     case TS_POINTER_EXPR:
@@ -1497,8 +1711,11 @@ model_val *ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *
     case TS_FIELD_EXPR:
         return field_expr(c, n);
     case TS_SUBSCRIPT: {
-        model_val *base = ts_expr(c, ts_field(c, n, c->f_argument));
-        model_val *index = ts_expr(c, ts_field(c, n, c->f_index));
+        const TSFieldId f[2] = { c->f_argument, c->f_index };
+        TSNode k2[2];
+        ts_fields(c, n, f, k2, 2);
+        model_val *base = ts_expr(c, k2[0]);
+        model_val *index = ts_expr(c, k2[1]);
         if (c->probe)
             return NULL;
         model_val *v = mv_index(c->tu, base, index);
@@ -1506,8 +1723,11 @@ model_val *ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *
         return v;
     }
     case TS_COMMA: {
-        ts_expr(c, ts_field(c, n, c->f_left));
-        return ts_expr_target(c, ts_field(c, n, c->f_right), target, target_text);
+        const TSFieldId f[2] = { c->f_left, c->f_right };
+        TSNode k2[2];
+        ts_fields(c, n, f, k2, 2);
+        ts_expr(c, k2[0]);
+        return ts_expr_target(c, k2[1], target, target_text);
     }
     case TS_PAREN_EXPR:
     case TS_CAST: {
@@ -1519,7 +1739,7 @@ model_val *ts_expr_target(ts_ctx *c, TSNode n, model_obj_id target, const char *
         if (ts_kind(c, in) == TS_COMPOUND_STATEMENT)
             return ts_stmt_expr(c, in); /* GNU statement expression */
         model_val *v = ts_expr_target(c, in, target, target_text);
-        if (cast && !c->probe && ts_type_of_expr(c, n).is_pointer)
+        if (cast && !c->probe && maybe_null(v) && ts_type_of_expr(c, n).is_pointer)
             v = ts_val_ptr(c, v); /* (void *)0 */
         return v;
     }

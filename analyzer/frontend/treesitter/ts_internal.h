@@ -63,6 +63,7 @@ typedef enum ts_ns {
     NS_NORETURN,    /* a function declared _Noreturn / noreturn in this file */
     NS_FIELD_AT,    /* (struct tag, 4-byte field index) -> `field`: positional initializers */
     NS_PROTO,       /* a function declared (not necessarily defined) in this file */
+    NS_ARRAY_FIELD, /* a field name some struct of the file declares as an array */
 } ts_ns;
 
 typedef struct ts_entry {
@@ -82,7 +83,8 @@ typedef struct ts_entry {
     bool is_extern_local;       /* NS_LOCAL: ... declared `extern` (the file-scope name) */
     bool is_static;             /* NS_GLOBAL: file-static */
     int32_t param_index;        /* NS_LOCAL: the parameter's index, or -1 */
-    uint64_t ptr_params;        /* NS_FUNC / NS_PROTO: bit i = parameter i is a pointer */
+    uint64_t ptr_params;        /* NS_PROTO: bit i = parameter i is a pointer (state 2: known;
+                                   from the function declarator `node`) */
     model_obj_id obj;           /* NS_LOCAL: its object */
     model_case *cases;          /* NS_LOCAL tt_case array: cases by index (op 0 = none) */
     size_t ncases;
@@ -158,6 +160,7 @@ typedef struct ts_ctx {
     size_t nginits, capginits;
     bool values_only;           /* walking a global's initializer: values, no events
                                    nor objects */
+    bool multidim;              /* some declarator declared an array of arrays */
 } ts_ctx;
 
 /* ts_syms.c */
@@ -177,6 +180,9 @@ size_t ts_kids(ts_ctx *c, TSNode n, bool named_only);
 static inline void ts_kids_pop(ts_ctx *c, size_t first) { c->nkids = first; }
 /* The first child of n with this field, or a null node. */
 TSNode ts_field(ts_ctx *c, TSNode n, TSFieldId f);
+/* The first children of n with fields f[0..k) into out[0..k) (null nodes
+ * where absent), in one pass over the children. */
+void ts_fields(ts_ctx *c, TSNode n, const TSFieldId *f, TSNode *out, size_t k);
 static inline model_loc ts_loc(TSNode n)
 {
     TSPoint p = ts_node_start_point(n);
@@ -292,6 +298,9 @@ model_obj_id ts_return_obj(ts_ctx *c, TSNode e);
  * stored into the "(return)" object made (clang's ReturnStmt). */
 void ts_return_arms(ts_ctx *c, TSNode e, model_obj_id made, model_loc loc);
 
+/* Whether name is a function of tether.h (its `_at` variants too). */
+bool ts_tether_function(const char *name, uint32_t len);
+
 /* ts_stmt.c: statements -> mb_* */
 void ts_function(ts_ctx *c, TSNode def);
 /* Appends an initialized global (or function static) for ts_globals. */
@@ -315,7 +324,7 @@ model_val *ts_val_unop(ts_ctx *c, model_op op, model_val *a);
 model_val *ts_val_cond(ts_ctx *c, model_val *cond, model_val *a, model_val *b);
 /* v where a pointer is expected: a constant 0 is NULL (also a `?:` arm). */
 model_val *ts_val_ptr(ts_ctx *c, model_val *v);
-/* Which parameters of function declarator fdecl are pointers (bit i). */
-uint64_t ts_val_ptr_params(ts_ctx *c, TSNode fdecl);
+/* Which parameters of an NS_PROTO function are pointers (bit i). */
+uint64_t ts_val_ptr_params(ts_ctx *c, ts_entry *proto);
 
 #endif /* TETHER_TS_INTERNAL_H */

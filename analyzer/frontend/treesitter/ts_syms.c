@@ -198,6 +198,32 @@ TSNode ts_field(ts_ctx *c, TSNode n, TSFieldId f)
     return out;
 }
 
+void ts_fields(ts_ctx *c, TSNode n, const TSFieldId *f, TSNode *out, size_t k)
+{
+    size_t left = 0;
+    for (size_t i = 0; i < k; i++) {
+        out[i] = (TSNode){ 0 };
+        left += f[i] != 0;
+    }
+    if (ts_node_is_null(n) || !left)
+        return;
+    ts_tree_cursor_reset(&c->cursor, n);
+    if (!ts_tree_cursor_goto_first_child(&c->cursor))
+        return;
+    do {
+        TSFieldId id = ts_tree_cursor_current_field_id(&c->cursor);
+        if (!id)
+            continue;
+        for (size_t i = 0; i < k; i++)
+            if (f[i] == id && ts_node_is_null(out[i])) {
+                out[i] = ts_tree_cursor_current_node(&c->cursor);
+                if (--left == 0)
+                    return;
+                break;
+            }
+    } while (ts_tree_cursor_goto_next_sibling(&c->cursor));
+}
+
 bool ts_text_is(const ts_ctx *c, TSNode n, const char *s)
 {
     uint32_t len;

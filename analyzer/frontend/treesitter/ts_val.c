@@ -20,11 +20,66 @@ static const struct { const char *name; int64_t value; } libc_consts[] = {
     { "STDIN_FILENO", 0 }, { "STDOUT_FILENO", 1 }, { "STDERR_FILENO", 2 },
     { "CHAR_BIT", 8 }, { "INT_MAX", 2147483647 }, { "INT_MIN", -2147483647 - 1 },
     { "UINT_MAX", 4294967295 }, { "RAND_MAX", 2147483647 },
+    { "CLOCK_REALTIME", 0 }, { "CLOCK_MONOTONIC", 1 },
 };
 
 static bool is_text(const char *s, uint32_t len, const char *lit)
 {
     return strlen(lit) == len && memcmp(s, lit, len) == 0;
+}
+
+/* A STRING value whose text (model.h: the literal as written, quotes
+ * included) is text[0..len). */
+static model_val *string_val(ts_ctx *c, const char *text, size_t len)
+{
+    return mv_string(c->tu, arena_strndup(c->arena, text, len));
+}
+
+/* `"` s `"` as a STRING value. */
+static model_val *quoted(ts_ctx *c, const char *s)
+{
+    size_t n = strlen(s);
+    char *q = arena_alloc(c->arena, n + 3);
+    q[0] = '"';
+    memcpy(q + 1, s, n);
+    q[n + 1] = '"';
+    q[n + 2] = '\0';
+    return string_val(c, q, n + 2);
+}
+
+/* A macro body made of string literals only (`"a" "b"`), as clang spells
+ * the expanded literal: one literal, the parts joined (`"ab"`); NULL if the
+ * body is something else. */
+static model_val *macro_string(ts_ctx *c, const char *t, uint32_t len)
+{
+    char *out = arena_alloc(c->arena, (size_t)len + 3);
+    size_t n = 0;
+    out[n++] = '"';
+    uint32_t i = 0;
+    bool any = false;
+    for (;;) {
+        while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n'))
+            i++;
+        if (i + 1 < len && t[i] == '/' && (t[i + 1] == '/' || t[i + 1] == '*'))
+            break; /* a comment after the body */
+        if (i >= len)
+            break;
+        if (t[i] != '"')
+            return NULL;
+        for (i++; i < len && t[i] != '"'; i++) {
+            if (t[i] == '\\' && i + 1 < len)
+                out[n++] = t[i++];
+            out[n++] = t[i];
+        }
+        if (i >= len)
+            return NULL; /* unterminated */
+        i++;
+        any = true;
+    }
+    if (!any)
+        return NULL;
+    out[n++] = '"';
+    return string_val(c, out, n);
 }
 
 /* An object-like macro of this file whose body is a string literal or a
@@ -41,7 +96,7 @@ static model_val *macro_value(ts_ctx *c, const ts_entry *m)
         if (t[i] == '/' && i + 1 < len && (t[i + 1] == '/' || t[i + 1] == '*'))
             break; /* a comment after the body */
         if (t[i] == '"')
-            return n == 0 ? mv_string(c->tu, NULL) : NULL;
+            return n == 0 ? macro_string(c, t, len) : NULL;
         if (t[i] != ' ' && t[i] != '\t' && t[i] != '\r' && t[i] != '\n')
             buf[n++] = t[i];
     }
@@ -91,8 +146,12 @@ model_val *ts_val_ident(ts_ctx *c, TSNode n)
         return mv_func(c->tu, ts_tmp(c, n));
     if (is_text(s, len, "TT_WG_INIT") || is_text(s, len, "TT_MUTEX_INIT"))
         return mv_init(c->tu, 0);
-    if (is_text(s, len, "__FILE__") || is_text(s, len, "__func__") || is_text(s, len, "__FUNCTION__"))
-        return mv_string(c->tu, NULL);
+    if (ts_tether_function(s, len))
+        return mv_func(c->tu, ts_tmp(c, n)); /* `f->cancel = tt_ctx_cancel;` */
+    if (is_text(s, len, "__FILE__"))
+        return quoted(c, c->tu->path ? c->tu->path : ""); /* the path as given */
+    if (is_text(s, len, "__func__") || is_text(s, len, "__FUNCTION__"))
+        return quoted(c, func_name(c));
     if (is_text(s, len, "__LINE__"))
         return mv_int(c->tu, ts_loc(n).line);
     if (!ts_find(c, NS_MACRO, s, len, NULL, 0))
@@ -116,8 +175,11 @@ model_val *ts_val_leaf(ts_ctx *c, TSNode n)
     case TS_NULL:
         return mv_null(c->tu);
     case TS_STRING_LITERAL:
-    case TS_CONCAT_STRING:
-        return mv_string(c->tu, ts_tmp(c, n));
+    case TS_CONCAT_STRING: {
+        uint32_t len;
+        const char *t = ts_text(c, n, &len);
+        return string_val(c, t, len); /* first to last byte, as written */
+    }
     default:
         return mv_unknown(c->tu);
     }
@@ -231,7 +293,7 @@ model_val *ts_val_ptr(ts_ctx *c, model_val *v)
 
 /* The parameters of a function declarator that are pointers (arrays and
  * functions as parameters are pointers too), one bit each (the first 64). */
-uint64_t ts_val_ptr_params(ts_ctx *c, TSNode fdecl)
+static uint64_t ptr_params(ts_ctx *c, TSNode fdecl)
 {
     TSNode plist = ts_field(c, fdecl, c->f_parameters);
     uint64_t mask = 0;
@@ -253,4 +315,13 @@ uint64_t ts_val_ptr_params(ts_ctx *c, TSNode fdecl)
         i++;
     }
     return mask;
+}
+
+uint64_t ts_val_ptr_params(ts_ctx *c, ts_entry *proto)
+{
+    if (proto->state != 2) {
+        proto->ptr_params = ts_node_is_null(proto->node) ? 0 : ptr_params(c, proto->node);
+        proto->state = 2;
+    }
+    return proto->ptr_params;
 }
