@@ -67,37 +67,6 @@ static void discarded(const rule_input *in, diag_list *out)
         }
 }
 
-/* The first top-level RETURN of task out of the creating function after
- * the creation's function was entered last. */
-static size_t leaking_return(const eng_finding *f, eng_site made)
-{
-    int depth = 0;
-    uint32_t task = RU_NONE;
-    size_t start = 0;
-    for (size_t i = 0; i < f->nsteps; i++)
-        if (f->steps[i].kind == ENG_STEP_CALL && f->steps[i].callee_tu == made.tu && f->steps[i].callee_func == made.func) {
-            task = f->steps[i].task;
-            start = i + 1;
-        }
-    if (task == RU_NONE)
-        for (uint32_t t = 0; t < f->ntasks && task == RU_NONE; t++)
-            if (f->tasks[t].tu == made.tu && f->tasks[t].func == made.func)
-                task = t;
-    for (size_t i = start; task != RU_NONE && i < f->nsteps; i++) {
-        const eng_step *st = &f->steps[i];
-        if (st->task != task)
-            continue;
-        if (st->kind == ENG_STEP_CALL)
-            depth++;
-        else if (st->kind == ENG_STEP_RETURN) {
-            if (depth == 0)
-                return st->site.func == made.func && st->site.tu == made.tu ? i : RU_NONE;
-            depth--;
-        }
-    }
-    return RU_NONE;
-}
-
 static int run(const rule_input *in, diag_list *out)
 {
     for (size_t i = 0; i < in->eng->nfindings; i++) {
@@ -111,7 +80,7 @@ static int run(const rule_input *in, diag_list *out)
             continue; /* a discarded result is reported on its own */
         const char *name = made->text ? made->text : "?";
         diag *d = ru_warn(out, RULE_ID, (int)i, o->made, "context '%s' is not canceled on every path", name);
-        size_t ret = leaking_return(f, o->made);
+        size_t ret = ru_maker_return(f, o->made);
         if (ret != RU_NONE)
             ru_note(d, f->steps[ret].site, "'%s' leaks when the function returns here", name);
         diag_set_hint(d, "call tt_ctx_cancel(%s) on every path, e.g. at a single exit label", name);

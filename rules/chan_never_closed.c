@@ -100,8 +100,14 @@ static int run(const rule_input *in, diag_list *out)
         ru_note_spawn(d, f, f->task);
         const eng_obj_info *o = &f->objs[ch];
         const model_event *made = ru_ev(o->made);
-        if (made)
-            ru_note(d, o->made, "'%s' is made here and never closed", made->text ? made->text : text);
+        if (made) {
+            size_t ret = ru_maker_return(f, o->made);
+            if (ret != RU_NONE && f->steps[ret].task != f->task)
+                ru_note(d, f->steps[ret].site, "'%s' is left blocked on '%s' when the owner returns here without closing it",
+                        ru_task_name(f, f->task), made->text ? made->text : text);
+            else
+                ru_note(d, o->made, "'%s' is made here and never closed", made->text ? made->text : text);
+        }
         diag_set_hint(d, "close the channel after the last send, on every path");
     }
     return 0;

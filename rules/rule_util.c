@@ -104,6 +104,35 @@ bool ru_any_op_on(const eng_finding *f, uint32_t obj, model_ev_kind k)
     return false;
 }
 
+size_t ru_maker_return(const eng_finding *f, eng_site made)
+{
+    uint32_t task = RU_NONE;
+    size_t start = 0;
+    for (size_t i = 0; i < f->nsteps; i++)
+        if (f->steps[i].kind == ENG_STEP_CALL && f->steps[i].callee_tu == made.tu &&
+            f->steps[i].callee_func == made.func) {
+            task = f->steps[i].task;
+            start = i + 1;
+        }
+    for (uint32_t t = 0; task == RU_NONE && t < f->ntasks; t++)
+        if (f->tasks[t].tu == made.tu && f->tasks[t].func == made.func)
+            task = t;
+    int depth = 0;
+    for (size_t i = start; task != RU_NONE && i < f->nsteps; i++) {
+        const eng_step *st = &f->steps[i];
+        if (st->task != task)
+            continue;
+        if (st->kind == ENG_STEP_CALL)
+            depth++;
+        else if (st->kind == ENG_STEP_RETURN) {
+            if (depth == 0)
+                return st->site.func == made.func && st->site.tu == made.tu ? i : RU_NONE;
+            depth--;
+        }
+    }
+    return RU_NONE;
+}
+
 size_t ru_next_exit(const eng_finding *f, uint32_t task, size_t from)
 {
     int depth = 0;
@@ -211,13 +240,23 @@ diag *ru_warn(diag_list *out, const char *id, int group, eng_site at, const char
     return d;
 }
 
+/* Adds a note unless the same one is there (tasks spawned in a loop share
+ * their spawn's note). */
+static void ru__note(diag *d, model_loc loc, const char *msg)
+{
+    for (size_t i = 0; i < d->nnotes; i++)
+        if (d->notes[i].loc.line == loc.line && d->notes[i].loc.col == loc.col && strcmp(d->notes[i].msg, msg) == 0)
+            return;
+    diag_add_note(d, loc, "%s", msg);
+}
+
 void ru_note(diag *d, eng_site at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     char *msg = ru__vformat(fmt, ap);
     va_end(ap);
-    diag_add_note(d, ru_loc(at), "%s", msg);
+    ru__note(d, ru_loc(at), msg);
 }
 
 void ru_note_at(diag *d, model_loc loc, const char *fmt, ...)
@@ -226,7 +265,7 @@ void ru_note_at(diag *d, model_loc loc, const char *fmt, ...)
     va_start(ap, fmt);
     char *msg = ru__vformat(fmt, ap);
     va_end(ap);
-    diag_add_note(d, loc, "%s", msg);
+    ru__note(d, loc, msg);
 }
 
 void ru_note_spawn(diag *d, const eng_finding *f, uint32_t task)

@@ -37,6 +37,9 @@ size_t ru_last_top_step(const eng_finding *f, uint32_t task, eng_step_kind kind)
 size_t ru_last_op_on(const eng_finding *f, uint32_t task, uint32_t obj, int k);
 /* Whether the path has an OP step of event kind k on obj (by any task). */
 bool ru_any_op_on(const eng_finding *f, uint32_t obj, model_ev_kind k);
+/* The RETURN step that leaves the function where `made` is, run by the
+ * task that entered it last (the owner of what `made` makes), or RU_NONE. */
+size_t ru_maker_return(const eng_finding *f, eng_site made);
 /* The first step at or after `from` of task that leaves the function it is
  * in at `from` (its RETURN) or breaks out (a block step with a position),
  * or RU_NONE. */
