@@ -67,34 +67,45 @@ static int run(const rule_input *in, diag_list *out)
 {
     for (size_t i = 0; i < in->eng->nfindings; i++) {
         const eng_finding *f = &in->eng->findings[i];
-        if (f->kind != ENG_BLOCKED || f->task == RU_NONE || ru_held_up(f, f->task))
+        if ((f->kind != ENG_BLOCKED && f->kind != ENG_LOOPING) || f->task == RU_NONE ||
+            (f->kind == ENG_BLOCKED && ru_held_up(f, f->task)))
             continue;
         const eng_task_info *t = &f->tasks[f->task];
-        const model_event *ev = ru_ev(t->at);
-        if (!ev || (ev->kind != MODEL_EV_RECV && ev->kind != MODEL_EV_SELECT) || t->nchan == 0)
+        uint32_t chans[16], nchans = 0;
+        bool nulls[16];
+        eng_site at = t->at;
+        if (f->kind == ENG_LOOPING) { /* going round a select that ends only on a close */
+            at = ru_task_select(f, f->task, chans, nulls, &nchans);
+        } else {
+            nchans = t->nchan;
+            memcpy(chans, t->chan, sizeof chans);
+        }
+        const model_event *ev = ru_ev(at);
+        if (!ev || (ev->kind != MODEL_EV_RECV && ev->kind != MODEL_EV_SELECT) || nchans == 0)
             continue;
         /* the channel it waits to see closed: a receive on a channel the program made */
         uint32_t ch = RU_NONE;
         int kcase = -1;
-        for (uint32_t k = 0; k < t->nchan; k++) {
-            if (t->chan[k] == RU_NONE)
+        for (uint32_t k = 0; k < nchans; k++) {
+            if (chans[k] == RU_NONE)
                 continue;
-            if (ev->kind == MODEL_EV_SELECT && ev->cases[k].op != 1)
+            if (ev->kind == MODEL_EV_SELECT && (ev->cases[k].op != 1 || (f->kind == ENG_LOOPING && !ru_case_exits(at, k))))
                 continue;
-            const eng_obj_info *o = &f->objs[t->chan[k]];
+            const eng_obj_info *o = &f->objs[chans[k]];
             if (o->ctx_done || o->ticker_chan || o->after || o->closed)
                 continue;
-            ch = t->chan[k];
+            ch = chans[k];
             kcase = (int)k;
             break;
         }
         /* a receive loop waiting for the close; or, for the root (which no
          * spawn can be blamed for), a receive only a close can end: nothing
          * ever sent on the channel */
-        if (ch == RU_NONE || (!waits_for_close(eng_site_func(t->at), ev) && (f->task != 0 || sent_on(f, ch))))
+        if (ch == RU_NONE || (!waits_for_close(eng_site_func(at), ev) &&
+                              (f->kind == ENG_LOOPING || f->task != 0 || sent_on(f, ch))))
             continue;
-        const char *text = ru_op_text(t->at, ev->kind == MODEL_EV_SELECT ? kcase : -1);
-        diag *d = ru_warn(out, RULE_ID, (int)i, t->at,
+        const char *text = ru_op_text(at, ev->kind == MODEL_EV_SELECT ? kcase : -1);
+        diag *d = ru_warn(out, RULE_ID, (int)i, at,
                           "'%s' receives from '%s' until it is closed, but nothing closes it once the senders are done",
                           ru_task_name(f, f->task), text);
         ru_note_spawn(d, f, f->task);

@@ -17,9 +17,12 @@ static int run(const rule_input *in, diag_list *out)
         const model_event *ev = ru_ev(t->at);
         if (!ev || t->nchan == 0)
             continue;
+        /* a spawned task waiting on the background context is one that
+         * cannot be canceled (spawn-no-cancel); the root has no spawn to
+         * blame, and waits on a NULL channel */
         bool all_null = true;
         for (uint32_t k = 0; k < t->nchan; k++)
-            all_null &= t->chan_null[k] && !t->chan_background[k];
+            all_null &= t->chan_null[k] && (!t->chan_background[k] || f->task == 0);
         if (!all_null || (ev->kind == MODEL_EV_SELECT && ev->has_default))
             continue;
         diag *d;

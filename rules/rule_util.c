@@ -334,10 +334,14 @@ bool ru_case_exits(eng_site s, int64_t k)
     uint32_t *work = malloc((fn->nblocks + 1) * sizeof *work);
     size_t n = 0;
     bool exits = false;
+    /* the heads of the loops around the select: going round again is no exit */
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+        if (fn->blocks[b].loop_head && ru_loop_contains((eng_site){ s.tu, s.func, b, UINT32_MAX }, s))
+            seen[b] = 2;
     uint32_t blk = s.block, start = s.index + 1;
     for (;;) {
         const model_block *bl = &fn->blocks[blk];
-        bool stop = false;
+        bool stop = seen[blk] == 2 && start == 0;
         for (size_t i = start; i < bl->nevents && !stop; i++) {
             const model_event *ev = &bl->events[i];
             if (blk == s.block && i == s.index)
@@ -366,6 +370,8 @@ bool ru_case_exits(eng_site s, int64_t k)
                     if (sw ? (sbl->case_value_known && sbl->case_value != c) : (bl->nsucc == 2 && (int64_t)(i == 0) != (c != 0)))
                         continue;
                 }
+                if (seen[sb] == 2) /* round the loop again */
+                    continue;
                 if (!seen[sb]) {
                     seen[sb] = 1;
                     work[n++] = sb;
@@ -440,6 +446,38 @@ bool ru_loop_contains(eng_site head, eng_site s)
             return false;
     }
     return true;
+}
+
+eng_site ru_task_select(const eng_finding *f, uint32_t task, uint32_t *chans, bool *nulls, uint32_t *n)
+{
+    const eng_task_info *t = &f->tasks[task];
+    const model_event *at = ru_ev(t->at);
+    *n = 0;
+    if (at && at->kind == MODEL_EV_SELECT) {
+        *n = t->nchan;
+        for (uint32_t k = 0; k < t->nchan; k++) {
+            chans[k] = t->chan[k];
+            nulls[k] = t->chan_null[k];
+        }
+        return t->at;
+    }
+    for (size_t i = f->nsteps; i-- > 0;) {
+        const eng_step *st = &f->steps[i];
+        const model_event *ev = ru_ev(st->site);
+        if (st->task != task || st->kind != ENG_STEP_OP || !ev || ev->kind != MODEL_EV_SELECT)
+            continue;
+        for (size_t k = 0; k < ev->ncases && k < 16; k++) { /* a case's channel: from a step that ran it */
+            chans[k] = RU_NONE;
+            nulls[k] = (st->null_cases >> k) & 1;
+            for (size_t j = 0; j < f->nsteps; j++)
+                if (f->steps[j].task == task && ru_site_eq(f->steps[j].site, st->site) &&
+                    f->steps[j].detail == (int32_t)k && f->steps[j].obj != RU_NONE)
+                    chans[k] = f->steps[j].obj;
+        }
+        *n = (uint32_t)(ev->ncases < 16 ? ev->ncases : 16);
+        return st->site;
+    }
+    return (eng_site){ NULL, -1, 0, 0 };
 }
 
 bool ru_program_has(const rule_input *in, model_ev_kind k)

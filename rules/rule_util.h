@@ -50,6 +50,10 @@ size_t ru_next_exit(const eng_finding *f, uint32_t task, size_t from);
  * finding is a consequence, the other task's is the cause. */
 bool ru_held_up(const eng_finding *f, uint32_t task);
 
+/* The select task stands at, or the last one it ran: with the object of
+ * each case's channel (RU_NONE when unknown) and whether it is NULL. */
+eng_site ru_task_select(const eng_finding *f, uint32_t task, uint32_t *chans, bool *nulls, uint32_t *n);
+
 /* ---- reporting --------------------------------------------------------------------- */
 /* A warning of rule `id` at a site, for engine finding `group`. */
 diag *ru_warn(diag_list *out, const char *id, int group, eng_site at, const char *fmt, ...) DIAG_PRINTF(5, 6);

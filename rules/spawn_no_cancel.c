@@ -109,30 +109,6 @@ static void blocked_note(diag *d, const eng_finding *f, uint32_t task)
     }
 }
 
-/* For a task going round forever: the last select it ran, and its channels. */
-static eng_site last_select(const eng_finding *f, uint32_t task, uint32_t *chans, bool *nulls, uint32_t *n)
-{
-    *n = 0;
-    for (size_t i = f->nsteps; i-- > 0;) {
-        const eng_step *st = &f->steps[i];
-        const model_event *ev = ru_ev(st->site);
-        if (st->task != task || st->kind != ENG_STEP_OP || !ev || ev->kind != MODEL_EV_SELECT)
-            continue;
-        /* the objects of its cases: from the steps that ran them */
-        for (size_t k = 0; k < ev->ncases && k < 16; k++) {
-            chans[k] = RU_NONE;
-            nulls[k] = (st->null_cases >> k) & 1;
-            for (size_t j = 0; j < f->nsteps; j++)
-                if (f->steps[j].task == task && ru_site_eq(f->steps[j].site, st->site) &&
-                    f->steps[j].detail == (int32_t)k && f->steps[j].obj != RU_NONE)
-                    chans[k] = f->steps[j].obj;
-        }
-        *n = (uint32_t)(ev->ncases < 16 ? ev->ncases : 16);
-        return st->site;
-    }
-    return (eng_site){ NULL, -1, 0, 0 };
-}
-
 static int run(const rule_input *in, diag_list *out)
 {
     for (size_t i = 0; i < in->eng->nfindings; i++) {
@@ -145,16 +121,14 @@ static int run(const rule_input *in, diag_list *out)
         const char *name = ru_task_name(f, f->task);
         /* a loop whose only way out is a signal that never comes */
         uint32_t chans[16], nchans = 0;
-        bool loop_nulls[16] = { false };
-        const bool *nulls = loop_nulls;
+        bool nulls[16] = { false };
         eng_site sel = t->at;
-        const model_event *at = ru_ev(t->at);
-        if (f->kind == ENG_BLOCKED || (at && at->kind == MODEL_EV_SELECT)) {
+        if (f->kind == ENG_LOOPING)
+            sel = ru_task_select(f, f->task, chans, nulls, &nchans);
+        else {
             nchans = t->nchan;
             memcpy(chans, t->chan, sizeof chans);
-            nulls = t->chan_null;
-        } else {
-            sel = last_select(f, f->task, chans, loop_nulls, &nchans);
+            memcpy(nulls, t->chan_null, sizeof nulls);
         }
         const model_event *sev = ru_ev(sel);
         int dead = sev && sev->kind == MODEL_EV_SELECT ? dead_exit(f, sel, chans, nulls, nchans) : -1;

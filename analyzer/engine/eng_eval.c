@@ -122,7 +122,7 @@ void eng_store(eng_run_ctx *r, eng_state *s, eng_loc l, eng_val v)
     eng_cell *c = eng_cell_mut(s, l.cell);
     if (c->kind == CELL_REC)
         return; /* struct values are immutable */
-    bool escaped = c->escaped;
+    bool escaped = eng_loc_escaped(r, c, l.path);
     if (path_has_any(r, l.path)) { /* weak update: the whole array is now unknown */
         uint32_t base = path_any_base(r, l.path);
         del_below(r, c, base, true);

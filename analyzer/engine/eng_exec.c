@@ -202,7 +202,7 @@ static void api_call(eng_exec *x, uint32_t k, eng_val a)
         if (!l.ok)
             break;
         eng_val c = eng_load(x->r, s, x->task, l);
-        if (k == 4)
+        if (k == 4) /* tt_mutex_unlock */
             eng_store(x->r, s, l, ev_int(0));
         else
             eng_store(x->r, s, l, c.kind == EV_INT ? ev_int(c.n - 1) : ev_unknown());
@@ -218,11 +218,17 @@ static void api_call(eng_exec *x, uint32_t k, eng_val a)
 static const char *const pure_funcs[] = {
     "abs", "assert", "atoi", "atol", "atoll", "clock", "clock_gettime", "fflush", "fprintf",
     "fputc", "fputs", "free", "fwrite", "getenv", "gettimeofday", "isatty", "labs", "memcmp",
-    "nanosleep", "perror", "printf", "putchar", "puts", "rand", "random", "sleep", "snprintf",
-    "sprintf", "srand", "srandom", "strchr", "strcmp", "strerror", "strlen", "strncmp",
-    "strrchr", "strstr", "strtol", "strtoll", "strtoul", "strtoull", "time", "tt_chan_free",
+    "nanosleep", "perror", "printf", "putchar", "puts", "rand", "random", "sleep",
+    "srand", "srandom", "strchr", "strcmp", "strerror", "strlen", "strncmp",
+    "strrchr", "strstr", "strtol", "strtoll", "strtoul", "strtoull", "time", "tt_chan_free", "memchr",
+    "strnlen", "strdup", "toupper", "tolower", "exp", "log", "sqrt", "pow", "fabs", "floor", "ceil",
     "tt_verify_none", "usleep", "vfprintf", "vprintf", "vsnprintf", "write", "fileno",
     "tt_chan_cap", "tt_chan_len", "sched_yield", "pthread_self",
+};
+
+/* They write characters through their first argument and keep nothing. */
+static const char *const string_funcs[] = {
+    "strcpy", "strncpy", "strcat", "strncat", "stpcpy", "stpncpy", "sprintf", "vsprintf", "snprintf", "fgets",
 };
 
 static bool name_in(const char *n, const char *const *list, size_t count)
@@ -317,6 +323,10 @@ static eng_val extern_call(eng_exec *x, const char *name, const eng_val *args, s
             return args[0].a == args[1].a ? ev_int(0) : (eng_val){ EV_UNKNOWN, 1, 0, 0, 0 };
         if (name_in(name, pure_funcs, sizeof pure_funcs / sizeof *pure_funcs))
             return ev_unknown();
+        if (name_in(name, string_funcs, sizeof string_funcs / sizeof *string_funcs)) {
+            eng_store(x->r, x->s, region(x, nargs ? args[0] : ev_unknown()), ev_unknown()); /* bytes written */
+            return nargs ? args[0] : ev_unknown();
+        }
     }
     /* unknown code: whatever the arguments reach is its business now */
     for (size_t i = 0; i < nargs; i++)

@@ -90,6 +90,16 @@ static void final_state(eng_search *S, eng_state *s, uint32_t id)
     }
     if (!s->root_done)
         return;
+    /* mutexes still locked by a task that ended */
+    for (uint32_t i = 0; i < s->ncells; i++) {
+        const eng_cell *c = s->cells[i];
+        for (uint32_t k = 0; k < c->n; k++) {
+            const eng_val *v = &c->e[k].v;
+            if (v->kind == EV_MUTEX && !eng_task_get(s, (uint32_t)(v->n - 1)) && !eng_loc_escaped(r, c, c->e[k].path))
+                add_cand(S, (eng_cand){ ENG_LOCK_LEAK, v->a, c->id, c->e[k].path, id, (uint32_t)(v->n - 1),
+                                        ENG_NONE, false });
+        }
+    }
     for (uint32_t i = 0; i < s->nobjs; i++) {
         const eng_obj *o = s->objs[i];
         if (o->escaped)
@@ -215,7 +225,7 @@ eng_state *eng_initial_state(eng_run_ctx *r, uint32_t root_fn)
     eng_state *s = eng_state_new();
     eng_cell_add(s, r->global_cell, CELL_GLOBAL, true, ENG_NONE);
     if (!r->prog.closed) /* a library: its globals are shared with its callers */
-        eng_cell_mut(s, r->global_cell)->escaped = true;
+        eng_escape_loc(r, s, r->global_cell, 0);
     for (size_t f = 0; f < r->prog.nfuncs; f++) {
         if (strcmp(r->prog.funcs[f].fn->name, "(globals)") != 0)
             continue;

@@ -205,7 +205,7 @@ static eng_val lock_state(eng_run_ctx *r, eng_state *s, uint32_t task, const mod
     if (!l->ok)
         return ev_unknown();
     const eng_cell *c = eng_cell_get(s, l->cell);
-    if (!c || c->escaped)
+    if (!c || eng_loc_escaped(r, c, l->path))
         return ev_unknown();
     return eng_load(r, s, task, *l);
 }
@@ -230,7 +230,7 @@ void eng_moves_of(eng_run_ctx *r, eng_state *s, eng_moves *out)
         case MODEL_EV_LOCK: {
             eng_loc l;
             eng_val h = lock_state(r, s, id, ev, &l);
-            if (h.kind != EV_INT || h.n == 0)
+            if (h.kind != EV_MUTEX && (h.kind != EV_INT || h.n == 0))
                 moves_push(out, plain);
             break;
         }
@@ -586,7 +586,8 @@ static size_t perform(eng_run_ctx *r, eng_state *s, const eng_move *m, eng_rec *
         lock_state(r, s, m->task, ev, &l);
         rloc = l;
         if (l.ok)
-            eng_store(r, s, l, ev_int(ev->kind == MODEL_EV_LOCK ? (int64_t)m->task + 1 : 0));
+            eng_store(r, s, l, ev->kind == MODEL_EV_LOCK ? (eng_val){ EV_MUTEX, 0, site_id, 0, (int64_t)m->task + 1 }
+                                                          : ev_int(0));
         break;
     }
     case MODEL_EV_SPAWN: {

@@ -14,6 +14,7 @@
 #include "model/arena.h"
 
 typedef struct reach {
+    const eng_run_ctx *r;
     const eng_state *s;
     uint64_t *cell_mask, *obj_mask;  /* by index in s->cells / s->objs */
     uint32_t *stack;
@@ -113,7 +114,7 @@ static bool shared(const reach *m, eng_val v, uint64_t bit)
     size_t i;
     if (v.kind == EV_PTR) {
         i = cell_at(m->s, v.a);
-        return i == SIZE_MAX || (m->cell_mask[i] & ~bit) || m->s->cells[i]->escaped ||
+        return i == SIZE_MAX || (m->cell_mask[i] & ~bit) || eng_loc_escaped(m->r, m->s->cells[i], v.b) ||
                m->s->cells[i]->kind == CELL_GLOBAL;
     }
     if (v.kind == EV_CHAN || v.kind == EV_TICKER || v.kind == EV_CTX) {
@@ -166,6 +167,7 @@ uint32_t eng_private_task(eng_run_ctx *r, eng_state *s, const eng_moves *moves)
     if (s->ntasks < 2 || s->ntasks > 62 || moves->n < 2)
         return ENG_NONE;
     reach m = { 0 };
+    m.r = r;
     m.s = s;
     m.cell_mask = xcalloc(s->ncells ? s->ncells : 1, sizeof *m.cell_mask);
     m.obj_mask = xcalloc(s->nobjs ? s->nobjs : 1, sizeof *m.obj_mask);

@@ -192,6 +192,7 @@ static void cell_decref(eng_cell *c)
     if (!c || --c->refs > 0)
         return;
     free(c->e);
+    free(c->esc);
     free(c);
 }
 
@@ -216,6 +217,11 @@ eng_cell *eng_cell_mut(eng_state *s, uint32_t id)
         d->cap = c->n ? c->n : 1;
         d->e = xmalloc(d->cap * sizeof *d->e);
         memcpy(d->e, c->e, c->n * sizeof *d->e);
+        d->esc = NULL;
+        if (c->nesc) {
+            d->esc = xmalloc(c->nesc * sizeof *d->esc);
+            memcpy(d->esc, c->esc, c->nesc * sizeof *d->esc);
+        }
         c->refs--;
         s->cells[i] = c = d;
     }
@@ -233,6 +239,7 @@ eng_cell *eng_cell_add(eng_state *s, uint32_t id, eng_cell_kind kind, bool zeroe
         c->kind = (uint8_t)kind;
         c->zeroed = zeroed;
         c->escaped = false;
+        c->nesc = 0;
         c->site = site;
         return c;
     }
@@ -311,6 +318,8 @@ static uint64_t cell_hash(eng_cell *c)
         return c->hash;
     uint64_t h = h_mix(c->id, ((uint64_t)c->kind << 16) | ((uint64_t)c->zeroed << 8) | c->escaped);
     h = h_mix(h, c->site);
+    for (uint32_t i = 0; i < c->nesc; i++)
+        h = h_mix(h, 0xe5c0000000000000ull | c->esc[i]);
     for (uint32_t i = 0; i < c->n; i++)
         h = h_val(h_mix(h, c->e[i].path), c->e[i].v);
     c->hash = h;
@@ -481,7 +490,6 @@ typedef struct mark_ctx {
     uint8_t *cell_mark, *obj_mark;   /* by index into s->cells / s->objs */
     uint32_t *stack;                 /* pending cell indexes */
     size_t n, cap;
-    bool escape;                     /* mark as escaped instead */
 } mark_ctx;
 
 static size_t cell_index(const eng_state *s, uint32_t id)
@@ -526,10 +534,7 @@ static void mark_obj(mark_ctx *m, uint32_t id)
     if (i == SIZE_MAX || m->obj_mark[i])
         return;
     m->obj_mark[i] = 1;
-    eng_obj *o = m->s->objs[i];
-    if (m->escape && !o->escaped)
-        eng_obj_mut(m->s, id)->escaped = true;
-    o = m->s->objs[i];
+    const eng_obj *o = m->s->objs[i];
     for (uint32_t k = 0; k < o->nbuf; k++)
         mark_val(m, o->buf[k]);
     if (o->done != ENG_NONE)
@@ -538,29 +543,22 @@ static void mark_obj(mark_ctx *m, uint32_t id)
         mark_obj(m, o->chan);
     if (o->owner != ENG_NONE)
         mark_obj(m, o->owner);
-    if (o->parent != ENG_NONE && m->escape)
-        mark_obj(m, o->parent);
+
 }
 
 static void mark_drain(mark_ctx *m)
 {
     while (m->n) {
-        size_t i = m->stack[--m->n];
-        eng_cell *c = m->s->cells[i];
-        if (m->escape && !c->escaped) {
-            c = eng_cell_mut(m->s, c->id);
-            c->escaped = true;
-        }
+        const eng_cell *c = m->s->cells[m->stack[--m->n]];
         for (uint32_t k = 0; k < c->n; k++)
             mark_val(m, c->e[k].v);
     }
 }
 
-static void mark_init(mark_ctx *m, eng_state *s, bool escape)
+static void mark_init(mark_ctx *m, eng_state *s)
 {
     memset(m, 0, sizeof *m);
     m->s = s;
-    m->escape = escape;
     m->cell_mark = xcalloc(s->ncells ? s->ncells : 1, 1);
     m->obj_mark = xcalloc(s->nobjs ? s->nobjs : 1, 1);
 }
@@ -572,14 +570,108 @@ static void mark_free(mark_ctx *m)
     free(m->stack);
 }
 
+bool eng_loc_escaped(const eng_run_ctx *r, const eng_cell *c, uint32_t path)
+{
+    for (uint32_t i = 0; c->escaped && i < c->nesc; i++)
+        if (eng_path_has_prefix(r, path, c->esc[i]) || eng_path_has_prefix(r, c->esc[i], path))
+            return true;
+    return false;
+}
+
+/* Escaping, part by part: what a pointer into a cell reaches is the part
+ * under it (a field given to unknown code does not give away its siblings). */
+typedef struct esc_item { uint32_t cell, path; } esc_item;
+
+typedef struct esc_ctx {
+    eng_run_ctx *r;
+    eng_state *s;
+    esc_item *stack;
+    size_t n, cap;
+} esc_ctx;
+
+static void esc_obj(esc_ctx *e, uint32_t id);
+
+static void esc_val(esc_ctx *e, eng_val v)
+{
+    switch (v.kind) {
+    case EV_PTR:
+        grow_array((void **)&e->stack, &e->cap, e->n + 1, sizeof *e->stack);
+        e->stack[e->n++] = (esc_item){ v.a, v.b };
+        break;
+    case EV_REC:
+        grow_array((void **)&e->stack, &e->cap, e->n + 1, sizeof *e->stack);
+        e->stack[e->n++] = (esc_item){ v.a, 0 };
+        break;
+    case EV_CHAN: case EV_TICKER: esc_obj(e, v.a); break;
+    case EV_CTX: if (v.a != ENG_BACKGROUND) esc_obj(e, v.a); break;
+    default: break;
+    }
+}
+
+static void esc_obj(esc_ctx *e, uint32_t id)
+{
+    const eng_obj *o = eng_obj_get(e->s, id);
+    if (!o || o->escaped)
+        return;
+    eng_obj_mut(e->s, id)->escaped = true;
+    o = eng_obj_get(e->s, id);
+    for (uint32_t k = 0; k < o->nbuf; k++)
+        esc_val(e, o->buf[k]);
+    uint32_t links[4] = { o->done, o->chan, o->owner, o->parent };
+    for (size_t k = 0; k < 4; k++)
+        if (links[k] != ENG_NONE)
+            esc_obj(e, links[k]);
+}
+
+/* Adds path to the cell's escaped parts; false if it was covered already. */
+static bool esc_add(esc_ctx *e, uint32_t cell, uint32_t path)
+{
+    const eng_cell *c = eng_cell_get(e->s, cell);
+    if (!c)
+        return false;
+    for (uint32_t i = 0; i < c->nesc; i++)
+        if (eng_path_has_prefix(e->r, path, c->esc[i]))
+            return false;
+    eng_cell *m = eng_cell_mut(e->s, cell);
+    uint32_t keep = 0; /* parts under the new one are covered by it */
+    for (uint32_t i = 0; i < m->nesc; i++)
+        if (!eng_path_has_prefix(e->r, m->esc[i], path))
+            m->esc[keep++] = m->esc[i];
+    m->esc = xrealloc(m->esc, (keep + 1) * sizeof *m->esc);
+    m->esc[keep++] = path;
+    m->nesc = keep;
+    m->escaped = true;
+    return true;
+}
+
+void eng_escape_loc(eng_run_ctx *r, eng_state *s, uint32_t cell, uint32_t path)
+{
+    esc_ctx e = { r, s, NULL, 0, 0 };
+    grow_array((void **)&e.stack, &e.cap, 1, sizeof *e.stack);
+    e.stack[e.n++] = (esc_item){ cell, path };
+    while (e.n) {
+        esc_item it = e.stack[--e.n];
+        if (!esc_add(&e, it.cell, it.path))
+            continue;
+        const eng_cell *c = eng_cell_get(s, it.cell);
+        for (uint32_t k = 0; c && k < c->n; k++)
+            if (eng_path_has_prefix(r, c->e[k].path, it.path) || eng_path_has_prefix(r, it.path, c->e[k].path)) {
+                esc_val(&e, c->e[k].v);
+                c = eng_cell_get(s, it.cell);
+            }
+    }
+    free(e.stack);
+}
+
 void eng_escape(eng_run_ctx *r, eng_state *s, eng_val v)
 {
-    (void)r;
-    mark_ctx m;
-    mark_init(&m, s, true);
-    mark_val(&m, v);
-    mark_drain(&m);
-    mark_free(&m);
+    esc_ctx e = { r, s, NULL, 0, 0 };
+    esc_val(&e, v);
+    while (e.n) {
+        esc_item it = e.stack[--e.n];
+        eng_escape_loc(r, s, it.cell, it.path);
+    }
+    free(e.stack);
 }
 
 /* An object nothing can operate on any more that holds no news: a channel
@@ -626,7 +718,7 @@ void eng_state_gc(eng_run_ctx *r, eng_state *s)
 {
     trim_dead_locals(r, s);
     mark_ctx m;
-    mark_init(&m, s, false);
+    mark_init(&m, s);
     for (uint32_t t = 0; t < s->ntasks; t++) {
         const eng_task *task = s->tasks[t];
         for (uint32_t f = 0; f < task->nframes; f++) {

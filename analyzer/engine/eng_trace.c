@@ -316,6 +316,11 @@ static void next_ops(builder *b, eng_state *s, const eng_task *t, eng_task_info 
     }
 }
 
+static bool ru_site_same(eng_site a, eng_site b)
+{
+    return a.tu == b.tu && a.func == b.func && a.block == b.block && a.index == b.index;
+}
+
 static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, eng_rec *rec, eng_result *res)
 {
     eng_run_ctx *r = b->r;
@@ -413,7 +418,8 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
                 o->count = v.kind == EV_INT ? v.n : -1;
             if (o->kind == ENG_OBJ_MUTEX) {
                 uint32_t holder;
-                o->holder = v.kind == EV_INT && v.n > 0 && idmap_find(&b->tasks, (uint64_t)(v.n - 1), &holder)
+                o->holder = (v.kind == EV_MUTEX || (v.kind == EV_INT && v.n > 0)) &&
+                                    idmap_find(&b->tasks, (uint64_t)(v.n - 1), &holder)
                                 ? b->tasks_index[holder] : ENG_NONE;
                 for (size_t k = rec->n; o->holder != ENG_NONE && k-- > 0;) { /* where it took it */
                     const eng_step *st = &rec->steps[k];
@@ -463,6 +469,20 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
     }
     if (c->kind == ENG_LOOPING && f.task != ENG_NONE)
         f.site = b->ti[f.task].spawned;
+    if (c->kind == ENG_LOCK_LEAK) {
+        f.site = site_of(r, c->k1);
+        f.obj = loc_index(b, c->k2, c->k3, ENG_OBJ_MUTEX, f.site);
+        b->oi[f.obj].held_at = f.site;
+        f.task = ENG_NONE;
+        for (size_t i = rec->n; i-- > 0;) /* the task that took it */
+            if (rec->steps[i].kind == ENG_STEP_OP && rec->steps[i].loc_obj == f.obj &&
+                ru_site_same(rec->steps[i].site, f.site)) {
+                f.task = rec->steps[i].task;
+                break;
+            }
+        b->oi[f.obj].holder = f.task;
+        f.objs = b->oi;
+    }
     f.tasks = b->ti;
     f.ntasks = b->nti;
     f.objs = b->oi;

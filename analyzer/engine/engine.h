@@ -125,6 +125,8 @@ typedef enum eng_finding_kind {
     ENG_TICKER_LEAK, /* objs[obj] (a ticker) is never stopped */
     ENG_CTX_LEAK,    /* objs[obj] (a context) is never canceled */
     ENG_WG_NEGATIVE, /* tt_wg_done/add took objs[obj] below zero at `site` */
+    ENG_LOCK_LEAK,   /* objs[obj] (a mutex) is still locked when every task is done: locked at
+                        `site` by tasks[task], which ended without unlocking it */
 } eng_finding_kind;
 
 typedef struct eng_finding {

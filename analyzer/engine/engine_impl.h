@@ -36,6 +36,7 @@ typedef enum eng_vkind {
     EV_TICKER,      /* object a */
     EV_REC,         /* a struct or array value held in detached cell a */
     EV_STR,         /* a string literal: non-NULL, nothing tracked */
+    EV_MUTEX,       /* a locked mutex: held by task n - 1, locked at site a (free: INT 0) */
 } eng_vkind;
 
 #define ENG_BACKGROUND (ENG_NONE - 1)
@@ -168,7 +169,10 @@ typedef struct eng_cell {
     uint32_t refs, id;
     uint8_t kind;             /* eng_cell_kind */
     bool zeroed;              /* missing entries read as 0 (calloc, globals, {0}) */
-    bool escaped;             /* reachable from code the program does not define */
+    bool escaped;             /* some part is reachable from code the program does not
+                                 define: the parts under esc[0..nesc) (path 0: all) */
+    uint32_t *esc;
+    uint32_t nesc;
     uint32_t site;            /* allocation site (heap), or ENG_NONE */
     uint32_t n, cap;
     eng_entry *e;             /* sorted by path */
@@ -266,6 +270,12 @@ eng_obj *eng_obj_add(eng_state *s, uint32_t id, eng_okind kind, uint32_t site);
 /* A fresh canonical id not live in s: (kind, a, b, k) for the smallest k. */
 enum { ID_TASK = 1, ID_FRAME, ID_HEAP, ID_REC, ID_OBJ, ID_ENV };
 uint32_t eng_fresh_id(eng_run_ctx *r, const eng_state *s, uint32_t kind, uint32_t a, uint32_t b);
+
+/* Whether the location (cell, path) is the environment's, or holds a part
+ * that is (stores there are visible to unknown code). */
+bool eng_loc_escaped(const eng_run_ctx *r, const eng_cell *c, uint32_t path);
+/* Marks the part of cell at path (and what it reaches) as escaped. */
+void eng_escape_loc(eng_run_ctx *r, eng_state *s, uint32_t cell, uint32_t path);
 
 /* Drops unreachable cells and finished unreachable objects. */
 void eng_state_gc(eng_run_ctx *r, eng_state *s);
