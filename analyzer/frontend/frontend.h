@@ -4,6 +4,7 @@
 #define TETHER_FRONTEND_H
 
 #include <stddef.h>
+#include "frontend/alias.h"
 #include "model/model.h"
 
 typedef struct frontend_input {
@@ -13,6 +14,8 @@ typedef struct frontend_input {
     const char *const *argv;        /* compiler arguments (clang only), may be NULL */
     size_t argc;
     const char *tether_include_dir; /* the directory holding tether.h */
+    const frontend_alias *aliases; /* wrappers modeled as the API (alias.h) */
+    size_t naliases;
 } frontend_input;
 
 typedef struct frontend_stats {

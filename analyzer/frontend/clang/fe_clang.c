@@ -160,6 +160,7 @@ int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stat
                          size_t errsize)
 {
     *out = NULL;
+    frontend_alias_use(in->aliases, in->naliases);
     if (err && errsize)
         err[0] = '\0';
     char why[512];

@@ -35,6 +35,7 @@ static const struct { const char *name; api id; } api_names[] = {
 
 static api api_of(const char *name, uint32_t len)
 {
+    frontend_alias_apply(&name, &len); /* a wrapper of .tether.yml's aliases: the API name */
     if (len > 6 && memcmp(name, "tt_", 3) == 0 && memcmp(name + len - 3, "_at", 3) == 0)
         len -= 3;
     for (size_t i = 0; i < sizeof api_names / sizeof *api_names; i++)
@@ -467,6 +468,7 @@ static bool is_spawn(ts_ctx *c, TSNode fid)
         return false;
     uint32_t len;
     const char *name = ts_text(c, fid, &len);
+    frontend_alias_apply(&name, &len);
     return (len == 8 || len == 11) && memcmp(name, "tt_spawn", 8) == 0 &&
            (len == 8 || memcmp(name + 8, "_at", 3) == 0);
 }

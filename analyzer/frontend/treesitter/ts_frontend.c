@@ -208,6 +208,7 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
                               char *err, size_t errsize)
 {
     *out = NULL;
+    frontend_alias_use(in->aliases, in->naliases);
     char *owned = NULL;
     const char *src = in->contents;
     size_t len = in->length;
@@ -257,7 +258,7 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
                  error_line);
     /* A file that never names a tt_ API has nothing to model (tree-sitter
      * sees no macro expansions, so the text is all there is). */
-    if (mentions_tt(src, len)) {
+    if (mentions_tt(src, len) || frontend_alias_in_text(src, len)) {
         ts_scan_file(&c, root);
         functions(&c, root);
     }
