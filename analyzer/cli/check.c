@@ -12,6 +12,7 @@
 
 #include "analysis/analysis.h"
 #include "compdb.h"
+#include "config/config_paths.h"
 #include "diag/diag.h"
 #include "emit/source.h"
 #include "emit/text.h"
@@ -21,10 +22,6 @@
 #include "model/model.h"
 #include "rule.h"
 #include "suppress.h"
-
-#ifndef TETHER_DEFAULT_INCLUDE
-#define TETHER_DEFAULT_INCLUDE "runtime/include"
-#endif
 
 typedef enum check_fe { CHECK_FE_CLANG, CHECK_FE_TREESITTER } check_fe;
 
@@ -88,8 +85,7 @@ static char *check__xstrdup(const char *s)
 
 const char *check_tether_include(void)
 {
-    const char *env = getenv("TETHER_INCLUDE");
-    return env && *env ? env : TETHER_DEFAULT_INCLUDE;
+    return config_tether_include();
 }
 
 void check_usage(FILE *out)
@@ -105,8 +101,9 @@ void check_usage(FILE *out)
           "  -p DIR, -p=DIR          Read compiler arguments from DIR/compile_commands.json\n"
           "                          (as clang-tidy does); files not in it get the defaults.\n"
           "                          Default arguments: -std=c11 -I<the file's directory>.\n"
-          "                          tether.h is always found: $TETHER_INCLUDE, else\n"
-          "                          " TETHER_DEFAULT_INCLUDE ".\n"
+          "                          tether.h is found in $TETHER_INCLUDE, else in the\n"
+          "                          include folder next to the installed tether\n"
+          "                          (bin/../include), wherever it was moved.\n"
           "  -- ARGS...              Extra compiler arguments for every file, after the\n"
           "                          paths: tether check src/ -- -DFOO -Iinc\n"
           "  --rule=ID[,ID...]       Run only these rules (see `tether rules`).\n"
