@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 pkgs=(build-essential cmake ninja-build pkg-config clang clang-tidy libclang-14-dev
       libclang-rt-14-dev llvm-14-dev libcmocka-dev libtree-sitter-dev libcjson-dev
-      libyaml-dev python3)
+      libyaml-dev python3 pre-commit git)
 # npm fetches the tree-sitter grammar; a Node.js from elsewhere is fine too.
 command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 if [ "${1:-}" = "--bench" ]; then
