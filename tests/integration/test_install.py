@@ -43,11 +43,11 @@ int main(void)
 }
 '''
 
+# The outside project: the README's find_package snippet links `app`.
 CMAKE_PROJECT = r'''cmake_minimum_required(VERSION 3.20)
 project(app C)
-find_package(tether 0.1 REQUIRED)
-add_executable(app_shared app.c)
-target_link_libraries(app_shared PRIVATE tether::tether)
+add_executable(app app.c)
+%s
 add_executable(app_static app.c)
 target_link_libraries(app_static PRIVATE tether::tether_static)
 '''
@@ -76,24 +76,30 @@ class InstalledTree(itest.ScratchTest):
         self.assertEqual([n for n in names if not n.startswith('tt_')], [])
 
     def with_pkg_config(self, prefix, work):
-        env = {'PKG_CONFIG_PATH': os.path.join(prefix, 'lib/pkgconfig'), 'PKG_CONFIG_LIBDIR': ''}
-        flags = itest.run(['pkg-config', '--cflags', '--libs', 'tether'], env=env).stdout.split()
+        """The README's pkg-config line, as written (with this build's
+        compiler and sanitizer flags for `cc`)."""
+        snippet = itest.readme_snippet('pkg-config').strip()
+        self.assertTrue(snippet.startswith('cc '), snippet)
+        command = ' '.join(map(shlex.quote, [CC, *EXTRA])) + snippet[2:]
+        env = {'PKG_CONFIG_PATH': os.path.join(prefix, 'lib/pkgconfig')}
         libdir = itest.run(['pkg-config', '--variable=libdir', 'tether'], env=env).stdout.strip()
         self.assertEqual(os.path.realpath(libdir), os.path.realpath(os.path.join(prefix, 'lib')))
         itest.write(os.path.join(work, 'app.c'), APP)
-        exe = os.path.join(work, 'app_pc')
-        itest.run([CC, *EXTRA, 'app.c', '-o', exe, *flags, '-Wl,-rpath,' + libdir], cwd=work)
+        itest.run(['sh', '-c', command], cwd=work, env=env)
+        exe = os.path.join(work, 'app')
         self.assertIn('libtether.so.0', needed(exe))
-        self.assertEqual(itest.run([exe]).stdout, 'answer 42\n')
+        self.assertEqual(itest.run([exe], env={'LD_LIBRARY_PATH': libdir}).stdout, 'answer 42\n')
 
     def with_find_package(self, prefix, work):
-        itest.write(os.path.join(work, 'CMakeLists.txt'), CMAKE_PROJECT)
+        """The README's find_package snippet in an outside CMake project,
+        and tether::tether_static beside it."""
+        itest.write(os.path.join(work, 'CMakeLists.txt'), CMAKE_PROJECT % itest.readme_snippet('find-package'))
         itest.write(os.path.join(work, 'app.c'), APP)
         build = os.path.join(work, 'build')
         itest.run(['cmake', '-S', work, '-B', build, '-G', 'Ninja', '-DCMAKE_C_COMPILER=' + CC,
                    '-DCMAKE_C_FLAGS=' + ' '.join(EXTRA), '-DCMAKE_PREFIX_PATH=' + prefix])
         itest.run(['cmake', '--build', build])
-        shared, static = os.path.join(build, 'app_shared'), os.path.join(build, 'app_static')
+        shared, static = os.path.join(build, 'app'), os.path.join(build, 'app_static')
         self.assertIn('libtether.so.0', needed(shared))
         self.assertNotIn('libtether.so.0', needed(static))
         for exe in (shared, static):
