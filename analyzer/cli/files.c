@@ -119,14 +119,3 @@ void files_free(file_list *list)
     list->paths = NULL;
     list->n = list->cap = 0;
 }
-
-bool files_is_binary(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    char buf[8192];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    return memchr(buf, '\0', n) != NULL;
-}

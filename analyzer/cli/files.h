@@ -1,5 +1,5 @@
 /* files.h — turning the PATHS of `tether check` into the sorted list of C
- * files to analyze, and spotting files that are not C source. */
+ * files to analyze. */
 #ifndef TETHER_CLI_FILES_H
 #define TETHER_CLI_FILES_H
 
@@ -16,7 +16,5 @@ typedef struct file_list {
  * `tether: error: PATH: ...` line to stderr and returns -1. */
 int files_add(file_list *list, const char *path);
 void files_free(file_list *list);
-/* Whether the file looks binary (a NUL byte in its first 8 KiB). */
-bool files_is_binary(const char *path);
 
 #endif /* TETHER_CLI_FILES_H */

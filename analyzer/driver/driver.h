@@ -93,6 +93,7 @@ typedef struct driver_opts {
     const char *tether_include;    /* the folder of tether.h; NULL: $TETHER_INCLUDE,
                                       else the one this tether was built or installed with */
     const bool *enabled;           /* per rule_registry index; NULL: every rule */
+    const diag_severity *severity; /* per rule_registry index; NULL: all DIAG_WARNING */
     const char *root;              /* fingerprints name files relative to it; NULL: cwd */
     bool fallback;                 /* on clang compile errors, model with tree-sitter
                                       (the CLI always sets it; an editor may not) */
@@ -124,11 +125,19 @@ typedef enum driver_error_kind {
     DRIVER_ERR_COMPILE,    /* a compile error the front end met (loc set) */
     DRIVER_ERR_SETUP,      /* compile database, front end not loadable */
     DRIVER_ERR_TOOL,       /* a rule or the analysis failed */
+    DRIVER_ERR_SUPPRESSION,/* a suppression comment that cannot work (a warning) */
 } driver_error_kind;
 
-/* A problem that is not a finding: it makes the run fail (exit status 2). */
+typedef enum driver_level {
+    DRIVER_LEVEL_ERROR = 0,  /* makes the run fail (exit status 2) */
+    DRIVER_LEVEL_WARNING,    /* a problem in a suppression comment */
+    DRIVER_LEVEL_NOTE,       /* a remark on the errors before it */
+} driver_level;
+
+/* A problem that is not a finding. */
 typedef struct driver_error {
     driver_error_kind kind;
+    driver_level level;
     const char *file;      /* the file concerned, or NULL */
     model_loc loc;         /* in file; {0,0}: the file as a whole */
     const char *msg;       /* one line, without "error:" or the file */
@@ -144,6 +153,10 @@ typedef struct driver_file {
     size_t ndiags;
     const char *frontend;  /* the front end that modeled it ("tree-sitter" after a fallback) */
     bool header;           /* a project header reached through an input */
+    /* The text of another file the run has read (for notes that point
+     * there): source(run, path), NULL if the run has not read it. */
+    const void *run;
+    const src_file *(*source)(const void *run, const char *path);
 } driver_file;
 
 typedef struct driver_stats {
@@ -171,7 +184,7 @@ typedef struct driver_sink {
 
 typedef struct driver_summary {
     size_t warnings;       /* findings delivered */
-    size_t errors;         /* driver_errors delivered */
+    size_t errors;         /* driver_errors of level error delivered */
     size_t files_with_findings;
     size_t suppressed;     /* findings dropped by comments */
     size_t baselined;      /* findings dropped by the baseline or the line filter */
@@ -206,6 +219,6 @@ int driver_run(const driver *self, const driver_input *inputs, size_t n, const d
 char **driver_compdb_files(const driver *self, size_t *n);
 
 /* Rule-like ids of the findings the driver itself makes. */
-#define DRIVER_RULE_UNUSED_SUPPRESSION "unused-suppression"
+#define DRIVER_RULE_UNUSED_SUPPRESSION DIAG_RULE_UNUSED_SUPPRESSION
 
 #endif /* TETHER_DRIVER_H */
