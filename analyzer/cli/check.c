@@ -394,8 +394,10 @@ int check_launch(int argc, char **argv)
     }
     int analysis = CHECK_CLEAN;
     if (nsrc > 0) {
-        /* As a compiler's, the report goes to stderr unless -o says where. */
+        /* As a compiler's, the report goes to stderr unless -o says where,
+         * with no summary line: the build runs it once per file. */
         o.to_stderr = !o.output;
+        o.quiet = true;
         analysis = check__run(&o, argc, argv, src, nsrc);
     }
     int rc = check__exec(o.command, o.ncommand);

@@ -225,6 +225,16 @@ static void job__ts_headers(const driver *d, job *j, const char *path, const cha
     cmdline_free(incs, n);
 }
 
+/* How much of a file a model holds: its events. */
+static size_t job__weight(const model_tu *tu)
+{
+    size_t n = 0;
+    for (size_t f = 0; tu && f < tu->nfuncs; f++)
+        for (size_t b = 0; b < tu->funcs[f].nblocks; b++)
+            n += tu->funcs[f].blocks[b].nevents;
+    return n;
+}
+
 void job_build(const driver *d, job *j)
 {
     j->fe_name = d->fe->name;
@@ -257,25 +267,31 @@ void job_build(const driver *d, job *j)
     if (s.ncompile > 0 && d->fallback) {
         /* The clang model of a file that did not compile can miss anything
          * (a missing header drops whole functions): the text-only front end
-         * models it instead, and the run fails all the same. */
-        model_free(j->tu);
-        j->tu = NULL;
-        job__free_headers(j);
+         * models it too, and the richer model is analyzed. The run fails all
+         * the same. */
         frontend_stats st = { 0 };
         in.sink = NULL;
         err[0] = '\0';
-        if (driver_frontend_build(d->fallback, &in, &j->tu, &st, err, sizeof err) != 0) {
-            job_add_error(j, DRIVER_ERR_INPUT, j->in->path, (model_loc){ 0, 0 }, DRIVER_LEVEL_ERROR, NULL, "%s",
-                          err[0] ? err : "cannot analyze");
-            j->failed = true;
-            goto out;
+        model_tu *ts = NULL;
+        if (driver_frontend_build(d->fallback, &in, &ts, &st, err, sizeof err) == 0 && ts) {
+            j->st.parse_ms += st.parse_ms;
+            j->st.model_ms += st.model_ms;
+            size_t wc = job__weight(j->tu), wt = job__weight(ts);
+            if (wt >= wc) {
+                model_free(j->tu);
+                j->tu = ts;
+                job__free_headers(j);
+                j->fe_name = d->fallback->name;
+                job_add_error(j, DRIVER_ERR_COMPILE, j->in->path, (model_loc){ 0, 0 }, DRIVER_LEVEL_NOTE, NULL,
+                              "analyzed with the tree-sitter front end instead (as --fast would), since clang "
+                              "could not compile it; fix the errors above for the precise analysis");
+            } else {
+                model_free(ts);
+                job_add_error(j, DRIVER_ERR_COMPILE, j->in->path, (model_loc){ 0, 0 }, DRIVER_LEVEL_NOTE, NULL,
+                              "analyzed with what clang recovered (the tree-sitter front end recovered less); "
+                              "fix the errors above for the precise analysis");
+            }
         }
-        j->st.parse_ms += st.parse_ms;
-        j->st.model_ms += st.model_ms;
-        j->fe_name = d->fallback->name;
-        job_add_error(j, DRIVER_ERR_COMPILE, j->in->path, (model_loc){ 0, 0 }, DRIVER_LEVEL_NOTE, NULL,
-                      "analyzed with the tree-sitter front end instead (as --fast would), since clang "
-                      "could not compile it; fix the errors above for the precise analysis");
     } else if (err[0] && s.ncompile == 0) {
         /* A remark of the front end's (not an error). */
         job_add_error(j, DRIVER_ERR_COMPILE, j->in->path, (model_loc){ 0, 0 }, DRIVER_LEVEL_NOTE, NULL, "%s", err);

@@ -95,5 +95,7 @@ bool emit_reports_problem(emit_format format, const emit_problem *p)
         return false; /* the format has no place for them */
     if (format != EMIT_TEXT)
         return true;
-    return p->file && (p->loc.line > 0 || p->level == EMIT_NOTE);
+    /* Compile errors and remarks on a file read as a compiler's; warnings
+     * (about suppression comments) stay beside the report, on stderr. */
+    return p->file && ((p->level == EMIT_ERROR && p->loc.line > 0) || p->level == EMIT_NOTE);
 }

@@ -58,8 +58,8 @@ void emit_problem_add(emitter *self, const emit_problem *p);
 int emit_end(emitter *self, bool ok);
 void emit_free(emitter *self);
 /* Whether the format prints problem p itself in its report. The text
- * format prints only those with a position, and notes, as a compiler
- * would; the caller prints the others (to stderr). */
+ * format prints only errors with a position (compile errors) and notes on
+ * a file, as a compiler would; the caller prints the others (to stderr). */
 bool emit_reports_problem(emit_format format, const emit_problem *p);
 
 /* path relative to root (both resolved with realpath when they exist);
