@@ -112,10 +112,17 @@ static bool check__color(const check_opts *o, FILE *out)
     return isatty(fileno(out)) && !(nc && *nc);
 }
 
+/* A path the CLI cannot use: an input error, told as the driver's are. */
+static void check__path_error(void *ctx, const char *path, const char *msg)
+{
+    driver_error e = { DRIVER_ERR_INPUT, DRIVER_LEVEL_ERROR, path, { 0, 0 }, msg, NULL };
+    check__on_error(ctx, &e);
+}
+
 /* The inputs: the paths (files, folders), or every C file of the compile
  * database. */
-static driver_input *check__inputs(const check_opts *o, const driver *d, file_list *files, size_t *n,
-                                   bool *bad)
+static driver_input *check__inputs(const check_opts *o, const driver *d, check_ctx *c, file_list *files,
+                                   size_t *n, bool *bad)
 {
     if (o->npaths == 0 && o->compdb) {
         size_t k = 0;
@@ -131,12 +138,12 @@ static driver_input *check__inputs(const check_opts *o, const driver *d, file_li
         }
         free(all);
         if (files->n == 0 && !driver_had_setup_error(d)) {
-            fprintf(stderr, "tether: error: -p %s: the compile database names no C file\n", o->compdb);
+            check__path_error(c, o->compdb, "the compile database names no C file");
             *bad = true;
         }
     }
     for (size_t i = 0; i < o->npaths; i++)
-        if (files_add(files, o->paths[i]) != 0)
+        if (files_add(files, o->paths[i], check__path_error, c) != 0)
             *bad = true;
     driver_input *in = calloc(files->n + 1, sizeof *in);
     if (!in)
@@ -285,7 +292,7 @@ static int check__run(check_opts *o, int argc, char **argv, char **sources, size
             inputs[i].path = sources[i];
         ninputs = nsources;
     } else {
-        inputs = check__inputs(o, d, &files, &ninputs, &bad);
+        inputs = check__inputs(o, d, &c, &files, &ninputs, &bad);
     }
     if (bad)
         status = CHECK_ERROR;

@@ -11,10 +11,13 @@ typedef struct file_list {
     size_t n, cap;
 } file_list;
 
+/* How a problem with a path is told: its path and one sentence. */
+typedef void (*files_error_fn)(void *ctx, const char *path, const char *msg);
+
 /* Adds `path`: a file as named, or every *.c under a directory (recursively,
- * skipping hidden directories), sorted. On a problem prints one
- * `tether: error: PATH: ...` line to stderr and returns -1. */
-int files_add(file_list *list, const char *path);
+ * skipping hidden directories), sorted. On a problem calls err once per
+ * path concerned and returns -1. */
+int files_add(file_list *list, const char *path, files_error_fn err, void *ctx);
 void files_free(file_list *list);
 
 #endif /* TETHER_CLI_FILES_H */
