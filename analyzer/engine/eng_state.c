@@ -1,0 +1,647 @@
+/* eng_state.c — states: tasks, memory cells and objects, shared between
+ * states copy-on-write (a move touches a few of them), hashed per part,
+ * and collected: memory no task can reach is dropped, so a loop that
+ * allocates comes back to a state it has seen. */
+#include "engine/engine_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/arena.h"
+
+/* ---- hashing ------------------------------------------------------------------- */
+
+static inline uint64_t h_mix(uint64_t h, uint64_t x)
+{
+    h ^= x + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    h *= 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 31);
+}
+
+static uint64_t h_val(uint64_t h, eng_val v)
+{
+    h = h_mix(h, (uint64_t)v.kind | ((uint64_t)v.nz << 8));
+    h = h_mix(h, ((uint64_t)v.a << 32) | v.b);
+    return h_mix(h, (uint64_t)v.n);
+}
+
+/* ---- sorted arrays of parts ---------------------------------------------------- */
+
+#define FIND(arr, n, key, idx)                                  \
+    do {                                                        \
+        size_t lo_ = 0, hi_ = (n);                              \
+        while (lo_ < hi_) {                                     \
+            size_t mid_ = (lo_ + hi_) / 2;                      \
+            if ((arr)[mid_]->id < (key))                        \
+                lo_ = mid_ + 1;                                 \
+            else                                                \
+                hi_ = mid_;                                     \
+        }                                                       \
+        (idx) = lo_;                                            \
+    } while (0)
+
+static void *insert_at(void **arr, uint32_t *n, size_t at, void *item)
+{
+    memmove(&arr[at + 1], &arr[at], (*n - at) * sizeof *arr);
+    arr[at] = item;
+    (*n)++;
+    return item;
+}
+
+/* ---- tasks ---------------------------------------------------------------------- */
+
+eng_task *eng_task_new(uint32_t id)
+{
+    eng_task *t = xcalloc(1, sizeof *t);
+    t->refs = 1;
+    t->id = id;
+    t->spawn_site = ENG_NONE;
+    return t;
+}
+
+static void frame_free(eng_frame *f)
+{
+    free(f->temps);
+    free(f->visits);
+}
+
+static void task_decref(eng_task *t)
+{
+    if (!t || --t->refs > 0)
+        return;
+    for (uint32_t i = 0; i < t->nframes; i++)
+        frame_free(&t->frames[i]);
+    free(t->frames);
+    free(t);
+}
+
+static eng_task *task_clone(const eng_task *t)
+{
+    eng_task *c = xmalloc(sizeof *c);
+    *c = *t;
+    c->refs = 1;
+    c->frames = xmalloc((t->framecap ? t->framecap : 1) * sizeof *c->frames);
+    for (uint32_t i = 0; i < t->nframes; i++) {
+        const eng_frame *f = &t->frames[i];
+        eng_frame *g = &c->frames[i];
+        *g = *f;
+        size_t nt = f->nids ? (size_t)f->nids : 1, nb = f->nblocks ? f->nblocks : 1;
+        g->temps = xmalloc(nt * sizeof *g->temps);
+        memcpy(g->temps, f->temps, nt * sizeof *g->temps);
+        g->visits = xmalloc(nb);
+        memcpy(g->visits, f->visits, nb);
+    }
+    return c;
+}
+
+eng_frame *eng_task_push(eng_task *t, const eng_func *f)
+{
+    if (t->nframes == t->framecap) {
+        t->framecap = t->framecap ? t->framecap * 2 : 4;
+        t->frames = xrealloc(t->frames, t->framecap * sizeof *t->frames);
+    }
+    eng_frame *fr = &t->frames[t->nframes++];
+    memset(fr, 0, sizeof *fr);
+    fr->block = f->fn->entry;
+    fr->ret_id = -1;
+    fr->nids = f->fn->nids;
+    fr->nblocks = (uint32_t)f->fn->nblocks;
+    fr->temps = xcalloc(fr->nids ? (size_t)fr->nids : 1, sizeof *fr->temps);
+    fr->visits = xcalloc(fr->nblocks ? fr->nblocks : 1, 1);
+    t->hashed = false;
+    return fr;
+}
+
+void eng_task_pop(eng_task *t)
+{
+    if (!t->nframes)
+        return;
+    frame_free(&t->frames[--t->nframes]);
+    t->hashed = false;
+}
+
+eng_task *eng_task_get(const eng_state *s, uint32_t id)
+{
+    size_t i;
+    FIND(s->tasks, s->ntasks, id, i);
+    return i < s->ntasks && s->tasks[i]->id == id ? s->tasks[i] : NULL;
+}
+
+eng_task *eng_task_mut(eng_state *s, uint32_t id)
+{
+    size_t i;
+    FIND(s->tasks, s->ntasks, id, i);
+    if (i >= s->ntasks || s->tasks[i]->id != id)
+        return NULL;
+    eng_task *t = s->tasks[i];
+    if (t->refs > 1) {
+        eng_task *c = task_clone(t);
+        t->refs--;
+        s->tasks[i] = t = c;
+    }
+    t->hashed = false;
+    return t;
+}
+
+void eng_task_add(eng_state *s, eng_task *t)
+{
+    size_t i;
+    FIND(s->tasks, s->ntasks, t->id, i);
+    s->tasks = xrealloc(s->tasks, (s->ntasks + 1) * sizeof *s->tasks);
+    insert_at((void **)s->tasks, &s->ntasks, i, t);
+}
+
+void eng_task_remove(eng_state *s, uint32_t id)
+{
+    size_t i;
+    FIND(s->tasks, s->ntasks, id, i);
+    if (i >= s->ntasks || s->tasks[i]->id != id)
+        return;
+    task_decref(s->tasks[i]);
+    memmove(&s->tasks[i], &s->tasks[i + 1], (s->ntasks - i - 1) * sizeof *s->tasks);
+    s->ntasks--;
+}
+
+static uint64_t task_hash(eng_task *t)
+{
+    if (t->hashed)
+        return t->hash;
+    uint64_t h = h_mix(t->id, ((uint64_t)t->spawn_site << 32) | t->fn);
+    h = h_mix(h, t->yield);
+    for (uint32_t i = 0; i < t->nframes; i++) {
+        const eng_frame *f = &t->frames[i];
+        h = h_mix(h, ((uint64_t)f->fn << 32) | f->block);
+        h = h_mix(h, ((uint64_t)f->ev << 32) | f->cell);
+        h = h_mix(h, (uint64_t)(int64_t)f->ret_id);
+        for (int32_t k = 0; k < f->nids; k++)
+            if (f->temps[k].kind != EV_UNKNOWN || f->temps[k].nz)
+                h = h_val(h_mix(h, (uint64_t)k), f->temps[k]);
+        for (size_t b = 0; b < f->nblocks; b++)
+            if (f->visits[b])
+                h = h_mix(h, ((uint64_t)b << 8) | f->visits[b]);
+    }
+    t->hash = h;
+    t->hashed = true;
+    return h;
+}
+
+/* ---- cells ---------------------------------------------------------------------- */
+
+static void cell_decref(eng_cell *c)
+{
+    if (!c || --c->refs > 0)
+        return;
+    free(c->e);
+    free(c);
+}
+
+eng_cell *eng_cell_get(const eng_state *s, uint32_t id)
+{
+    size_t i;
+    FIND(s->cells, s->ncells, id, i);
+    return i < s->ncells && s->cells[i]->id == id ? s->cells[i] : NULL;
+}
+
+eng_cell *eng_cell_mut(eng_state *s, uint32_t id)
+{
+    size_t i;
+    FIND(s->cells, s->ncells, id, i);
+    if (i >= s->ncells || s->cells[i]->id != id)
+        return NULL;
+    eng_cell *c = s->cells[i];
+    if (c->refs > 1) {
+        eng_cell *d = xmalloc(sizeof *d);
+        *d = *c;
+        d->refs = 1;
+        d->cap = c->n ? c->n : 1;
+        d->e = xmalloc(d->cap * sizeof *d->e);
+        memcpy(d->e, c->e, c->n * sizeof *d->e);
+        c->refs--;
+        s->cells[i] = c = d;
+    }
+    c->hashed = false;
+    return c;
+}
+
+eng_cell *eng_cell_add(eng_state *s, uint32_t id, eng_cell_kind kind, bool zeroed, uint32_t site)
+{
+    size_t i;
+    FIND(s->cells, s->ncells, id, i);
+    if (i < s->ncells && s->cells[i]->id == id) { /* reused id: start afresh */
+        eng_cell *c = eng_cell_mut(s, id);
+        c->n = 0;
+        c->kind = (uint8_t)kind;
+        c->zeroed = zeroed;
+        c->escaped = false;
+        c->site = site;
+        return c;
+    }
+    eng_cell *c = xcalloc(1, sizeof *c);
+    c->refs = 1;
+    c->id = id;
+    c->kind = (uint8_t)kind;
+    c->zeroed = zeroed;
+    c->site = site;
+    s->cells = xrealloc(s->cells, (s->ncells + 1) * sizeof *s->cells);
+    insert_at((void **)s->cells, &s->ncells, i, c);
+    return c;
+}
+
+void eng_cell_remove(eng_state *s, uint32_t id)
+{
+    size_t i;
+    FIND(s->cells, s->ncells, id, i);
+    if (i >= s->ncells || s->cells[i]->id != id)
+        return;
+    cell_decref(s->cells[i]);
+    memmove(&s->cells[i], &s->cells[i + 1], (s->ncells - i - 1) * sizeof *s->cells);
+    s->ncells--;
+}
+
+static size_t cell__find(const eng_cell *c, uint32_t path)
+{
+    size_t lo = 0, hi = c->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (c->e[mid].path < path)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+const eng_val *eng_cell_find(const eng_cell *c, uint32_t path)
+{
+    size_t i = cell__find(c, path);
+    return i < c->n && c->e[i].path == path ? &c->e[i].v : NULL;
+}
+
+void eng_cell_set(eng_cell *c, uint32_t path, eng_val v)
+{
+    size_t i = cell__find(c, path);
+    c->hashed = false;
+    if (i < c->n && c->e[i].path == path) {
+        c->e[i].v = v;
+        return;
+    }
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 4;
+        c->e = xrealloc(c->e, c->cap * sizeof *c->e);
+    }
+    memmove(&c->e[i + 1], &c->e[i], (c->n - i) * sizeof *c->e);
+    c->e[i].path = path;
+    c->e[i].v = v;
+    c->n++;
+}
+
+void eng_cell_del(eng_cell *c, uint32_t path)
+{
+    size_t i = cell__find(c, path);
+    if (i < c->n && c->e[i].path == path) {
+        memmove(&c->e[i], &c->e[i + 1], (c->n - i - 1) * sizeof *c->e);
+        c->n--;
+        c->hashed = false;
+    }
+}
+
+static uint64_t cell_hash(eng_cell *c)
+{
+    if (c->hashed)
+        return c->hash;
+    uint64_t h = h_mix(c->id, ((uint64_t)c->kind << 16) | ((uint64_t)c->zeroed << 8) | c->escaped);
+    h = h_mix(h, c->site);
+    for (uint32_t i = 0; i < c->n; i++)
+        h = h_val(h_mix(h, c->e[i].path), c->e[i].v);
+    c->hash = h;
+    c->hashed = true;
+    return h;
+}
+
+/* ---- objects -------------------------------------------------------------------- */
+
+static void obj_decref(eng_obj *o)
+{
+    if (!o || --o->refs > 0)
+        return;
+    free(o->buf);
+    free(o);
+}
+
+eng_obj *eng_obj_get(const eng_state *s, uint32_t id)
+{
+    size_t i;
+    FIND(s->objs, s->nobjs, id, i);
+    return i < s->nobjs && s->objs[i]->id == id ? s->objs[i] : NULL;
+}
+
+eng_obj *eng_obj_mut(eng_state *s, uint32_t id)
+{
+    size_t i;
+    FIND(s->objs, s->nobjs, id, i);
+    if (i >= s->nobjs || s->objs[i]->id != id)
+        return NULL;
+    eng_obj *o = s->objs[i];
+    if (o->refs > 1) {
+        eng_obj *d = xmalloc(sizeof *d);
+        *d = *o;
+        d->refs = 1;
+        d->bufcap = o->nbuf ? o->nbuf : 1;
+        d->buf = xmalloc(d->bufcap * sizeof *d->buf);
+        memcpy(d->buf, o->buf, o->nbuf * sizeof *d->buf);
+        o->refs--;
+        s->objs[i] = o = d;
+    }
+    o->hashed = false;
+    return o;
+}
+
+eng_obj *eng_obj_add(eng_state *s, uint32_t id, eng_okind kind, uint32_t site)
+{
+    size_t i;
+    FIND(s->objs, s->nobjs, id, i);
+    if (i < s->nobjs && s->objs[i]->id == id) {
+        obj_decref(s->objs[i]);
+        memmove(&s->objs[i], &s->objs[i + 1], (s->nobjs - i - 1) * sizeof *s->objs);
+        s->nobjs--;
+    }
+    eng_obj *o = xcalloc(1, sizeof *o);
+    o->refs = 1;
+    o->id = id;
+    o->kind = (uint8_t)kind;
+    o->site = site;
+    o->owner = o->parent = o->done = o->chan = ENG_NONE;
+    s->objs = xrealloc(s->objs, (s->nobjs + 1) * sizeof *s->objs);
+    insert_at((void **)s->objs, &s->nobjs, i, o);
+    return o;
+}
+
+static void obj_remove_at(eng_state *s, size_t i)
+{
+    obj_decref(s->objs[i]);
+    memmove(&s->objs[i], &s->objs[i + 1], (s->nobjs - i - 1) * sizeof *s->objs);
+    s->nobjs--;
+}
+
+static uint64_t obj_hash(eng_obj *o)
+{
+    if (o->hashed)
+        return o->hash;
+    uint64_t h = h_mix(o->id, ((uint64_t)o->kind << 32) | o->site);
+    uint64_t flags = (uint64_t)o->escaped | (uint64_t)o->closed << 1 | (uint64_t)o->after << 2 |
+                     (uint64_t)o->fired << 3 | (uint64_t)o->canceled << 4 | (uint64_t)o->timeout << 5 |
+                     (uint64_t)o->timed_out << 6 | (uint64_t)o->cancel_called << 7 |
+                     (uint64_t)o->stopped << 8;
+    h = h_mix(h, flags);
+    h = h_mix(h, (uint64_t)o->cap);
+    h = h_mix(h, ((uint64_t)o->owner << 32) | o->parent);
+    h = h_mix(h, ((uint64_t)o->done << 32) | o->chan);
+    for (uint32_t i = 0; i < o->nbuf; i++)
+        h = h_val(h, o->buf[i]);
+    o->hash = h;
+    o->hashed = true;
+    return h;
+}
+
+/* ---- states --------------------------------------------------------------------- */
+
+eng_state *eng_state_new(void)
+{
+    eng_state *s = xcalloc(1, sizeof *s);
+    s->root_id = ENG_NONE;
+    s->panic_site = ENG_NONE;
+    return s;
+}
+
+eng_state *eng_state_copy(const eng_state *s)
+{
+    eng_state *c = xmalloc(sizeof *c);
+    *c = *s;
+    c->tasks = xmalloc((s->ntasks ? s->ntasks : 1) * sizeof *c->tasks);
+    memcpy(c->tasks, s->tasks, s->ntasks * sizeof *c->tasks);
+    for (uint32_t i = 0; i < s->ntasks; i++)
+        s->tasks[i]->refs++;
+    c->cells = xmalloc((s->ncells ? s->ncells : 1) * sizeof *c->cells);
+    memcpy(c->cells, s->cells, s->ncells * sizeof *c->cells);
+    for (uint32_t i = 0; i < s->ncells; i++)
+        s->cells[i]->refs++;
+    c->objs = xmalloc((s->nobjs ? s->nobjs : 1) * sizeof *c->objs);
+    memcpy(c->objs, s->objs, s->nobjs * sizeof *c->objs);
+    for (uint32_t i = 0; i < s->nobjs; i++)
+        s->objs[i]->refs++;
+    return c;
+}
+
+void eng_state_free(eng_state *s)
+{
+    if (!s)
+        return;
+    for (uint32_t i = 0; i < s->ntasks; i++)
+        task_decref(s->tasks[i]);
+    for (uint32_t i = 0; i < s->ncells; i++)
+        cell_decref(s->cells[i]);
+    for (uint32_t i = 0; i < s->nobjs; i++)
+        obj_decref(s->objs[i]);
+    free(s->tasks);
+    free(s->cells);
+    free(s->objs);
+    free(s);
+}
+
+uint64_t eng_state_hash(eng_state *s)
+{
+    uint64_t h = h_mix(0x1234, (uint64_t)s->root_done | (uint64_t)s->exited << 1);
+    h = h_mix(h, s->root_id);
+    h = h_mix(h, s->panic_site);
+    for (uint32_t i = 0; i < s->ntasks; i++)
+        h = h_mix(h, task_hash(s->tasks[i]));
+    for (uint32_t i = 0; i < s->ncells; i++)
+        h = h_mix(h, cell_hash(s->cells[i]));
+    for (uint32_t i = 0; i < s->nobjs; i++)
+        h = h_mix(h, obj_hash(s->objs[i]));
+    return h;
+}
+
+uint32_t eng_fresh_id(eng_run_ctx *r, const eng_state *s, uint32_t kind, uint32_t a, uint32_t b)
+{
+    for (uint32_t k = 0;; k++) {
+        uint32_t id = eng_intern_id(r, kind, a, b, k);
+        bool live = kind == ID_TASK ? eng_task_get(s, id) != NULL
+                  : kind == ID_OBJ  ? eng_obj_get(s, id) != NULL
+                                    : eng_cell_get(s, id) != NULL;
+        if (!live)
+            return id;
+    }
+}
+
+/* ---- reachability: GC and escapes ------------------------------------------------ */
+
+typedef struct mark_ctx {
+    eng_state *s;
+    uint8_t *cell_mark, *obj_mark;   /* by index into s->cells / s->objs */
+    uint32_t *stack;                 /* pending cell indexes */
+    size_t n, cap;
+    bool escape;                     /* mark as escaped instead */
+} mark_ctx;
+
+static size_t cell_index(const eng_state *s, uint32_t id)
+{
+    size_t i;
+    FIND(s->cells, s->ncells, id, i);
+    return i < s->ncells && s->cells[i]->id == id ? i : SIZE_MAX;
+}
+
+static size_t obj_index(const eng_state *s, uint32_t id)
+{
+    size_t i;
+    FIND(s->objs, s->nobjs, id, i);
+    return i < s->nobjs && s->objs[i]->id == id ? i : SIZE_MAX;
+}
+
+static void mark_obj(mark_ctx *m, uint32_t id);
+
+static void mark_cell(mark_ctx *m, uint32_t id)
+{
+    size_t i = cell_index(m->s, id);
+    if (i == SIZE_MAX || m->cell_mark[i])
+        return;
+    m->cell_mark[i] = 1;
+    grow_array((void **)&m->stack, &m->cap, m->n + 1, sizeof *m->stack);
+    m->stack[m->n++] = (uint32_t)i;
+}
+
+static void mark_val(mark_ctx *m, eng_val v)
+{
+    switch (v.kind) {
+    case EV_PTR: case EV_REC: mark_cell(m, v.a); break;
+    case EV_CHAN: case EV_TICKER: mark_obj(m, v.a); break;
+    case EV_CTX: if (v.a != ENG_BACKGROUND) mark_obj(m, v.a); break;
+    default: break;
+    }
+}
+
+static void mark_obj(mark_ctx *m, uint32_t id)
+{
+    size_t i = obj_index(m->s, id);
+    if (i == SIZE_MAX || m->obj_mark[i])
+        return;
+    m->obj_mark[i] = 1;
+    eng_obj *o = m->s->objs[i];
+    if (m->escape && !o->escaped)
+        eng_obj_mut(m->s, id)->escaped = true;
+    o = m->s->objs[i];
+    for (uint32_t k = 0; k < o->nbuf; k++)
+        mark_val(m, o->buf[k]);
+    if (o->done != ENG_NONE)
+        mark_obj(m, o->done);
+    if (o->chan != ENG_NONE)
+        mark_obj(m, o->chan);
+    if (o->owner != ENG_NONE)
+        mark_obj(m, o->owner);
+    if (o->parent != ENG_NONE && m->escape)
+        mark_obj(m, o->parent);
+}
+
+static void mark_drain(mark_ctx *m)
+{
+    while (m->n) {
+        size_t i = m->stack[--m->n];
+        eng_cell *c = m->s->cells[i];
+        if (m->escape && !c->escaped) {
+            c = eng_cell_mut(m->s, c->id);
+            c->escaped = true;
+        }
+        for (uint32_t k = 0; k < c->n; k++)
+            mark_val(m, c->e[k].v);
+    }
+}
+
+static void mark_init(mark_ctx *m, eng_state *s, bool escape)
+{
+    memset(m, 0, sizeof *m);
+    m->s = s;
+    m->escape = escape;
+    m->cell_mark = xcalloc(s->ncells ? s->ncells : 1, 1);
+    m->obj_mark = xcalloc(s->nobjs ? s->nobjs : 1, 1);
+}
+
+static void mark_free(mark_ctx *m)
+{
+    free(m->cell_mark);
+    free(m->obj_mark);
+    free(m->stack);
+}
+
+void eng_escape(eng_run_ctx *r, eng_state *s, eng_val v)
+{
+    (void)r;
+    mark_ctx m;
+    mark_init(&m, s, true);
+    mark_val(&m, v);
+    mark_drain(&m);
+    mark_free(&m);
+}
+
+/* An object nothing can operate on any more that holds no news: a channel
+ * (its tasks hold it if they wait on it), a canceled context, a stopped
+ * ticker. Unreachable contexts not canceled and tickers still running stay:
+ * they are the leaks end states report. */
+static bool obj_finished(const eng_obj *o)
+{
+    switch (o->kind) {
+    case OBJ_CHAN: return o->owner == ENG_NONE;
+    case OBJ_CTX: return o->cancel_called || o->escaped;
+    case OBJ_TICKER: return o->stopped || o->escaped;
+    }
+    return true;
+}
+
+void eng_state_gc(eng_run_ctx *r, eng_state *s)
+{
+    (void)r;
+    mark_ctx m;
+    mark_init(&m, s, false);
+    for (uint32_t t = 0; t < s->ntasks; t++) {
+        const eng_task *task = s->tasks[t];
+        for (uint32_t f = 0; f < task->nframes; f++) {
+            const eng_frame *fr = &task->frames[f];
+            mark_cell(&m, fr->cell);
+            for (int32_t k = 0; k < fr->nids; k++)
+                mark_val(&m, fr->temps[k]);
+        }
+    }
+    for (uint32_t i = 0; i < s->ncells; i++) /* globals and what the environment holds */
+        if (s->cells[i]->kind == CELL_GLOBAL || s->cells[i]->escaped || s->cells[i]->kind == CELL_ENV)
+            mark_cell(&m, s->cells[i]->id);
+    mark_drain(&m);
+    /* objects: unreachable and finished go; the rest keep what they hold */
+    for (size_t i = s->nobjs; i-- > 0;)
+        if (!m.obj_mark[i] && obj_finished(s->objs[i])) {
+            /* a child context whose parent goes keeps no link to it */
+            uint32_t id = s->objs[i]->id;
+            obj_remove_at(s, i);
+            memmove(&m.obj_mark[i], &m.obj_mark[i + 1], s->nobjs - i);
+            for (uint32_t k = 0; k < s->nobjs; k++)
+                if (s->objs[k]->parent == id)
+                    eng_obj_mut(s, s->objs[k]->id)->parent = ENG_NONE;
+        }
+    for (uint32_t i = 0; i < s->nobjs; i++)
+        if (!m.obj_mark[i]) {
+            m.obj_mark[i] = 1;
+            eng_obj *o = s->objs[i];
+            for (uint32_t k = 0; k < o->nbuf; k++)
+                mark_val(&m, o->buf[k]);
+            if (o->done != ENG_NONE)
+                mark_obj(&m, o->done);
+            if (o->chan != ENG_NONE)
+                mark_obj(&m, o->chan);
+        }
+    mark_drain(&m);
+    for (size_t i = s->ncells; i-- > 0;)
+        if (!m.cell_mark[i]) {
+            cell_decref(s->cells[i]);
+            memmove(&s->cells[i], &s->cells[i + 1], (s->ncells - i - 1) * sizeof *s->cells);
+            s->ncells--;
+        }
+    mark_free(&m);
+}
