@@ -45,6 +45,7 @@ typedef struct check_ctx {
     const char *root;        /* real path */
     size_t errors;           /* problems of level error */
     size_t error_findings;   /* findings printed as errors */
+    size_t rejected;         /* paths that never became inputs (missing, no .c files) */
     double output_ms;
 } check_ctx;
 
@@ -116,6 +117,7 @@ static bool check__color(const check_opts *o, FILE *out)
 static void check__path_error(void *ctx, const char *path, const char *msg)
 {
     driver_error e = { DRIVER_ERR_INPUT, DRIVER_LEVEL_ERROR, path, { 0, 0 }, msg, NULL };
+    ((check_ctx *)ctx)->rejected++;
     check__on_error(ctx, &e);
 }
 
@@ -154,7 +156,10 @@ static driver_input *check__inputs(const check_opts *o, const driver *d, check_c
     return in;
 }
 
-static void check__stats(const driver_summary *s, double output_ms, double other_ms, int jobs, double wall)
+/* Files: every path named (or found in folders), analyzed or failed,
+ * whether the CLI or the driver found the problem. */
+static void check__stats(const driver_summary *s, size_t rejected, double output_ms, double other_ms, int jobs,
+                         double wall)
 {
     const driver_stats *st = &s->stats;
     double setup = st->setup_ms + other_ms;
@@ -163,7 +168,8 @@ static void check__stats(const driver_summary *s, double output_ms, double other
             "tether: stats: files %zu (analyzed %zu, failed %zu) + headers %zu; setup %.1f ms + read %.1f ms + "
             "parse %.1f ms + model %.1f ms + analysis %.1f ms + output %.1f ms = total %.1f ms of work on %d "
             "thread%s; wall %.1f ms\n",
-            st->inputs, st->files, st->failed, st->headers, setup, st->read_ms, st->parse_ms, st->model_ms,
+            st->inputs + rejected, st->files, st->failed + rejected, st->headers, setup, st->read_ms, st->parse_ms,
+            st->model_ms,
             st->analysis_ms, output_ms, total, jobs, jobs == 1 ? "" : "s", wall);
 }
 
@@ -326,7 +332,7 @@ static int check__run(check_opts *o, int argc, char **argv, char **sources, size
     if (!o->quiet && !o->dump_model)
         check__summary(&sum, sum.stats.files, c.errors);
     if (o->stats)
-        check__stats(&sum, c.output_ms, other > 0 ? other : 0, check__jobs(o), check__now_ms() - t0);
+        check__stats(&sum, c.rejected, c.output_ms, other > 0 ? other : 0, check__jobs(o), check__now_ms() - t0);
 out:
     emit_free(em);
     if (out != stdout && out != stderr && fclose(out) != 0 && status != CHECK_ERROR) {

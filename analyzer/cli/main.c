@@ -39,6 +39,10 @@ static void usage(FILE *out)
           "  tether check src/                      every *.c under src/\n"
           "  tether check -p build src/main.c       flags from build/compile_commands.json\n"
           "  tether check src/ -- -DFOO -Iinclude   extra compiler arguments\n"
+          "  tether check -p build                  every C file of the compile database\n"
+          "  tether check --format=sarif -o tether.sarif src/\n"
+          "  tether check --baseline .tether-baseline.json src/\n"
+          "  cmake -DCMAKE_C_CLANG_TIDY=\"tether;check;--exit-zero\" ...\n"
           "  tether check --rule=spawn-no-cancel a.c\n"
           "  tether explain spawn-no-cancel\n",
           out);

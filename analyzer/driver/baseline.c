@@ -129,7 +129,8 @@ static int baseline__cmp_item(const void *pa, const void *pb)
 
 int baseline_writer_save(const baseline_writer *self, const char *path, char *err, size_t errsize)
 {
-    qsort(self->items, self->n, sizeof *self->items, baseline__cmp_item);
+    if (self->n > 1)
+        qsort(self->items, self->n, sizeof *self->items, baseline__cmp_item);
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "version", 1);
     cJSON_AddStringToObject(root, "tool", "tether");

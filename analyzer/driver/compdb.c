@@ -184,7 +184,8 @@ compdb *compdb_open(const char *where, char *err, size_t errsize)
         return NULL;
     }
     self->path = path;
-    qsort(self->entries, self->n, sizeof *self->entries, compdb__cmp_entry);
+    if (self->n > 1)
+        qsort(self->entries, self->n, sizeof *self->entries, compdb__cmp_entry);
     self->files = driver_xmalloc((self->n + 1) * sizeof *self->files);
     for (size_t i = 0; i < self->n; i++)
         if (self->nfiles == 0 || strcmp(self->files[self->nfiles - 1], self->entries[i].real) != 0)

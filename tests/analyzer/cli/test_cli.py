@@ -305,11 +305,11 @@ class Options(Base):
                       r'wall ([\d.]+) ms', p.stderr)
         self.assertIsNotNone(m, p.stderr)
         files, analyzed, failed = int(m[1]), int(m[2]), int(m[3])
-        # Files add up: missing.c was never read (files_add said so), the
+        # Files add up: missing.c failed (it never became an input), the
         # two others were analyzed; the summary line counts the same.
-        self.assertEqual((analyzed, failed), (2, 0))
+        self.assertEqual((analyzed, failed), (2, 1))
         self.assertEqual(files, analyzed + failed)
-        self.assertIn('tether: 1 warning in 2 files', p.stderr)
+        self.assertIn('tether: 1 warning and 1 error in 2 files', p.stderr)
         parts = [float(m[i]) for i in range(5, 11)]
         self.assertAlmostEqual(sum(parts), float(m[11]), delta=0.05 * len(parts) + 0.01)
         self.assertGreater(float(m[7]), 0)  # clang parsed something
