@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_config.h"
+#include "config/config.h"
 #include "driver/baseline.h"
 #include "driver/cmdline.h"
 #include "driver/driver.h"
@@ -45,6 +47,7 @@ typedef struct check_ctx {
     const char *root;        /* real path */
     size_t errors;           /* problems of level error */
     size_t error_findings;   /* findings printed as errors */
+    size_t note_findings;    /* findings of severity note (.tether.yml): they never fail the run */
     size_t rejected;         /* paths that never became inputs (missing, no .c files) */
     double output_ms;
 } check_ctx;
@@ -89,8 +92,10 @@ static void check__on_file(void *ctx, const driver_file *f)
     double t0 = check__now_ms();
     if (c->em)
         emit_file(c->em, f->path, f->src, f->diags, f->ndiags, f->source, f->run);
-    for (size_t i = 0; i < f->ndiags; i++)
+    for (size_t i = 0; i < f->ndiags; i++) {
         c->error_findings += f->diags[i].severity == DIAG_ERROR;
+        c->note_findings += f->diags[i].severity == DIAG_NOTE;
+    }
     for (size_t i = 0; c->bw && i < f->ndiags; i++) {
         char *rel = emit_relative(c->root, f->path);
         baseline_writer_add(c->bw, &f->diags[i], rel);
@@ -217,6 +222,9 @@ static int check__run(check_opts *o, int argc, char **argv, char **sources, size
     size_t ncmd_flags = 0, nextra = 0;
     check_ctx c = { 0 };
     c.o = o;
+    config_cache *cc = NULL;
+    const config **cfgs = NULL;
+    bool config_failed = false;
     driver_summary sum;
     memset(&sum, 0, sizeof sum);
     char err[1024];
@@ -306,16 +314,31 @@ static int check__run(check_opts *o, int argc, char **argv, char **sources, size
         inputs[i].args = (const char *const *)cmd_flags;
         inputs[i].nargs = ncmd_flags;
     }
-    double before_run = check__now_ms() - t0;
-    driver_run(d, inputs, ninputs, &sink, NULL, &sum);
+    /* Each input's .tether.yml (excluded inputs dropped); a bad one stops
+     * the run before any analysis, with its one line. */
+    cc = o->no_config ? NULL : config_cache_new(o->config);
+    cfgs = calloc(ninputs + 1, sizeof *cfgs);
+    if (!cfgs)
+        abort();
+    if (cc && check_config_resolve(cc, inputs, &ninputs, cfgs, err, sizeof err) != 0) {
+        driver_error e = { DRIVER_ERR_SETUP, DRIVER_LEVEL_ERROR, NULL, { 0, 0 }, err, NULL };
+        check__on_error(&c, &e);
+        status = CHECK_ERROR;
+        config_failed = true;
+        goto end;
+    }
+    double before_run = check__now_ms() - t0, base_setup = 0;
+    if (check_config_run(d, &dopts, o, inputs, ninputs, cfgs, &sink, &sum, &base_setup) != 0)
+        status = CHECK_ERROR;
     /* Option checks, baseline, file collection: setup beside driver_new's. */
-    double other = before_run - sum.stats.setup_ms;
+    double other = before_run - base_setup;
     if (c.errors)
         status = CHECK_ERROR;
     if (c.bw && baseline_writer_save(c.bw, o->write_baseline, err, sizeof err) != 0) {
         fprintf(stderr, "tether: error: --write-baseline: %s\n", err);
         status = CHECK_ERROR;
     }
+end:;
     double t_end = check__now_ms();
     if (em && emit_end(em, status != CHECK_ERROR) != 0) {
         fprintf(stderr, "tether: error: %s: cannot write the report\n", o->output ? o->output : "stdout");
@@ -324,11 +347,13 @@ static int check__run(check_opts *o, int argc, char **argv, char **sources, size
     c.output_ms += check__now_ms() - t_end;
     /* Findings fail the run, unless accepted (--exit-zero, or recorded by
      * --write-baseline); those printed as errors fail it all the same. */
-    if (status != CHECK_ERROR && sum.warnings > 0) {
+    if (status != CHECK_ERROR && sum.warnings > c.note_findings) {
         status = CHECK_FINDINGS;
         if (o->write_baseline || (o->exit_zero && c.error_findings == 0))
             status = CHECK_CLEAN;
     }
+    if (config_failed) /* its one line says it all */
+        goto out;
     if (!o->quiet && !o->dump_model)
         check__summary(&sum, sum.stats.files, c.errors);
     if (o->stats)
@@ -343,6 +368,8 @@ out:
     baseline_free(bl);
     lines_free(lines);
     driver_free(d);
+    config_cache_free(cc);
+    free(cfgs);
     free(inputs);
     files_free(&files);
     cmdline_free(cmd_flags, ncmd_flags);

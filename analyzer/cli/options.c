@@ -62,6 +62,12 @@ void options_usage(FILE *out)
           "                          smaller). Output does not depend on N.\n"
           "  --dump-model            Print each file's model (functions, objects, the\n"
           "                          control-flow graph of events) instead of checking.\n"
+          "  --config=FILE           Settings for every file from FILE, instead of the\n"
+          "                          nearest .tether.yml in each file's folder or above\n"
+          "                          (front end, compile database, excluded paths, rules\n"
+          "                          and their severity, wrappers as API aliases; see the\n"
+          "                          README). The options above win over it.\n"
+          "  --no-config             Read no .tether.yml.\n"
           "\n"
           "OUTPUT:\n"
           "  --format=FORMAT         text (default: as gcc prints warnings), sarif (SARIF\n"
@@ -122,6 +128,7 @@ static int opt__rule_list(check_opts *o, const char *list, bool enable, bool *fi
         for (size_t i = 0; i < rule_count; i++)
             o->enabled[i] = false;
         *first_enable = false;
+        o->rules_only = true;
     }
     size_t n = strlen(list);
     char *copy = opt__xmalloc(n + 1);
@@ -326,6 +333,12 @@ int options_parse(check_opts *o, int argc, char **argv, bool launch)
             if (r < 0)
                 return -1;
             o->output = v;
+        } else if ((r = opt__long(argc, argv, &i, "--config", &v)) != 0) {
+            if (r < 0)
+                return -1;
+            o->config = v;
+        } else if (strcmp(a, "--no-config") == 0) {
+            o->no_config = true;
         } else if ((r = opt__long(argc, argv, &i, "--root", &v)) != 0) {
             if (r < 0)
                 return -1;

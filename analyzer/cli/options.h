@@ -23,6 +23,9 @@ typedef struct check_opts {
     bool warn_unused;
     const char *baseline, *write_baseline, *new_from_rev;
     bool *enabled;               /* per rule_registry entry */
+    bool rules_only;             /* --rule given: enabled[] is the whole choice */
+    const char *config;          /* --config FILE: for every file, instead of the nearest .tether.yml */
+    bool no_config;              /* --no-config: no .tether.yml at all */
     diag_severity *severity;     /* per rule: --warnings-as-errors */
     int jobs;
     char **paths;                /* borrowed from argv */

@@ -48,6 +48,7 @@
 
 #include "diag/diag.h"
 #include "emit/source.h"
+#include "frontend/alias.h"
 #include "model/model.h"
 
 /* ---- Front ends ------------------------------------------------------------ */
@@ -104,6 +105,10 @@ typedef struct driver_opts {
     const driver_baseline *baseline;  /* report only findings not in it (borrowed) */
     const driver_lines *only_lines;   /* report only findings on these lines (borrowed) */
     int jobs;                      /* worker threads; 0: min(2, CPUs) */
+    /* A project's wrappers, modeled as the API call they name (.tether.yml's
+     * aliases, frontend/alias.h); borrowed: they must outlive the driver. */
+    const frontend_alias *aliases;
+    size_t naliases;
 } driver_opts;
 
 /* ---- Inputs ---------------------------------------------------------------- */

@@ -209,6 +209,8 @@ static void job__ts_headers(const driver *d, job *j, const char *path, const cha
         in.contents = h->text;
         in.length = h->length;
         in.tether_include_dir = d->include;
+        in.aliases = d->o.aliases;
+        in.naliases = d->o.naliases;
         model_tu *tu = NULL;
         char err[512] = "";
         frontend_stats st = { 0 };
@@ -253,6 +255,8 @@ void job_build(const driver *d, job *j)
     in.argv = (const char *const *)argv;
     in.argc = argc;
     in.tether_include_dir = d->include;
+    in.aliases = d->o.aliases;
+    in.naliases = d->o.naliases;
     in.sink = &fs;
     char err[512] = "";
     if (driver_frontend_build(d->fe, &in, &j->tu, &j->st, err, sizeof err) != 0) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """tether inside a build: the README's CMake (CMAKE_C_CLANG_TIDY) and Make
-(COMPILE.c) snippets in a small outside project. The build runs tether on
+(`tether launch` as the compiler launcher) snippets in a small outside
+project. The build runs tether on
 every translation unit with that unit's own flags, the warnings land in the
 build log, --exit-zero keeps the build going, and without it a leak fails
 the build.
@@ -115,7 +116,7 @@ alpha.o beta.o: CPPFLAGS += -DWITH_LEAK
 clean:
 	rm -f $(objects) libdemo.a
 
-%s''' % (os.path.join(itest.SOURCE_DIR, 'runtime', 'include'), itest.readme_snippet('make-compile')))
+%s''' % (os.path.join(itest.SOURCE_DIR, 'runtime', 'include'), itest.readme_snippet('make-launcher')))
 
     def test_make_exit_zero(self):
         self.make_project()
