@@ -1,6 +1,7 @@
 # `cmake --install`: the tether program, libtether (static and shared),
 # tether.h, tether.pc, the CMake package (find_package(tether), targets
-# tether::tether and tether::tether_static) and the rule docs. Everything
+# tether::tether and tether::tether_static), the rule docs and the other
+# docs (README.md, docs/*.md: SARIF's helpUri points at them). Everything
 # installed finds the rest relative to itself: the tree can be moved.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -16,6 +17,8 @@ if(TARGET tether)
   install(TARGETS tether RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   file(GLOB tether_rule_docs ${CMAKE_SOURCE_DIR}/rules/*.md)
   install(FILES ${tether_rule_docs} DESTINATION ${CMAKE_INSTALL_DOCDIR}/rules)
+  file(GLOB tether_docs ${CMAKE_SOURCE_DIR}/docs/*.md)
+  install(FILES ${CMAKE_SOURCE_DIR}/README.md ${tether_docs} DESTINATION ${CMAKE_INSTALL_DOCDIR})
 endif()
 
 set(tether_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/tether)

@@ -69,6 +69,9 @@ class InstalledTree(itest.ScratchTest):
         rules = sorted(os.path.basename(p) for p in glob.glob(os.path.join(itest.SOURCE_DIR, 'rules', '*.md')))
         docs = sorted(os.listdir(os.path.join(prefix, 'share/doc/tether/rules')))
         self.assertEqual(docs, rules)
+        others = sorted(os.path.basename(p) for p in glob.glob(os.path.join(itest.SOURCE_DIR, 'docs', '*.md')))
+        for doc in ['README.md'] + others:
+            self.assertTrue(os.path.exists(os.path.join(prefix, 'share/doc/tether', doc)), doc)
         # the shared library exports the API only
         syms = itest.run(['nm', '-D', '--defined-only', os.path.join(prefix, 'lib/libtether.so')]).stdout
         names = [line.split()[-1] for line in syms.splitlines() if line.strip()]
