@@ -289,3 +289,19 @@ void deliver_job(deliver_state *self, job *j, diag_list *diags)
     for (size_t i = 0; i < j->nheaders; i++)
         deliver__header_file(self, j, &j->headers[i], diags);
 }
+
+void deliver_rest(deliver_state *self, job *j, diag_list *diags)
+{
+    /* Files no input and no header of the job names: each once, in order. */
+    self->job = j;
+    while (diags->n > 0) {
+        const char *first = diags->items[0].file;
+        for (size_t i = 1; i < diags->n; i++)
+            if (strcmp(diags->items[i].file, first) < 0)
+                first = diags->items[i].file;
+        char *file = driver_xstrdup(first);
+        job_header jh = { NULL, file, file };
+        deliver__header_file(self, j, &jh, diags);
+        free(file);
+    }
+}

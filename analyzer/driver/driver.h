@@ -157,7 +157,8 @@ typedef struct driver_file {
     const diag *diags;
     size_t ndiags;
     const char *frontend;  /* the front end that modeled it ("tree-sitter" after a fallback) */
-    bool header;           /* a project header reached through an input */
+    bool header;           /* not an input: a project header (or another file a
+                              finding lands in) reached through one */
     /* The text of another file the run has read (for notes that point
      * there): source(run, path), NULL if the run has not read it. */
     const void *run;

@@ -86,5 +86,9 @@ void deliver_errors(deliver_state *self, job *j);
  * then the headers j reached (each header once per run). Takes the diags
  * it delivers out of `diags`. */
 void deliver_job(deliver_state *self, job *j, diag_list *diags);
+/* Delivers what is left in `diags`: findings in files that are neither an
+ * input nor a header (a rule may report where a call leads), grouped by
+ * file, each finding once per run. */
+void deliver_rest(deliver_state *self, job *j, diag_list *diags);
 
 #endif /* TETHER_DRIVER_IMPL_H */

@@ -143,6 +143,7 @@ static void run__per_file(const driver *d, run_pool *p, int workers, deliver_sta
             double t0 = driver_now_ms();
             deliver_errors(ds, j);
             deliver_job(ds, j, &diags);
+            deliver_rest(ds, j, &diags);
             sum->stats.analysis_ms += driver_now_ms() - t0;
             diag_list_free(&diags);
         }
@@ -196,14 +197,19 @@ static void run__project(const driver *d, run_pool *p, int workers, deliver_stat
     }
     free(tus);
     double t0 = driver_now_ms();
+    job *last = NULL;
     for (size_t i = 0; i < built; i++) {
         job *j = &p->jobs[i];
         deliver_errors(ds, j);
-        if (j->tu && !d->o.dump_models)
+        if (j->tu && !d->o.dump_models) {
             deliver_job(ds, j, &diags);
+            last = j;
+        }
     }
+    if (last)
+        deliver_rest(ds, last, &diags);
     sum->stats.analysis_ms += driver_now_ms() - t0;
-    diag_list_free(&diags); /* findings in files no input reached (none expected) */
+    diag_list_free(&diags);
     for (size_t i = 0; i < built; i++)
         job_free(&p->jobs[i]);
 }
