@@ -225,6 +225,7 @@ static int check__run(check_opts *o, int argc, char **argv, char **sources, size
     config_cache *cc = NULL;
     const config **cfgs = NULL;
     bool config_failed = false;
+    double other = 0; /* setup beside the drivers' (set before the runs) */
     driver_summary sum;
     memset(&sum, 0, sizeof sum);
     char err[1024];
@@ -331,7 +332,7 @@ static int check__run(check_opts *o, int argc, char **argv, char **sources, size
     if (check_config_run(d, &dopts, o, inputs, ninputs, cfgs, &sink, &sum, &base_setup) != 0)
         status = CHECK_ERROR;
     /* Option checks, baseline, file collection: setup beside driver_new's. */
-    double other = before_run - base_setup;
+    other = before_run - base_setup;
     if (c.errors)
         status = CHECK_ERROR;
     if (c.bw && baseline_writer_save(c.bw, o->write_baseline, err, sizeof err) != 0) {

@@ -40,8 +40,10 @@ void check_config_opts(const config *cfg, const check_opts *o, const driver_opts
     *out = *base;
     if (!o->frontend && cfg->frontend != CONFIG_FE_UNSET)
         out->frontend = cfg->frontend == CONFIG_FE_CLANG ? "clang" : "tree-sitter";
-    if (!o->compdb && cfg->compdb)
+    if (!o->compdb && cfg->compdb) { /* as -p: flags from it, the files one program */
         out->compdb = cfg->compdb;
+        out->grouping = DRIVER_PROJECT;
+    }
     for (size_t i = 0; i < rule_count; i++) {
         /* --rule names the rules to run; --disable turns one off; else
          * the config, else on */
