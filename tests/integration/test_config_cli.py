@@ -11,6 +11,7 @@ used as written.
 Usage: test_config_cli.py TETHER"""
 import json
 import os
+import re
 import sys
 import unittest
 
@@ -188,6 +189,17 @@ class ConfigCli(itest.ScratchTest):
         # --config names a missing file
         p = self.tether('check', '--config', 'nope.yml', 'src/leak.c', rc=2)
         self.assertEqual(p.stderr, 'tether: error: nope.yml: No such file or directory\n')
+
+    def test_readme_alias_keys(self):
+        """The README lists every alias key tether accepts (27, as
+        tests/config/test_alias.c counts), and tether accepts each."""
+        with open(os.path.join(itest.SOURCE_DIR, 'README.md')) as f:
+            row = [l for l in f.read().splitlines() if l.startswith('| `aliases` |')][0]
+        keys = re.findall(r'`([a-z_]+)`', row.split('names:')[1])
+        self.assertEqual(len(set(keys)), 27)
+        self.put('.tether.yml', 'aliases:\n' + ''.join('  %s: [my_%s]\n' % (k, k) for k in keys))
+        self.put('ok.c', itest.FIXED)
+        self.tether('check', 'ok.c', rc=0)
 
     def test_readme_example(self):
         """The README's example file, as written, is a valid config whose
