@@ -2,6 +2,7 @@
  * (check_config.h). */
 #include "check_config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,26 @@ void check_config_opts(const config *cfg, const check_opts *o, const driver_opts
     out->severity = severity;
     out->aliases = cfg->aliases;
     out->naliases = cfg->naliases;
+}
+
+/* A config driver's problems go to the run's sink; a setup problem (its
+ * compile database) says which .tether.yml named it. */
+typedef struct cc_sink {
+    const driver_sink *to;
+    const config *cfg;
+    bool compdb;           /* the compile database is the config's */
+} cc_sink;
+
+static void check_config__on_error(void *ctx, const driver_error *e)
+{
+    const cc_sink *s = ctx;
+    char hint[1024];
+    driver_error copy = *e;
+    if (e->kind == DRIVER_ERR_SETUP && s->compdb && !e->hint) {
+        snprintf(hint, sizeof hint, "compile-database of %s", s->cfg->path);
+        copy.hint = hint;
+    }
+    s->to->error(s->to->ctx, &copy);
 }
 
 /* The driver of one config, made on first use. */
@@ -117,7 +138,11 @@ int check_config_run(driver *base_driver, const driver_opts *base, const check_o
                 if (!c->enabled || !c->severity)
                     abort();
                 check_config_opts(c->cfg, o, base, &opts, c->enabled, c->severity);
-                c->d = driver_new(&opts, sink);
+                cc_sink wrap = { sink, c->cfg, opts.compdb && opts.compdb == c->cfg->compdb };
+                driver_sink setup = *sink;
+                setup.ctx = &wrap;
+                setup.error = check_config__on_error;
+                c->d = driver_new(&opts, &setup);
                 if (!c->d || driver_had_setup_error(c->d))
                     rc = -1;
             }

@@ -153,6 +153,10 @@ class ConfigCli(itest.ScratchTest):
         self.put('src/.tether.yml', 'compile-database: ../out\n')
         p = self.tether('check', 'src/a.c', rc=1)
         self.assertEqual([w[1] for w in self.warnings(p)], [itest.LEAK_LINE + 1])
+        # a database that is not there: an error that names the config
+        self.put('src/.tether.yml', 'compile-database: ../nowhere\n')
+        p = self.tether('check', 'src/a.c', rc=2)
+        self.assertIn('(compile-database of src/.tether.yml)', p.stderr)
         # a missing header: clang fails (exit 2); tree-sitter from the file does not
         self.put('h/b.c', '#include "nowhere.h"\n' + itest.LEAKY)
         self.tether('check', 'h/b.c', rc=2)
