@@ -58,6 +58,15 @@ class MissingHeader(Base):
         p = run(['check', 'src/a.c', '--', '-Iinclude'], cwd=self.dir)
         self.assertEqual((p.returncode, len(diags(p.stdout, 'error'))), (1, 0))
 
+    def test_long_cascades_are_cut(self):
+        body = ''.join('    int x%d = ;\n' % i for i in range(12))
+        path = self.write('many.c', '#include <tether.h>\nvoid f(void)\n{\n' + body + '}\n')
+        p = run(['check', path])
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(len(diags(p.stdout, 'error')), 8)
+        self.assertIn(f'{path}: note: 4 more compile errors not shown', p.stdout)
+        self.assertEqual(p.stderr, 'tether: 0 warnings and 8 errors in 1 file\n')  # the errors shown
+
     def test_in_structured_formats(self):
         p = run(['check', '--format=sarif', 'src/a.c'], cwd=self.dir)
         self.assertEqual(p.returncode, 2)
