@@ -46,6 +46,7 @@ class MissingHeader(Base):
         errors = diags(p.stdout, 'error')
         self.assertEqual((errors[0]['file'], errors[0]['line'], errors[0]['msg']),
                          ('src/a.c', '1', "'cfg.h' file not found"))
+        self.assertIn('    1 | #include "cfg.h"\n      |          ^\n', p.stdout)  # quoted, as a compiler does
         self.assertIn("note: 'cfg.h' is in include: pass -Iinclude after `--`", p.stdout)
         self.assertIn('-p with the build', p.stdout)
         self.assertIn('src/a.c: note: analyzed with the tree-sitter front end instead', p.stdout)
