@@ -63,7 +63,7 @@ static void check__on_error(void *ctx, const driver_error *e)
 {
     check_ctx *c = ctx;
     double t0 = check__now_ms();
-    emit_problem p = { check__level(e->level), e->file, e->loc, e->msg, e->hint };
+    emit_problem p = { check__level(e->level), e->file, e->loc, e->msg, e->hint, e->src };
     if (c->em)
         emit_problem_add(c->em, &p);
     bool shown = c->em && c->o->format == EMIT_TEXT && emit_reports_problem(EMIT_TEXT, &p);
@@ -121,7 +121,7 @@ static bool check__color(const check_opts *o, FILE *out)
 /* A path the CLI cannot use: an input error, told as the driver's are. */
 static void check__path_error(void *ctx, const char *path, const char *msg)
 {
-    driver_error e = { DRIVER_ERR_INPUT, DRIVER_LEVEL_ERROR, path, { 0, 0 }, msg, NULL };
+    driver_error e = { DRIVER_ERR_INPUT, DRIVER_LEVEL_ERROR, path, { 0, 0 }, msg, NULL, NULL };
     ((check_ctx *)ctx)->rejected++;
     check__on_error(ctx, &e);
 }

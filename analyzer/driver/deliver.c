@@ -57,9 +57,9 @@ void deliver_free(deliver_state *self)
     free(self);
 }
 
-static void deliver__error(deliver_state *self, const job_error *je)
+static void deliver__error(deliver_state *self, const job_error *je, const src_file *src)
 {
-    driver_error e = { je->kind, je->level, je->file, je->loc, je->msg, je->hint };
+    driver_error e = { je->kind, je->level, je->file, je->loc, je->msg, je->hint, src };
     if (je->level == DRIVER_LEVEL_ERROR)
         self->sum->errors++;
     if (self->sink && self->sink->error) {
@@ -72,8 +72,11 @@ static void deliver__error(deliver_state *self, const job_error *je)
 
 void deliver_errors(deliver_state *self, job *j)
 {
-    for (size_t i = 0; i < j->nerrors; i++)
-        deliver__error(self, &j->errors[i]);
+    for (size_t i = 0; i < j->nerrors; i++) {
+        const job_error *je = &j->errors[i];
+        const src_file *src = je->file && j->src && strcmp(je->file, j->in->path) == 0 ? j->src : NULL;
+        deliver__error(self, je, src);
+    }
 }
 
 static seen_header *deliver__header(deliver_state *self, const char *report)
@@ -142,7 +145,7 @@ static void deliver__sup_problem(void *ctx, unsigned line, const char *msg)
     deliver_sup_ctx *c = ctx;
     job_error je = { DRIVER_ERR_SUPPRESSION, DRIVER_LEVEL_WARNING, (char *)c->path, (char *)msg, NULL,
                      { line, 0 } };
-    deliver__error(c->self, &je);
+    deliver__error(c->self, &je, NULL);
 }
 
 static bool deliver__ran(const char *id, void *ctx)

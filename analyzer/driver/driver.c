@@ -28,7 +28,7 @@ static void driver__setup_error(driver *self, const driver_sink *sink, const cha
 {
     self->setup_error = true;
     if (sink && sink->error) {
-        driver_error e = { DRIVER_ERR_SETUP, DRIVER_LEVEL_ERROR, NULL, { 0, 0 }, msg, NULL };
+        driver_error e = { DRIVER_ERR_SETUP, DRIVER_LEVEL_ERROR, NULL, { 0, 0 }, msg, NULL, NULL };
         sink->error(sink->ctx, &e);
     }
 }

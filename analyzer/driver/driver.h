@@ -147,6 +147,7 @@ typedef struct driver_error {
     model_loc loc;         /* in file; {0,0}: the file as a whole */
     const char *msg;       /* one line, without "error:" or the file */
     const char *hint;      /* how to fix it ("pass -I... or -p"), or NULL */
+    const src_file *src;   /* file's text when the run read it (to quote the line), or NULL */
 } driver_error;
 
 /* One file's findings, sorted (diag_list_sort order), each with its

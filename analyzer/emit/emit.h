@@ -31,6 +31,7 @@ typedef struct emit_problem {
     model_loc loc;         /* {0,0}: the file as a whole */
     const char *msg;
     const char *hint;      /* or NULL */
+    const src_file *src;   /* file's text, to quote the line (text format); may be NULL */
 } emit_problem;
 
 /* Another file's text, for notes that point into it; may return NULL. */

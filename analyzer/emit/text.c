@@ -165,9 +165,10 @@ static void text__problem(emitter *self, const emit_problem *p)
     bool color = self->o.color;
     const char *kind = p->level == EMIT_ERROR ? "error" : p->level == EMIT_WARNING ? "warning" : "note";
     const char *kc = p->level == EMIT_ERROR ? TX_RED : p->level == EMIT_WARNING ? TX_MAGENTA : TX_CYAN;
-    if (p->loc.line > 0)
+    if (p->loc.line > 0) {
         text__header(out, p->file, p->loc, kind, kc, p->msg, NULL, color);
-    else
+        text__snippet(out, p->src, p->loc, 0, NULL, color);
+    } else
         fprintf(out, "%s%s: %s%s:%s %s%s%s\n", text__c(color, TX_BOLD), p->file, text__c(color, kc), kind,
                 text__c(color, TX_RESET), text__c(color, TX_BOLD), p->msg, text__c(color, TX_RESET));
     if (p->hint)

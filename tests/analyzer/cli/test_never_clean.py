@@ -46,6 +46,7 @@ class MissingHeader(Base):
         errors = diags(p.stdout, 'error')
         self.assertEqual((errors[0]['file'], errors[0]['line'], errors[0]['msg']),
                          ('src/a.c', '1', "'cfg.h' file not found"))
+        self.assertIn('    1 | #include "cfg.h"\n      |          ^\n', p.stdout)  # quoted, as a compiler does
         self.assertIn("note: 'cfg.h' is in include: pass -Iinclude after `--`", p.stdout)
         self.assertIn('-p with the build', p.stdout)
         self.assertIn('src/a.c: note: analyzed with the tree-sitter front end instead', p.stdout)
@@ -57,6 +58,15 @@ class MissingHeader(Base):
         # The flag the hint names works.
         p = run(['check', 'src/a.c', '--', '-Iinclude'], cwd=self.dir)
         self.assertEqual((p.returncode, len(diags(p.stdout, 'error'))), (1, 0))
+
+    def test_long_cascades_are_cut(self):
+        body = ''.join('    int x%d = ;\n' % i for i in range(12))
+        path = self.write('many.c', '#include <tether.h>\nvoid f(void)\n{\n' + body + '}\n')
+        p = run(['check', path])
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(len(diags(p.stdout, 'error')), 8)
+        self.assertIn(f'{path}: note: 4 more compile errors not shown', p.stdout)
+        self.assertEqual(p.stderr, 'tether: 0 warnings and 8 errors in 1 file\n')  # the errors shown
 
     def test_in_structured_formats(self):
         p = run(['check', '--format=sarif', 'src/a.c'], cwd=self.dir)

@@ -55,7 +55,7 @@ static char *run(emit_format f, bool with_problem)
     emit_opts o = { out, false, "/r", "1.2.3", argv, 2 };
     emitter *e = emit_new(f, &o);
     if (with_problem) {
-        emit_problem p = { EMIT_ERROR, "/r/src/a.c", L(2, 10), "'cfg.h' file not found", "pass -Iinc" };
+        emit_problem p = { EMIT_ERROR, "/r/src/a.c", L(2, 10), "'cfg.h' file not found", "pass -Iinc", NULL };
         emit_problem_add(e, &p);
     }
     emit_file(e, "/r/src/a.c", NULL, list.items, list.n, NULL, NULL);
