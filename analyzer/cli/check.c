@@ -322,7 +322,7 @@ static int check__run(check_opts *o, int argc, char **argv, char **sources, size
     if (!cfgs)
         abort();
     if (cc && check_config_resolve(cc, inputs, &ninputs, cfgs, err, sizeof err) != 0) {
-        driver_error e = { DRIVER_ERR_SETUP, DRIVER_LEVEL_ERROR, NULL, { 0, 0 }, err, NULL };
+        driver_error e = { .kind = DRIVER_ERR_SETUP, .level = DRIVER_LEVEL_ERROR, .msg = err };
         check__on_error(&c, &e);
         status = CHECK_ERROR;
         config_failed = true;
