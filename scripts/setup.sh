@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 pkgs=(build-essential cmake ninja-build pkg-config clang clang-tidy libclang-14-dev
       libclang-rt-14-dev llvm-14-dev libcmocka-dev libtree-sitter-dev libcjson-dev
-      libyaml-dev python3)
+      libyaml-dev python3 python3-jsonschema pre-commit git)
 # npm fetches the tree-sitter grammar; a Node.js from elsewhere is fine too.
 command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 if [ "${1:-}" = "--bench" ]; then
@@ -34,5 +34,21 @@ if [ ! -f "$ts_dir/src/parser.c" ]; then
   (cd "$tmp" && npm pack --silent tree-sitter-c@0.23.6 >/dev/null)
   mkdir -p "$ts_dir"
   tar -xzf "$tmp"/tree-sitter-c-0.23.6.tgz -C "$ts_dir" --strip-components=1
+  rm -rf "$tmp"
+fi
+
+# The SARIF 2.1.0 JSON schema, for the tests that validate tether's SARIF
+# output: shipped by the npm package @microsoft/jest-sarif (its
+# lib/schemas/sarif-2.1.0-rtm.5.json); never committed. The tests also use
+# ../shared/schemas/sarif-schema-2.1.0.json (the OASIS errata) when present.
+sarif_dir=third_party/sarif-schema
+if [ ! -f "$sarif_dir/sarif-2.1.0-rtm.5.json" ]; then
+  echo "setup: fetching the SARIF schema (@microsoft/jest-sarif@1.0.0-beta.0) from npm"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null)
+  mkdir -p "$sarif_dir"
+  tar -xzf "$tmp"/microsoft-jest-sarif-1.0.0-beta.0.tgz -C "$tmp"
+  cp "$tmp"/package/lib/schemas/sarif-2.1.0-rtm.5.json "$sarif_dir"/
+  cp "$tmp"/package/package.json "$sarif_dir"/package.json
   rm -rf "$tmp"
 fi

@@ -1,65 +1,31 @@
-/* check.c — `tether check`: parses the options, collects the files, builds
- * each file's model (on worker threads), runs the rules, drops suppressed
- * findings and prints the rest in a deterministic order. */
+/* check.c — `tether check` (check.h): collects the inputs, runs the driver,
+ * hands each file's findings and each problem to the emitter, writes the
+ * baseline, prints the summary and decides the exit status. */
 #include "check.h"
 
-#include <pthread.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "analysis/analysis.h"
-#include "compdb.h"
-#include "diag/diag.h"
-#include "emit/source.h"
-#include "emit/text.h"
+#include "check_config.h"
+#include "config/config.h"
+#include "driver/baseline.h"
+#include "driver/cmdline.h"
+#include "driver/driver.h"
+#include "driver/lines.h"
+#include "emit/emit.h"
 #include "files.h"
-#include "frontend/clang/fe_libclang.h"
-#include "frontend/frontend.h"
-#include "model/model.h"
+#include "options.h"
 #include "rule.h"
-#include "suppress.h"
 
-#ifndef TETHER_DEFAULT_INCLUDE
-#define TETHER_DEFAULT_INCLUDE "runtime/include"
+#ifndef TETHER_VERSION
+#define TETHER_VERSION "0.0.0"
 #endif
-
-typedef enum check_fe { CHECK_FE_CLANG, CHECK_FE_TREESITTER } check_fe;
-
-typedef struct check_opts {
-    bool dump_model, stats;
-    check_fe frontend;
-    int color;            /* -1 auto, 0 never, 1 always */
-    const char *pdir;
-    char **extra;         /* after `--` (borrowed from argv) */
-    size_t nextra;
-    bool *enabled;        /* per rule_registry entry */
-    int jobs;
-    char **paths;         /* borrowed from argv */
-    size_t npaths;
-} check_opts;
-
-typedef struct check_job {
-    const char *path;
-    char **argv;          /* owned */
-    size_t argc;
-    int rc;
-    model_tu *tu;
-    frontend_stats stats;
-    char err[512];
-    bool done;
-} check_job;
-
-typedef struct check_run {
-    check_opts *opts;
-    check_job *jobs;
-    size_t njobs, next;
-    const char *include;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-} check_run;
 
 static double check__now_ms(void)
 {
@@ -68,433 +34,416 @@ static double check__now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static void *check__xmalloc(size_t n)
-{
-    void *p = calloc(1, n ? n : 1);
-    if (!p) {
-        fputs("tether: error: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
-
-static char *check__xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = check__xmalloc(n);
-    memcpy(d, s, n);
-    return d;
-}
-
-const char *check_tether_include(void)
-{
-    const char *env = getenv("TETHER_INCLUDE");
-    return env && *env ? env : TETHER_DEFAULT_INCLUDE;
-}
-
 void check_usage(FILE *out)
 {
-    fputs("USAGE: tether check [options] [--] PATHS... [-- COMPILER ARGS...]\n"
-          "\n"
-          "Analyzes C files that use libtether (tether.h) for leaked tasks, channels,\n"
-          "tickers, contexts and unbalanced wait groups. PATHS are files or\n"
-          "directories; directories are searched recursively for *.c files (hidden\n"
-          "directories are skipped) and analyzed in sorted order.\n"
-          "\n"
-          "OPTIONS:\n"
-          "  -p DIR, -p=DIR          Read compiler arguments from DIR/compile_commands.json\n"
-          "                          (as clang-tidy does); files not in it get the defaults.\n"
-          "                          Default arguments: -std=c11 -I<the file's directory>.\n"
-          "                          tether.h is always found: $TETHER_INCLUDE, else\n"
-          "                          " TETHER_DEFAULT_INCLUDE ".\n"
-          "  -- ARGS...              Extra compiler arguments for every file, after the\n"
-          "                          paths: tether check src/ -- -DFOO -Iinc\n"
-          "  --rule=ID[,ID...]       Run only these rules (see `tether rules`).\n"
-          "  --disable=ID[,ID...]    Do not run these rules.\n"
-          "  --frontend=clang|tree-sitter\n"
-          "                          The parser: clang (default, precise, uses compiler\n"
-          "                          arguments) or tree-sitter (fast, no build needed).\n"
-          "  --fast                  Same as --frontend=tree-sitter.\n"
-          "  --dump-model            Print each file's model (functions, objects, the\n"
-          "                          control-flow graph of events) instead of checking.\n"
-          "  --stats                 Print timings to stderr: files, parse, model, rules,\n"
-          "                          total.\n"
-          "  --color=auto|always|never\n"
-          "                          Color the output (auto: when stdout is a terminal\n"
-          "                          and NO_COLOR is not set).\n"
-          "  --no-color              Same as --color=never.\n"
-          "  -j N, --jobs=N          Parse on N threads (default: 2 or the CPU count if\n"
-          "                          smaller). Output order does not depend on N.\n"
-          "  -h, --help              Print this help.\n"
-          "\n"
-          "SUPPRESSING A FINDING (in a comment):\n"
-          "  tether:ignore                   every rule, on this line\n"
-          "  tether:ignore(RULE[,RULE])      these rules, on this line\n"
-          "  tether:ignore-next-line(RULE)   on the next line\n"
-          "  tether:ignore-begin(RULE) ... tether:ignore-end\n"
-          "                                  on the lines in between\n"
-          "\n"
-          "OUTPUT: one `FILE:LINE:COL: warning: MESSAGE [rule-id]` per finding, with\n"
-          "the source line, then its notes (`FILE:LINE:COL: note: ...`), fix-its and a\n"
-          "hint (`note: ...`). Problems with the input go to stderr as\n"
-          "`tether: error: PATH: ...`; the other files are still analyzed.\n"
-          "\n"
-          "EXIT STATUS: 0 no findings, 1 findings, 2 usage or input error (2 wins).\n",
-          out);
+    options_usage(out);
 }
 
-/* --rule / --disable lists. Returns -1 on an unknown id. */
-static int check__rule_list(check_opts *o, const char *list, bool enable, bool *first_enable)
+/* What the sink callbacks share. */
+typedef struct check_ctx {
+    const check_opts *o;
+    emitter *em;
+    baseline_writer *bw;
+    const char *root;        /* real path */
+    size_t errors;           /* problems of level error */
+    size_t error_findings;   /* findings printed as errors */
+    size_t note_findings;    /* findings of severity note (.tether.yml): they never fail the run */
+    size_t rejected;         /* paths that never became inputs (missing, no .c files) */
+    double output_ms;
+} check_ctx;
+
+static emit_level check__level(driver_level l)
 {
-    if (enable && *first_enable) {
-        for (size_t i = 0; i < rule_count; i++)
-            o->enabled[i] = false;
-        *first_enable = false;
+    return l == DRIVER_LEVEL_ERROR ? EMIT_ERROR : l == DRIVER_LEVEL_WARNING ? EMIT_WARNING : EMIT_NOTE;
+}
+
+/* A problem: to the report (as the format can), and to stderr when the
+ * report does not show it on its own. */
+static void check__on_error(void *ctx, const driver_error *e)
+{
+    check_ctx *c = ctx;
+    double t0 = check__now_ms();
+    emit_problem p = { check__level(e->level), e->file, e->loc, e->msg, e->hint, e->src };
+    if (c->em)
+        emit_problem_add(c->em, &p);
+    bool shown = c->em && c->o->format == EMIT_TEXT && emit_reports_problem(EMIT_TEXT, &p);
+    if (!shown) {
+        static const char *const words[] = { "error", "warning", "note" };
+        fprintf(stderr, "tether: %s: ", words[e->level]);
+        if (e->file && e->loc.line && e->loc.col)
+            fprintf(stderr, "%s:%u:%u: ", e->file, (unsigned)e->loc.line, (unsigned)e->loc.col);
+        else if (e->file && e->loc.line)
+            fprintf(stderr, "%s:%u: ", e->file, (unsigned)e->loc.line);
+        else if (e->file)
+            fprintf(stderr, "%s: ", e->file);
+        fputs(e->msg, stderr);
+        if (e->hint)
+            fprintf(stderr, " (%s)", e->hint);
+        fputc('\n', stderr);
     }
-    char *copy = check__xstrdup(list);
-    int rc = 0;
-    for (char *save = NULL, *id = strtok_r(copy, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
-        size_t i = 0;
-        while (i < rule_count && strcmp(rule_registry[i]->id, id) != 0)
-            i++;
-        if (i == rule_count) {
-            fprintf(stderr, "tether: error: unknown rule '%s' (see `tether rules`)\n", id);
-            rc = -1;
-            continue;
+    if (e->level == DRIVER_LEVEL_ERROR)
+        c->errors++;
+    c->output_ms += check__now_ms() - t0;
+}
+
+static void check__on_file(void *ctx, const driver_file *f)
+{
+    check_ctx *c = ctx;
+    double t0 = check__now_ms();
+    if (c->em)
+        emit_file(c->em, f->path, f->src, f->diags, f->ndiags, f->source, f->run);
+    for (size_t i = 0; i < f->ndiags; i++) {
+        c->error_findings += f->diags[i].severity == DIAG_ERROR;
+        c->note_findings += f->diags[i].severity == DIAG_NOTE;
+    }
+    for (size_t i = 0; c->bw && i < f->ndiags; i++) {
+        char *rel = emit_relative(c->root, f->path);
+        baseline_writer_add(c->bw, &f->diags[i], rel);
+        free(rel);
+    }
+    c->output_ms += check__now_ms() - t0;
+}
+
+static void check__on_model(void *ctx, const model_tu *tu)
+{
+    (void)ctx;
+    model_dump(tu, stdout);
+}
+
+static bool check__color(const check_opts *o, FILE *out)
+{
+    if (o->color != -1)
+        return o->color == 1;
+    const char *nc = getenv("NO_COLOR");
+    return isatty(fileno(out)) && !(nc && *nc);
+}
+
+/* A path the CLI cannot use: an input error, told as the driver's are. */
+static void check__path_error(void *ctx, const char *path, const char *msg)
+{
+    driver_error e = { DRIVER_ERR_INPUT, DRIVER_LEVEL_ERROR, path, { 0, 0 }, msg, NULL, NULL };
+    ((check_ctx *)ctx)->rejected++;
+    check__on_error(ctx, &e);
+}
+
+/* The inputs: the paths (files, folders), or every C file of the compile
+ * database. */
+static driver_input *check__inputs(const check_opts *o, const driver *d, check_ctx *c, file_list *files,
+                                   size_t *n, bool *bad)
+{
+    if (o->npaths == 0 && o->compdb) {
+        size_t k = 0;
+        char **all = driver_compdb_files(d, &k);
+        for (size_t i = 0; i < k; i++) {
+            if (files->n == files->cap) {
+                files->cap = files->cap ? files->cap * 2 : 64;
+                files->paths = realloc(files->paths, files->cap * sizeof *files->paths);
+                if (!files->paths)
+                    abort();
+            }
+            files->paths[files->n++] = all[i];
         }
-        o->enabled[i] = enable;
-    }
-    free(copy);
-    return rc;
-}
-
-static const char *check__value(const char *arg, const char *name)
-{
-    size_t n = strlen(name);
-    return strncmp(arg, name, n) == 0 && arg[n] == '=' ? arg + n + 1 : NULL;
-}
-
-/* Returns 0, 1 for --help (already printed), or -1 on a usage error. */
-static int check__parse(check_opts *o, int argc, char **argv)
-{
-    bool first_enable = true, paths_done = false;
-    o->paths = check__xmalloc((size_t)argc * sizeof *o->paths);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (strcmp(a, "--") == 0) {
-            /* `check -- PATHS -- ARGS` or `check PATHS -- ARGS`. */
-            if (o->npaths == 0 && !paths_done) {
-                paths_done = true;
-                for (i++; i < argc && strcmp(argv[i], "--") != 0; i++)
-                    o->paths[o->npaths++] = argv[i];
-                if (i >= argc)
-                    break;
-            }
-            o->extra = argv + i + 1;
-            o->nextra = (size_t)(argc - i - 1);
-            break;
-        } else if (a[0] != '-' || strcmp(a, "-") == 0) {
-            o->paths[o->npaths++] = argv[i];
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            check_usage(stdout);
-            return 1;
-        } else if (strcmp(a, "--dump-model") == 0) {
-            o->dump_model = true;
-        } else if (strcmp(a, "--stats") == 0) {
-            o->stats = true;
-        } else if (strcmp(a, "--fast") == 0) {
-            o->frontend = CHECK_FE_TREESITTER;
-        } else if ((v = check__value(a, "--frontend")) != NULL) {
-            if (strcmp(v, "clang") == 0)
-                o->frontend = CHECK_FE_CLANG;
-            else if (strcmp(v, "tree-sitter") == 0 || strcmp(v, "treesitter") == 0)
-                o->frontend = CHECK_FE_TREESITTER;
-            else {
-                fprintf(stderr, "tether: error: --frontend: expected clang or tree-sitter, got '%s'\n", v);
-                return -1;
-            }
-        } else if ((v = check__value(a, "--rule")) != NULL) {
-            if (check__rule_list(o, v, true, &first_enable) != 0)
-                return -1;
-        } else if ((v = check__value(a, "--disable")) != NULL) {
-            if (check__rule_list(o, v, false, &first_enable) != 0)
-                return -1;
-        } else if ((v = check__value(a, "--color")) != NULL) {
-            if (strcmp(v, "auto") == 0)
-                o->color = -1;
-            else if (strcmp(v, "always") == 0)
-                o->color = 1;
-            else if (strcmp(v, "never") == 0)
-                o->color = 0;
-            else {
-                fprintf(stderr, "tether: error: --color: expected auto, always or never, got '%s'\n", v);
-                return -1;
-            }
-        } else if (strcmp(a, "--no-color") == 0) {
-            o->color = 0;
-        } else if (strcmp(a, "-p") == 0 || strncmp(a, "-p", 2) == 0) {
-            v = a[2] == '=' ? a + 3 : a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!v || !*v) {
-                fputs("tether: error: -p needs a directory\n", stderr);
-                return -1;
-            }
-            o->pdir = v;
-        } else if (strcmp(a, "-j") == 0 || (v = check__value(a, "--jobs")) != NULL ||
-                   strncmp(a, "-j", 2) == 0) {
-            if (strcmp(a, "-j") == 0)
-                v = i + 1 < argc ? argv[++i] : NULL;
-            else if (strncmp(a, "-j", 2) == 0 && a[1] == 'j')
-                v = a + 2;
-            char *end = NULL;
-            long n = v ? strtol(v, &end, 10) : 0;
-            if (!v || *end || n < 1 || n > 64) {
-                fputs("tether: error: -j needs a number from 1 to 64\n", stderr);
-                return -1;
-            }
-            o->jobs = (int)n;
-        } else {
-            fprintf(stderr, "tether: error: unknown option '%s' (see `tether check --help`)\n", a);
-            return -1;
+        free(all);
+        if (files->n == 0 && !driver_had_setup_error(d)) {
+            check__path_error(c, o->compdb, "the compile database names no C file");
+            *bad = true;
         }
     }
-    if (o->npaths == 0) {
-        fputs("tether: error: no input files (usage: tether check [options] PATHS...)\n", stderr);
-        return -1;
-    }
-    return 0;
+    for (size_t i = 0; i < o->npaths; i++)
+        if (files_add(files, o->paths[i], check__path_error, c) != 0)
+            *bad = true;
+    driver_input *in = calloc(files->n + 1, sizeof *in);
+    if (!in)
+        abort();
+    for (size_t i = 0; i < files->n; i++)
+        in[i].path = files->paths[i];
+    *n = files->n;
+    return in;
 }
 
-/* The compiler arguments of one file: its database command or the
- * defaults, then the extra arguments. */
-static void check__args(check_job *job, const check_opts *o, compdb *db)
+/* Files: every path named (or found in folders), analyzed or failed,
+ * whether the CLI or the driver found the problem. */
+static void check__stats(const driver_summary *s, size_t rejected, double output_ms, double other_ms, int jobs,
+                         double wall)
 {
-    size_t n = 0;
-    char **base = db ? compdb_args(db, job->path, &n) : NULL;
-    if (!base) {
-        base = check__xmalloc(2 * sizeof *base);
-        base[n++] = check__xstrdup("-std=c11");
-        const char *slash = strrchr(job->path, '/');
-        size_t len = slash ? (size_t)(slash - job->path) : 1;
-        base[n] = check__xmalloc(len + 3);
-        snprintf(base[n], len + 3, "-I%.*s", (int)len, slash ? job->path : ".");
-        n++;
+    const driver_stats *st = &s->stats;
+    double setup = st->setup_ms + other_ms;
+    double total = setup + st->read_ms + st->parse_ms + st->model_ms + st->analysis_ms + output_ms;
+    fprintf(stderr,
+            "tether: stats: files %zu (analyzed %zu, failed %zu) + headers %zu; setup %.1f ms + read %.1f ms + "
+            "parse %.1f ms + model %.1f ms + analysis %.1f ms + output %.1f ms = total %.1f ms of work on %d "
+            "thread%s; wall %.1f ms\n",
+            st->inputs + rejected, st->files, st->failed + rejected, st->headers, setup, st->read_ms, st->parse_ms,
+            st->model_ms,
+            st->analysis_ms, output_ms, total, jobs, jobs == 1 ? "" : "s", wall);
+}
+
+static void check__summary(const driver_summary *s, size_t files, size_t errors)
+{
+    fprintf(stderr, "tether: %zu warning%s", s->warnings, s->warnings == 1 ? "" : "s");
+    if (errors)
+        fprintf(stderr, " and %zu error%s", errors, errors == 1 ? "" : "s");
+    fprintf(stderr, " in %zu file%s", files, files == 1 ? "" : "s");
+    if (s->suppressed || s->baselined) {
+        fputs(" (", stderr);
+        if (s->suppressed)
+            fprintf(stderr, "%zu suppressed", s->suppressed);
+        if (s->suppressed && s->baselined)
+            fputs(", ", stderr);
+        if (s->baselined)
+            fprintf(stderr, "%zu in the baseline or on unchanged lines", s->baselined);
+        fputc(')', stderr);
     }
-    job->argv = check__xmalloc((n + o->nextra + 1) * sizeof *job->argv);
-    memcpy(job->argv, base, n * sizeof *base);
-    free(base);
+    fputc('\n', stderr);
+}
+
+static int check__jobs(const check_opts *o)
+{
+    if (o->jobs)
+        return o->jobs;
+    return sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
+}
+
+/* A run over the options' inputs (or the given sources with the compile
+ * command's flags, for launch). */
+static int check__run(check_opts *o, int argc, char **argv, char **sources, size_t nsources)
+{
+    double t0 = check__now_ms();
+    int status = CHECK_CLEAN;
+    file_list files = { 0 };
+    driver_input *inputs = NULL;
+    size_t ninputs = 0;
+    driver *d = NULL;
+    emitter *em = NULL;
+    FILE *out = stdout;
+    driver_baseline *bl = NULL;
+    driver_lines *lines = NULL;
+    char **cmd_flags = NULL, **extra = NULL;
+    size_t ncmd_flags = 0, nextra = 0;
+    check_ctx c = { 0 };
+    c.o = o;
+    config_cache *cc = NULL;
+    const config **cfgs = NULL;
+    bool config_failed = false;
+    double other = 0; /* setup beside the drivers' (set before the runs) */
+    driver_summary sum;
+    memset(&sum, 0, sizeof sum);
+    char err[1024];
+
+    if (o->baseline && !o->write_baseline && !(bl = baseline_load(o->baseline, err, sizeof err))) {
+        fprintf(stderr, "tether: error: --baseline: %s\n", err);
+        status = CHECK_ERROR;
+        goto out;
+    }
+    if (o->new_from_rev && !(lines = lines_from_git(o->new_from_rev, err, sizeof err))) {
+        fprintf(stderr, "tether: error: %s\n", err);
+        status = CHECK_ERROR;
+        goto out;
+    }
+    if (o->to_stderr)
+        out = stderr;
+    else if (o->output && !(out = fopen(o->output, "w"))) {
+        fprintf(stderr, "tether: error: %s: %s\n", o->output, strerror(errno));
+        out = stdout;
+        status = CHECK_ERROR;
+        goto out;
+    }
+    /* The words after `--` are flags: extra ones for every file (appended
+     * after its database or default flags), or a compile command's. */
+    if (o->ncommand)
+        cmd_flags = cmdline_flags((const char *const *)o->command, o->ncommand, NULL, &ncmd_flags);
+    nextra = o->nextra + o->nafter;
+    extra = calloc(nextra + 1, sizeof *extra);
+    if (!extra)
+        abort();
     for (size_t i = 0; i < o->nextra; i++)
-        job->argv[n + i] = check__xstrdup(o->extra[i]);
-    job->argc = n + o->nextra;
-}
+        extra[i] = o->extra[i];
+    for (size_t i = 0; i < o->nafter; i++)
+        extra[o->nextra + i] = o->after[i];
 
-static void check__build(check_run *run, check_job *job)
-{
-    frontend_input in = { 0 };
-    in.path = job->path;
-    in.argv = (const char *const *)job->argv;
-    in.argc = job->argc;
-    in.tether_include_dir = run->include;
-    job->err[0] = '\0';
-    if (files_is_binary(job->path)) {
-        snprintf(job->err, sizeof job->err, "not a C source file (binary data)");
-        job->rc = -1;
-        return;
+    char cwd[PATH_MAX], root[PATH_MAX];
+    const char *r = o->root ? o->root : (getcwd(cwd, sizeof cwd) ? cwd : ".");
+    c.root = realpath(r, root) ? root : r;
+    if (o->write_baseline)
+        c.bw = baseline_writer_new();
+    if (!o->dump_model) {
+        emit_opts eo = { out, check__color(o, out), c.root, TETHER_VERSION, (const char *const *)argv,
+                         (size_t)argc };
+        c.em = emit_new(o->format, &eo);
+        em = c.em;
     }
-#ifdef TETHER_HAVE_TREESITTER
-    if (run->opts->frontend == CHECK_FE_TREESITTER) {
-        job->rc = frontend_treesitter_build(&in, &job->tu, &job->stats, job->err, sizeof job->err);
-        return;
+    driver_sink sink = { &c, check__on_error, check__on_file, check__on_model };
+    driver_opts dopts = { 0 };
+    dopts.frontend = o->frontend;
+    dopts.grouping = o->compdb ? DRIVER_PROJECT : DRIVER_PER_FILE;
+    dopts.compdb = o->compdb;
+    dopts.extra_args_before = (const char *const *)o->before;
+    dopts.nextra_before = o->nbefore;
+    dopts.extra_args = (const char *const *)extra;
+    dopts.nextra = nextra;
+    dopts.enabled = o->enabled;
+    dopts.severity = o->severity;
+    dopts.root = c.root;
+    dopts.fallback = true;
+    dopts.headers = true;
+    dopts.warn_unused_suppressions = o->warn_unused;
+    dopts.dump_models = o->dump_model;
+    dopts.baseline = bl;
+    dopts.only_lines = lines;
+    dopts.jobs = o->jobs;
+    d = driver_new(&dopts, &sink);
+    if (!d) {
+        status = CHECK_ERROR;
+        goto out;
     }
-#endif
-    job->rc = frontend_clang_build(&in, &job->tu, &job->stats, job->err, sizeof job->err);
-}
-
-static void *check__worker(void *arg)
-{
-    check_run *run = arg;
-    for (;;) {
-        pthread_mutex_lock(&run->lock);
-        size_t i = run->next++;
-        pthread_mutex_unlock(&run->lock);
-        if (i >= run->njobs)
-            return NULL;
-        check__build(run, &run->jobs[i]);
-        pthread_mutex_lock(&run->lock);
-        run->jobs[i].done = true;
-        pthread_cond_broadcast(&run->cond);
-        pthread_mutex_unlock(&run->lock);
+    if (driver_had_setup_error(d))
+        status = CHECK_ERROR;
+    bool bad = false;
+    if (sources) {
+        inputs = calloc(nsources + 1, sizeof *inputs);
+        if (!inputs)
+            abort();
+        for (size_t i = 0; i < nsources; i++)
+            inputs[i].path = sources[i];
+        ninputs = nsources;
+    } else {
+        inputs = check__inputs(o, d, &c, &files, &ninputs, &bad);
     }
-}
-
-typedef struct check_totals {
-    size_t files, findings;
-    double parse_ms, model_ms, rules_ms;
-    int status;
-} check_totals;
-
-/* Rules, suppressions and output for one built file. */
-/* For sup_check: rule ids `tether rules` lists. */
-static bool check__known_rule(const char *id)
-{
-    return rule_find(id) != NULL;
-}
-
-static void check__report(const check_opts *o, check_job *job, bool color, check_totals *t)
-{
-    if (job->rc != 0) {
-        fprintf(stderr, "tether: error: %s: %s\n", job->path, job->err[0] ? job->err : "cannot analyze");
-        t->status = CHECK_ERROR;
-        return;
+    if (bad)
+        status = CHECK_ERROR;
+    for (size_t i = 0; cmd_flags && i < ninputs; i++) {
+        inputs[i].args = (const char *const *)cmd_flags;
+        inputs[i].nargs = ncmd_flags;
     }
-    t->files++;
-    t->parse_ms += job->stats.parse_ms;
-    t->model_ms += job->stats.model_ms;
-    if (job->err[0])
-        fprintf(stderr, "tether: warning: %s: %s\n", job->path, job->err);
-    if (o->dump_model) {
-        model_dump(job->tu, stdout);
-        return;
+    /* Each input's .tether.yml (excluded inputs dropped); a bad one stops
+     * the run before any analysis, with its one line. */
+    cc = o->no_config ? NULL : config_cache_new(o->config);
+    cfgs = calloc(ninputs + 1, sizeof *cfgs);
+    if (!cfgs)
+        abort();
+    if (cc && check_config_resolve(cc, inputs, &ninputs, cfgs, err, sizeof err) != 0) {
+        driver_error e = { .kind = DRIVER_ERR_SETUP, .level = DRIVER_LEVEL_ERROR, .msg = err };
+        check__on_error(&c, &e);
+        status = CHECK_ERROR;
+        config_failed = true;
+        goto end;
     }
-    diag_list list = { 0 };
-    analysis_opts ao = { .enabled = o->enabled };
-    analysis_stats as = { 0 };
-    const model_tu *tus[1] = { job->tu };
-    if (analysis_run(tus, 1, &ao, &list, &as, stderr) != 0)
-        t->status = CHECK_ERROR;
-    t->rules_ms += as.rules_ms;
-    src_file *src = src_file_load(job->path, NULL, 0);
-    if (src) {
-        sup_set *sup = sup_parse(src->text, src->length);
-        sup_check(sup, job->path, check__known_rule, stderr);
-        sup_apply(sup, &list);
-        sup_free(sup);
+    double before_run = check__now_ms() - t0, base_setup = 0;
+    if (check_config_run(d, &dopts, o, inputs, ninputs, cfgs, &sink, &sum, &base_setup) != 0)
+        status = CHECK_ERROR;
+    /* Option checks, baseline, file collection: setup beside driver_new's. */
+    other = before_run - base_setup;
+    if (c.errors)
+        status = CHECK_ERROR;
+    if (c.bw && baseline_writer_save(c.bw, o->write_baseline, err, sizeof err) != 0) {
+        fprintf(stderr, "tether: error: --write-baseline: %s\n", err);
+        status = CHECK_ERROR;
     }
-    if (list.n > 0) {
-        for (size_t i = 0; i < list.n; i++)
-            emit_text_diag(stdout, &list.items[i], src, color);
-        t->findings += list.n;
+end:;
+    double t_end = check__now_ms();
+    if (em && emit_end(em, status != CHECK_ERROR) != 0) {
+        fprintf(stderr, "tether: error: %s: cannot write the report\n", o->output ? o->output : "stdout");
+        status = CHECK_ERROR;
     }
-    src_file_free(src);
-    diag_list_free(&list);
-}
-
-static int check__default_jobs(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n >= 2 ? 2 : 1;
+    c.output_ms += check__now_ms() - t_end;
+    /* Findings fail the run, unless accepted (--exit-zero, or recorded by
+     * --write-baseline); those printed as errors fail it all the same. */
+    if (status != CHECK_ERROR && sum.warnings > c.note_findings) {
+        status = CHECK_FINDINGS;
+        if (o->write_baseline || (o->exit_zero && c.error_findings == 0))
+            status = CHECK_CLEAN;
+    }
+    if (config_failed) /* its one line says it all */
+        goto out;
+    if (!o->quiet && !o->dump_model)
+        check__summary(&sum, sum.stats.files, c.errors);
+    if (o->stats)
+        check__stats(&sum, c.rejected, c.output_ms, other > 0 ? other : 0, check__jobs(o), check__now_ms() - t0);
+out:
+    emit_free(em);
+    if (out != stdout && out != stderr && fclose(out) != 0 && status != CHECK_ERROR) {
+        fprintf(stderr, "tether: error: %s: %s\n", o->output, strerror(errno));
+        status = CHECK_ERROR;
+    }
+    baseline_writer_free(c.bw);
+    baseline_free(bl);
+    lines_free(lines);
+    driver_free(d);
+    config_cache_free(cc);
+    free(cfgs);
+    free(inputs);
+    files_free(&files);
+    cmdline_free(cmd_flags, ncmd_flags);
+    free(extra);
+    return status;
 }
 
 int check_main(int argc, char **argv)
 {
-    double t0 = check__now_ms();
     check_opts o = { 0 };
-    o.color = -1;
-    o.enabled = check__xmalloc((rule_count + 1) * sizeof *o.enabled);
-    for (size_t i = 0; i < rule_count; i++)
-        o.enabled[i] = true;
-    int status = CHECK_CLEAN;
-    file_list files = { 0 };
-    compdb *db = NULL;
-    check_run run;
-    memset(&run, 0, sizeof run);
-    int prc = check__parse(&o, argc, argv);
-    if (prc != 0) {
-        status = prc > 0 ? CHECK_CLEAN : CHECK_ERROR;
-        goto out;
-    }
-#ifndef TETHER_HAVE_TREESITTER
-    if (o.frontend == CHECK_FE_TREESITTER) {
-        fputs("tether: error: the tree-sitter front end is not built in this tether\n", stderr);
-        status = CHECK_ERROR;
-        goto out;
-    }
-#endif
-    /* libclang is loaded only here, for the runs that use it: the clang front
-     * end and the compile database (tree-sitter runs start without it). */
-    if (o.frontend == CHECK_FE_CLANG || o.pdir) {
-        char why[512];
-        if (fe_libclang_load(why, sizeof why) != 0) {
-            fprintf(stderr, "tether: error: cannot load libclang (%s): %s\n", why,
-                    o.frontend == CHECK_FE_CLANG ? "use --frontend=tree-sitter" : "-p needs it");
-            status = CHECK_ERROR;
-            goto out;
-        }
-    }
-    if (o.pdir) {
-        char err[512];
-        db = compdb_open(o.pdir, err, sizeof err);
-        if (!db) { /* the files are still analyzed, with the default flags */
-            fprintf(stderr, "tether: error: %s; using the default flags\n", err);
-            status = CHECK_ERROR;
-        }
-    }
-    for (size_t i = 0; i < o.npaths; i++)
-        if (files_add(&files, o.paths[i]) != 0)
-            status = CHECK_ERROR;
-
-    run.opts = &o;
-    run.include = check_tether_include();
-    run.njobs = files.n;
-    run.jobs = check__xmalloc((files.n + 1) * sizeof *run.jobs);
-    for (size_t i = 0; i < files.n; i++) {
-        run.jobs[i].path = files.paths[i];
-        if (o.frontend == CHECK_FE_CLANG)
-            check__args(&run.jobs[i], &o, db);
-    }
-    pthread_mutex_init(&run.lock, NULL);
-    pthread_cond_init(&run.cond, NULL);
-    int nthreads = o.jobs ? o.jobs : check__default_jobs();
-    if ((size_t)nthreads > files.n)
-        nthreads = (int)files.n;
-    pthread_t threads[64];
-    int started = 0;
-    for (int i = 0; nthreads > 1 && i < nthreads; i++)
-        if (pthread_create(&threads[started], NULL, check__worker, &run) == 0)
-            started++;
-
-    bool color = o.color == 1 ||
-                 (o.color == -1 && isatty(STDOUT_FILENO) && !(getenv("NO_COLOR") && *getenv("NO_COLOR")));
-    check_totals t = { 0 };
-    t.status = status;
-    for (size_t i = 0; i < run.njobs; i++) {
-        check_job *job = &run.jobs[i];
-        if (started == 0) {
-            check__build(&run, job);
-        } else {
-            pthread_mutex_lock(&run.lock);
-            while (!job->done)
-                pthread_cond_wait(&run.cond, &run.lock);
-            pthread_mutex_unlock(&run.lock);
-        }
-        check__report(&o, job, color, &t);
-        fflush(stdout);
-        if (job->tu)
-            model_free(job->tu);
-        job->tu = NULL;
-    }
-    for (int i = 0; i < started; i++)
-        pthread_join(threads[i], NULL);
-    pthread_cond_destroy(&run.cond);
-    pthread_mutex_destroy(&run.lock);
-    status = t.status;
-    if (status != CHECK_ERROR && t.findings > 0)
-        status = CHECK_FINDINGS;
-    if (!o.dump_model && t.findings > 0 && isatty(STDERR_FILENO))
-        fprintf(stderr, "%zu warning%s generated.\n", t.findings, t.findings == 1 ? "" : "s");
-    if (o.stats)
-        fprintf(stderr,
-                "tether: stats: files %zu, parse %.1f ms, model %.1f ms, rules %.1f ms, total %.1f ms\n",
-                t.files, t.parse_ms, t.model_ms, t.rules_ms, check__now_ms() - t0);
-out:
-    for (size_t i = 0; i < run.njobs; i++) {
-        for (size_t k = 0; k < run.jobs[i].argc; k++)
-            free(run.jobs[i].argv[k]);
-        free(run.jobs[i].argv);
-    }
-    free(run.jobs);
-    compdb_close(db);
-    files_free(&files);
-    free(o.paths);
-    free(o.enabled);
+    int prc = options_parse(&o, argc, argv, false);
+    int status = prc > 0 ? CHECK_CLEAN : CHECK_ERROR;
+    if (prc == 0)
+        status = check__run(&o, argc, argv, NULL, 0);
+    options_free(&o);
     return status;
+}
+
+/* Runs the compile command; its exit status (127 if it cannot start). */
+static int check__exec(char **command, size_t n)
+{
+    char **argv = calloc(n + 1, sizeof *argv);
+    if (!argv)
+        abort();
+    memcpy(argv, command, n * sizeof *argv);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execvp(argv[0], argv);
+        fprintf(stderr, "tether: error: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    free(argv);
+    if (pid < 0) {
+        fprintf(stderr, "tether: error: cannot run %s: %s\n", command[0], strerror(errno));
+        return 127;
+    }
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+int check_launch(int argc, char **argv)
+{
+    check_opts o = { 0 };
+    int prc = options_parse(&o, argc, argv, true);
+    if (prc != 0) {
+        options_free(&o);
+        return prc > 0 ? CHECK_CLEAN : CHECK_ERROR;
+    }
+    /* The C sources of the command: its positional words named *.c. */
+    size_t npos = 0, nsrc = 0;
+    char **pos = cmdline_positional((const char *const *)o.command, o.ncommand, &npos);
+    char **src = calloc(npos + 1, sizeof *src);
+    if (!src)
+        abort();
+    for (size_t i = 0; i < npos; i++) {
+        size_t len = strlen(pos[i]);
+        if (len > 2 && strcmp(pos[i] + len - 2, ".c") == 0)
+            src[nsrc++] = pos[i];
+    }
+    int analysis = CHECK_CLEAN;
+    if (nsrc > 0) {
+        /* As a compiler's, the report goes to stderr unless -o says where,
+         * with no summary line: the build runs it once per file. */
+        o.to_stderr = !o.output;
+        o.quiet = true;
+        analysis = check__run(&o, argc, argv, src, nsrc);
+    }
+    int rc = check__exec(o.command, o.ncommand);
+    free(src);
+    cmdline_free(pos, npos);
+    options_free(&o);
+    return rc != 0 ? rc : analysis;
 }

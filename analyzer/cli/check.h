@@ -1,5 +1,5 @@
-/* check.h — `tether check`: options, the pipeline (front end, rules,
- * suppressions, emitter) over many files, and the exit status. */
+/* check.h — `tether check` and `tether launch`: options to driver runs to
+ * emitters, the summary line and the exit status. */
 #ifndef TETHER_CLI_CHECK_H
 #define TETHER_CLI_CHECK_H
 
@@ -10,9 +10,11 @@ enum { CHECK_CLEAN = 0, CHECK_FINDINGS = 1, CHECK_ERROR = 2 };
 
 /* argv[0] is "check". Returns the exit status. */
 int check_main(int argc, char **argv);
+/* argv[0] is "launch": analyzes the C sources of the compile command that
+ * follows the options, then runs that command (a compiler launcher).
+ * Returns the compiler's exit status if it failed, else the analysis'. */
+int check_launch(int argc, char **argv);
 /* The help text of `tether check` (also part of `tether --help`). */
 void check_usage(FILE *out);
-/* The directory holding tether.h: $TETHER_INCLUDE, else the build's. */
-const char *check_tether_include(void);
 
 #endif /* TETHER_CLI_CHECK_H */

@@ -48,11 +48,11 @@ static bool files__is_c(const char *name)
 }
 
 /* Appends the *.c files under dir (depth-limited against symlink loops). */
-static int files__walk(file_list *list, const char *dir, int depth)
+static int files__walk(file_list *list, const char *dir, int depth, files_error_fn err, void *ctx)
 {
     DIR *d = opendir(dir);
     if (!d) {
-        fprintf(stderr, "tether: error: %s: %s\n", dir, strerror(errno));
+        err(ctx, dir, strerror(errno));
         return -1;
     }
     int rc = 0;
@@ -67,7 +67,7 @@ static int files__walk(file_list *list, const char *dir, int depth)
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
-            if (depth < 64 && files__walk(list, p, depth + 1) != 0)
+            if (depth < 64 && files__walk(list, p, depth + 1, err, ctx) != 0)
                 rc = -1;
             free(p);
         } else if (S_ISREG(st.st_mode) && files__is_c(e->d_name)) {
@@ -80,26 +80,26 @@ static int files__walk(file_list *list, const char *dir, int depth)
     return rc;
 }
 
-int files_add(file_list *list, const char *path)
+int files_add(file_list *list, const char *path, files_error_fn err, void *ctx)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        fprintf(stderr, "tether: error: %s: %s\n", path, strerror(errno));
+        err(ctx, path, strerror(errno));
         return -1;
     }
     if (S_ISDIR(st.st_mode)) {
         size_t before = list->n;
-        int rc = files__walk(list, path, 0);
+        int rc = files__walk(list, path, 0, err, ctx);
         if (list->n - before > 1)
             qsort(list->paths + before, list->n - before, sizeof *list->paths, files__cmp);
         if (rc == 0 && list->n == before) {
-            fprintf(stderr, "tether: error: %s: no .c files in this directory\n", path);
+            err(ctx, path, "no .c files in this directory");
             return -1;
         }
         return rc;
     }
     if (!S_ISREG(st.st_mode)) {
-        fprintf(stderr, "tether: error: %s: not a regular file\n", path);
+        err(ctx, path, "not a regular file");
         return -1;
     }
     char *p = strdup(path);
@@ -118,15 +118,4 @@ void files_free(file_list *list)
     free(list->paths);
     list->paths = NULL;
     list->n = list->cap = 0;
-}
-
-bool files_is_binary(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    char buf[8192];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    return memchr(buf, '\0', n) != NULL;
 }

@@ -1,5 +1,5 @@
 /* files.h — turning the PATHS of `tether check` into the sorted list of C
- * files to analyze, and spotting files that are not C source. */
+ * files to analyze. */
 #ifndef TETHER_CLI_FILES_H
 #define TETHER_CLI_FILES_H
 
@@ -11,12 +11,13 @@ typedef struct file_list {
     size_t n, cap;
 } file_list;
 
+/* How a problem with a path is told: its path and one sentence. */
+typedef void (*files_error_fn)(void *ctx, const char *path, const char *msg);
+
 /* Adds `path`: a file as named, or every *.c under a directory (recursively,
- * skipping hidden directories), sorted. On a problem prints one
- * `tether: error: PATH: ...` line to stderr and returns -1. */
-int files_add(file_list *list, const char *path);
+ * skipping hidden directories), sorted. On a problem calls err once per
+ * path concerned and returns -1. */
+int files_add(file_list *list, const char *path, files_error_fn err, void *ctx);
 void files_free(file_list *list);
-/* Whether the file looks binary (a NUL byte in its first 8 KiB). */
-bool files_is_binary(const char *path);
 
 #endif /* TETHER_CLI_FILES_H */

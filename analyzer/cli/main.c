@@ -1,11 +1,13 @@
-/* main.c — the `tether` program: dispatches to check, rules, explain,
- * --help and --version. */
+/* main.c — the `tether` program: dispatches to check, launch, rules,
+ * explain, --help and --version; `tether PATH...` is `tether check PATH...`. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check.h"
-#include "docs.h"
-#include "frontend/clang/fe_libclang.h"
+#include "driver/driver.h"
+#include "emit/rule_docs.h"
 #include "rule.h"
 
 #ifndef TETHER_VERSION
@@ -19,7 +21,10 @@ static void usage(FILE *out)
           "USAGE: tether <command> [options] ...\n"
           "\n"
           "COMMANDS:\n"
-          "  check [options] PATHS...  Analyze C files and directories (the default work)\n"
+          "  check [options] PATHS...  Analyze C files and directories (the default work;\n"
+          "                            `tether PATHS...` means the same)\n"
+          "  launch [options] CC ARGS  Analyze a compile command's C sources, then run it\n"
+          "                            (a compiler launcher for Make or CMake)\n"
           "  rules                     List the rules with their one-line summaries\n"
           "  explain RULE              Print a rule's documentation\n"
           "  help                      Print this help\n"
@@ -34,29 +39,38 @@ static void usage(FILE *out)
           "  tether check src/                      every *.c under src/\n"
           "  tether check -p build src/main.c       flags from build/compile_commands.json\n"
           "  tether check src/ -- -DFOO -Iinclude   extra compiler arguments\n"
+          "  tether check -p build                  every C file of the compile database\n"
+          "  tether check --format=sarif -o tether.sarif src/\n"
+          "  tether check --baseline .tether-baseline.json src/\n"
+          "  cmake -DCMAKE_C_CLANG_TIDY=\"tether;check;--exit-zero\" ...\n"
           "  tether check --rule=spawn-no-cancel a.c\n"
           "  tether explain spawn-no-cancel\n",
           out);
 }
 
+/* The version, and each front end's (loading its library, so that a
+ * broken libclang shows here). */
 static int cmd_version(void)
 {
-    char why[512];
-    if (fe_libclang_load(why, sizeof why) != 0) {
-        printf("tether %s\n", TETHER_VERSION);
-        fflush(stdout);
-        fprintf(stderr, "tether: error: cannot load libclang (%s): use --frontend=tree-sitter\n", why);
-        return 2;
+    printf("tether %s\n", TETHER_VERSION);
+    size_t n;
+    const driver_frontend *fe = driver_frontends(&n);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        char why[512] = "";
+        if (fe[i].available(why, sizeof why)) {
+            printf("front end %s: %s\n", fe[i].name, fe[i].version());
+        } else {
+            printf("front end %s: not available\n", fe[i].name);
+            fflush(stdout);
+            if (strcmp(fe[i].name, "clang") == 0)
+                fprintf(stderr, "tether: error: cannot load libclang (%s): use --frontend=tree-sitter\n", why);
+            else
+                fprintf(stderr, "tether: error: the %s front end cannot run: %s\n", fe[i].name, why);
+            rc = 2;
+        }
     }
-    CXString v = clang_getClangVersion();
-    printf("tether %s\n%s\n", TETHER_VERSION, clang_getCString(v));
-    clang_disposeString(v);
-#ifdef TETHER_HAVE_TREESITTER
-    puts("front ends: clang, tree-sitter");
-#else
-    puts("front ends: clang");
-#endif
-    return 0;
+    return rc;
 }
 
 static int cmd_rules(void)
@@ -112,6 +126,15 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0)
         return cmd_version();
+    if (strcmp(cmd, "launch") == 0)
+        return check_launch(argc - 1, argv + 1);
+    /* `tether PATH...` and `tether --fast PATH...`: check. */
+    struct stat st;
+    size_t len = strlen(cmd);
+    if (cmd[0] == '-' || strchr(cmd, '/') || stat(cmd, &st) == 0 || (len > 2 && strcmp(cmd + len - 2, ".c") == 0)) {
+        argv[0] = "check";
+        return check_main(argc, argv);
+    }
     fprintf(stderr, "tether: error: unknown command '%s' (see `tether --help`)\n", cmd);
     return 2;
 }

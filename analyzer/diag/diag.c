@@ -56,31 +56,95 @@ diag *diag_new(diag_list *list, const char *rule, const char *file, model_loc lo
     return d;
 }
 
-void diag_add_note(diag *d, model_loc loc, const char *fmt, ...)
+static diag_note *diag__note(diag *d, const char *file, model_loc begin, model_loc end)
 {
     d->notes = diag__xrealloc(d->notes, (d->nnotes + 1) * sizeof *d->notes);
     diag_note *n = &d->notes[d->nnotes++];
-    n->loc = loc;
+    n->loc = begin;
+    n->end = end;
+    n->file = diag__xstrdup(file ? file : d->file);
+    n->msg = NULL;
+    return n;
+}
+
+void diag_add_note(diag *d, model_loc loc, const char *fmt, ...)
+{
+    diag_note *n = diag__note(d, NULL, loc, (model_loc){ 0, 0 });
     va_list ap;
     va_start(ap, fmt);
     n->msg = diag__vformat(fmt, ap);
     va_end(ap);
 }
 
-void diag_add_fixit(diag *d, model_loc begin, model_loc end, const char *text)
+void diag_add_note_in(diag *d, const char *file, model_loc begin, model_loc end, const char *fmt, ...)
+{
+    diag_note *n = diag__note(d, file, begin, end);
+    va_list ap;
+    va_start(ap, fmt);
+    n->msg = diag__vformat(fmt, ap);
+    va_end(ap);
+}
+
+void diag_add_fixit_in(diag *d, const char *file, model_loc begin, model_loc end, const char *text,
+                       size_t note)
 {
     d->fixits = diag__xrealloc(d->fixits, (d->nfixits + 1) * sizeof *d->fixits);
     diag_fixit *f = &d->fixits[d->nfixits++];
     f->begin = begin;
     f->end = end;
     f->text = diag__xstrdup(text);
-    f->note = 0;
+    f->note = note;
+    f->file = diag__xstrdup(file ? file : d->file);
+}
+
+void diag_add_fixit(diag *d, model_loc begin, model_loc end, const char *text)
+{
+    diag_add_fixit_in(d, NULL, begin, end, text, 0);
 }
 
 void diag_add_note_fixit(diag *d, model_loc begin, model_loc end, const char *text)
 {
-    diag_add_fixit(d, begin, end, text);
-    d->fixits[d->nfixits - 1].note = d->nnotes;
+    diag_add_fixit_in(d, NULL, begin, end, text, d->nnotes);
+}
+
+void diag_set_end(diag *d, model_loc end)
+{
+    d->end = end;
+}
+
+diag *diag_copy(diag_list *list, const diag *src)
+{
+    diag *d = diag_new(list, src->rule, src->file, src->loc, "%s", src->msg);
+    d->end = src->end;
+    d->severity = src->severity;
+    d->group = src->group;
+    d->rank = src->rank;
+    memcpy(d->fingerprint, src->fingerprint, sizeof d->fingerprint);
+    for (size_t i = 0; i < src->nnotes; i++) {
+        const diag_note *n = &src->notes[i];
+        diag_add_note_in(d, n->file, n->loc, n->end, "%s", n->msg);
+    }
+    for (size_t i = 0; i < src->nfixits; i++) {
+        const diag_fixit *f = &src->fixits[i];
+        diag_add_fixit_in(d, f->file, f->begin, f->end, f->text, f->note);
+    }
+    if (src->fix_hint)
+        d->fix_hint = diag__xstrdup(src->fix_hint);
+    return d;
+}
+
+void diag_list_move(diag_list *dst, diag_list *src)
+{
+    if (dst->n + src->n > dst->cap) {
+        dst->cap = dst->n + src->n;
+        dst->items = diag__xrealloc(dst->items, dst->cap * sizeof *dst->items);
+    }
+    if (src->n)
+        memcpy(dst->items + dst->n, src->items, src->n * sizeof *src->items);
+    dst->n += src->n;
+    free(src->items);
+    src->items = NULL;
+    src->n = src->cap = 0;
 }
 
 void diag_set_hint(diag *d, const char *fmt, ...)
@@ -123,6 +187,8 @@ static int diag__cmp(const void *pa, const void *pb)
     if (a->nnotes != b->nnotes)
         return a->nnotes < b->nnotes ? -1 : 1;
     for (size_t i = 0; i < a->nnotes; i++) {
+        if ((c = diag__cmp_str(a->notes[i].file, b->notes[i].file)) != 0)
+            return c;
         if ((c = diag__cmp_loc(a->notes[i].loc, b->notes[i].loc)) != 0)
             return c;
         if ((c = diag__cmp_str(a->notes[i].msg, b->notes[i].msg)) != 0)
@@ -131,6 +197,8 @@ static int diag__cmp(const void *pa, const void *pb)
     if (a->nfixits != b->nfixits)
         return a->nfixits < b->nfixits ? -1 : 1;
     for (size_t i = 0; i < a->nfixits; i++) {
+        if ((c = diag__cmp_str(a->fixits[i].file, b->fixits[i].file)) != 0)
+            return c;
         if ((c = diag__cmp_loc(a->fixits[i].begin, b->fixits[i].begin)) != 0)
             return c;
         if ((c = diag__cmp_loc(a->fixits[i].end, b->fixits[i].end)) != 0)
@@ -140,18 +208,26 @@ static int diag__cmp(const void *pa, const void *pb)
         if ((c = diag__cmp_str(a->fixits[i].text, b->fixits[i].text)) != 0)
             return c;
     }
-    return diag__cmp_str(a->fix_hint, b->fix_hint);
+    if ((c = diag__cmp_str(a->fix_hint, b->fix_hint)) != 0)
+        return c;
+    if (a->severity != b->severity)
+        return a->severity < b->severity ? -1 : 1;
+    return diag__cmp_loc(a->end, b->end);
 }
 
 void diag_free_fields(diag *d)
 {
     free(d->file);
     free(d->msg);
-    for (size_t i = 0; i < d->nnotes; i++)
+    for (size_t i = 0; i < d->nnotes; i++) {
         free(d->notes[i].msg);
+        free(d->notes[i].file);
+    }
     free(d->notes);
-    for (size_t i = 0; i < d->nfixits; i++)
+    for (size_t i = 0; i < d->nfixits; i++) {
         free(d->fixits[i].text);
+        free(d->fixits[i].file);
+    }
     free(d->fixits);
     free(d->fix_hint);
 }

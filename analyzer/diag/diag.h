@@ -1,8 +1,9 @@
 /* diag.h — findings: what rules report and emitters print.
  *
- * A rule fills a diag (position, rule id, message, notes that walk the path,
- * optional fix-its) and hands it to diag_report. Failures of the tool itself
- * are not diags: they go to stderr and exit status 2. */
+ * A rule fills a diag (position or range, rule id, message, notes that walk
+ * the path, optional fix-its) with the calls below. Every note and fix-it
+ * names its file (by default the finding's). Failures of the tool itself
+ * are not diags: the driver reports them as errors (exit status 2). */
 #ifndef TETHER_DIAG_H
 #define TETHER_DIAG_H
 
@@ -16,23 +17,42 @@
 #define DIAG_PRINTF(fmt, args)
 #endif
 
+typedef enum diag_severity {
+    DIAG_WARNING = 0,     /* the default */
+    DIAG_ERROR,           /* --warnings-as-errors, or a severity from config */
+    DIAG_NOTE,            /* informational */
+} diag_severity;
+
 typedef struct diag_note {
     model_loc loc;
     char *msg;
+    char *file;           /* never NULL: the finding's file unless given */
+    model_loc end;        /* end of the range (column exclusive); {0,0}: unknown */
 } diag_note;
 
-/* Replace the bytes [begin, end) of the reported file with `text`
- * (begin == end inserts). Positions are line/column, as everywhere. */
+/* Replace the bytes [begin, end) of `file` with `text` (begin == end
+ * inserts). Positions are line/column, as everywhere. */
 typedef struct diag_fixit {
     model_loc begin, end;
     char *text;
     size_t note;          /* 0: shown with the warning; i: with note i - 1 */
+    char *file;           /* never NULL: the finding's file unless given */
 } diag_fixit;
+
+/* The rule-like id of the warnings tether makes about its own suppression
+ * comments (--warn-unused-suppressions); not a rule of rules/. */
+#define DIAG_RULE_UNUSED_SUPPRESSION "unused-suppression"
+
+/* 16 lowercase hex digits and a NUL (diag/fingerprint.h). */
+#define DIAG_FINGERPRINT_SIZE 17
 
 typedef struct diag {
     const char *rule;     /* "spawn-no-cancel" (static storage) */
     char *file;           /* the reported file */
-    model_loc loc;
+    model_loc loc;        /* start of the reported range */
+    model_loc end;        /* its end (column exclusive); {0,0}: unknown, the
+                             driver then takes the token at loc */
+    diag_severity severity;
     char *msg;
     diag_note *notes;
     size_t nnotes;
@@ -42,6 +62,7 @@ typedef struct diag {
     int group;            /* the engine finding it reports (analysis_run lets one
                              rule speak per finding), or -1 */
     int rank;             /* its rule's rank (lower speaks first), set by analysis_run */
+    char fingerprint[DIAG_FINGERPRINT_SIZE]; /* "" until computed */
 } diag;
 
 typedef struct diag_list {
@@ -59,6 +80,20 @@ void diag_add_fixit(diag *d, model_loc begin, model_loc end, const char *text);
  * and attach the fix-it to it, as clang does. */
 void diag_add_note_fixit(diag *d, model_loc begin, model_loc end, const char *text);
 void diag_set_hint(diag *d, const char *fmt, ...) DIAG_PRINTF(2, 3);
+
+/* The same with everything said: ranges, and a file for notes and fix-its
+ * that lie in another file than the finding (NULL: the finding's). */
+void diag_set_end(diag *d, model_loc end);
+void diag_add_note_in(diag *d, const char *file, model_loc begin, model_loc end, const char *fmt, ...)
+    DIAG_PRINTF(5, 6);
+/* note: 0 shows the fix-it with the finding, i with note i - 1. */
+void diag_add_fixit_in(diag *d, const char *file, model_loc begin, model_loc end, const char *text,
+                       size_t note);
+
+/* Appends a deep copy of d to list; returns the copy. */
+diag *diag_copy(diag_list *list, const diag *d);
+/* Moves every item of src to the end of dst (src is left empty). */
+void diag_list_move(diag_list *dst, diag_list *src);
 
 /* Sorts by file, line, column, rule, message and drops exact duplicates:
  * output is deterministic whatever order rules ran in. */

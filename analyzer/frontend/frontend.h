@@ -4,7 +4,29 @@
 #define TETHER_FRONTEND_H
 
 #include <stddef.h>
+#include "frontend/alias.h"
 #include "model/model.h"
+
+/* A compile error a front end met (the clang front end: libclang's
+ * diagnostics of severity error or fatal, in the file or its headers). */
+typedef struct frontend_error {
+    const char *file;            /* NULL: no position (a bad compiler argument) */
+    model_loc loc;
+    const char *msg;             /* the compiler's words */
+    const char *missing_header;  /* an #include not found: as spelled ("cfg.h"); else NULL */
+} frontend_error;
+
+/* What a front end reports beside the model; every member may be NULL. */
+typedef struct frontend_sink {
+    void *ctx;
+    /* Each compile error. Without it the front end sums them up in `err`. */
+    void (*error)(void *ctx, const frontend_error *e);
+    /* The model of each project header the file includes that defines
+     * functions (a header that is neither a system header nor in
+     * tether_include_dir): its model_tu.path is the header's path, its
+     * functions are the header's. Ownership passes to the callee. */
+    void (*header)(void *ctx, model_tu *tu);
+} frontend_sink;
 
 typedef struct frontend_input {
     const char *path;               /* the file to analyze, as the user named it */
@@ -13,6 +35,9 @@ typedef struct frontend_input {
     const char *const *argv;        /* compiler arguments (clang only), may be NULL */
     size_t argc;
     const char *tether_include_dir; /* the directory holding tether.h */
+    const frontend_sink *sink;      /* may be NULL */
+    const frontend_alias *aliases;  /* wrappers modeled as the API (alias.h) */
+    size_t naliases;
 } frontend_input;
 
 typedef struct frontend_stats {
@@ -27,5 +52,14 @@ int frontend_clang_build(const frontend_input *in, model_tu **out,
                          frontend_stats *stats, char *err, size_t errsize);
 int frontend_treesitter_build(const frontend_input *in, model_tu **out,
                               frontend_stats *stats, char *err, size_t errsize);
+
+/* The clang front end's library: loads libclang (once; later calls return
+ * the first result), 0 or -1 with the reason in err. */
+int frontend_clang_load(char *err, size_t errsize);
+/* "clang version 14.0.6 ..." of the loaded libclang (after a successful
+ * frontend_clang_load). */
+const char *frontend_clang_version(void);
+/* "tree-sitter-c 0.23.6 (ABI 14)". */
+const char *frontend_treesitter_version(void);
 
 #endif /* TETHER_FRONTEND_H */

@@ -70,7 +70,8 @@ def timed(label, cmd, cwd):
 
 # ---- tether output -----------------------------------------------------------
 
-STAT_RE = re.compile(r"\b(parse|model|rules?)\b[^0-9\n]*?([0-9]+(?:\.[0-9]+)?)\s*ms", re.I)
+# "rules" in older tethers' --stats, "analysis" (rules and engine) since the driver.
+STAT_RE = re.compile(r"\b(parse|model|rules?|analysis)\b[^0-9\n]*?([0-9]+(?:\.[0-9]+)?)\s*ms", re.I)
 
 
 def parse_stats(stderr):
@@ -78,7 +79,7 @@ def parse_stats(stderr):
     found = {}
     for key, val in STAT_RE.findall(stderr):
         key = key.lower()
-        key = "rules" if key.startswith("rule") else key
+        key = "rules" if key.startswith("rule") or key == "analysis" else key
         found.setdefault(key, float(val))
     return found
 

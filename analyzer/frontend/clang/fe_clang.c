@@ -66,16 +66,28 @@ typedef struct fe_fn_list {
     CXCursor *v;
     char **names;
     size_t n, cap;
-    CXCursor *vars;     /* file-scope variables of the main file */
+    CXFile file;          /* the modeled file: NULL for the main file */
+    CXCursor *vars;       /* its file-scope variables */
     size_t nvars, capvars;
 } fe_fn_list;
+
+/* Whether cursor c lies in file (NULL: the main file). */
+static bool fe__in_file(CXCursor c, CXFile file)
+{
+    CXSourceLocation l = clang_getCursorLocation(c);
+    if (!file)
+        return clang_Location_isFromMainFile(l);
+    CXFile f = NULL;
+    clang_getFileLocation(l, &f, NULL, NULL, NULL);
+    return f && clang_File_isEqual(f, file);
+}
 
 static enum CXChildVisitResult fe__top(CXCursor c, CXCursor parent, CXClientData data)
 {
     (void)parent;
     fe_fn_list *l = data;
     enum CXCursorKind k = clang_getCursorKind(c);
-    if (k == CXCursor_VarDecl && clang_Location_isFromMainFile(clang_getCursorLocation(c))) {
+    if (k == CXCursor_VarDecl && fe__in_file(c, l->file)) {
         if (l->nvars == l->capvars) {
             l->capvars = l->capvars ? l->capvars * 2 : 16;
             CXCursor *v = realloc(l->vars, l->capvars * sizeof *v);
@@ -88,8 +100,7 @@ static enum CXChildVisitResult fe__top(CXCursor c, CXCursor parent, CXClientData
         l->vars[l->nvars++] = c;
         return CXChildVisit_Continue;
     }
-    if (k != CXCursor_FunctionDecl || !clang_isCursorDefinition(c) ||
-        !clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+    if (k != CXCursor_FunctionDecl || !clang_isCursorDefinition(c) || !fe__in_file(c, l->file))
         return CXChildVisit_Continue;
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 16;
@@ -107,6 +118,44 @@ static enum CXChildVisitResult fe__top(CXCursor c, CXCursor parent, CXClientData
     clang_disposeString(s);
     l->v[l->n++] = c;
     return CXChildVisit_Continue;
+}
+
+/* "'cfg.h' file not found" -> "cfg.h" (in buf), else NULL. */
+static const char *fe__missing_header(const char *msg, char *buf, size_t size)
+{
+    static const char tail[] = "' file not found";
+    size_t n = strlen(msg), t = sizeof tail - 1;
+    if (n <= t + 1 || msg[0] != '\'' || strcmp(msg + n - t, tail) != 0 || n - t - 1 >= size)
+        return NULL;
+    memcpy(buf, msg + 1, n - t - 1);
+    buf[n - t - 1] = '\0';
+    return buf;
+}
+
+/* Each error (and fatal error) libclang reported, to the sink. */
+static void fe__report_errors(CXTranslationUnit tu, const frontend_sink *sink)
+{
+    unsigned n = clang_getNumDiagnostics(tu);
+    for (unsigned i = 0; i < n; i++) {
+        CXDiagnostic d = clang_getDiagnostic(tu, i);
+        if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+            CXFile f = NULL;
+            unsigned line = 0, col = 0;
+            clang_getFileLocation(clang_getDiagnosticLocation(d), &f, &line, &col, NULL);
+            CXString msg = clang_getDiagnosticSpelling(d);
+            CXString fn = clang_getFileName(f);
+            char header[512];
+            frontend_error e = { 0 };
+            e.file = f ? clang_getCString(fn) : NULL;
+            e.loc = (model_loc){ line, col };
+            e.msg = clang_getCString(msg);
+            e.missing_header = fe__missing_header(e.msg ? e.msg : "", header, sizeof header);
+            sink->error(sink->ctx, &e);
+            clang_disposeString(fn);
+            clang_disposeString(msg);
+        }
+        clang_disposeDiagnostic(d);
+    }
 }
 
 /* The first error in the main file, as a one-line note for the caller. */
@@ -172,10 +221,110 @@ static bool fe__uses_tether(CXTranslationUnit tu, const char *dir)
     return found;
 }
 
+/* The model of `file` (the main file when `which` is NULL), named `path`:
+ * its function definitions walked (none when `walk` is false). */
+static model_tu *fe__model(CXTranslationUnit tu, CXFile file, CXFile which, const char *path, bool walk)
+{
+    fe_state st;
+    memset(&st, 0, sizeof st);
+    fe_fn_list fns = { NULL, NULL, 0, 0, which, NULL, 0, 0 };
+    st.tu = tu;
+    st.main_file = file;
+    st.buf = clang_getFileContents(tu, file, &st.buflen);
+    if (!st.buf) {
+        st.buf = "";
+        st.buflen = 0;
+    }
+    st.m = model_new(path);
+    if (walk) {
+        clang_visitChildren(clang_getTranslationUnitCursor(tu), fe__top, &fns);
+        fe_set_defined(&st, fns.names, fns.n);
+        fe_memo_begin();
+        for (size_t i = 0; i < fns.n; i++)
+            fe_walk_function(&st, fns.v[i]);
+        for (size_t i = 0; i < fns.nvars; i++)
+            fe_note_global(&st, fns.vars[i]);
+        fe_walk_globals(&st); /* after the others: their indexes stay */
+        fe_memo_end();
+    }
+    model_finish(st.m);
+    for (size_t i = 0; i < fns.n; i++)
+        free(fns.names[i]);
+    free(fns.names);
+    free(fns.v);
+    free(fns.vars);
+    free(st.vmemo);
+    free(st.globals);
+    free(st.arrays);
+    free(st.memo);
+    free(st.arms);
+    fe_sel_reset(&st);
+    free(st.selvars);
+    return st.m;
+}
+
+/* The project headers that define functions, in order of first definition. */
+typedef struct fe_header_list {
+    CXFile *v;
+    size_t n, cap;
+    const char *skip_dir;  /* the tether.h folder */
+} fe_header_list;
+
+static enum CXChildVisitResult fe__header_top(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    fe_header_list *l = data;
+    if (clang_getCursorKind(c) != CXCursor_FunctionDecl || !clang_isCursorDefinition(c))
+        return CXChildVisit_Continue;
+    CXSourceLocation loc = clang_getCursorLocation(c);
+    if (clang_Location_isFromMainFile(loc) || clang_Location_isInSystemHeader(loc))
+        return CXChildVisit_Continue;
+    CXFile f = NULL;
+    clang_getFileLocation(loc, &f, NULL, NULL, NULL);
+    if (!f)
+        return CXChildVisit_Continue;
+    for (size_t i = 0; i < l->n; i++)
+        if (clang_File_isEqual(l->v[i], f))
+            return CXChildVisit_Continue;
+    CXString name = clang_getFileName(f);
+    const char *path = clang_getCString(name);
+    size_t k = l->skip_dir ? strlen(l->skip_dir) : 0;
+    bool skip = !path || (k && strncmp(path, l->skip_dir, k) == 0 && path[k] == '/');
+    clang_disposeString(name);
+    if (skip)
+        return CXChildVisit_Continue;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 4;
+        CXFile *v = realloc(l->v, l->cap * sizeof *v);
+        if (!v) {
+            fputs("tether: error: out of memory\n", stderr);
+            abort();
+        }
+        l->v = v;
+    }
+    l->v[l->n++] = f;
+    return CXChildVisit_Continue;
+}
+
+/* One model per project header that defines functions, to the sink. */
+static void fe__headers(CXTranslationUnit tu, const frontend_input *in)
+{
+    fe_header_list l = { NULL, 0, 0, in->tether_include_dir };
+    clang_visitChildren(clang_getTranslationUnitCursor(tu), fe__header_top, &l);
+    for (size_t i = 0; i < l.n; i++) {
+        CXString name = clang_getFileName(l.v[i]);
+        model_tu *m = fe__model(tu, l.v[i], l.v[i], clang_getCString(name), true);
+        clang_disposeString(name);
+        in->sink->header(in->sink->ctx, m);
+    }
+    free(l.v);
+}
+
 int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stats *stats, char *err,
                          size_t errsize)
 {
     *out = NULL;
+    frontend_alias_use(in->aliases, in->naliases);
     if (err && errsize)
         err[0] = '\0';
     char why[512];
@@ -237,39 +386,24 @@ int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stat
     free(argv);
     free(dir);
     int result = -1;
-    fe_state st;
-    memset(&st, 0, sizeof st);
-    fe_fn_list fns = { NULL, NULL, 0, 0, NULL, 0, 0 };
     if (rc != CXError_Success || !tu) {
         fe__err(err, errsize, "libclang could not parse the file (error %d)", (int)rc);
         goto out;
     }
-    st.tu = tu;
-    st.main_file = clang_getFile(tu, in->path);
-    if (!st.main_file) {
+    CXFile main_file = clang_getFile(tu, in->path);
+    if (!main_file) {
         fe__err(err, errsize, "libclang did not read the file");
         goto out;
     }
-    st.buf = clang_getFileContents(tu, st.main_file, &st.buflen);
-    if (!st.buf) {
-        st.buf = "";
-        st.buflen = 0;
-    }
-    st.m = model_new(in->path);
-    if (fe__uses_tether(tu, in->tether_include_dir)) { /* else no tether call can occur: nothing to model */
-        clang_visitChildren(clang_getTranslationUnitCursor(tu), fe__top, &fns);
-        fe_set_defined(&st, fns.names, fns.n);
-        fe_memo_begin();
-        for (size_t i = 0; i < fns.n; i++)
-            fe_walk_function(&st, fns.v[i]);
-        for (size_t i = 0; i < fns.nvars; i++)
-            fe_note_global(&st, fns.vars[i]);
-        fe_walk_globals(&st); /* after the others: their indexes stay */
-        fe_memo_end();
-    }
-    model_finish(st.m);
-    fe__syntax_note(tu, err, errsize);
-    *out = st.m;
+    /* else no tether call can occur: nothing to model */
+    bool uses = fe__uses_tether(tu, in->tether_include_dir);
+    *out = fe__model(tu, main_file, NULL, in->path, uses);
+    if (uses && in->sink && in->sink->header)
+        fe__headers(tu, in);
+    if (in->sink && in->sink->error)
+        fe__report_errors(tu, in->sink);
+    else
+        fe__syntax_note(tu, err, errsize);
     result = 0;
 out:;
     double t2 = fe__now_ms();
@@ -277,18 +411,6 @@ out:;
         stats->parse_ms = t1 - t0;
         stats->model_ms = result == 0 ? t2 - t1 : 0;
     }
-    for (size_t i = 0; i < fns.n; i++)
-        free(fns.names[i]);
-    free(fns.names);
-    free(fns.v);
-    free(fns.vars);
-    free(st.vmemo);
-    free(st.globals);
-    free(st.arrays);
-    free(st.memo);
-    free(st.arms);
-    fe_sel_reset(&st);
-    free(st.selvars);
     if (tu)
         clang_disposeTranslationUnit(tu);
     if (own_index)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "frontend/alias.h"
 #include "model/model.h"
 
 /* The cases of a local `tt_case` array, collected from its initializer and

@@ -250,8 +250,8 @@ bool fe_arg_range(fe_state *st, CXCursor call, const char *name, int idx, model_
     size_t id = p, nl = strlen(name);
     while (p < n && fe__ident_char(b[p]))
         p++;
-    if (p - id < nl || memcmp(b + id, name, nl) != 0 ||
-        !(p - id == nl || (p - id == nl + 3 && memcmp(b + id + nl, "_at", 3) == 0)))
+    if (!frontend_alias_stands_for(b + id, p - id, name) && (p - id < nl || memcmp(b + id, name, nl) != 0 ||
+        !(p - id == nl || (p - id == nl + 3 && memcmp(b + id + nl, "_at", 3) == 0))))
         return false;
     while (p < n && (b[p] == ')' || fe__space(b[p])))
         p++;

@@ -470,7 +470,7 @@ char *fe_callee_name(CXCursor call, CXCursor *decl)
     const char *c = clang_getCString(s);
     char *name = c ? strdup(c) : NULL;
     clang_disposeString(s);
-    return name;
+    return frontend_alias_apply_owned(name); /* a wrapper of .tether.yml's aliases: the API name */
 }
 
 void fe_api_name(char *name)

@@ -25,7 +25,7 @@
     X(Cursor_Evaluate) X(Cursor_getArgument) X(Cursor_getNumArguments) \
     X(Cursor_getStorageClass) X(Cursor_isAnonymousRecordDecl) X(Cursor_isNull) \
     X(EvalResult_dispose) X(EvalResult_getAsLongLong) X(EvalResult_getKind) \
-    X(File_isEqual) X(Location_isFromMainFile) X(Type_visitFields) \
+    X(File_isEqual) X(Location_isFromMainFile) X(Location_isInSystemHeader) X(Type_visitFields) \
     X(equalLocations) X(getArraySize) X(getCursorLinkage) X(getEnumConstantDeclValue) \
     X(createIndex) X(disposeDiagnostic) X(disposeIndex) X(disposeString) \
     X(disposeTranslationUnit) X(equalCursors) X(equalRanges) X(equalTypes) \
@@ -80,6 +80,7 @@ int fe_libclang_load(char *err, size_t errsize);
 #define clang_EvalResult_getKind (fe_clang_api.EvalResult_getKind)
 #define clang_File_isEqual (fe_clang_api.File_isEqual)
 #define clang_Location_isFromMainFile (fe_clang_api.Location_isFromMainFile)
+#define clang_Location_isInSystemHeader (fe_clang_api.Location_isInSystemHeader)
 #define clang_Type_visitFields (fe_clang_api.Type_visitFields)
 #define clang_createIndex (fe_clang_api.createIndex)
 #define clang_disposeDiagnostic (fe_clang_api.disposeDiagnostic)

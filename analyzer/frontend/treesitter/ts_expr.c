@@ -48,6 +48,7 @@ static const struct { const char *name; api id; unsigned char arity, ints; } api
  * *ints (if not NULL) its parameters as in api_names. */
 static api api_shape(const char *name, uint32_t len, unsigned *arity, unsigned *ints)
 {
+    frontend_alias_apply(&name, &len); /* a wrapper of .tether.yml's aliases: the API name */
     if (len < 7 || (name[0] != 't' && name[0] != 'T') || name[2] != '_')
         return API_NONE; /* every name below is tt_... or TT_... */
     if (len > 6 && memcmp(name, "tt_", 3) == 0 && memcmp(name + len - 3, "_at", 3) == 0)
@@ -595,6 +596,7 @@ static bool is_spawn(ts_ctx *c, TSNode fid)
         return false;
     uint32_t len;
     const char *name = ts_text(c, fid, &len);
+    frontend_alias_apply(&name, &len);
     return (len == 8 || len == 11) && memcmp(name, "tt_spawn", 8) == 0 &&
            (len == 8 || memcmp(name + 8, "_at", 3) == 0);
 }

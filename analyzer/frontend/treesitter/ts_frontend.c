@@ -208,6 +208,7 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
                               char *err, size_t errsize)
 {
     *out = NULL;
+    frontend_alias_use(in->aliases, in->naliases);
     char *owned = NULL;
     const char *src = in->contents;
     size_t len = in->length;
@@ -252,12 +253,19 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     c.cursor = ts_tree_cursor_new(root);
     ts_syms_init(&c);
     unsigned error_line;
-    if (first_broken(&c, root, &error_line)) /* said, as clang's front end says it, so editors know */
-        snprintf(err, errsize, "syntax error at line %u; functions containing errors were skipped",
-                 error_line);
+    if (first_broken(&c, root, &error_line)) { /* said, as clang's front end says it, so editors know */
+        if (in->sink && in->sink->error) {
+            frontend_error e = { in->path, { error_line, 1 }, "syntax error; functions containing errors were skipped",
+                                 NULL };
+            in->sink->error(in->sink->ctx, &e);
+        } else {
+            snprintf(err, errsize, "syntax error at line %u; functions containing errors were skipped",
+                     error_line);
+        }
+    }
     /* A file that never names a tt_ API has nothing to model (tree-sitter
      * sees no macro expansions, so the text is all there is). */
-    if (mentions_tt(src, len)) {
+    if (mentions_tt(src, len) || frontend_alias_in_text(src, len)) {
         ts_scan_file(&c, root);
         functions(&c, root);
         ts_globals(&c);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <tree_sitter/api.h>
 
+#include "frontend/alias.h"
 #include "model/arena.h"
 #include "model/model.h"
 

@@ -248,6 +248,7 @@ model_obj_id ts_obj_of(ts_ctx *c, TSNode e, bool pointer_context)
         const char *name = ts_text(c, fn, &len);
         if (len > 6 && memcmp(name + len - 3, "_at", 3) == 0 && memcmp(name, "tt_", 3) == 0)
             len -= 3;
+        frontend_alias_apply(&name, &len);
         TSNode args = ts_field(c, s, c->f_arguments);
         TSNode a0 = ts_node_named_child_count(args) ? ts_node_named_child(args, 0) : (TSNode){ 0 };
 #define IS(lit) (len == sizeof lit - 1 && memcmp(name, lit, len) == 0)

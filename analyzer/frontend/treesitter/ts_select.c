@@ -42,6 +42,7 @@ static bool select_call(ts_ctx *c, TSNode e, model_loc *loc)
     const char *name = ts_text(c, fid, &len);
     if (len > 6 && memcmp(name, "tt_", 3) == 0 && memcmp(name + len - 3, "_at", 3) == 0)
         len -= 3; /* tt_select_at (the macro's expansion, written out) */
+    frontend_alias_apply(&name, &len);
     bool ok = (len == 9 && memcmp(name, "tt_select", 9) == 0) ||
               (len == 17 && memcmp(name, "tt_select_default", 17) == 0);
     if (ok)

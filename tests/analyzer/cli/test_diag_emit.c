@@ -13,7 +13,7 @@
 #include "diag/diag.h"
 #include "emit/source.h"
 #include "emit/text.h"
-#include "suppress.h"
+#include "driver/suppress.h"
 
 static model_loc L(unsigned line, unsigned col)
 {
@@ -172,6 +172,28 @@ static bool known_rule(const char *id)
     return strcmp(id, "ticker-not-stopped") == 0;
 }
 
+typedef struct problems {
+    FILE *f;
+    const char *path;
+} problems;
+
+static void on_problem(void *ctx, unsigned line, const char *msg)
+{
+    problems *p = ctx;
+    fprintf(p->f, "%s:%u: %s\n", p->path, line, msg);
+}
+
+/* sup_check's reports, one "path:line: message" line each. */
+static char *check_to_string(const sup_set *s, const char *path)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    problems p = { open_memstream(&buf, &len), path };
+    sup_check(s, known_rule, on_problem, &p);
+    fclose(p.f);
+    return buf;
+}
+
 /* Mistakes in suppression comments are reported, and an ignore-begin with
  * no end suppresses nothing (as clang-tidy's NOLINTBEGIN). */
 static void test_suppress_problems(void **state)
@@ -184,12 +206,8 @@ static void test_suppress_problems(void **state)
     sup_set *s = sup_parse(text, strlen(text));
     /* the end on line 4 closes the begin of line 1: lines 1..4 covered */
     assert_true(sup_covers(s, 2, "ticker-not-stopped"));
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    sup_check(s, "f.c", known_rule, f);
-    fclose(f);
-    assert_string_equal(buf, "tether: warning: f.c:3: unknown rule 'ticker-not-stoped' in tether:ignore "
+    char *buf = check_to_string(s, "f.c");
+    assert_string_equal(buf, "f.c:3: unknown rule 'ticker-not-stoped' in tether:ignore "
                              "(see `tether rules`)\n");
     free(buf);
     sup_free(s);
@@ -199,20 +217,16 @@ static void test_suppress_problems(void **state)
     s = sup_parse(open_only, strlen(open_only));
     assert_true(sup_covers(s, 2, "ticker-not-stopped"));
     assert_false(sup_covers(s, 5, "ticker-not-stopped")); /* begin on 4 never ends */
-    f = open_memstream(&buf, &len);
-    sup_check(s, "g.c", known_rule, f);
-    fclose(f);
-    assert_string_equal(buf, "tether: warning: g.c:4: tether:ignore-begin has no tether:ignore-end; "
+    buf = check_to_string(s, "g.c");
+    assert_string_equal(buf, "g.c:4: tether:ignore-begin has no tether:ignore-end; "
                              "it suppresses nothing\n");
     free(buf);
     sup_free(s);
 
     const char stray[] = "// tether:ignore-end\n";
     s = sup_parse(stray, strlen(stray));
-    f = open_memstream(&buf, &len);
-    sup_check(s, "h.c", known_rule, f);
-    fclose(f);
-    assert_string_equal(buf, "tether: warning: h.c:1: tether:ignore-end without a tether:ignore-begin\n");
+    buf = check_to_string(s, "h.c");
+    assert_string_equal(buf, "h.c:1: tether:ignore-end without a tether:ignore-begin\n");
     free(buf);
     sup_free(s);
 }

@@ -1,0 +1,15 @@
+/* util.h — the driver's allocation and string helpers: they abort on out of
+ * memory, so callers never check for NULL. */
+#ifndef TETHER_DRIVER_UTIL_H
+#define TETHER_DRIVER_UTIL_H
+
+#include <stddef.h>
+
+void *driver_xmalloc(size_t n);              /* zeroed */
+void *driver_xrealloc(void *p, size_t n);
+char *driver_xstrdup(const char *s);         /* NULL gives "" */
+char *driver_xstrndup(const char *s, size_t n);
+char *driver_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+double driver_now_ms(void);                  /* monotonic clock */
+
+#endif /* TETHER_DRIVER_UTIL_H */
