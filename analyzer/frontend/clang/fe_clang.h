@@ -244,6 +244,19 @@ bool fe_init_empty(fe_state *st, CXCursor list, const fe_kids *k);
  * initializers of globals. */
 model_val *fe_value(fe_state *st, CXCursor e);
 
+/* Atomic operations (the lead's note in notes/values.md), by the name as
+ * written: which one (FE_AT_*), *op the arithmetic of fetch / op_fetch,
+ * *k the constant stored by test_and_set (1) / clear (0). */
+enum {
+    FE_AT_NONE, FE_AT_FENCE, FE_AT_LOAD, FE_AT_LOAD_GEN, FE_AT_STORE, FE_AT_STORE_GEN,
+    FE_AT_STORE_K, FE_AT_FETCH, FE_AT_OP_FETCH, FE_AT_EXCHANGE, FE_AT_CAS,
+};
+int fe_atomic_of(const char *name, size_t len, model_op *op, int *k);
+/* An unexposed expression that is an atomic builtin written `NAME(...)` in
+ * the main file (clang's AtomicExpr): its kind, and the offsets of its `(`
+ * and of the end of its `)`. */
+int fe_atomic_expr(fe_state *st, CXCursor e, model_op *op, int *k, long *open, long *close);
+
 /* Statements (fe_walk.c). */
 void fe_walk_function(fe_state *st, CXCursor fn);
 /* Remembers a file-scope variable for the (globals) function if it has an

@@ -159,6 +159,38 @@ model_val *fe_val_ref(fe_state *st, CXCursor e)
 
 /* ---- Literals ---------------------------------------------------------------- */
 
+/* A string literal's value carries its text (the lead's note in
+ * notes/values.md): as written from its first byte to its last (`"a" "b"`
+ * stays so); a literal written in a macro's body (or __FILE__, __func__):
+ * clang's spelling of it (quoted, adjacent parts joined). */
+static model_val *fe__string(fe_state *st, CXCursor e)
+{
+    model_val *v = mv_string(st->m);
+    CXSourceRange r = fe_extent(e);
+    long b = fe_offset(st, clang_getRangeStart(r)), en = fe_offset(st, clang_getRangeEnd(r));
+    if (b >= 0 && en > b + 1 && (size_t)en <= st->buflen && st->buf[en - 1] == '"') {
+        long q = b;
+        while (q < en && q < b + 2 && st->buf[q] && strchr("LuU8", st->buf[q])) /* L, u, U, u8 */
+            q++;
+        if (st->buf[q] == '"') {
+            char *t = malloc((size_t)(en - b) + 1);
+            if (!t) {
+                fputs("tether: error: out of memory\n", stderr);
+                abort();
+            }
+            memcpy(t, st->buf + b, (size_t)(en - b));
+            t[en - b] = '\0';
+            v->name = model_strdup(st->m, t);
+            free(t);
+            return v;
+        }
+    }
+    CXString sp = clang_getCursorSpelling(e);
+    v->name = model_strdup(st->m, clang_getCString(sp));
+    clang_disposeString(sp);
+    return v;
+}
+
 model_val *fe_val_literal(fe_state *st, CXCursor e, enum CXCursorKind k)
 {
     if (st->probe)
@@ -169,7 +201,7 @@ model_val *fe_val_literal(fe_state *st, CXCursor e, enum CXCursorKind k)
     case CXCursor_CharacterLiteral:
         return fe_eval_int(e, &n) ? mv_int(st->m, n) : mv_unknown(st->m);
     case CXCursor_StringLiteral:
-        return mv_string(st->m);
+        return fe__string(st, e);
     default:
         return mv_unknown(st->m);
     }
@@ -833,4 +865,121 @@ model_val *fe_value(fe_state *st, CXCursor e)
     }
     fe_kids_free(&kk);
     return v ? v : mv_unknown(st->m);
+}
+
+/* ---- Atomics ------------------------------------------------------------------------ *
+ * The lead's note in notes/values.md ("Atomics as memory operations") and
+ * tree-sitter's precisions 32-36: C11 atomic_* / atomic_*_explicit, clang's
+ * __c11_atomic_*, GNU __atomic_* and __sync_* by the name as written (clang
+ * turns most of them into an AtomicExpr without a name, and __sync_* into
+ * sized builtins such as __sync_fetch_and_add_4). */
+
+static bool fe__strip_prefix(const char **s, size_t *n, const char *p)
+{
+    size_t k = strlen(p);
+    if (*n < k || memcmp(*s, p, k) != 0)
+        return false;
+    *s += k;
+    *n -= k;
+    return true;
+}
+
+static bool fe__strip_suffix(const char *s, size_t *n, const char *p)
+{
+    size_t k = strlen(p);
+    if (*n < k || memcmp(s + *n - k, p, k) != 0)
+        return false;
+    *n -= k;
+    return true;
+}
+
+static bool fe__word_is(const char *s, size_t n, const char *w)
+{
+    return strlen(w) == n && memcmp(s, w, n) == 0;
+}
+
+static model_op fe__atomic_op(const char *s, size_t n)
+{
+    return fe__word_is(s, n, "add")   ? MODEL_OP_ADD
+           : fe__word_is(s, n, "sub") ? MODEL_OP_SUB
+           : fe__word_is(s, n, "or")  ? MODEL_OP_BITOR
+           : fe__word_is(s, n, "and") ? MODEL_OP_BITAND
+           : fe__word_is(s, n, "xor") ? MODEL_OP_BITXOR
+                                      : MODEL_OP_NONE;
+}
+
+int fe_atomic_of(const char *name, size_t len, model_op *op, int *k)
+{
+    const char *s = name;
+    size_t n = len;
+    *op = MODEL_OP_NONE;
+    *k = 0;
+    bool gnu = false, sync = false;
+    if (fe__strip_prefix(&s, &n, "__c11_atomic_") || fe__strip_prefix(&s, &n, "atomic_")) {
+        fe__strip_suffix(s, &n, "_explicit");
+    } else if (fe__strip_prefix(&s, &n, "__atomic_")) {
+        gnu = !fe__strip_suffix(s, &n, "_n");
+    } else if (fe__strip_prefix(&s, &n, "__sync_")) {
+        sync = true;
+        /* clang's sized builtins: __sync_fetch_and_add_4 */
+        if (!fe__strip_suffix(s, &n, "_16") && !fe__strip_suffix(s, &n, "_8") &&
+            !fe__strip_suffix(s, &n, "_4") && !fe__strip_suffix(s, &n, "_2"))
+            fe__strip_suffix(s, &n, "_1");
+    } else {
+        return FE_AT_NONE;
+    }
+    if (fe__word_is(s, n, "thread_fence") || fe__word_is(s, n, "signal_fence") ||
+        fe__word_is(s, n, "synchronize"))
+        return FE_AT_FENCE;
+    if (fe__word_is(s, n, "load"))
+        return gnu ? FE_AT_LOAD_GEN : FE_AT_LOAD;
+    if (fe__word_is(s, n, "store") || fe__word_is(s, n, "init"))
+        return gnu ? FE_AT_STORE_GEN : FE_AT_STORE;
+    if (fe__word_is(s, n, "clear") || fe__word_is(s, n, "flag_clear") || fe__word_is(s, n, "lock_release"))
+        return FE_AT_STORE_K;
+    if (fe__word_is(s, n, "test_and_set") || fe__word_is(s, n, "flag_test_and_set") ||
+        fe__word_is(s, n, "lock_test_and_set")) {
+        *k = 1;
+        return fe__word_is(s, n, "lock_test_and_set") ? FE_AT_EXCHANGE : FE_AT_STORE_K;
+    }
+    if (fe__word_is(s, n, "exchange"))
+        return FE_AT_EXCHANGE;
+    if ((n >= 16 && memcmp(s, "compare_exchange", 16) == 0) || fe__word_is(s, n, "bool_compare_and_swap") ||
+        fe__word_is(s, n, "val_compare_and_swap"))
+        return FE_AT_CAS;
+    const char *w = s;
+    size_t wn = n;
+    if (fe__strip_prefix(&w, &wn, sync ? "fetch_and_" : "fetch_")) {
+        *op = fe__atomic_op(w, wn);
+        return FE_AT_FETCH;
+    }
+    if (fe__strip_suffix(s, &n, sync ? "_and_fetch" : "_fetch")) {
+        *op = fe__atomic_op(s, n);
+        return FE_AT_OP_FETCH;
+    }
+    return FE_AT_NONE; /* is_lock_free and the rest: calls */
+}
+
+int fe_atomic_expr(fe_state *st, CXCursor e, model_op *op, int *k, long *open, long *close)
+{
+    long off = fe_offset(st, clang_getCursorLocation(e));
+    if (off < 0)
+        return FE_AT_NONE;
+    size_t n = 0;
+    while ((size_t)off + n < st->buflen && fe__ident_char(st->buf[off + n]))
+        n++;
+    if (n == 0 || (st->buf[off] >= '0' && st->buf[off] <= '9'))
+        return FE_AT_NONE;
+    int kind = fe_atomic_of(st->buf + off, n, op, k);
+    if (kind == FE_AT_NONE)
+        return kind;
+    long p = off + (long)n;
+    while ((size_t)p < st->buflen && (st->buf[p] == ' ' || st->buf[p] == '\t' || st->buf[p] == '\n' ||
+                                      st->buf[p] == '\r'))
+        p++;
+    if ((size_t)p >= st->buflen || st->buf[p] != '(')
+        return FE_AT_NONE;
+    *open = p;
+    *close = fe_offset(st, clang_getRangeEnd(fe_extent(e)));
+    return *close > p ? kind : FE_AT_NONE;
 }

@@ -3,9 +3,11 @@
  * the same): identifiers and their scopes, constants and folding, places
  * (fields, indexes, derefs, addresses, arrays), calls and assignments as
  * events with RESULTs, branch conditions of every kind, the operands of
- * every tether event, select cases, initializers, returns, and the
- * (globals) function of initialized globals and function statics. */
+ * every tether event, select cases, initializers, returns, atomics as
+ * memory operations, and the (globals) function of initialized globals and
+ * function statics. */
 #include <stdbool.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,4 +276,24 @@ tt_chan *returns(int k)
 void nothing(void)
 {
     return;
+}
+
+/* Atomics as memory operations: loads are *p, the rest ASSIGNs. */
+struct counter { _Atomic int n; int plain; atomic_flag busy; };
+
+int atomics(struct counter *c, int v)
+{
+    int a = atomic_load(&c->n);
+    atomic_store(&c->n, v);
+    int b = atomic_fetch_add(&c->n, 2);
+    int d = __atomic_add_fetch(&c->plain, 3, __ATOMIC_SEQ_CST);
+    int e = __sync_fetch_and_sub(&c->plain, 1);
+    int x = atomic_exchange(&c->n, 7);
+    int expected = 0;
+    bool ok = atomic_compare_exchange_strong(&c->n, &expected, 9);
+    if (atomic_flag_test_and_set(&c->busy))
+        atomic_flag_clear(&c->busy);
+    __sync_synchronize();
+    tt_sleep_ms(a + b + d + e + x + ok);
+    return __atomic_load_n(&c->plain, __ATOMIC_ACQUIRE);
 }
