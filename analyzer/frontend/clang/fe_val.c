@@ -752,8 +752,8 @@ bool fe_init_empty(fe_state *st, CXCursor list, const fe_kids *k)
         return true;
     if (k->n != 1)
         return false;
-    /* `{0}`: the literal 0 as written (under implicit conversions only;
-     * `{NULL}` and `{ZERO}` keep their element) */
+    /* `{0}`: the literal 0 as written, or `false` (under implicit
+     * conversions only; `{NULL}` and `{ZERO}` keep their element) */
     CXCursor e = k->v[0];
     for (int guard = 0; guard < 8 && clang_getCursorKind(e) == CXCursor_UnexposedExpr; guard++) {
         fe_kids in;
@@ -767,8 +767,7 @@ bool fe_init_empty(fe_state *st, CXCursor list, const fe_kids *k)
     if (clang_getCursorKind(e) != CXCursor_IntegerLiteral)
         return false;
     long at = fe_offset(st, clang_getRangeStart(fe_extent(e)));
-    return at >= 0 && (size_t)at < st->buflen && st->buf[at] == '0' &&
-           ((size_t)at + 1 == st->buflen || !fe__ident_char(st->buf[at + 1]));
+    return fe__word_at(st, at, "0") || fe__word_at(st, at, "false");
 }
 
 /* ---- The pure evaluator ------------------------------------------------------------- */

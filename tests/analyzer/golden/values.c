@@ -255,8 +255,9 @@ void inits(tt_chan *c, int k)
     struct job w = { .wg = TT_WG_INIT, .in.a = 9, .chs[1] = c };
     char name[] = "job";
     void *ptrs[2] = { NULL };
+    bool flags[2] = { false };
     tt_spawn(worker, (&(struct job){ .ch = c, .n = 1 }));
-    (void)b; (void)z; (void)e; (void)ins; (void)nums; (void)o; (void)ip; (void)wg; (void)w; (void)name; (void)ptrs;
+    (void)b; (void)z; (void)e; (void)ins; (void)nums; (void)o; (void)ip; (void)wg; (void)w; (void)name; (void)ptrs; (void)flags;
 }
 
 /* Returns: a value, a creation, a RESULT of a call, nothing. */
