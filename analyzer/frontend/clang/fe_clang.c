@@ -283,6 +283,7 @@ out:;
     free(fns.v);
     free(fns.vars);
     free(st.vmemo);
+    free(st.fdefs);
     free(st.globals);
     free(st.arrays);
     free(st.memo);

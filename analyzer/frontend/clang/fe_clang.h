@@ -83,9 +83,17 @@ typedef struct fe_state {
     unsigned gen;           /* the function being built, for `arms` */
     model_kind ret_kind;    /* the function's return type: its kind ... */
     bool ret_object;        /* ... and whether it can carry an object */
-    const char *eq_macro;   /* fe_cond.c: the last macro searched for `==` / `!=` */
-    size_t eq_macro_len;
-    int eq_macro_op;
+    struct {                /* fe_cond.c: the last macros searched for `==` / `!=` */
+        const char *name;
+        size_t len;
+        int op;
+    } eq_macro[8];
+    unsigned eq_macro_next;
+    struct {                /* fe_cond.c: this file's function-like macros */
+        size_t at, len;     /* the name's offset and length */
+    } *fdefs;
+    size_t nfdefs, capfdefs;
+    bool fdefs_built;
     fe_selvar *selvars;     /* fe_select.c: per function */
     size_t nselvars, capselvars;
     fe_val_memo *vmemo;     /* fe_val.c: values of declarations, per function */
@@ -206,6 +214,9 @@ typedef struct fe_fields {
 void fe_fields_get(CXType t, fe_fields *f);
 void fe_fields_free(fe_fields *f);
 
+/* Whether l (at offset off of the main file) is where it is written, not
+ * inside a macro's expansion (its body or its arguments). */
+bool fe_plain_loc(const fe_state *st, CXSourceLocation l, long off);
 /* Binary operators: a model_op, or one of these. */
 enum { FE_OP_UNKNOWN = -1, FE_OP_ASSIGN = 100, FE_OP_COMMA = 101, FE_OP_COMPOUND = 0x1000 };
 /* The operator of binary operator e (operands l, r): for a compound

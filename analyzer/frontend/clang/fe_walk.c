@@ -1632,7 +1632,6 @@ void fe_walk_globals(fe_state *st)
     st->narrays = 0;
     st->gen++;
     st->narms = 0;
-    st->nvmemo = 0;
     fe_sel_reset(st);
     for (size_t i = 0; i < st->nglobals; i++) {
         const fe_global_init *g = &st->globals[i];
@@ -1882,7 +1881,6 @@ void fe_walk_function(fe_state *st, CXCursor fn)
     st->narrays = 0;
     st->gen++;
     st->narms = 0;
-    st->nvmemo = 0;
     fe_sel_reset(st);
     CXType rt = clang_getCanonicalType(clang_getResultType(clang_getCursorType(fn)));
     st->ret_kind = fe_kind_of_type(rt);
