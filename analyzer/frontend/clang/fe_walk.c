@@ -1,6 +1,8 @@
 /* fe_walk.c — walks one function body in source order and drives the
  * model builder (model.h's mb_* calls): statements become structured
- * builder calls, tether API calls become events. */
+ * builder calls, tether API calls, other calls and assignments become
+ * events, and each expression's value (model.h, "Values") is built on the
+ * way, bottom-up, from fe_val.c's helpers: fe__expr returns it. */
 #include "fe_clang.h"
 
 #include <stdio.h>
