@@ -254,6 +254,7 @@ static model_tu *fe__model(CXTranslationUnit tu, CXFile file, CXFile which, cons
     free(fns.v);
     free(fns.vars);
     free(st.vmemo);
+    free(st.fdefs);
     free(st.globals);
     free(st.arrays);
     free(st.memo);

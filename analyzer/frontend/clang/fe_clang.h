@@ -84,9 +84,17 @@ typedef struct fe_state {
     unsigned gen;           /* the function being built, for `arms` */
     model_kind ret_kind;    /* the function's return type: its kind ... */
     bool ret_object;        /* ... and whether it can carry an object */
-    const char *eq_macro;   /* fe_cond.c: the last macro searched for `==` / `!=` */
-    size_t eq_macro_len;
-    int eq_macro_op;
+    struct {                /* fe_cond.c: the last macros searched for `==` / `!=` */
+        const char *name;
+        size_t len;
+        int op;
+    } eq_macro[8];
+    unsigned eq_macro_next;
+    struct {                /* fe_cond.c: this file's function-like macros */
+        size_t at, len;     /* the name's offset and length */
+    } *fdefs;
+    size_t nfdefs, capfdefs;
+    bool fdefs_built;
     fe_selvar *selvars;     /* fe_select.c: per function */
     size_t nselvars, capselvars;
     fe_val_memo *vmemo;     /* fe_val.c: values of declarations, per function */
@@ -207,6 +215,9 @@ typedef struct fe_fields {
 void fe_fields_get(CXType t, fe_fields *f);
 void fe_fields_free(fe_fields *f);
 
+/* Whether l (at offset off of the main file) is where it is written, not
+ * inside a macro's expansion (its body or its arguments). */
+bool fe_plain_loc(const fe_state *st, CXSourceLocation l, long off);
 /* Binary operators: a model_op, or one of these. */
 enum { FE_OP_UNKNOWN = -1, FE_OP_ASSIGN = 100, FE_OP_COMMA = 101, FE_OP_COMPOUND = 0x1000 };
 /* The operator of binary operator e (operands l, r): for a compound
@@ -244,6 +255,19 @@ bool fe_init_empty(fe_state *st, CXCursor list, const fe_kids *k);
 /* The value of e without walking it (no events, no objects): for the
  * initializers of globals. */
 model_val *fe_value(fe_state *st, CXCursor e);
+
+/* Atomic operations (the lead's note in notes/values.md), by the name as
+ * written: which one (FE_AT_*), *op the arithmetic of fetch / op_fetch,
+ * *k the constant stored by test_and_set (1) / clear (0). */
+enum {
+    FE_AT_NONE, FE_AT_FENCE, FE_AT_LOAD, FE_AT_LOAD_GEN, FE_AT_STORE, FE_AT_STORE_GEN,
+    FE_AT_STORE_K, FE_AT_FETCH, FE_AT_OP_FETCH, FE_AT_EXCHANGE, FE_AT_CAS,
+};
+int fe_atomic_of(const char *name, size_t len, model_op *op, int *k);
+/* An unexposed expression that is an atomic builtin written `NAME(...)` in
+ * the main file (clang's AtomicExpr): its kind, and the offsets of its `(`
+ * and of the end of its `)`. */
+int fe_atomic_expr(fe_state *st, CXCursor e, model_op *op, int *k, long *open, long *close);
 
 /* Statements (fe_walk.c). */
 void fe_walk_function(fe_state *st, CXCursor fn);

@@ -8,6 +8,8 @@
  * definition when this file holds it. */
 #include "fe_clang.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static bool fe__ident_char(char c)
@@ -82,25 +84,52 @@ static int fe__eq_in_macro(fe_state *st, long off)
         len++;
     if (len == 0)
         return 0;
-    /* one entry of memory: a macro used in many conditions is looked up once */
-    if (st->eq_macro_len == len && memcmp(st->eq_macro, b + off, len) == 0)
-        return st->eq_macro_op;
-    st->eq_macro = b + off;
-    st->eq_macro_len = len;
-    st->eq_macro_op = 0;
-    for (size_t p = 0; p < n; p = fe__line_end(b, n, p) + 1) {
-        size_t q = p;
-        while (q < n && (b[q] == ' ' || b[q] == '\t'))
-            q++;
-        if (q >= n || b[q] != '#')
-            continue;
-        for (q++; q < n && (b[q] == ' ' || b[q] == '\t'); q++)
-            ;
-        if (n - q < 7 || memcmp(b + q, "define", 6) != 0 || !fe__space(b[q + 6]))
-            continue;
-        for (q += 6; q < n && (b[q] == ' ' || b[q] == '\t'); q++)
-            ;
-        if (n - q <= len || memcmp(b + q, b + off, len) != 0 || b[q + len] != '(')
+    /* a few entries of memory: a macro used in many conditions (or
+     * values) is looked up once, a system macro (isspace) not each time */
+    size_t slots = sizeof st->eq_macro / sizeof st->eq_macro[0];
+    for (size_t i = 0; i < slots; i++)
+        if (st->eq_macro[i].len == len && memcmp(st->eq_macro[i].name, b + off, len) == 0)
+            return st->eq_macro[i].op;
+    size_t slot = st->eq_macro_next++ % slots;
+    st->eq_macro[slot].name = b + off;
+    st->eq_macro[slot].len = len;
+    st->eq_macro[slot].op = 0;
+    if (!st->fdefs_built) {
+        /* once per file: where the function-like macros are defined */
+        st->fdefs_built = true;
+        for (const char *h = memchr(b, '#', n); h; h = memchr(h + 1, '#', n - (size_t)(h + 1 - b))) {
+            size_t q = (size_t)(h - b), s0 = q;
+            while (s0 > 0 && (b[s0 - 1] == ' ' || b[s0 - 1] == '\t'))
+                s0--;
+            if (s0 > 0 && b[s0 - 1] != '\n')
+                continue; /* not the first thing on its line */
+            for (q++; q < n && (b[q] == ' ' || b[q] == '\t'); q++)
+                ;
+            if (n - q < 7 || memcmp(b + q, "define", 6) != 0 || !fe__space(b[q + 6]))
+                continue;
+            for (q += 6; q < n && (b[q] == ' ' || b[q] == '\t'); q++)
+                ;
+            size_t k = 0;
+            while (q + k < n && fe__ident_char(b[q + k]))
+                k++;
+            if (k == 0 || q + k >= n || b[q + k] != '(')
+                continue;
+            if (st->nfdefs == st->capfdefs) {
+                st->capfdefs = st->capfdefs ? st->capfdefs * 2 : 16;
+                void *np = realloc(st->fdefs, st->capfdefs * sizeof *st->fdefs);
+                if (!np) {
+                    fputs("tether: error: out of memory\n", stderr);
+                    abort();
+                }
+                st->fdefs = np;
+            }
+            st->fdefs[st->nfdefs].at = q;
+            st->fdefs[st->nfdefs++].len = k;
+        }
+    }
+    for (size_t d = 0; d < st->nfdefs; d++) {
+        size_t q = st->fdefs[d].at;
+        if (st->fdefs[d].len != len || memcmp(b + q, b + off, len) != 0)
             continue;
         size_t end = fe__line_end(b, n, q);
         int found = 0, count = 0;
@@ -118,8 +147,8 @@ static int fe__eq_in_macro(fe_state *st, long off)
             }
             q++;
         }
-        st->eq_macro_op = count == 1 ? found : 0; /* defined twice: the first definition */
-        return st->eq_macro_op;
+        st->eq_macro[slot].op = count == 1 ? found : 0; /* defined twice: the first definition */
+        return st->eq_macro[slot].op;
     }
     return 0;
 }

@@ -31,9 +31,12 @@ static bool fe__is_array_type(CXType t)
 }
 
 /* ---- Identifiers ---------------------------------------------------------- *
- * One value per declaration and function walked (values are read-only, so
- * every use of a variable shares its VAR): open addressing keyed by the
- * declaration's cursor, entries of other functions told apart by `gen`. */
+ * One value per declaration (values are read-only, so every use of a
+ * variable shares its VAR; a parameter belongs to one function, so its
+ * index is its own): open addressing keyed by the declaration's cursor, for
+ * the whole translation unit (an entry is used when gen is FE__VGEN: the
+ * state starts zeroed). */
+#define FE__VGEN 1u
 
 static fe_val_memo *fe__vmemo_slot(fe_state *st, CXCursor decl, bool create)
 {
@@ -50,10 +53,10 @@ static fe_val_memo *fe__vmemo_slot(fe_state *st, CXCursor decl, bool create)
         st->capvmemo = cap;
         st->nvmemo = 0;
         for (size_t i = 0; i < oldcap; i++) {
-            if (old[i].gen != st->gen)
+            if (old[i].gen != FE__VGEN)
                 continue;
             size_t j = old[i].hash & (cap - 1);
-            while (st->vmemo[j].gen == st->gen)
+            while (st->vmemo[j].gen == FE__VGEN)
                 j = (j + 1) & (cap - 1);
             st->vmemo[j] = old[i];
             st->nvmemo++;
@@ -63,14 +66,14 @@ static fe_val_memo *fe__vmemo_slot(fe_state *st, CXCursor decl, bool create)
     if (!st->capvmemo)
         return NULL;
     size_t j = h & (st->capvmemo - 1);
-    while (st->vmemo[j].gen == st->gen) {
+    while (st->vmemo[j].gen == FE__VGEN) {
         if (st->vmemo[j].hash == h && clang_equalCursors(st->vmemo[j].decl, decl))
             return &st->vmemo[j];
         j = (j + 1) & (st->capvmemo - 1);
     }
     if (!create)
         return NULL;
-    st->vmemo[j] = (fe_val_memo){ decl, h, st->gen, NULL };
+    st->vmemo[j] = (fe_val_memo){ decl, h, FE__VGEN, NULL };
     st->nvmemo++;
     return &st->vmemo[j];
 }
@@ -159,6 +162,107 @@ model_val *fe_val_ref(fe_state *st, CXCursor e)
 
 /* ---- Literals ---------------------------------------------------------------- */
 
+/* A string literal's value carries its text (the lead's note in
+ * notes/values.md): as written from its first byte to its last (`"a" "b"`
+ * and `"%" PRIu64 "\n"` stay so; read from the file, not from the extent,
+ * which costs more); a literal written in a macro's body (or __FILE__,
+ * __func__): clang's spelling of it (quoted, adjacent parts joined). */
+/* The end of the string literal (and adjacent literals and macros between
+ * them) starting at b: after its last closing quote; -1 if b starts none. */
+static long fe__string_end(const fe_state *st, long b)
+{
+    const char *s = st->buf;
+    long n = (long)st->buflen, p = b, last = -1;
+    for (;;) {
+        long q = p;
+        while (q < n && q < p + 2 && (s[q] == 'L' || s[q] == 'u' || s[q] == 'U' || s[q] == '8'))
+            q++;
+        if (q < n && s[q] == '"') {
+            for (q++; q < n && s[q] != '"' && s[q] != '\n'; q++)
+                if (s[q] == '\\')
+                    q++;
+            if (q >= n || s[q] != '"')
+                return last;
+            last = p = q + 1;
+        } else if (last >= 0 && p < n && fe__ident_char(s[p])) {
+            while (p < n && fe__ident_char(s[p])) /* a macro joined to the literals (PRIu64) */
+                p++;
+            last = p;
+        } else {
+            return last;
+        }
+        while (p < n && (s[p] == ' ' || s[p] == '\t' || s[p] == '\n' || s[p] == '\r'))
+            p++;
+    }
+}
+
+static model_val *fe__string(fe_state *st, CXCursor e)
+{
+    long b = fe_offset(st, clang_getCursorLocation(e));
+    long en = b >= 0 ? fe__string_end(st, b) : -1;
+    if (en > b) {
+        char *t = malloc((size_t)(en - b) + 1);
+        if (!t) {
+            fputs("tether: error: out of memory\n", stderr);
+            abort();
+        }
+        memcpy(t, st->buf + b, (size_t)(en - b));
+        t[en - b] = '\0';
+        model_val *v = mv_string(st->m, t);
+        free(t);
+        return v;
+    }
+    CXString sp = clang_getCursorSpelling(e);
+    model_val *v = mv_string(st->m, clang_getCString(sp));
+    clang_disposeString(sp);
+    return v;
+}
+
+/* An integer literal written in the file at off (not in a macro's body:
+ * there the position is the macro's name): its value, read from the text
+ * (cheaper than clang's evaluator). */
+static bool fe__int_text(const fe_state *st, long off, int64_t *out)
+{
+    if (off < 0 || (size_t)off >= st->buflen || st->buf[off] < '0' || st->buf[off] > '9')
+        return false;
+    const char *s = st->buf + off, *end = st->buf + st->buflen;
+    unsigned base = 10;
+    if (s + 1 < end && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        base = 16, s += 2;
+    else if (s + 1 < end && s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+        base = 2, s += 2;
+    else if (s[0] == '0')
+        base = 8;
+    uint64_t v = 0;
+    size_t digits = 0;
+    for (; s < end; s++) {
+        char c = *s;
+        unsigned d;
+        if (c == '\'')
+            continue; /* C23 digit separator */
+        if (c >= '0' && c <= '9')
+            d = (unsigned)(c - '0');
+        else if (base == 16 && c >= 'a' && c <= 'f')
+            d = (unsigned)(c - 'a' + 10);
+        else if (base == 16 && c >= 'A' && c <= 'F')
+            d = (unsigned)(c - 'A' + 10);
+        else
+            break;
+        if (d >= base)
+            return false;
+        v = v * base + d;
+        digits++;
+    }
+    if (!digits && base != 8)
+        return false;
+    while (s < end && (*s == 'u' || *s == 'U' || *s == 'l' || *s == 'L'))
+        s++;
+    if (s < end && (fe__ident_char(*s) || *s == '.'))
+        return false; /* a float or something else: ask clang */
+    *out = (int64_t)v;
+    return true;
+}
+
 model_val *fe_val_literal(fe_state *st, CXCursor e, enum CXCursorKind k)
 {
     if (st->probe)
@@ -166,10 +270,13 @@ model_val *fe_val_literal(fe_state *st, CXCursor e, enum CXCursorKind k)
     int64_t n;
     switch (k) {
     case CXCursor_IntegerLiteral:
+        if (fe__int_text(st, fe_offset(st, clang_getCursorLocation(e)), &n))
+            return mv_int(st->m, n);
+        return fe_eval_int(e, &n) ? mv_int(st->m, n) : mv_unknown(st->m);
     case CXCursor_CharacterLiteral:
         return fe_eval_int(e, &n) ? mv_int(st->m, n) : mv_unknown(st->m);
     case CXCursor_StringLiteral:
-        return mv_string(st->m, fe_text(st, e));
+        return fe__string(st, e);
     default:
         return mv_unknown(st->m);
     }
@@ -255,8 +362,44 @@ model_val *fe_fold_cond(model_tu *m, model_val *c, model_val *a, model_val *b)
 
 /* The operator token between l and r, read from the source (blanks, `)`
  * and comments skipped); NULL inside a macro's body. */
+static bool fe__op_char(char c)
+{
+    return c == '+' || c == '-' || c == '*' || c == '/' || c == '%' || c == '<' || c == '>' ||
+           c == '=' || c == '!' || c == '&' || c == '|' || c == '^' || c == ',';
+}
+
+static bool fe__known_op(const char *p, size_t n);
+
+/* The operator read backwards from r's first token, when libclang places r
+ * there (not a field access: libclang places those at the field's name)
+ * and l before it (operands inside a macro's body are both placed at the
+ * macro's name): cheaper than the operands' extents. NULL if unsure. */
+static const char *fe__op_before(fe_state *st, CXCursor l, CXCursor r)
+{
+    long rb = fe_offset(st, clang_getCursorLocation(r));
+    if (rb <= 0)
+        return NULL;
+    long lb = fe_offset(st, clang_getCursorLocation(l));
+    if (lb < 0 || lb >= rb)
+        return NULL;
+    const char *b = st->buf;
+    long i = rb - 1;
+    while (i > lb && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r'))
+        i--;
+    long end = i + 1;
+    while (i > lb && end - i <= 3 && fe__op_char(b[i]))
+        i--;
+    long start = i + 1;
+    if (start >= end || end - start > 3 || fe__op_char(b[i]) || b[i] == '/')
+        return NULL; /* more operator characters than one operator, or a comment's end */
+    return fe__known_op(b + start, (size_t)(end - start)) ? b + start : NULL;
+}
+
 static const char *fe__op_text(fe_state *st, CXCursor l, CXCursor r)
 {
+    const char *fast = fe__op_before(st, l, r);
+    if (fast)
+        return fast;
     long le = fe_offset(st, clang_getRangeEnd(fe_extent(l)));
     long rb = fe_offset(st, clang_getRangeStart(fe_extent(r)));
     if (le < 0 || rb < 0 || le > rb)
@@ -277,41 +420,100 @@ static const char *fe__op_text(fe_state *st, CXCursor l, CXCursor r)
                 i++;
             continue;
         }
+        /* (operands that are two arguments of one macro, `OP(a, b)` over
+         * `x + y`, have the arguments' comma between them: read as a comma,
+         * as always; a comma written in one argument cannot be told apart) */
         return b + i;
     }
     return NULL;
 }
 
-static const struct {
-    const char *text;
-    int op;
-} fe__binops[] = {
-    { "<<=", FE_OP_COMPOUND | MODEL_OP_SHL }, { ">>=", FE_OP_COMPOUND | MODEL_OP_SHR },
-    { "+=", FE_OP_COMPOUND | MODEL_OP_ADD },  { "-=", FE_OP_COMPOUND | MODEL_OP_SUB },
-    { "*=", FE_OP_COMPOUND | MODEL_OP_MUL },  { "/=", FE_OP_COMPOUND | MODEL_OP_DIV },
-    { "%=", FE_OP_COMPOUND | MODEL_OP_MOD },  { "&=", FE_OP_COMPOUND | MODEL_OP_BITAND },
-    { "|=", FE_OP_COMPOUND | MODEL_OP_BITOR }, { "^=", FE_OP_COMPOUND | MODEL_OP_BITXOR },
-    { "==", MODEL_OP_EQ },  { "!=", MODEL_OP_NE },  { "<=", MODEL_OP_LE },     { ">=", MODEL_OP_GE },
-    { "<<", MODEL_OP_SHL }, { ">>", MODEL_OP_SHR }, { "&&", MODEL_OP_LAND },   { "||", MODEL_OP_LOR },
-    { "<", MODEL_OP_LT },   { ">", MODEL_OP_GT },   { "+", MODEL_OP_ADD },     { "-", MODEL_OP_SUB },
-    { "*", MODEL_OP_MUL },  { "/", MODEL_OP_DIV },  { "%", MODEL_OP_MOD },     { "&", MODEL_OP_BITAND },
-    { "|", MODEL_OP_BITOR }, { "^", MODEL_OP_BITXOR }, { "=", FE_OP_ASSIGN }, { ",", FE_OP_COMMA },
-};
+bool fe_plain_loc(const fe_state *st, CXSourceLocation l, long off)
+{
+    (void)st;
+    unsigned exp = 0;
+    clang_getExpansionLocation(l, NULL, NULL, NULL, &exp);
+    return (long)exp == off;
+}
+
+
+/* The operator token at p (at most `left` bytes; the longest that
+ * matches): its code (a model_op, FE_OP_ASSIGN or FE_OP_COMMA, with
+ * FE_OP_COMPOUND for `op=`) and *len; FE_OP_UNKNOWN if none. */
+static int fe__op_code(const char *p, size_t left, size_t *len)
+{
+    char c0 = left > 0 ? p[0] : '\0', c1 = left > 1 ? p[1] : '\0', c2 = left > 2 ? p[2] : '\0';
+    int op = FE_OP_UNKNOWN;
+    *len = 1;
+    switch (c0) {
+    case '<':
+    case '>':
+        if (c1 == c0) {
+            op = c0 == '<' ? MODEL_OP_SHL : MODEL_OP_SHR;
+            *len = 2;
+            if (c2 == '=') {
+                op |= FE_OP_COMPOUND;
+                *len = 3;
+            }
+        } else if (c1 == '=') {
+            op = c0 == '<' ? MODEL_OP_LE : MODEL_OP_GE;
+            *len = 2;
+        } else {
+            op = c0 == '<' ? MODEL_OP_LT : MODEL_OP_GT;
+        }
+        return op;
+    case '&':
+    case '|':
+        if (c1 == c0) {
+            *len = 2;
+            return c0 == '&' ? MODEL_OP_LAND : MODEL_OP_LOR;
+        }
+        op = c0 == '&' ? MODEL_OP_BITAND : MODEL_OP_BITOR;
+        break;
+    case '=':
+        if (c1 == '=') {
+            *len = 2;
+            return MODEL_OP_EQ;
+        }
+        return FE_OP_ASSIGN;
+    case '!':
+        if (c1 == '=') {
+            *len = 2;
+            return MODEL_OP_NE;
+        }
+        return FE_OP_UNKNOWN;
+    case ',': return FE_OP_COMMA;
+    case '+': op = MODEL_OP_ADD; break;
+    case '-': op = MODEL_OP_SUB; break;
+    case '*': op = MODEL_OP_MUL; break;
+    case '/': op = MODEL_OP_DIV; break;
+    case '%': op = MODEL_OP_MOD; break;
+    case '^': op = MODEL_OP_BITXOR; break;
+    default: return FE_OP_UNKNOWN;
+    }
+    if (c1 == '=') {
+        op |= FE_OP_COMPOUND;
+        *len = 2;
+    }
+    return op;
+}
+
+static bool fe__known_op(const char *p, size_t n)
+{
+    size_t len;
+    return fe__op_code(p, n, &len) != FE_OP_UNKNOWN && len == n;
+}
 
 int fe_binop_of(fe_state *st, CXCursor e, CXCursor l, CXCursor r, bool compound)
 {
     const char *p = fe__op_text(st, l, r);
     if (p) {
-        size_t left = (size_t)(st->buf + st->buflen - p);
-        for (size_t i = 0; i < sizeof fe__binops / sizeof fe__binops[0]; i++) {
-            size_t n = strlen(fe__binops[i].text);
-            if (n <= left && memcmp(p, fe__binops[i].text, n) == 0) {
-                int op = fe__binops[i].op;
-                bool is_compound = (op & FE_OP_COMPOUND) != 0;
-                return is_compound == compound ? op & ~FE_OP_COMPOUND : FE_OP_UNKNOWN;
-            }
-        }
-        return FE_OP_UNKNOWN;
+        size_t len;
+        int op = fe__op_code(p, (size_t)(st->buf + st->buflen - p), &len);
+        if (op == FE_OP_UNKNOWN)
+            return op;
+        bool is_compound = (op & FE_OP_COMPOUND) != 0;
+        return is_compound == compound ? op & ~FE_OP_COMPOUND : FE_OP_UNKNOWN;
     }
     if (compound)
         return FE_OP_UNKNOWN;
@@ -345,10 +547,38 @@ static bool fe__word_at(const fe_state *st, long off, const char *w)
            ((size_t)off + n == st->buflen || !fe__ident_char(st->buf[off + n]));
 }
 
+/* A postfix `++` / `--` after the operand that starts at b (an lvalue
+ * written plainly: names, `.`, `->`, brackets): '+', '-', or 0. */
+static char fe__postfix_at(const fe_state *st, long b)
+{
+    const char *s = st->buf;
+    long n = (long)st->buflen;
+    int depth = 0;
+    for (long i = b; i < n; i++) {
+        char c = s[i];
+        if (depth > 0) {
+            depth += (c == '(' || c == '[') ? 1 : (c == ')' || c == ']') ? -1 : 0;
+            continue;
+        }
+        if (c == '(' || c == '[') {
+            depth++;
+        } else if ((c == '+' || c == '-') && i + 1 < n && s[i + 1] == c) {
+            return c;
+        } else if (c == '-' && i + 1 < n && s[i + 1] == '>') {
+            i++;
+        } else if (!(fe__ident_char(c) || c == '.' || c == ' ' || c == '\t' || c == '\n' ||
+                     c == '\r')) {
+            return 0;
+        }
+    }
+    return 0;
+}
+
 int fe_unop_of(fe_state *st, CXCursor e, CXCursor in)
 {
-    CXSourceRange r = fe_extent(e);
-    long b = fe_offset(st, clang_getRangeStart(r));
+    /* libclang places a unary operator at its first token: the operator,
+     * or the operand of a postfix one */
+    long b = fe_offset(st, clang_getCursorLocation(e));
     const char *s = st->buf;
     if (b >= 0 && (size_t)b < st->buflen) {
         char c = s[b], c1 = (size_t)b + 1 < st->buflen ? s[b + 1] : '\0';
@@ -365,8 +595,11 @@ int fe_unop_of(fe_state *st, CXCursor e, CXCursor in)
             break;
         default: break;
         }
+        char post = fe__postfix_at(st, b);
+        if (post)
+            return post == '+' ? FE_U_POSTINC : FE_U_POSTDEC;
     }
-    long en = fe_offset(st, clang_getRangeEnd(r));
+    long en = fe_offset(st, clang_getRangeEnd(fe_extent(e)));
     if (en >= 2 && (size_t)en <= st->buflen && s[en - 1] == s[en - 2] && (s[en - 1] == '+' || s[en - 1] == '-'))
         return s[en - 1] == '+' ? FE_U_POSTINC : FE_U_POSTDEC;
     /* a macro's body */
@@ -489,8 +722,13 @@ model_val *fe_val_binary(fe_state *st, CXCursor e, CXCursor l, CXCursor r, int o
 
 bool fe_val_transparent(CXCursor e, CXCursor kid)
 {
-    /* an implicit conversion: libclang places it where its operand is (a
-     * va_arg, an atomic builtin, offsetof are placed elsewhere) */
+    /* an implicit conversion: libclang places it where its operand is; a
+     * va_arg (its operand `ap` is itself converted) or offsetof (an index
+     * operand) is placed elsewhere. Only those operands are checked: the
+     * positions cost, and most conversions are over a variable or a call. */
+    enum CXCursorKind k = clang_getCursorKind(kid);
+    if (k != CXCursor_UnexposedExpr && k != CXCursor_IntegerLiteral && k != CXCursor_BinaryOperator)
+        return true;
     return clang_equalLocations(clang_getCursorLocation(e), clang_getCursorLocation(kid)) != 0;
 }
 
@@ -508,8 +746,29 @@ model_val *fe_val_member(fe_state *st, CXCursor e, CXCursor base, model_val *bv)
 {
     if (st->probe)
         return NULL;
-    CXString s = clang_getCursorSpelling(e);
-    const char *name = clang_getCString(s);
+    /* the member's name: libclang places the node at it; read from the file
+     * when written there (cheaper than its spelling) */
+    CXSourceLocation at = clang_getCursorLocation(e);
+    long off = fe_offset(st, at);
+    char small[64];
+    const char *name = NULL;
+    CXString s = { NULL, 0 };
+    bool spelled = false;
+    if (off >= 0 && fe_plain_loc(st, at, off)) {
+        size_t n = 0;
+        while ((size_t)off + n < st->buflen && fe__ident_char(st->buf[off + n]))
+            n++;
+        if (n > 0 && n < sizeof small) {
+            memcpy(small, st->buf + off, n);
+            small[n] = '\0';
+            name = small;
+        }
+    }
+    if (!name) {
+        s = clang_getCursorSpelling(e);
+        name = clang_getCString(s);
+        spelled = true;
+    }
     model_val *v;
     if (!name || !*name) {
         v = bv; /* an anonymous struct or union member */
@@ -518,7 +777,8 @@ model_val *fe_val_member(fe_state *st, CXCursor e, CXCursor base, model_val *bv)
         v = mv_field(st->m, bv, name, arrow);
         v->is_array = fe__is_array_type(clang_getCursorType(e));
     }
-    clang_disposeString(s);
+    if (spelled)
+        clang_disposeString(s);
     return v;
 }
 
@@ -720,8 +980,8 @@ bool fe_init_empty(fe_state *st, CXCursor list, const fe_kids *k)
         return true;
     if (k->n != 1)
         return false;
-    /* `{0}`: the literal 0 as written (under implicit conversions only;
-     * `{NULL}` and `{ZERO}` keep their element) */
+    /* `{0}`: the literal 0 as written, or `false` (under implicit
+     * conversions only; `{NULL}` and `{ZERO}` keep their element) */
     CXCursor e = k->v[0];
     for (int guard = 0; guard < 8 && clang_getCursorKind(e) == CXCursor_UnexposedExpr; guard++) {
         fe_kids in;
@@ -735,8 +995,7 @@ bool fe_init_empty(fe_state *st, CXCursor list, const fe_kids *k)
     if (clang_getCursorKind(e) != CXCursor_IntegerLiteral)
         return false;
     long at = fe_offset(st, clang_getRangeStart(fe_extent(e)));
-    return at >= 0 && (size_t)at < st->buflen && st->buf[at] == '0' &&
-           ((size_t)at + 1 == st->buflen || !fe__ident_char(st->buf[at + 1]));
+    return fe__word_at(st, at, "0") || fe__word_at(st, at, "false");
 }
 
 /* ---- The pure evaluator ------------------------------------------------------------- */
@@ -833,4 +1092,121 @@ model_val *fe_value(fe_state *st, CXCursor e)
     }
     fe_kids_free(&kk);
     return v ? v : mv_unknown(st->m);
+}
+
+/* ---- Atomics ------------------------------------------------------------------------ *
+ * The lead's note in notes/values.md ("Atomics as memory operations") and
+ * tree-sitter's precisions 32-36: C11 atomic_* / atomic_*_explicit, clang's
+ * __c11_atomic_*, GNU __atomic_* and __sync_* by the name as written (clang
+ * turns most of them into an AtomicExpr without a name, and __sync_* into
+ * sized builtins such as __sync_fetch_and_add_4). */
+
+static bool fe__strip_prefix(const char **s, size_t *n, const char *p)
+{
+    size_t k = strlen(p);
+    if (*n < k || memcmp(*s, p, k) != 0)
+        return false;
+    *s += k;
+    *n -= k;
+    return true;
+}
+
+static bool fe__strip_suffix(const char *s, size_t *n, const char *p)
+{
+    size_t k = strlen(p);
+    if (*n < k || memcmp(s + *n - k, p, k) != 0)
+        return false;
+    *n -= k;
+    return true;
+}
+
+static bool fe__word_is(const char *s, size_t n, const char *w)
+{
+    return strlen(w) == n && memcmp(s, w, n) == 0;
+}
+
+static model_op fe__atomic_op(const char *s, size_t n)
+{
+    return fe__word_is(s, n, "add")   ? MODEL_OP_ADD
+           : fe__word_is(s, n, "sub") ? MODEL_OP_SUB
+           : fe__word_is(s, n, "or")  ? MODEL_OP_BITOR
+           : fe__word_is(s, n, "and") ? MODEL_OP_BITAND
+           : fe__word_is(s, n, "xor") ? MODEL_OP_BITXOR
+                                      : MODEL_OP_NONE;
+}
+
+int fe_atomic_of(const char *name, size_t len, model_op *op, int *k)
+{
+    const char *s = name;
+    size_t n = len;
+    *op = MODEL_OP_NONE;
+    *k = 0;
+    bool gnu = false, sync = false;
+    if (fe__strip_prefix(&s, &n, "__c11_atomic_") || fe__strip_prefix(&s, &n, "atomic_")) {
+        fe__strip_suffix(s, &n, "_explicit");
+    } else if (fe__strip_prefix(&s, &n, "__atomic_")) {
+        gnu = !fe__strip_suffix(s, &n, "_n");
+    } else if (fe__strip_prefix(&s, &n, "__sync_")) {
+        sync = true;
+        /* clang's sized builtins: __sync_fetch_and_add_4 */
+        if (!fe__strip_suffix(s, &n, "_16") && !fe__strip_suffix(s, &n, "_8") &&
+            !fe__strip_suffix(s, &n, "_4") && !fe__strip_suffix(s, &n, "_2"))
+            fe__strip_suffix(s, &n, "_1");
+    } else {
+        return FE_AT_NONE;
+    }
+    if (fe__word_is(s, n, "thread_fence") || fe__word_is(s, n, "signal_fence") ||
+        fe__word_is(s, n, "synchronize"))
+        return FE_AT_FENCE;
+    if (fe__word_is(s, n, "load"))
+        return gnu ? FE_AT_LOAD_GEN : FE_AT_LOAD;
+    if (fe__word_is(s, n, "store") || fe__word_is(s, n, "init"))
+        return gnu ? FE_AT_STORE_GEN : FE_AT_STORE;
+    if (fe__word_is(s, n, "clear") || fe__word_is(s, n, "flag_clear") || fe__word_is(s, n, "lock_release"))
+        return FE_AT_STORE_K;
+    if (fe__word_is(s, n, "test_and_set") || fe__word_is(s, n, "flag_test_and_set") ||
+        fe__word_is(s, n, "lock_test_and_set")) {
+        *k = 1;
+        return fe__word_is(s, n, "lock_test_and_set") ? FE_AT_EXCHANGE : FE_AT_STORE_K;
+    }
+    if (fe__word_is(s, n, "exchange"))
+        return FE_AT_EXCHANGE;
+    if ((n >= 16 && memcmp(s, "compare_exchange", 16) == 0) || fe__word_is(s, n, "bool_compare_and_swap") ||
+        fe__word_is(s, n, "val_compare_and_swap"))
+        return FE_AT_CAS;
+    const char *w = s;
+    size_t wn = n;
+    if (fe__strip_prefix(&w, &wn, sync ? "fetch_and_" : "fetch_")) {
+        *op = fe__atomic_op(w, wn);
+        return FE_AT_FETCH;
+    }
+    if (fe__strip_suffix(s, &n, sync ? "_and_fetch" : "_fetch")) {
+        *op = fe__atomic_op(s, n);
+        return FE_AT_OP_FETCH;
+    }
+    return FE_AT_NONE; /* is_lock_free and the rest: calls */
+}
+
+int fe_atomic_expr(fe_state *st, CXCursor e, model_op *op, int *k, long *open, long *close)
+{
+    long off = fe_offset(st, clang_getCursorLocation(e));
+    if (off < 0)
+        return FE_AT_NONE;
+    size_t n = 0;
+    while ((size_t)off + n < st->buflen && fe__ident_char(st->buf[off + n]))
+        n++;
+    if (n == 0 || (st->buf[off] >= '0' && st->buf[off] <= '9'))
+        return FE_AT_NONE;
+    int kind = fe_atomic_of(st->buf + off, n, op, k);
+    if (kind == FE_AT_NONE)
+        return kind;
+    long p = off + (long)n;
+    while ((size_t)p < st->buflen && (st->buf[p] == ' ' || st->buf[p] == '\t' || st->buf[p] == '\n' ||
+                                      st->buf[p] == '\r'))
+        p++;
+    if ((size_t)p >= st->buflen || st->buf[p] != '(')
+        return FE_AT_NONE;
+    *open = p;
+    *close = fe_offset(st, clang_getRangeEnd(fe_extent(e)));
+    return *close > p ? kind : FE_AT_NONE;
 }

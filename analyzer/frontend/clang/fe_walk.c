@@ -1,6 +1,8 @@
 /* fe_walk.c — walks one function body in source order and drives the
  * model builder (model.h's mb_* calls): statements become structured
- * builder calls, tether API calls become events. */
+ * builder calls, tether API calls, other calls and assignments become
+ * events, and each expression's value (model.h, "Values") is built on the
+ * way, bottom-up, from fe_val.c's helpers: fe__expr returns it. */
 #include "fe_clang.h"
 
 #include <stdio.h>
@@ -10,6 +12,7 @@
 
 static void fe__stmt(fe_state *st, CXCursor s);
 static model_val *fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *dest_text);
+static model_val *fe__assign_ev(fe_state *st, model_loc loc, model_val *lhs, model_val *rhs);
 
 static void *fe__xrealloc(void *p, size_t n)
 {
@@ -481,6 +484,106 @@ static bool fe__is_spawn(CXCursor call)
     return spawn;
 }
 
+/* An atomic operation (FE_AT_*) over the values of its arguments as
+ * written (vals[0] the pointer): its ASSIGN and its value (the lead's note
+ * in notes/values.md; the same as tree-sitter's atomic_call). */
+static model_val *fe__atomic_apply(fe_state *st, model_loc loc, int kind, model_op op, int k,
+                                   model_val *const *vals, size_t n)
+{
+    if (kind == FE_AT_FENCE || kind == FE_AT_LOAD) {
+        if (st->probe)
+            return NULL;
+        return kind == FE_AT_LOAD ? mv_deref(st->m, n ? vals[0] : NULL) : mv_unknown(st->m);
+    }
+    if (st->probe) {
+        st->probe_hit = true;
+        return NULL;
+    }
+    model_val *p = n > 0 ? vals[0] : NULL, *v = n > 1 ? vals[1] : NULL;
+    model_val *at = mv_deref(st->m, p);
+    switch (kind) {
+    case FE_AT_LOAD_GEN:
+        fe__assign_ev(st, loc, mv_deref(st->m, v), at);
+        return mv_unknown(st->m);
+    case FE_AT_STORE:
+        fe__assign_ev(st, loc, at, v);
+        return mv_unknown(st->m);
+    case FE_AT_STORE_GEN:
+        fe__assign_ev(st, loc, at, mv_deref(st->m, v));
+        return mv_unknown(st->m);
+    case FE_AT_STORE_K:
+        fe__assign_ev(st, loc, at, mv_int(st->m, k));
+        return mv_unknown(st->m);
+    case FE_AT_EXCHANGE:
+        fe__assign_ev(st, loc, at, k ? mv_int(st->m, k) : v);
+        return mv_unknown(st->m);
+    case FE_AT_CAS:
+        fe__assign_ev(st, loc, at, mv_unknown(st->m));
+        return mv_unknown(st->m);
+    case FE_AT_FETCH:
+    case FE_AT_OP_FETCH: {
+        model_val *r = fe__assign_ev(st, loc, at, op == MODEL_OP_NONE ? mv_unknown(st->m)
+                                                                     : mv_binop(st->m, op, at, v));
+        if (kind == FE_AT_OP_FETCH && op != MODEL_OP_NONE)
+            return r;
+        if (op == MODEL_OP_ADD || op == MODEL_OP_SUB)
+            return mv_binop(st->m, op == MODEL_OP_ADD ? MODEL_OP_SUB : MODEL_OP_ADD, r, v);
+        return mv_unknown(st->m);
+    }
+    default:
+        return mv_unknown(st->m);
+    }
+}
+
+#define FE_MAX_ATOMIC_ARGS 8
+
+/* The arguments as written of an atomic builtin whose parentheses are at
+ * [open, close): the outermost sub-expressions of e written there, in
+ * source order (a macro's own parts, such as the memory order
+ * stdatomic.h adds or its `&(obj)->_Value`, are not). */
+static void fe__atomic_args(fe_state *st, CXCursor e, long open, long close, CXCursor *out, long *at,
+                            size_t *n)
+{
+    fe_kids k;
+    fe_kids_get(e, &k);
+    for (size_t i = 0; i < k.n; i++) {
+        if (!clang_isExpression(clang_getCursorKind(k.v[i])))
+            continue;
+        CXSourceRange r = fe_extent(k.v[i]);
+        long b = fe_offset(st, clang_getRangeStart(r)), en = fe_offset(st, clang_getRangeEnd(r));
+        if (b > open && en >= 0 && en <= close) {
+            size_t j = *n;
+            if (j == FE_MAX_ATOMIC_ARGS)
+                continue;
+            for (; j > 0 && at[j - 1] > b; j--) { /* insertion in source order */
+                out[j] = out[j - 1];
+                at[j] = at[j - 1];
+            }
+            out[j] = k.v[i];
+            at[j] = b;
+            (*n)++;
+        } else {
+            fe__atomic_args(st, k.v[i], open, close, out, at, n);
+        }
+    }
+    fe_kids_free(&k);
+}
+
+/* An atomic builtin clang shows as an unexposed expression (AtomicExpr):
+ * its arguments' events and values, then its own ASSIGN; its value. */
+static model_val *fe__atomic_expr(fe_state *st, CXCursor e, int kind, model_op op, int k, long open,
+                                  long close)
+{
+    CXCursor args[FE_MAX_ATOMIC_ARGS];
+    long at[FE_MAX_ATOMIC_ARGS];
+    size_t n = 0;
+    fe__atomic_args(st, e, open, close, args, at, &n);
+    model_val *vals[FE_MAX_ATOMIC_ARGS];
+    for (size_t i = 0; i < n; i++)
+        vals[i] = fe__expr(st, args[i], MODEL_NO_OBJ, NULL);
+    return fe__atomic_apply(st, fe_cursor_loc(e), kind, op, k, vals, n);
+}
+
 /* A call: its events (the arguments', then its own) and its value: the
  * RESULT of its event, or the API value of a side-effect-free tether call. */
 static model_val *fe__call(fe_state *st, CXCursor call, model_obj_id dest, const char *dest_text)
@@ -516,6 +619,20 @@ static model_val *fe__call(fe_state *st, CXCursor call, model_obj_id dest, const
         goto out;
     }
     model_val *fn = st->probe ? NULL : mv_func(st->m, name);
+    if (name[0] == '_' || name[0] == 'a') {
+        /* __sync_*, __atomic_test_and_set, ... (builtins: clang declares
+         * them where they are first used) and atomic_* functions of headers:
+         * memory operations */
+        model_op aop;
+        int ak;
+        int kind = fe_atomic_of(name, strlen(name), &aop, &ak);
+        if (kind != FE_AT_NONE &&
+            (name[0] == '_' || !clang_Location_isFromMainFile(clang_getCursorLocation(decl)))) {
+            result = fe__atomic_apply(st, loc, kind, aop, ak, av, (size_t)nargs);
+            free(name);
+            goto out;
+        }
+    }
     fe_api_name(name);
     const fe_api_entry *api = fe__api_find(name);
     CXCursor a0 = nargs > 0 ? clang_Cursor_getArgument(call, 0) : clang_getNullCursor();
@@ -1312,6 +1429,16 @@ static model_val *fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const ch
         }
         break;
     case CXCursor_UnexposedExpr:
+        if (!(kk.n == 1 && fe_val_transparent(e, kk.v[0])) && kk.n > 0) {
+            model_op aop;
+            int ak;
+            long open, close;
+            int kind = fe_atomic_expr(st, e, &aop, &ak, &open, &close);
+            if (kind != FE_AT_NONE) {
+                v = fe__atomic_expr(st, e, kind, aop, ak, open, close);
+                goto out;
+            }
+        }
         if (fe_elvis(e, NULL, NULL)) {
             /* GNU `x ?: y` (common, two opaque copies of it, y): as x || y,
              * both operands stored into dest; its value x ? x : y */
@@ -1507,7 +1634,6 @@ void fe_walk_globals(fe_state *st)
     st->narrays = 0;
     st->gen++;
     st->narms = 0;
-    st->nvmemo = 0;
     fe_sel_reset(st);
     for (size_t i = 0; i < st->nglobals; i++) {
         const fe_global_init *g = &st->globals[i];
@@ -1757,7 +1883,6 @@ void fe_walk_function(fe_state *st, CXCursor fn)
     st->narrays = 0;
     st->gen++;
     st->narms = 0;
-    st->nvmemo = 0;
     fe_sel_reset(st);
     CXType rt = clang_getCanonicalType(clang_getResultType(clang_getCursorType(fn)));
     st->ret_kind = fe_kind_of_type(rt);
