@@ -61,6 +61,15 @@ uint32_t eng_prog_lookup(eng_run_ctx *r, const model_tu *tu, const char *name)
             return id;
     if (eng_map_get(r->prog.func_by_name, prog__key(0, false, n), &id))
         return id;
+    /* a static function of a header the file includes (the driver models a
+     * project header on its own) */
+    for (size_t t = 0; t < r->prog.ntus; t++) {
+        const char *p = r->prog.tus[t]->path;
+        size_t len = p ? strlen(p) : 0;
+        if (r->prog.tus[t] != tu && len > 2 && strcmp(p + len - 2, ".h") == 0 &&
+            eng_map_get(r->prog.func_by_name, prog__key((uint32_t)t, true, n), &id))
+            return id;
+    }
     return ENG_NONE;
 }
 

@@ -110,8 +110,12 @@ static char *findings(build_fn build, const char *path, const char *src, bool wi
 }
 
 /* with_api: also compare with the program spelled with the API (not for a
- * file that defines the wrappers: renamed, they would clash with tether.h). */
-static void check_program(build_fn build, const char *file, bool leaks, bool with_api)
+ * file that defines the wrappers: renamed, they would clash with tether.h).
+ * bare: what the run without aliases finds: nothing when the wrappers' bodies
+ * are elsewhere; when they are in the file, the engine follows the calls into
+ * them and reports the leak inside the wrapper (the alias moves it to the
+ * caller's line). */
+static void check_program_bare(build_fn build, const char *file, bool leaks, bool with_api, const char *bare)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", ALIAS_DIR, file);
@@ -129,7 +133,10 @@ static void check_program(build_fn build, const char *file, bool leaks, bool wit
         assert_non_null(strstr(with, "unbuffered-send-no-fallback"));
     else
         assert_string_equal(with, "");
-    assert_string_equal(without, "");
+    if (bare)
+        assert_non_null(strstr(without, bare));
+    else
+        assert_string_equal(without, "");
     /* the table is per call: a run without aliases leaves none behind */
     assert_null(frontend_alias_of("go", 2));
     free(with);
@@ -138,6 +145,15 @@ static void check_program(build_fn build, const char *file, bool leaks, bool wit
     free(api_src);
     free(src);
 }
+
+static void check_program(build_fn build, const char *file, bool leaks, bool with_api)
+{
+    check_program_bare(build, file, leaks, with_api, NULL);
+}
+
+/* leak_wrapped_same_file.c: chan_put's send, line 12; the alias reports the
+ * call of chan_put, line 19 */
+#define SAME_FILE_BARE "unbuffered-send-no-fallback 12:"
 
 static void test_clang_timeout(void **state)
 {
@@ -160,13 +176,13 @@ static void test_clang_ok(void **state)
 static void test_clang_same_file(void **state)
 {
     (void)state;
-    check_program(frontend_clang_build, "leak_wrapped_same_file.c", true, false);
+    check_program_bare(frontend_clang_build, "leak_wrapped_same_file.c", true, false, SAME_FILE_BARE);
 }
 
 static void test_treesitter_same_file(void **state)
 {
     (void)state;
-    check_program(frontend_treesitter_build, "leak_wrapped_same_file.c", true, false);
+    check_program_bare(frontend_treesitter_build, "leak_wrapped_same_file.c", true, false, SAME_FILE_BARE);
 }
 
 static void test_treesitter_timeout(void **state)

@@ -987,7 +987,13 @@ static model_val *fe__init(fe_state *st, CXCursor list, const char *prefix)
     model_val **vals = k.n <= 16 ? small : fe__xrealloc(NULL, k.n * sizeof *vals);
     for (size_t i = 0; i < k.n; i++)
         vals[i] = NULL;
-    if (t.kind == CXType_Record && !fe__is_tether_record(t)) {
+    bool empty = fe_init_empty(st, list, &k);
+    if (empty) {
+        /* `{0}`: all zero, no stores (a 0 stored into a pointer field would
+         * make a NULL object for nothing; tree-sitter's ts_init_list agrees) */
+        for (size_t i = 0; i < k.n; i++)
+            fe__expr(st, k.v[i], MODEL_NO_OBJ, NULL);
+    } else if (t.kind == CXType_Record && !fe__is_tether_record(t)) {
         fe__init_record(st, t, &k, prefix, vals);
     } else if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
         long idx = 0;
@@ -1013,7 +1019,7 @@ static model_val *fe__init(fe_state *st, CXCursor list, const char *prefix)
     }
     model_val *init = NULL;
     if (!st->probe) {
-        if (fe_init_empty(st, list, &k)) {
+        if (empty) {
             init = mv_init(st->m, 0);
         } else {
             const char **names = fe__xrealloc(NULL, k.n * sizeof *names);

@@ -849,6 +849,7 @@ static model_val *call(ts_ctx *c, TSNode n, model_obj_id target, const char *tar
         ev->nvals = nargs;
         return mv_result(c->tu, ev->id);
     }
+    frontend_alias_apply(&name, &len); /* values name the API, not the wrapper */
     if (len > 6 && memcmp(name, "tt_", 3) == 0 && memcmp(name + len - 3, "_at", 3) == 0)
         len -= 3; /* tt_send_at -> tt_send (any tt_ name, as clang's fe_api_name) */
     unsigned arity = 0, ints = 0;

@@ -195,13 +195,23 @@ static void functions(ts_ctx *c, TSNode parent)
     ts_kids_pop(c, first);
 }
 
-/* Whether the text contains "tt_" anywhere. */
-static bool mentions_tt(const char *src, size_t len)
+/* Whether the text contains `needle` anywhere. */
+static bool mentions(const char *src, size_t len, const char *needle)
 {
-    for (const char *p = src; (p = memchr(p, 't', len - (size_t)(p - src))) != NULL; p++)
-        if ((size_t)(p - src) + 3 <= len && p[1] == 't' && p[2] == '_')
+    size_t k = strlen(needle);
+    for (const char *p = src; (p = memchr(p, needle[0], len - (size_t)(p - src))) != NULL; p++)
+        if ((size_t)(p - src) + k <= len && memcmp(p, needle, k) == 0)
             return true;
     return false;
+}
+
+/* Whether the file may reach the API: it names a tt_ name or an alias, or it
+ * includes a project header (whose static inline wrappers, modeled with the
+ * header, it may call). */
+static bool may_use_api(const char *src, size_t len)
+{
+    return mentions(src, len, "tt_") || mentions(src, len, "TT_") || frontend_alias_in_text(src, len) ||
+           mentions(src, len, "include \"") || mentions(src, len, "include\"");
 }
 
 int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend_stats *stats,
@@ -263,9 +273,9 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
                      error_line);
         }
     }
-    /* A file that never names a tt_ API has nothing to model (tree-sitter
+    /* A file that cannot reach the API has nothing to model (tree-sitter
      * sees no macro expansions, so the text is all there is). */
-    if (mentions_tt(src, len) || frontend_alias_in_text(src, len)) {
+    if (may_use_api(src, len)) {
         ts_scan_file(&c, root);
         functions(&c, root);
         ts_globals(&c);
