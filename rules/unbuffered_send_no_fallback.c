@@ -53,13 +53,16 @@ static uint32_t receiver_of(const eng_finding *f, uint32_t sender, uint32_t ch)
     return RU_NONE;
 }
 
-/* Another task blocked sending that would receive from ch next: a circular wait. */
+/* Another blocked task that would receive from ch next: a circular wait
+ * when it is blocked sending too, or waits for the sender itself. */
 static uint32_t circular_partner(const eng_finding *f, uint32_t sender, uint32_t ch)
 {
     for (uint32_t u = 0; u < f->ntasks; u++) {
         const eng_task_info *t = &f->tasks[u];
         const model_event *ev = ru_ev(t->at);
-        if (u == sender || t->done || !ev || blocked_send_case(f, t, ev) < 0)
+        if (u == sender || t->done || !ev)
+            continue;
+        if (blocked_send_case(f, t, ev) < 0 && !(sender < 64 && (ru_releasers(f, u) >> sender & 1)))
             continue;
         for (uint32_t k = 0; k < t->nnext; k++)
             if (t->next[k].kind == MODEL_EV_RECV && t->next[k].obj == ch)
@@ -252,6 +255,17 @@ static int run(const rule_input *in, diag_list *out)
             const model_event *pev = ru_ev(p->at);
             int pk = blocked_send_case(f, p, pev);
             const char *ptext = ru_op_text(p->at, pev->kind == MODEL_EV_SELECT ? pk : -1);
+            if (pk < 0) { /* the receiver waits for this task, for something else */
+                d = ru_warn(out, RULE_ID, (int)i, t->at,
+                            "send on channel '%s' can block forever: its receiver '%s' is blocked first, waiting for "
+                            "this task (circular wait)",
+                            text, ru_task_name(f, partner));
+                ru_note_spawn(d, f, f->task);
+                ru_note_spawn(d, f, partner);
+                ru_note(d, p->at, "'%s' blocks here, before it receives from '%s'", ru_task_name(f, partner), text);
+                capacity_fixit(d, f, ch);
+                continue;
+            }
             if (p->func == t->func && p->tu == t->tu)
                 d = ru_warn(out, RULE_ID, (int)i, t->at,
                             "send on unbuffered channel '%s' can block forever: its only receivers are other '%s' "

@@ -8,6 +8,7 @@
 
 #include "engine/engine.h"
 #include "rule.h"
+#include "rule_util.h"
 
 void eng_debug_print(const eng_result *r, FILE *out);
 
@@ -85,8 +86,10 @@ int analysis_run(const model_tu *const *tus, size_t ntus, const analysis_opts *o
                         rule_registry[i]->id);
             rc = -1;
         }
-        for (size_t k = before; k < out->n; k++)
+        for (size_t k = before; k < out->n; k++) {
             out->items[k].rank = rule_registry[i]->rank;
+            out->items[k].group = ru_cycle_group(er, out->items[k].group);
+        }
     }
     analysis__one_voice(out, from);
     eng_result_free(er);

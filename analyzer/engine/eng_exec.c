@@ -519,8 +519,8 @@ static bool val_equal(const model_val *a, const model_val *b)
 
 /* Whether the task has gone round a loop with no condition (`for (;;)`,
  * left by break or return) more than LOOP_K times, in any of its frames:
- * counters it bumps there are widened to unknown, so that the loop's states
- * repeat. Loops with a condition run as their condition says (and one
+ * counters it bumps there past COUNTER_EXACT are widened to unknown, so that
+ * the loop's states repeat. Loops with a condition run as their condition says (and one
  * that cannot be decided is left after LOOP_K rounds). */
 static bool in_long_loop(eng_exec *x)
 {
@@ -534,6 +534,10 @@ static bool in_long_loop(eng_exec *x)
     }
     return false;
 }
+
+/* A counter stays exact while it is this small: a counter that wraps (a ring
+ * buffer's index, a round robin) decides branches, and its states repeat. */
+#define COUNTER_EXACT 8
 
 /* x = x + k / x = x - k */
 static bool is_counter_step(const model_event *ev)
@@ -553,7 +557,8 @@ static bool exec_event(eng_exec *x, const model_event *ev)
             return true;
         eng_val v = eng_eval(x, ev->vals[1]);
         eng_loc l = eng_lval(x, ev->vals[0]);
-        if (v.kind == EV_INT && is_counter_step(ev) && in_long_loop(x))
+        if (v.kind == EV_INT && (v.n > COUNTER_EXACT || v.n < -COUNTER_EXACT) && is_counter_step(ev) &&
+            in_long_loop(x))
             v = ev_unknown();
         if (l.ok)
             eng_store(x->r, x->s, l, v);
