@@ -544,3 +544,18 @@ eng_site ru_site_of_id(const model_tu *tu, int32_t func, int32_t id)
                 return (eng_site){ tu, func, (uint32_t)b, (uint32_t)e };
     return (eng_site){ NULL, -1, 0, 0 };
 }
+
+const char *ru_api_name(model_ev_kind k)
+{
+    switch (k) {
+    case MODEL_EV_SEND: return "tt_send";
+    case MODEL_EV_RECV: return "tt_recv";
+    case MODEL_EV_SELECT: return "tt_select";
+    case MODEL_EV_WG_WAIT: return "tt_wg_wait";
+    case MODEL_EV_LOCK: return "tt_mutex_lock";
+    case MODEL_EV_SLEEP: return "tt_sleep_ms";
+    case MODEL_EV_CLOSE: return "tt_close";
+    case MODEL_EV_SPAWN: return "tt_spawn";
+    default: return model_ev_kind_name(k);
+    }
+}

@@ -732,17 +732,28 @@ void eng_state_gc(eng_run_ctx *r, eng_state *s)
         if (s->cells[i]->kind == CELL_GLOBAL || s->cells[i]->escaped || s->cells[i]->kind == CELL_ENV)
             mark_cell(&m, s->cells[i]->id);
     mark_drain(&m);
-    /* objects: unreachable and finished go; the rest keep what they hold */
+    /* objects: unreachable and finished go (a done or ticker channel with its
+     * owner, or once its owner is gone); the rest keep what they hold */
+    uint8_t *gone = calloc(s->nobjs ? s->nobjs : 1, 1);
+    for (size_t i = 0; i < s->nobjs; i++)
+        gone[i] = !m.obj_mark[i] && (obj_finished(s->objs[i]) || s->objs[i]->kind == OBJ_CHAN);
+    for (size_t i = 0; i < s->nobjs; i++)
+        if (gone[i] && s->objs[i]->kind == OBJ_CHAN && s->objs[i]->owner != ENG_NONE) {
+            size_t o = obj_index(s, s->objs[i]->owner);
+            gone[i] = o == SIZE_MAX || (gone[o] && s->objs[o]->kind != OBJ_CHAN);
+        }
     for (size_t i = s->nobjs; i-- > 0;)
-        if (!m.obj_mark[i] && obj_finished(s->objs[i])) {
+        if (gone[i]) {
             /* a child context whose parent goes keeps no link to it */
             uint32_t id = s->objs[i]->id;
             obj_remove_at(s, i);
             memmove(&m.obj_mark[i], &m.obj_mark[i + 1], s->nobjs - i);
+            memmove(&gone[i], &gone[i + 1], s->nobjs - i);
             for (uint32_t k = 0; k < s->nobjs; k++)
                 if (s->objs[k]->parent == id)
                     eng_obj_mut(s, s->objs[k]->id)->parent = ENG_NONE;
         }
+    free(gone);
     for (uint32_t i = 0; i < s->nobjs; i++)
         if (!m.obj_mark[i]) {
             m.obj_mark[i] = 1;
