@@ -151,12 +151,29 @@ void eng_task_add(eng_state *s, eng_task *t)
     insert_at((void **)s->tasks, &s->ntasks, i, t);
 }
 
+/* The mutexes task `id` holds stay locked by nobody once it ends (n = 0):
+ * its id may be given to a task spawned later, which must not seem to hold
+ * them. */
+static void orphan_mutexes(eng_state *s, uint32_t id)
+{
+    for (uint32_t i = 0; i < s->ncells; i++) {
+        const eng_cell *c = s->cells[i];
+        for (uint32_t k = 0; k < c->n; k++)
+            if (c->e[k].v.kind == EV_MUTEX && c->e[k].v.n == (int64_t)id + 1) {
+                eng_cell *m = eng_cell_mut(s, c->id);
+                m->e[k].v.n = 0;
+                c = m;
+            }
+    }
+}
+
 void eng_task_remove(eng_state *s, uint32_t id)
 {
     size_t i;
     FIND(s->tasks, s->ntasks, id, i);
     if (i >= s->ntasks || s->tasks[i]->id != id)
         return;
+    orphan_mutexes(s, id);
     task_decref(s->tasks[i]);
     memmove(&s->tasks[i], &s->tasks[i + 1], (s->ntasks - i - 1) * sizeof *s->tasks);
     s->ntasks--;

@@ -475,14 +475,14 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
             if (o->kind == ENG_OBJ_WG)
                 o->count = v.kind == EV_INT ? v.n : -1;
             if (o->kind == ENG_OBJ_MUTEX) {
-                uint32_t holder;
-                o->holder = (v.kind == EV_MUTEX || (v.kind == EV_INT && v.n > 0)) &&
-                                    idmap_find(&b->tasks, (uint64_t)(v.n - 1), &holder)
-                                ? b->tasks_index[holder] : ENG_NONE;
-                for (size_t k = rec->n; o->holder != ENG_NONE && k-- > 0;) { /* where it took it */
+                /* held: by the task that locked it last (it may have ended
+                 * since), where it took it */
+                o->holder = ENG_NONE;
+                for (size_t k = rec->n; v.kind == EV_MUTEX && k-- > 0;) {
                     const eng_step *st = &rec->steps[k];
                     const model_event *ev = eng_site_event(st->site);
-                    if (st->loc_obj == i && st->task == o->holder && ev && ev->kind == MODEL_EV_LOCK) {
+                    if (st->loc_obj == i && ev && ev->kind == MODEL_EV_LOCK) {
+                        o->holder = st->task;
                         o->held_at = st->site;
                         break;
                     }
