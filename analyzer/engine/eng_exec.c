@@ -79,7 +79,7 @@ static bool is_op(model_ev_kind k)
     case MODEL_EV_SPAWN: case MODEL_EV_SEND: case MODEL_EV_RECV: case MODEL_EV_SELECT:
     case MODEL_EV_CLOSE: case MODEL_EV_CTX_CANCEL: case MODEL_EV_TICKER_STOP:
     case MODEL_EV_WG_ADD: case MODEL_EV_WG_DONE: case MODEL_EV_WG_WAIT:
-    case MODEL_EV_LOCK: case MODEL_EV_UNLOCK:
+    case MODEL_EV_LOCK: case MODEL_EV_UNLOCK: case MODEL_EV_SLEEP: /* others run meanwhile */
         return true;
     default:
         return false;
