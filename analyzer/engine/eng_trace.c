@@ -552,14 +552,47 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
     (void)S;
 }
 
+/* Whether the event at site id sits in a loop of its function (it can run
+ * again without leaving the function). */
+static bool site_in_loop(const eng_run_ctx *r, uint32_t id)
+{
+    if (id == ENG_NONE || id >= r->nsites)
+        return false;
+    eng_site st = eng_site_get(r, id)->s;
+    const model_func *fn = eng_site_func(st);
+    if (!fn || st.block >= fn->nblocks)
+        return false;
+    uint8_t *seen = xcalloc(fn->nblocks, 1);
+    uint32_t *work = xmalloc((fn->nblocks + 1) * sizeof *work);
+    size_t n = 0;
+    bool found = false;
+    work[n++] = st.block;
+    while (n && !found) {
+        const model_block *bl = &fn->blocks[work[--n]];
+        for (size_t i = 0; i < bl->nsucc && !found; i++) {
+            uint32_t b = bl->succ[i];
+            found = b == st.block;
+            if (!seen[b]) {
+                seen[b] = 1;
+                work[n++] = b;
+            }
+        }
+    }
+    free(seen);
+    free(work);
+    return found;
+}
+
 /* A task going round forever keeps what it holds: the tickers still
- * running and the contexts never canceled in its cycle leak too. */
+ * running and the contexts never canceled in its cycle leak too (not one
+ * made inside a loop: a new one each round, this state's one may be
+ * stopped or canceled later in the round). */
 static void cycle_leaks(eng_search *S, const eng_cand *c, const eng_state *end)
 {
     for (uint32_t i = 0; i < end->nobjs; i++) {
         const eng_obj *o = end->objs[i];
         eng_finding_kind k;
-        if (o->escaped)
+        if (o->escaped || site_in_loop(S->r, o->site))
             continue;
         if (o->kind == OBJ_TICKER && !o->stopped)
             k = ENG_TICKER_LEAK;
