@@ -201,8 +201,28 @@ static bool spawners_wg(const model_func *fn, const model_event *add)
     return false;
 }
 
+/* Whether task function fn adds for a task it starts while it is counted
+ * itself: it spawns, and calls tt_wg_done on the wait group the add names
+ * (its own count keeps the spawner's wait from returning first). */
+static bool adds_for_child(const model_func *fn, const model_event *add)
+{
+    const model_val *r = add->nvals ? root_var(add->vals[0]) : NULL;
+    bool spawns = false, done = false;
+    for (size_t b = 0; b < fn->nblocks; b++)
+        for (size_t e = 0; e < fn->blocks[b].nevents; e++) {
+            const model_event *a = &fn->blocks[b].events[e];
+            spawns |= a->kind == MODEL_EV_SPAWN;
+            if (a->kind == MODEL_EV_WG_DONE && r && a->nvals) {
+                const model_val *d = root_var(a->vals[0]);
+                done |= d && d->name && r->name && strcmp(d->name, r->name) == 0;
+            }
+        }
+    return spawns && done;
+}
+
 /* tt_wg_add in a function that some tt_spawn starts, on its spawner's
- * wait group: it races with the spawner's wait. */
+ * wait group (not for a task of its own while it is counted): it races
+ * with the spawner's wait. */
 static void add_in_task(const rule_input *in, diag_list *out)
 {
     if (!ru_program_has(in, MODEL_EV_WG_WAIT))
@@ -220,7 +240,7 @@ static void add_in_task(const rule_input *in, diag_list *out)
                     for (size_t tb = 0; tb < task->nblocks; tb++)
                         for (size_t te = 0; te < task->blocks[tb].nevents; te++) {
                             const model_event *ad = &task->blocks[tb].events[te];
-                            if (ad->kind != MODEL_EV_WG_ADD || !spawners_wg(task, ad))
+                            if (ad->kind != MODEL_EV_WG_ADD || !spawners_wg(task, ad) || adds_for_child(task, ad))
                                 continue;
                             eng_site s = { tu, sp->callee_func, (uint32_t)tb, (uint32_t)te };
                             diag *d = ru_warn(out, RULE_ID, -1, s, "tt_wg_add inside the spawned task races with tt_wg_wait");

@@ -91,12 +91,23 @@ static void run__analyze(const driver *d, job *j, const model_tu *const *tus, si
     int rc = analysis_run(tus, n, &ao, out, &as, errs);
     if (errs)
         fclose(errs);
-    if (rc != 0) {
-        /* One tool error per line analysis_run printed. */
-        for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : line + strlen(line)) {
-            nl = strchr(line, '\n');
-            if (nl)
-                *nl = '\0';
+    /* Each line analysis_run printed: a note (the engine's budget) is told
+     * with the file; anything else is a tool error when the run failed. */
+    for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : line + strlen(line)) {
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        static const char note[] = "tether: note: ";
+        if (strncmp(line, note, sizeof note - 1) == 0) {
+            const char *msg = line + sizeof note - 1;
+            const char *colon = strstr(msg, ": ");
+            char *file = colon ? driver_xstrdup(msg) : NULL;
+            if (file)
+                file[colon - msg] = '\0';
+            job_add_error(j, DRIVER_ERR_TOOL, file, (model_loc){ 0, 0 }, DRIVER_LEVEL_NOTE, NULL, "%s",
+                          colon ? colon + 2 : msg);
+            free(file);
+        } else if (rc != 0) {
             const char *msg = strncmp(line, "tether: error: ", 15) == 0 ? line + 15 : line;
             job_add_error(j, DRIVER_ERR_TOOL, NULL, (model_loc){ 0, 0 }, DRIVER_LEVEL_ERROR, NULL, "%s", msg);
         }

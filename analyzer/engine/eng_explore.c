@@ -49,6 +49,7 @@ static uint32_t add_node(eng_search *S, eng_state *s, uint64_t h, uint32_t paren
     S->nforks += forks->n;
     n->depth = parent == ENG_NONE ? 0 : S->nodes[parent].depth + 1;
     n->root_done = s->root_done;
+    n->self_task[0] = n->self_task[1] = ENG_NONE;
     n->tasks_off = (uint32_t)S->nalive;
     n->ntasks = s->ntasks;
     grow_array((void **)&S->alive, &S->alivecap, S->nalive + s->ntasks + 1, sizeof *S->alive);
@@ -204,8 +205,22 @@ static void bottom_cycles(eng_search *S)
                     found = S->alive[S->nodes[v].tasks_off + j] == tid;
                 always = found;
             }
-            if (always)
+            if (!always)
+                continue;
+            /* one that never moves in the cycle is blocked there, not going
+             * round (the cycle's states but its first are reached by moves
+             * inside it; a state's move back to itself is remembered) */
+            bool moved = false;
+            for (uint32_t v = 0; v < n && !moved; v++) {
+                const eng_node *nd = &S->nodes[v];
+                moved = comp[v] == c && ((nd->parent != ENG_NONE && comp[nd->parent] == c &&
+                                          (nd->move.task == tid || nd->move.partner == tid)) ||
+                                         nd->self_task[0] == tid || nd->self_task[1] == tid);
+            }
+            if (moved)
                 add_cand(S, (eng_cand){ ENG_LOOPING, tid, 0, 0, rep[c], tid, ENG_NONE, false });
+            else
+                add_cand(S, (eng_cand){ ENG_BLOCKED, ENG_NONE - 3, tid, c, rep[c], tid, ENG_NONE, false });
         }
     }
     free(size);
@@ -314,6 +329,10 @@ static void explore_root(eng_search *S, uint32_t root_fn, double deadline)
                     if (eng_map_get(S->visited, h, &id)) {
                         eng_state_free(out.v[i].s);
                         revisit = true;
+                        if (id == p.id && S->nodes[id].self_task[0] == ENG_NONE) {
+                            S->nodes[id].self_task[0] = moves.v[m].task;
+                            S->nodes[id].self_task[1] = moves.v[m].partner;
+                        }
                     } else {
                         id = add_node(S, out.v[i].s, h, p.id, &moves.v[m], &out.v[i].forks);
                         if (S->debug_every && id % S->debug_every == 0)

@@ -398,6 +398,8 @@ typedef struct eng_node {
     uint32_t depth;
     uint32_t edge_off, nedges;
     uint32_t tasks_off, ntasks; /* the tasks alive (ids) */
+    uint32_t self_task[2];    /* the tasks of a move that leads back to this very
+                                 state (its task and partner), or ENG_NONE */
     bool expanded, root_done;
 } eng_node;
 /* A finding found during the eng_search: its key and the eng_node that shows it. */

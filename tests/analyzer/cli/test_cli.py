@@ -180,6 +180,19 @@ class ExitStatus(Base):
         for bad in (binary, missing, nodir):
             self.assertEqual(sum(l.startswith(f'tether: error: {bad}: ') for l in errs), 1, bad)
 
+    def test_budget_hit_is_a_note_not_a_failure(self):
+        # 200 tasks from one loop: more schedules than the engine's budget
+        src = ('#include <tether.h>\nstatic void w(void *a) { tt_wg_done(a); }\n'
+               'int main(void)\n{\n    tt_wg wg = TT_WG_INIT;\n    tt_wg_add(&wg, 200);\n'
+               '    for (int i = 0; i < 200; i++)\n        tt_spawn(w, &wg);\n    tt_wg_wait(&wg);\n'
+               '    return 0;\n}\n')
+        path = self.write('many.c', src)
+        for fe in ('clang', 'tree-sitter'):
+            p = run(['check', '--no-color', '--frontend=' + fe, path])
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            self.assertRegex(p.stdout, re.escape(path) + r": note: the analysis of 'main' stopped at its budget "
+                             r"\(\d+ states\); only what it saw is reported\n")
+
     def test_empty_file_and_syntax_errors_do_not_crash(self):
         self.assertEqual(run(['check', self.write('empty.c', '')]).returncode, 0)
         broken = self.write('broken.c', LEAK % '\n    int x = ;\n    garbage here(((')
