@@ -168,8 +168,9 @@ void rt_zero(void *out, size_t n);
 int64_t rt_now_ms(void);
 void rt_timer_add(rt_timer *tm);
 bool rt_timer_del(rt_timer *tm); /* true if it was pending */
-/* Wait until no timer callback is running (tt_ticker_stop). */
-void rt_timer_barrier(void);
+/* rt_timer_del, then wait until the timer thread is not firing t
+ * (tt_ticker_stop: no tick in flight once it returns). */
+bool rt_timer_del_wait(rt_timer *tm);
 void rt_ticker_report_all(int *count);
 void rt_ticker_describe(const tt_ticker *t, char *buf, size_t n);
 

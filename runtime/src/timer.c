@@ -20,8 +20,13 @@ struct tt_ticker {
 
 static pthread_mutex_t tm_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t tm_cv;
-/* Held while a timer fires, so tt_ticker_stop can wait out a tick in flight. */
-static pthread_mutex_t fire_mu = PTHREAD_MUTEX_INITIALIZER;
+/* The timer being fired right now (tm_mu), so that tt_ticker_stop can wait
+ * out a tick of its own ticker in flight, and only that: the timer thread is
+ * never idle while it is behind, so waiting for it to finish every due timer
+ * could take as long as the overload lasts. */
+static rt_timer *firing;
+static pthread_cond_t fired_cv = PTHREAD_COND_INITIALIZER;
+static int fired_waiters;
 static rt_timer **heap;
 static size_t hn, hcap;
 static pthread_once_t start_once = PTHREAD_ONCE_INIT;
@@ -157,16 +162,11 @@ static void *timer_main(void *arg)
             }
             pthread_cond_timedwait(&tm_cv, &tm_mu, &ts);
         }
-        pthread_mutex_unlock(&tm_mu);
 
-        pthread_mutex_lock(&fire_mu);
         for (;;) {
-            pthread_mutex_lock(&tm_mu);
             int64_t now = rt_now_ms();
-            if (hn == 0 || heap[0]->when > now) {
-                pthread_mutex_unlock(&tm_mu);
+            if (hn == 0 || heap[0]->when > now)
                 break;
-            }
             rt_timer *t = heap[0];
             heap_remove(t);
             int kind = t->kind;
@@ -178,10 +178,15 @@ static void *timer_main(void *arg)
                     t->when = now + t->period;
                 heap_push(t);
             }
+            firing = t;
             pthread_mutex_unlock(&tm_mu);
             fire(kind, obj, seq);
+            pthread_mutex_lock(&tm_mu);
+            firing = NULL;
+            if (fired_waiters)
+                pthread_cond_broadcast(&fired_cv);
         }
-        pthread_mutex_unlock(&fire_mu);
+        pthread_mutex_unlock(&tm_mu);
     }
     return NULL;
 }
@@ -223,10 +228,21 @@ bool rt_timer_del(rt_timer *t)
     return pending;
 }
 
-void rt_timer_barrier(void)
+bool rt_timer_del_wait(rt_timer *t)
 {
-    pthread_mutex_lock(&fire_mu);
-    pthread_mutex_unlock(&fire_mu);
+    pthread_mutex_lock(&tm_mu);
+    bool pending = t->heap_idx >= 0;
+    if (pending)
+        heap_remove(t);
+    /* Removed from the heap, it cannot be fired again: wait out one firing
+     * that is under way (the timer thread fires one timer at a time). */
+    while (firing == t) {
+        fired_waiters++;
+        pthread_cond_wait(&fired_cv, &tm_mu);
+        fired_waiters--;
+    }
+    pthread_mutex_unlock(&tm_mu);
+    return pending;
 }
 
 /* ---- tt_after -------------------------------------------------------------- */
@@ -324,8 +340,7 @@ void tt_ticker_stop(tt_ticker *t)
 {
     if (!t || atomic_exchange(&t->stopped, 1))
         return;
-    rt_timer_del(&t->tm);
-    rt_timer_barrier(); /* no tick is in flight once stop returns */
+    rt_timer_del_wait(&t->tm); /* no tick is in flight once stop returns */
     atomic_store(&t->ch.timer_src, 0);
     pthread_mutex_lock(&tk_mu);
     if (t->live) {

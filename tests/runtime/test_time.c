@@ -63,6 +63,42 @@ static void test_ticker_stop_means_no_more_ticks(void **state)
     assert_int_equal(tt_chan_len(c), 0);
 }
 
+typedef struct stop_job {
+    tt_ticker *t;
+    tt_chan *done;
+} stop_job;
+
+static void stop_ticker(void *arg)
+{
+    stop_job *j = arg;
+    tt_ticker_stop(j->t);
+    tt_close(j->done);
+}
+
+/* tt_ticker_stop waits for a tick of its own ticker in flight, not for the
+ * timer thread to run out of work: with more 1 ms tickers than the timer
+ * thread can serve it is never idle, and stop used to block until it was. */
+static void test_ticker_stop_while_timer_thread_is_behind(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    tt_ticker **busy = calloc(N, sizeof *busy);
+    for (int i = 0; i < N; i++)
+        busy[i] = tt_ticker_new(1);
+    tt_sleep_ms(50);
+    stop_job j = { tt_ticker_new(1), tt_chan_new(0, 0) };
+    int64_t t0 = now_ms();
+    tt_spawn(stop_ticker, &j);
+    tt_case cs[] = { TT_RECV(j.done, NULL), TT_RECV(tt_after(5000), NULL) };
+    int k = tt_select(cs, 2);
+    if (k != 0)
+        fail_msg("tt_ticker_stop still blocked after %lld ms", (long long)(now_ms() - t0));
+    for (int i = 0; i < N; i++)
+        tt_ticker_stop(busy[i]);
+    free(busy);
+    tt_chan_free(j.done);
+}
+
 static void test_after_fires_once(void **state)
 {
     (void)state;
@@ -130,6 +166,7 @@ int main(void)
         cmocka_unit_test(test_ticker_ticks),
         cmocka_unit_test(test_ticker_drops_when_full),
         cmocka_unit_test(test_ticker_stop_means_no_more_ticks),
+        cmocka_unit_test(test_ticker_stop_while_timer_thread_is_behind),
         cmocka_unit_test(test_after_fires_once),
         cmocka_unit_test(test_after_as_select_timeout),
         cmocka_unit_test(test_many_pending_afters),
