@@ -219,7 +219,7 @@ void rt_ctx_report_all(int *count)
         const char *why = c->expired ? " (it expired on its own; tt_ctx_cancel is still required)"
                           : err != TT_OK ? " (only its parent was canceled)"
                                          : "";
-        rt_report("leaked context: %s, never canceled%s", what, why);
+        rt_report_held("leaked context: %s, never canceled%s", what, why);
         (*count)++;
     }
     pthread_mutex_unlock(&ctx_mu);

@@ -193,7 +193,11 @@ rt_pooled *rt_pool_get(rt_pool *p); /* NULL: caller allocates a new object */
 void rt_pool_put(rt_pool *p, rt_pooled *obj);
 
 /* ---- Reports -------------------------------------------------------------- */
+/* One report line on stderr, after flushing stdout (see report.c). */
 void rt_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same without the flush, for callers holding a runtime lock (the leak
+ * reports: tt_verify_none flushed stdout before taking any). */
+void rt_report_held(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void rt_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* "file.c:12" (or "an unknown site" for the plain functions) into buf. */
 const char *rt_site(char *buf, size_t n, const char *file, int line);

@@ -369,7 +369,7 @@ void rt_ticker_report_all(int *count)
     char at[160];
     pthread_mutex_lock(&tk_mu);
     for (tt_ticker *t = tk_live; t; t = t->live_next) {
-        rt_report("leaked ticker: created at %s (period %lld ms), never stopped",
+        rt_report_held("leaked ticker: created at %s (period %lld ms), never stopped",
                   rt_site(at, sizeof at, t->file, t->line), (long long)t->tm.period);
         (*count)++;
     }
