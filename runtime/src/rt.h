@@ -119,6 +119,8 @@ typedef struct rt_timer {
     int heap_idx;   /* -1 when not pending */
     uint64_t seq;   /* bumped each time it is armed */
     void *obj;
+    int firing;     /* threads firing it now (tm_mu) */
+    bool removed;   /* by rt_timer_del_wait: a ticker is not re-armed */
 } rt_timer;
 
 enum { RT_TM_AFTER = 1, RT_TM_TICKER, RT_TM_CTX };
@@ -167,6 +169,9 @@ void rt_zero(void *out, size_t n);
 /* ---- Time ---------------------------------------------------------------- */
 int64_t rt_now_ms(void);
 void rt_timer_add(rt_timer *tm);
+/* Fire a few due timers if the timer thread is late (tasks about to park or
+ * sleep call it; no lock may be held). */
+void rt_timer_help(void);
 bool rt_timer_del(rt_timer *tm); /* true if it was pending */
 /* rt_timer_del, then wait until the timer thread is not firing t
  * (tt_ticker_stop: no tick in flight once it returns). */

@@ -20,13 +20,15 @@ struct tt_ticker {
 
 static pthread_mutex_t tm_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t tm_cv;
-/* The timer being fired right now (tm_mu), so that tt_ticker_stop can wait
- * out a tick of its own ticker in flight, and only that: the timer thread is
- * never idle while it is behind, so waiting for it to finish every due timer
- * could take as long as the overload lasts. */
-static rt_timer *firing;
+/* Signaled when a timer's firing ends, for tt_ticker_stop, which waits out
+ * a tick of its own ticker in flight (rt_timer.firing), and only that: the
+ * timer thread is never idle while it is behind, so waiting for it to finish
+ * every due timer could take as long as the overload lasts. */
 static pthread_cond_t fired_cv = PTHREAD_COND_INITIALIZER;
 static int fired_waiters;
+/* The earliest deadline (heap[0]->when, or INT64_MAX), for rt_timer_help's
+ * lock-free look. */
+static _Atomic int64_t next_when = INT64_MAX;
 static rt_timer **heap;
 static size_t hn, hcap;
 static pthread_once_t start_once = PTHREAD_ONCE_INIT;
@@ -88,16 +90,22 @@ static void sift_down(size_t i)
     heap_set(i, t);
 }
 
+static void note_next(void)
+{
+    atomic_store_explicit(&next_when, hn ? heap[0]->when : INT64_MAX, memory_order_relaxed);
+}
+
 static void heap_remove(rt_timer *t)
 {
     size_t i = (size_t)t->heap_idx;
     t->heap_idx = -1;
     hn--;
-    if (i == hn)
-        return;
-    heap_set(i, heap[hn]);
-    sift_down(i);
-    sift_up((size_t)heap[i]->heap_idx);
+    if (i < hn) {
+        heap_set(i, heap[hn]);
+        sift_down(i);
+        sift_up((size_t)heap[i]->heap_idx);
+    }
+    note_next();
 }
 
 static void heap_push(rt_timer *t)
@@ -112,9 +120,12 @@ static void heap_push(rt_timer *t)
     }
     heap_set(hn++, t);
     sift_up(hn - 1);
+    note_next();
+    if (t->heap_idx == 0)
+        pthread_cond_signal(&tm_cv); /* the timer thread sleeps until the old first */
 }
 
-/* ---- the timer thread ---------------------------------------------------- */
+/* ---- firing: by the timer thread, and by tasks when it falls behind -------- */
 static void fire(int kind, void *obj, uint64_t seq)
 {
     int64_t now = wall_ms();
@@ -137,6 +148,56 @@ static void fire(int kind, void *obj, uint64_t seq)
     default:
         break;
     }
+}
+
+/* Fire the first timer if it is due at now (tm_mu held, released while
+ * firing). A ticker goes back into the heap after its tick, not before, so
+ * that two threads never fire the same ticker at once (its ticks stay in
+ * order) and tt_ticker_stop can take it out for good. */
+static bool fire_one(int64_t now)
+{
+    if (hn == 0 || heap[0]->when > now)
+        return false;
+    rt_timer *t = heap[0];
+    heap_remove(t);
+    int kind = t->kind;
+    void *obj = t->obj;
+    uint64_t seq = t->seq;
+    t->firing++;
+    pthread_mutex_unlock(&tm_mu);
+    fire(kind, obj, seq);
+    pthread_mutex_lock(&tm_mu);
+    t->firing--;
+    if (kind == RT_TM_TICKER && !t->removed && t->heap_idx < 0) {
+        t->when += t->period;
+        if (t->when <= now) /* fell behind: skip the missed ticks */
+            t->when = now + t->period;
+        heap_push(t);
+    }
+    if (fired_waiters)
+        pthread_cond_broadcast(&fired_cv);
+    return true;
+}
+
+/* A task about to park or sleep fires a few due timers when the timer thread
+ * is late. With more runnable tasks than CPUs the timer thread gets only its
+ * fair share of a CPU, 1/N of what it needs: it fell further and further
+ * behind (ticks and tt_after seconds late in the stress test). The tasks that
+ * make and wait on timers now carry their share of the firing, as Go's
+ * scheduler runs timers on every P. */
+enum { HELP_LAG_MS = 2, HELP_MAX = 4 };
+
+void rt_timer_help(void)
+{
+    int64_t next = atomic_load_explicit(&next_when, memory_order_relaxed);
+    if (next == INT64_MAX)
+        return;
+    int64_t now = rt_now_ms();
+    if (now - next < HELP_LAG_MS || pthread_mutex_trylock(&tm_mu) != 0)
+        return;
+    for (int i = 0; i < HELP_MAX && fire_one(now); i++)
+        ;
+    pthread_mutex_unlock(&tm_mu);
 }
 
 static void *timer_main(void *arg)
@@ -163,29 +224,8 @@ static void *timer_main(void *arg)
             pthread_cond_timedwait(&tm_cv, &tm_mu, &ts);
         }
 
-        for (;;) {
-            int64_t now = rt_now_ms();
-            if (hn == 0 || heap[0]->when > now)
-                break;
-            rt_timer *t = heap[0];
-            heap_remove(t);
-            int kind = t->kind;
-            void *obj = t->obj;
-            uint64_t seq = t->seq;
-            if (kind == RT_TM_TICKER) {
-                t->when += t->period;
-                if (t->when <= now) /* fell behind: skip the missed ticks */
-                    t->when = now + t->period;
-                heap_push(t);
-            }
-            firing = t;
-            pthread_mutex_unlock(&tm_mu);
-            fire(kind, obj, seq);
-            pthread_mutex_lock(&tm_mu);
-            firing = NULL;
-            if (fired_waiters)
-                pthread_cond_broadcast(&fired_cv);
-        }
+        while (fire_one(rt_now_ms()))
+            ;
         pthread_mutex_unlock(&tm_mu);
     }
     return NULL;
@@ -212,9 +252,8 @@ void rt_timer_add(rt_timer *t)
     pthread_once(&start_once, timer_start);
     pthread_mutex_lock(&tm_mu);
     t->seq++;
+    t->removed = false;
     heap_push(t);
-    if (t->heap_idx == 0)
-        pthread_cond_signal(&tm_cv);
     pthread_mutex_unlock(&tm_mu);
 }
 
@@ -232,11 +271,10 @@ bool rt_timer_del_wait(rt_timer *t)
 {
     pthread_mutex_lock(&tm_mu);
     bool pending = t->heap_idx >= 0;
+    t->removed = true; /* a firing under way will not put it back */
     if (pending)
         heap_remove(t);
-    /* Removed from the heap, it cannot be fired again: wait out one firing
-     * that is under way (the timer thread fires one timer at a time). */
-    while (firing == t) {
+    while (t->firing) {
         fired_waiters++;
         pthread_cond_wait(&fired_cv, &tm_mu);
         fired_waiters--;

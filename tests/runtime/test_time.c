@@ -99,6 +99,104 @@ static void test_ticker_stop_while_timer_thread_is_behind(void **state)
     tt_chan_free(j.done);
 }
 
+/* Tasks that keep parking (ping-pong pairs) until quit is closed. */
+typedef struct parkers {
+    tt_chan *quit;
+    tt_wg wg;
+} parkers;
+
+typedef struct pair {
+    parkers *o;
+    tt_chan *ch;
+} pair;
+
+static void ping_pong(void *arg)
+{
+    pair *p = arg;
+    int v = 0;
+    for (;;) {
+        tt_case cs[] = { TT_SEND(p->ch, &v), TT_RECV(p->ch, &v), TT_RECV(p->o->quit, NULL) };
+        if (tt_select(cs, 3) == 2)
+            break;
+    }
+    tt_wg_done(&p->o->wg);
+}
+
+typedef struct late_after {
+    int64_t due; /* monotonic ms */
+    int64_t fired;
+    tt_chan *done;
+} late_after;
+
+static void wait_after_20(void *arg)
+{
+    late_after *w = arg;
+    w->due = now_ms() + 20;
+    tt_recv(tt_after(20), NULL);
+    w->fired = now_ms();
+    tt_close(w->done);
+}
+
+/* The timer thread can be held up, here by a context timeout it fires while
+ * a large tree of contexts is being canceled (the context lock). Other due
+ * timers do not wait for it: tasks that park fire them. */
+static void test_due_timers_fire_while_the_timer_thread_is_held_up(void **state)
+{
+    (void)state;
+    parkers o = { tt_chan_new(0, 0), TT_WG_INIT };
+    pair pairs[2];
+    tt_wg_add(&o.wg, 4);
+    for (int i = 0; i < 2; i++) {
+        pairs[i] = (pair){ &o, tt_chan_new(sizeof(int), 0) };
+        tt_spawn(ping_pong, &pairs[i]);
+        tt_spawn(ping_pong, &pairs[i]);
+    }
+    /* An attempt tells only if the context timeout fell due during the
+     * cancel and the cancel outlasted the tt_after by 20 ms or more: grow
+     * the tree until one does. */
+    bool told = false;
+#if defined(__SANITIZE_THREAD__)
+    size_t first = 10000; /* a cancel is about 50 times slower */
+#else
+    size_t first = 50000;
+#endif
+    for (size_t n = first; n <= 800000 && !told; n = n * 3 / 2) {
+        tt_ctx *root = tt_ctx_with_cancel(tt_ctx_background());
+        tt_ctx **kids = malloc(n * sizeof *kids);
+        for (size_t i = 0; i < n; i++)
+            kids[i] = tt_ctx_with_cancel(root);
+        int64_t t_due = now_ms() + 15;
+        tt_ctx *t = tt_ctx_with_timeout(tt_ctx_background(), 15);
+        late_after w = { 0, 0, tt_chan_new(0, 0) };
+        tt_spawn(wait_after_20, &w); /* due after t: the timer thread takes t first */
+        int64_t cancel_start = now_ms();
+        tt_ctx_cancel(root); /* holds the context lock throughout */
+        int64_t cancel_end = now_ms();
+        tt_recv(w.done, NULL);
+        tt_chan_free(w.done);
+        tt_ctx_cancel(t);
+        for (size_t i = 0; i < n; i++)
+            tt_ctx_cancel(kids[i]); /* their owner must, as in Go */
+        free(kids);
+        int64_t window = cancel_end - w.due;
+        told = cancel_start < t_due && window >= 20;
+        print_message("%zu contexts: cancel took %lld ms; from its start, the context timeout was due at "
+                      "%lld ms, the tt_after at %lld ms, which fired at %lld ms%s\n",
+                      n, (long long)(cancel_end - cancel_start), (long long)(t_due - cancel_start),
+                      (long long)(w.due - cancel_start), (long long)(w.fired - cancel_start),
+                      told ? "" : " (does not tell)");
+        if (told)
+            assert_true(w.fired - w.due < window / 2);
+    }
+    tt_close(o.quit);
+    tt_wg_wait(&o.wg);
+    for (int i = 0; i < 2; i++)
+        tt_chan_free(pairs[i].ch);
+    tt_chan_free(o.quit);
+    if (!told)
+        fail_msg("could not hold the timer thread up long enough to tell");
+}
+
 static void test_after_fires_once(void **state)
 {
     (void)state;
@@ -167,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_ticker_drops_when_full),
         cmocka_unit_test(test_ticker_stop_means_no_more_ticks),
         cmocka_unit_test(test_ticker_stop_while_timer_thread_is_behind),
+        cmocka_unit_test(test_due_timers_fire_while_the_timer_thread_is_held_up),
         cmocka_unit_test(test_after_fires_once),
         cmocka_unit_test(test_after_as_select_timeout),
         cmocka_unit_test(test_many_pending_afters),

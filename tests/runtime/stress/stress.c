@@ -59,11 +59,12 @@ enum {
     S_LOCKS,
     S_WG_ROUNDS,
     S_LATE_MAX,   /* the latest first tick of a ticker, ms after its period */
+    S_LATE_100,   /* first ticks more than 100 ms late */
     S_NSTATS
 };
 static const char *const stat_names[S_NSTATS] = {
     "ops", "sent", "received", NULL, NULL, NULL, NULL, "timeouts", "defaults", "ticks",
-    "contexts", "ctx_trees", "tickers", "spawns", "locks", "wg_rounds", "max_tick_lateness_ms",
+    "contexts", "ctx_trees", "tickers", "spawns", "locks", "wg_rounds", "max_tick_lateness_ms", "ticks_100ms_late",
 };
 static _Atomic uint64_t stats[S_NSTATS];
 static atomic_int failures;
@@ -659,6 +660,8 @@ static void ticker_worker(void *arg)
                 int64_t late = (mono_us() - t0) / 1000 - period;
                 if (late > (int64_t)l.s[S_LATE_MAX])
                     l.s[S_LATE_MAX] = (uint64_t)late;
+                if (late > 100)
+                    l.s[S_LATE_100]++;
             }
             if (!cs[0].ok || tv < wall_ms() - 600000 || tv > wall_ms())
                 FAIL("tick %d: ok %d, value %" PRId64, i, cs[0].ok, tv);
