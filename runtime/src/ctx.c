@@ -10,6 +10,8 @@ struct tt_ctx {
     rt_pooled pooled;
     int kind;
     atomic_int err;
+    atomic_uint gen;          /* bumped at each release (see rt.h, handles) */
+    atomic_int released_err;  /* err when it was last released */
     bool live;    /* created and not yet canceled by its owner */
     bool expired; /* its own timeout fired */
     tt_ctx *parent, *children, *sib_prev, *sib_next;
@@ -24,6 +26,10 @@ struct tt_ctx {
 
 static pthread_mutex_t ctx_mu = PTHREAD_MUTEX_INITIALIZER;
 static tt_ctx background = { .kind = CTX_BG };
+/* What a handle to a released context sees: a closed done channel. */
+static tt_ctx released_ctx = { .kind = CTX_CANCEL };
+static tt_chan released_done = { .mu = PTHREAD_MUTEX_INITIALIZER, .closed = true, .kind = RT_CH_DONE,
+                                 .owner = &released_ctx };
 static tt_ctx *ctx_live;
 static rt_pool ctx_pool = RT_POOL_INIT(NULL);
 atomic_int rt_ctx_pending_timeouts;
@@ -75,22 +81,31 @@ static void cancel_tree(tt_ctx *root, int err)
     }
 }
 
-static tt_ctx *ctx_new(tt_ctx *parent, int kind, int64_t ms, const char *file, int line)
+/* The context a handle names; *current is false when it was released since
+ * (a stale handle: that context was canceled). */
+static tt_ctx *ctx_of(tt_ctx *h, bool *current)
+{
+    tt_ctx *c = h ? rt_handle_obj(h) : &background;
+    *current = c == &background || rt_handle_current(h, atomic_load(&c->gen));
+    return c;
+}
+
+static tt_ctx *ctx_new(tt_ctx *parent_h, int kind, int64_t ms, const char *file, int line)
 {
     (void)rt_self();
-    if (!parent)
-        parent = &background;
     tt_ctx *c = (tt_ctx *)rt_pool_get(&ctx_pool);
     if (c) {
         rt_chan_reset(&c->done, file, line);
     } else {
-        c = rt_xcalloc(1, sizeof *c);
+        c = rt_handle_alloc(sizeof *c);
         rt_chan_init(&c->done, 0, 0, NULL, RT_CH_DONE, file, line);
         c->done.owner = c;
         c->tm.heap_idx = -1;
     }
 
     pthread_mutex_lock(&ctx_mu);
+    bool parent_current;
+    tt_ctx *parent = ctx_of(parent_h, &parent_current);
     c->kind = kind;
     c->expired = false;
     c->timeout_ms = ms;
@@ -104,10 +119,12 @@ static tt_ctx *ctx_new(tt_ctx *parent, int kind, int64_t ms, const char *file, i
     if (ctx_live)
         ctx_live->live_prev = c;
     ctx_live = c;
-    int perr = parent->kind == CTX_BG ? TT_OK : atomic_load(&parent->err);
+    int perr = parent == &background ? TT_OK
+               : parent_current         ? atomic_load(&parent->err)
+                                        : atomic_load(&parent->released_err);
     if (perr != TT_OK) {
         cancel_tree(c, perr);
-    } else if (parent->kind != CTX_BG) {
+    } else if (parent != &background) {
         c->parent = parent;
         c->sib_next = parent->children;
         if (parent->children)
@@ -126,8 +143,9 @@ static tt_ctx *ctx_new(tt_ctx *parent, int kind, int64_t ms, const char *file, i
             rt_timer_add(&c->tm);
         }
     }
+    tt_ctx *h = rt_handle(c, atomic_load(&c->gen));
     pthread_mutex_unlock(&ctx_mu);
-    return c;
+    return h;
 }
 
 tt_ctx *tt_ctx_with_cancel_at(tt_ctx *parent, const char *file, int line)
@@ -150,15 +168,23 @@ tt_ctx *(tt_ctx_with_timeout)(tt_ctx *parent, int64_t ms)
     return ctx_new(parent, CTX_TIMEOUT, ms, NULL, 0);
 }
 
-void tt_ctx_cancel(tt_ctx *ctx)
+void tt_ctx_cancel(tt_ctx *h)
 {
-    if (!ctx || ctx->kind == CTX_BG)
+    if (!h || h == &background)
         return;
     pthread_mutex_lock(&ctx_mu);
+    bool current;
+    tt_ctx *ctx = ctx_of(h, &current);
+    if (!current) { /* canceled and released already: nothing more to do */
+        pthread_mutex_unlock(&ctx_mu);
+        return;
+    }
     cancel_tree(ctx, TT_CANCELED);
     if (ctx->live) {
-        /* The owner is done with it: recycle it after the quarantine. */
+        /* Recycle it after the quarantine; handles to it are stale now. */
         ctx->live = false;
+        atomic_store(&ctx->released_err, atomic_load(&ctx->err));
+        atomic_fetch_add(&ctx->gen, 1);
         if (ctx->live_prev)
             ctx->live_prev->live_next = ctx->live_next;
         else
@@ -186,20 +212,31 @@ void rt_ctx_expire(tt_ctx *ctx, uint64_t seq)
         rt_deadlock_check();
 }
 
-tt_chan *tt_ctx_done(tt_ctx *ctx)
+tt_chan *tt_ctx_done(tt_ctx *h)
 {
-    return !ctx || ctx->kind == CTX_BG ? NULL : &ctx->done;
+    bool current;
+    tt_ctx *c = ctx_of(h, &current);
+    return c == &background ? NULL : current ? &c->done : &released_done;
 }
 
-int tt_ctx_err(tt_ctx *ctx)
+int tt_ctx_err(tt_ctx *h)
 {
-    return !ctx || ctx->kind == CTX_BG ? TT_OK : atomic_load(&ctx->err);
+    tt_ctx *c = h ? rt_handle_obj(h) : &background;
+    if (c == &background)
+        return TT_OK;
+    int err = atomic_load(&c->err);
+    /* Checked after the read: a release bumps gen before a reuse resets err. */
+    if (!rt_handle_current(h, atomic_load(&c->gen)))
+        return atomic_load(&c->released_err);
+    return err;
 }
 
 void rt_ctx_describe(const tt_ctx *ctx, char *buf, size_t n)
 {
     char at[160];
-    if (!ctx || ctx->kind == CTX_BG) {
+    if (ctx == &released_ctx) {
+        snprintf(buf, n, "a context canceled and released before");
+    } else if (!ctx || ctx->kind == CTX_BG) {
         snprintf(buf, n, "the background context");
     } else if (ctx->kind == CTX_TIMEOUT) {
         snprintf(buf, n, "context created by tt_ctx_with_timeout(%lld) at %s", (long long)ctx->timeout_ms,

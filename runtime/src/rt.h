@@ -185,6 +185,35 @@ void rt_ctx_expire(tt_ctx *ctx, uint64_t seq); /* called by the timer thread */
 void rt_ctx_report_all(int *count);
 void rt_ctx_describe(const tt_ctx *ctx, char *buf, size_t n);
 
+/* ---- Handles to pooled objects ------------------------------------------- *
+ * Contexts and tickers are released by the first tt_ctx_cancel or
+ * tt_ticker_stop, but their owners may still call the API on them (Go lets
+ * any goroutine cancel, and the owner must cancel too). The pointer the user
+ * holds carries the object's generation in its top 16 bits (user-space
+ * addresses use 48 at most); each release bumps the generation, so a call
+ * through an older handle is recognised and acts on the released object's
+ * final state, never on an object that reuses the memory. (32-bit builds:
+ * no spare bits, no check.) */
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define RT_GEN_BITS 16
+#define RT_ADDR_MASK (((uintptr_t)1 << 48) - 1)
+static inline void *rt_handle(void *obj, uint32_t gen)
+{
+    return (void *)((uintptr_t)obj | (uintptr_t)(gen & 0xFFFFu) << 48);
+}
+static inline void *rt_handle_obj(const void *h) { return (void *)((uintptr_t)h & RT_ADDR_MASK); }
+static inline bool rt_handle_current(const void *h, uint32_t gen)
+{
+    return (uint32_t)((uintptr_t)h >> 48) == (gen & 0xFFFFu);
+}
+#else
+static inline void *rt_handle(void *obj, uint32_t gen) { (void)gen; return obj; }
+static inline void *rt_handle_obj(const void *h) { return (void *)h; }
+static inline bool rt_handle_current(const void *h, uint32_t gen) { (void)h; (void)gen; return true; }
+#endif
+/* Allocate a pooled object whose address fits a handle. */
+void *rt_handle_alloc(size_t size);
+
 /* ---- Pools --------------------------------------------------------------- */
 typedef struct rt_pool {
     pthread_mutex_t mu;

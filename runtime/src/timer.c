@@ -11,7 +11,7 @@ struct tt_ticker {
     rt_timer tm;
     tt_chan ch;
     int64_t buf[1];
-    atomic_int stopped;
+    atomic_uint state; /* generation << 1 | stopped (see rt.h, handles) */
     bool live; /* on the live list (tk_mu) */
     const char *file;
     int line;
@@ -338,14 +338,15 @@ tt_ticker *tt_ticker_new_at(int64_t period_ms, const char *file, int line)
     if (t) {
         rt_chan_reset(&t->ch, file, line);
     } else {
-        t = rt_xcalloc(1, sizeof *t);
+        t = rt_handle_alloc(sizeof *t);
         rt_chan_init(&t->ch, sizeof(int64_t), 1, (unsigned char *)t->buf, RT_CH_TICKER, file, line);
         t->ch.owner = t;
         t->tm.heap_idx = -1;
     }
     t->file = file;
     t->line = line;
-    atomic_store(&t->stopped, 0);
+    uint32_t gen = atomic_load(&t->state) >> 1; /* bumped by the last stop */
+    atomic_store(&t->state, gen << 1);
     atomic_store(&t->ch.timer_src, 1);
     t->tm.kind = RT_TM_TICKER;
     t->tm.obj = t;
@@ -361,7 +362,7 @@ tt_ticker *tt_ticker_new_at(int64_t period_ms, const char *file, int line)
     tk_live = t;
     pthread_mutex_unlock(&tk_mu);
     rt_timer_add(&t->tm);
-    return t;
+    return rt_handle(t, gen);
 }
 
 tt_ticker *(tt_ticker_new)(int64_t period_ms)
@@ -369,15 +370,29 @@ tt_ticker *(tt_ticker_new)(int64_t period_ms)
     return tt_ticker_new_at(period_ms, NULL, 0);
 }
 
-tt_chan *tt_ticker_chan(tt_ticker *t)
+/* A stopped ticker's handle is stale: it has no channel (a nil channel
+ * blocks forever, as the stopped ticker's would); one obtained before the
+ * stop stays valid. */
+tt_chan *tt_ticker_chan(tt_ticker *h)
 {
-    return t ? &t->ch : NULL;
+    if (!h)
+        return NULL;
+    tt_ticker *t = rt_handle_obj(h);
+    return rt_handle_current(h, atomic_load(&t->state) >> 1) ? &t->ch : NULL;
 }
 
-void tt_ticker_stop(tt_ticker *t)
+void tt_ticker_stop(tt_ticker *h)
 {
-    if (!t || atomic_exchange(&t->stopped, 1))
+    if (!h)
         return;
+    tt_ticker *t = rt_handle_obj(h);
+    /* Mark it stopped and make every handle to it stale in one step: a stop
+     * through an old handle never reaches a ticker that reuses the memory. */
+    uint32_t st = atomic_load(&t->state);
+    do {
+        if (!rt_handle_current(h, st >> 1))
+            return; /* stopped already */
+    } while (!atomic_compare_exchange_weak(&t->state, &st, (((st >> 1) + 1) << 1) | 1u));
     rt_timer_del_wait(&t->tm); /* no tick is in flight once stop returns */
     atomic_store(&t->ch.timer_src, 0);
     pthread_mutex_lock(&tk_mu);
@@ -399,7 +414,7 @@ void rt_ticker_describe(const tt_ticker *t, char *buf, size_t n)
 {
     char at[160];
     snprintf(buf, n, "channel of ticker created at %s (period %lld ms%s)", rt_site(at, sizeof at, t->file, t->line),
-             (long long)t->tm.period, atomic_load(&t->stopped) ? ", stopped: it will never tick again" : "");
+             (long long)t->tm.period, atomic_load(&t->state) & 1u ? ", stopped: it will never tick again" : "");
 }
 
 void rt_ticker_report_all(int *count)

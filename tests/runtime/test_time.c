@@ -19,6 +19,43 @@ static int64_t wall_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* As in Go, any task may stop a ticker, more than once. The first stop
+ * releases it to the pool: a later stop through the same handle must not
+ * reach the ticker that reuses it (it used to stop that unrelated ticker). */
+static void test_stop_after_release_does_not_reach_a_reused_ticker(void **state)
+{
+    (void)state;
+    enum { CHURN = 9000, NEW = 200 }; /* past the 8,192 that bound the quarantine */
+    tt_ticker *t = tt_ticker_new(1000);
+    tt_chan *t_chan = tt_ticker_chan(t);
+    tt_ticker_stop(t);
+    tt_ticker **churn = malloc(CHURN * sizeof *churn);
+    for (int i = 0; i < CHURN; i++)
+        churn[i] = tt_ticker_new(100000);
+    for (int i = 0; i < CHURN; i++)
+        tt_ticker_stop(churn[i]); /* t is now the oldest of more than 8,192 */
+    free(churn);
+    tt_ticker *fresh[NEW];
+    int reused = -1;
+    for (int i = 0; i < NEW; i++) {
+        fresh[i] = tt_ticker_new(i == 0 ? 5 : 1000);
+        if (tt_ticker_chan(fresh[i]) == t_chan)
+            reused = i;
+    }
+    assert_true(reused >= 0); /* the test means something only if t was reused */
+
+    tt_ticker_stop(t); /* the old handle: does nothing */
+    /* The ticker that reuses t's memory still ticks. */
+    tt_case cs[] = { TT_RECV(tt_ticker_chan(fresh[reused]), NULL), TT_RECV(tt_after(5000), NULL) };
+    assert_int_equal(tt_select(cs, 2), 0);
+    /* A stopped ticker's handle has no channel any more (a nil channel
+     * blocks forever, as a stopped ticker's channel would). */
+    assert_null(tt_ticker_chan(t));
+    for (int i = 0; i < NEW; i++)
+        tt_ticker_stop(fresh[i]);
+    assert_int_equal(tt_verify_none(0), 0);
+}
+
 static void test_ticker_ticks(void **state)
 {
     (void)state;
@@ -261,6 +298,7 @@ static void test_bad_ticker_period(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stop_after_release_does_not_reach_a_reused_ticker),
         cmocka_unit_test(test_ticker_ticks),
         cmocka_unit_test(test_ticker_drops_when_full),
         cmocka_unit_test(test_ticker_stop_means_no_more_ticks),
