@@ -12,7 +12,7 @@ struct tt_ctx {
     atomic_int err;
     atomic_uint gen;          /* bumped at each release (see rt.h, handles) */
     atomic_int released_err;  /* err when it was last released */
-    bool live;    /* created and not yet canceled by its owner */
+    bool live;    /* created and not yet released (by a first tt_ctx_cancel) */
     bool expired; /* its own timeout fired */
     tt_ctx *parent, *children, *sib_prev, *sib_next;
     tt_ctx *live_prev, *live_next;
