@@ -11,7 +11,7 @@ struct tt_ctx {
     int kind;
     atomic_int err;
     atomic_uint gen;          /* bumped at each release (see rt.h, handles) */
-    atomic_int released_err;  /* err when it was last released */
+    _Atomic uint64_t timeout_bits; /* bit g % 64: generation g ended with TT_TIMEOUT */
     bool live;    /* created and not yet released (by a first tt_ctx_cancel) */
     bool expired; /* its own timeout fired */
     tt_ctx *parent, *children, *sib_prev, *sib_next;
@@ -90,6 +90,17 @@ static tt_ctx *ctx_of(tt_ctx *h, bool *current)
     return c;
 }
 
+/* The error the generation a stale handle names ended with: exact for the
+ * last 64 releases of the object, TT_CANCELED beyond. */
+static int released_err(const tt_ctx *c, const tt_ctx *h)
+{
+    uint32_t g = atomic_load(&c->gen);
+    uint32_t since = (g - rt_handle_gen(h)) & 0xFFFFu; /* releases since h was current */
+    if (since == 0 || since > 64)
+        return TT_CANCELED;
+    return atomic_load(&c->timeout_bits) >> ((g - since) % 64) & 1 ? TT_TIMEOUT : TT_CANCELED;
+}
+
 static tt_ctx *ctx_new(tt_ctx *parent_h, int kind, int64_t ms, const char *file, int line)
 {
     (void)rt_self();
@@ -121,7 +132,7 @@ static tt_ctx *ctx_new(tt_ctx *parent_h, int kind, int64_t ms, const char *file,
     ctx_live = c;
     int perr = parent == &background ? TT_OK
                : parent_current         ? atomic_load(&parent->err)
-                                        : atomic_load(&parent->released_err);
+                                        : released_err(parent, parent_h);
     if (perr != TT_OK) {
         cancel_tree(c, perr);
     } else if (parent != &background) {
@@ -183,7 +194,11 @@ void tt_ctx_cancel(tt_ctx *h)
     if (ctx->live) {
         /* Recycle it after the quarantine; handles to it are stale now. */
         ctx->live = false;
-        atomic_store(&ctx->released_err, atomic_load(&ctx->err));
+        uint64_t bit = UINT64_C(1) << (atomic_load(&ctx->gen) % 64);
+        if (atomic_load(&ctx->err) == TT_TIMEOUT)
+            atomic_fetch_or(&ctx->timeout_bits, bit);
+        else
+            atomic_fetch_and(&ctx->timeout_bits, ~bit);
         atomic_fetch_add(&ctx->gen, 1);
         if (ctx->live_prev)
             ctx->live_prev->live_next = ctx->live_next;
@@ -227,7 +242,7 @@ int tt_ctx_err(tt_ctx *h)
     int err = atomic_load(&c->err);
     /* Checked after the read: a release bumps gen before a reuse resets err. */
     if (!rt_handle_current(h, atomic_load(&c->gen)))
-        return atomic_load(&c->released_err);
+        return released_err(c, h);
     return err;
 }
 

@@ -202,11 +202,13 @@ static inline void *rt_handle(void *obj, uint32_t gen)
     return (void *)((uintptr_t)obj | (uintptr_t)(gen & 0xFFFFu) << 48);
 }
 static inline void *rt_handle_obj(const void *h) { return (void *)((uintptr_t)h & RT_ADDR_MASK); }
+static inline uint32_t rt_handle_gen(const void *h) { return (uint32_t)((uintptr_t)h >> 48); }
 static inline bool rt_handle_current(const void *h, uint32_t gen)
 {
-    return (uint32_t)((uintptr_t)h >> 48) == (gen & 0xFFFFu);
+    return rt_handle_gen(h) == (gen & 0xFFFFu);
 }
 #else
+static inline uint32_t rt_handle_gen(const void *h) { (void)h; return 0; }
 static inline void *rt_handle(void *obj, uint32_t gen) { (void)gen; return obj; }
 static inline void *rt_handle_obj(const void *h) { return (void *)h; }
 static inline bool rt_handle_current(const void *h, uint32_t gen) { (void)h; (void)gen; return true; }

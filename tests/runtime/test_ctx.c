@@ -26,9 +26,10 @@ static void test_cancel_after_release_does_not_reach_a_reused_context(void **sta
 {
     (void)state;
     enum { CHURN = 9000, NEW = 200 }; /* past the 8,192 that bound the quarantine */
-    tt_ctx *c = tt_ctx_with_cancel(tt_ctx_background());
+    tt_ctx *c = tt_ctx_with_timeout(tt_ctx_background(), 1);
     tt_chan *c_done = tt_ctx_done(c);
-    tt_ctx_cancel(c); /* e.g. by a worker that hit an error: released now */
+    tt_recv(c_done, NULL); /* expired: TT_TIMEOUT */
+    tt_ctx_cancel(c); /* e.g. by a worker that saw it end: released now */
     tt_ctx **churn = malloc(CHURN * sizeof *churn);
     for (int i = 0; i < CHURN; i++)
         churn[i] = tt_ctx_with_cancel(tt_ctx_background());
@@ -44,13 +45,13 @@ static void test_cancel_after_release_does_not_reach_a_reused_context(void **sta
     }
     assert_true(reused >= 0); /* the test means something only if c was reused */
 
-    /* The owner's calls through its old handle: c stays canceled... */
-    assert_int_equal(tt_ctx_err(c), TT_CANCELED);
+    /* The owner's calls through its old handle: c stays expired... */
+    assert_int_equal(tt_ctx_err(c), TT_TIMEOUT);
     tt_case cs[] = { TT_RECV(tt_ctx_done(c), NULL) };
     assert_int_equal(tt_select_default(cs, 1), 0);
     assert_false(cs[0].ok);
     tt_ctx *child = tt_ctx_with_cancel(c);
-    assert_int_equal(tt_ctx_err(child), TT_CANCELED);
+    assert_int_equal(tt_ctx_err(child), TT_TIMEOUT);
     tt_ctx_cancel(child);
     tt_ctx_cancel(c); /* ...and its owner's cancel does nothing more */
     /* ...while the context that reuses its memory lives on. */
@@ -59,6 +60,9 @@ static void test_cancel_after_release_does_not_reach_a_reused_context(void **sta
     assert_int_equal(tt_select_default(fs, 1), TT_DEFAULT);
     for (int i = 0; i < NEW; i++)
         tt_ctx_cancel(fresh[i]);
+    /* Released again, with another error: each handle keeps its own. */
+    assert_int_equal(tt_ctx_err(fresh[reused]), TT_CANCELED);
+    assert_int_equal(tt_ctx_err(c), TT_TIMEOUT);
     assert_int_equal(tt_verify_none(0), 0);
 }
 
