@@ -41,3 +41,13 @@ void rt_pool_put(rt_pool *p, rt_pooled *o)
     p->n++;
     pthread_mutex_unlock(&p->mu);
 }
+
+void *rt_handle_alloc(size_t size)
+{
+    void *p = rt_xcalloc(1, size);
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    if ((uintptr_t)p & ~RT_ADDR_MASK)
+        rt_fatal("object at %p: addresses beyond 48 bits are not supported", p);
+#endif
+    return p;
+}

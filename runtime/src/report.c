@@ -53,7 +53,24 @@ static void vreport(const char *fmt, va_list ap)
     write_all(buf, b.len); /* one write: reports from tasks never interleave */
 }
 
+/* stdout is fully buffered in a pipe or a file, stderr is not: flush what
+ * the program printed before a report, so that its output and the reports
+ * keep the order a terminal shows (and are not lost to an abort). */
+static void flush_stdout(void)
+{
+    fflush(stdout);
+}
+
 void rt_report(const char *fmt, ...)
+{
+    flush_stdout();
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(fmt, ap);
+    va_end(ap);
+}
+
+void rt_report_held(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -63,6 +80,7 @@ void rt_report(const char *fmt, ...)
 
 void rt_fatal(const char *fmt, ...)
 {
+    flush_stdout();
     va_list ap;
     va_start(ap, fmt);
     vreport(fmt, ap);
@@ -166,6 +184,7 @@ int tt_verify_none(int64_t grace_ms)
         sleep_ms(1);
     }
 
+    flush_stdout();
     int count = 0;
     enum { MAXWG = 64 };
     const tt_wg *wgs[MAXWG];
@@ -196,7 +215,7 @@ int tt_verify_none(int64_t grace_ms)
         pthread_mutex_lock(&wg_waiter[i]->info_mu);
         rt_site(at, sizeof at, wg_waiter[i]->blk.file, wg_waiter[i]->blk.line);
         pthread_mutex_unlock(&wg_waiter[i]->info_mu);
-        rt_report("leaked wait group: %s, waited on forever by task %llu in tt_wg_wait at %s", what,
+        rt_report_held("leaked wait group: %s, waited on forever by task %llu in tt_wg_wait at %s", what,
                   (unsigned long long)wg_waiter[i]->id, at);
         count++;
     }

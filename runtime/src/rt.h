@@ -119,6 +119,8 @@ typedef struct rt_timer {
     int heap_idx;   /* -1 when not pending */
     uint64_t seq;   /* bumped each time it is armed */
     void *obj;
+    int firing;     /* threads firing it now (tm_mu) */
+    bool removed;   /* by rt_timer_del_wait: a ticker is not re-armed */
 } rt_timer;
 
 enum { RT_TM_AFTER = 1, RT_TM_TICKER, RT_TM_CTX };
@@ -167,9 +169,13 @@ void rt_zero(void *out, size_t n);
 /* ---- Time ---------------------------------------------------------------- */
 int64_t rt_now_ms(void);
 void rt_timer_add(rt_timer *tm);
+/* Fire a few due timers if the timer thread is late (tasks about to park or
+ * sleep call it; no lock may be held). */
+void rt_timer_help(void);
 bool rt_timer_del(rt_timer *tm); /* true if it was pending */
-/* Wait until no timer callback is running (tt_ticker_stop). */
-void rt_timer_barrier(void);
+/* rt_timer_del, then wait until the timer thread is not firing t
+ * (tt_ticker_stop: no tick in flight once it returns). */
+bool rt_timer_del_wait(rt_timer *tm);
 void rt_ticker_report_all(int *count);
 void rt_ticker_describe(const tt_ticker *t, char *buf, size_t n);
 
@@ -178,6 +184,37 @@ extern atomic_int rt_ctx_pending_timeouts;
 void rt_ctx_expire(tt_ctx *ctx, uint64_t seq); /* called by the timer thread */
 void rt_ctx_report_all(int *count);
 void rt_ctx_describe(const tt_ctx *ctx, char *buf, size_t n);
+
+/* ---- Handles to pooled objects ------------------------------------------- *
+ * Contexts and tickers are released by the first tt_ctx_cancel or
+ * tt_ticker_stop, but their owners may still call the API on them (Go lets
+ * any goroutine cancel, and the owner must cancel too). The pointer the user
+ * holds carries the object's generation in its top 16 bits (user-space
+ * addresses use 48 at most); each release bumps the generation, so a call
+ * through an older handle is recognised and acts on the released object's
+ * final state, never on an object that reuses the memory. (32-bit builds:
+ * no spare bits, no check.) */
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define RT_GEN_BITS 16
+#define RT_ADDR_MASK (((uintptr_t)1 << 48) - 1)
+static inline void *rt_handle(void *obj, uint32_t gen)
+{
+    return (void *)((uintptr_t)obj | (uintptr_t)(gen & 0xFFFFu) << 48);
+}
+static inline void *rt_handle_obj(const void *h) { return (void *)((uintptr_t)h & RT_ADDR_MASK); }
+static inline uint32_t rt_handle_gen(const void *h) { return (uint32_t)((uintptr_t)h >> 48); }
+static inline bool rt_handle_current(const void *h, uint32_t gen)
+{
+    return rt_handle_gen(h) == (gen & 0xFFFFu);
+}
+#else
+static inline uint32_t rt_handle_gen(const void *h) { (void)h; return 0; }
+static inline void *rt_handle(void *obj, uint32_t gen) { (void)gen; return obj; }
+static inline void *rt_handle_obj(const void *h) { return (void *)h; }
+static inline bool rt_handle_current(const void *h, uint32_t gen) { (void)h; (void)gen; return true; }
+#endif
+/* Allocate a pooled object whose address fits a handle. */
+void *rt_handle_alloc(size_t size);
 
 /* ---- Pools --------------------------------------------------------------- */
 typedef struct rt_pool {
@@ -192,7 +229,11 @@ rt_pooled *rt_pool_get(rt_pool *p); /* NULL: caller allocates a new object */
 void rt_pool_put(rt_pool *p, rt_pooled *obj);
 
 /* ---- Reports -------------------------------------------------------------- */
+/* One report line on stderr, after flushing stdout (see report.c). */
 void rt_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same without the flush, for callers holding a runtime lock (the leak
+ * reports: tt_verify_none flushed stdout before taking any). */
+void rt_report_held(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void rt_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* "file.c:12" (or "an unknown site" for the plain functions) into buf. */
 const char *rt_site(char *buf, size_t n, const char *file, int line);

@@ -214,6 +214,7 @@ void tt_sleep_ms_at(int64_t ms, const char *file, int line)
     if (ms <= 0)
         return;
     /* A sleeping task still counts as running: a timer will wake it. */
+    rt_timer_help();
     rt_block b = { RT_BLK_SLEEP, "tt_sleep_ms", file, line, NULL, NULL, 0 };
     rt_block_set(t, &b);
     struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
@@ -282,6 +283,8 @@ static void wake_parked(rt_task *t)
 
 void rt_park(rt_task *t)
 {
+    /* Still counted as running: a timer fired here may wake this very task. */
+    rt_timer_help();
     uint64_t v = atomic_fetch_sub(&rt_sched, 1) - 1;
     if (rt_sched_running(v) == 0)
         rt_deadlock_check();

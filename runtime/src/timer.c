@@ -11,7 +11,7 @@ struct tt_ticker {
     rt_timer tm;
     tt_chan ch;
     int64_t buf[1];
-    atomic_int stopped;
+    atomic_uint state; /* generation << 1 | stopped (see rt.h, handles) */
     bool live; /* on the live list (tk_mu) */
     const char *file;
     int line;
@@ -20,8 +20,15 @@ struct tt_ticker {
 
 static pthread_mutex_t tm_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t tm_cv;
-/* Held while a timer fires, so tt_ticker_stop can wait out a tick in flight. */
-static pthread_mutex_t fire_mu = PTHREAD_MUTEX_INITIALIZER;
+/* Signaled when a timer's firing ends, for tt_ticker_stop, which waits out
+ * a tick of its own ticker in flight (rt_timer.firing), and only that: the
+ * timer thread is never idle while it is behind, so waiting for it to finish
+ * every due timer could take as long as the overload lasts. */
+static pthread_cond_t fired_cv = PTHREAD_COND_INITIALIZER;
+static int fired_waiters;
+/* The earliest deadline (heap[0]->when, or INT64_MAX), for rt_timer_help's
+ * lock-free look. */
+static _Atomic int64_t next_when = INT64_MAX;
 static rt_timer **heap;
 static size_t hn, hcap;
 static pthread_once_t start_once = PTHREAD_ONCE_INIT;
@@ -83,16 +90,22 @@ static void sift_down(size_t i)
     heap_set(i, t);
 }
 
+static void note_next(void)
+{
+    atomic_store_explicit(&next_when, hn ? heap[0]->when : INT64_MAX, memory_order_relaxed);
+}
+
 static void heap_remove(rt_timer *t)
 {
     size_t i = (size_t)t->heap_idx;
     t->heap_idx = -1;
     hn--;
-    if (i == hn)
-        return;
-    heap_set(i, heap[hn]);
-    sift_down(i);
-    sift_up((size_t)heap[i]->heap_idx);
+    if (i < hn) {
+        heap_set(i, heap[hn]);
+        sift_down(i);
+        sift_up((size_t)heap[i]->heap_idx);
+    }
+    note_next();
 }
 
 static void heap_push(rt_timer *t)
@@ -107,9 +120,12 @@ static void heap_push(rt_timer *t)
     }
     heap_set(hn++, t);
     sift_up(hn - 1);
+    note_next();
+    if (t->heap_idx == 0)
+        pthread_cond_signal(&tm_cv); /* the timer thread sleeps until the old first */
 }
 
-/* ---- the timer thread ---------------------------------------------------- */
+/* ---- firing: by the timer thread, and by tasks when it falls behind -------- */
 static void fire(int kind, void *obj, uint64_t seq)
 {
     int64_t now = wall_ms();
@@ -132,6 +148,56 @@ static void fire(int kind, void *obj, uint64_t seq)
     default:
         break;
     }
+}
+
+/* Fire the first timer if it is due at now (tm_mu held, released while
+ * firing). A ticker goes back into the heap after its tick, not before, so
+ * that two threads never fire the same ticker at once (its ticks stay in
+ * order) and tt_ticker_stop can take it out for good. */
+static bool fire_one(int64_t now)
+{
+    if (hn == 0 || heap[0]->when > now)
+        return false;
+    rt_timer *t = heap[0];
+    heap_remove(t);
+    int kind = t->kind;
+    void *obj = t->obj;
+    uint64_t seq = t->seq;
+    t->firing++;
+    pthread_mutex_unlock(&tm_mu);
+    fire(kind, obj, seq);
+    pthread_mutex_lock(&tm_mu);
+    t->firing--;
+    if (kind == RT_TM_TICKER && !t->removed && t->heap_idx < 0) {
+        t->when += t->period;
+        if (t->when <= now) /* fell behind: skip the missed ticks */
+            t->when = now + t->period;
+        heap_push(t);
+    }
+    if (fired_waiters)
+        pthread_cond_broadcast(&fired_cv);
+    return true;
+}
+
+/* A task about to park or sleep fires a few due timers when the timer thread
+ * is late. With more runnable tasks than CPUs the timer thread gets only its
+ * fair share of a CPU, 1/N of what it needs: it fell further and further
+ * behind (ticks and tt_after seconds late in the stress test). The tasks that
+ * make and wait on timers now carry their share of the firing, as Go's
+ * scheduler runs timers on every P. */
+enum { HELP_LAG_MS = 2, HELP_MAX = 4 };
+
+void rt_timer_help(void)
+{
+    int64_t next = atomic_load_explicit(&next_when, memory_order_relaxed);
+    if (next == INT64_MAX)
+        return;
+    int64_t now = rt_now_ms();
+    if (now - next < HELP_LAG_MS || pthread_mutex_trylock(&tm_mu) != 0)
+        return;
+    for (int i = 0; i < HELP_MAX && fire_one(now); i++)
+        ;
+    pthread_mutex_unlock(&tm_mu);
 }
 
 static void *timer_main(void *arg)
@@ -157,31 +223,10 @@ static void *timer_main(void *arg)
             }
             pthread_cond_timedwait(&tm_cv, &tm_mu, &ts);
         }
-        pthread_mutex_unlock(&tm_mu);
 
-        pthread_mutex_lock(&fire_mu);
-        for (;;) {
-            pthread_mutex_lock(&tm_mu);
-            int64_t now = rt_now_ms();
-            if (hn == 0 || heap[0]->when > now) {
-                pthread_mutex_unlock(&tm_mu);
-                break;
-            }
-            rt_timer *t = heap[0];
-            heap_remove(t);
-            int kind = t->kind;
-            void *obj = t->obj;
-            uint64_t seq = t->seq;
-            if (kind == RT_TM_TICKER) {
-                t->when += t->period;
-                if (t->when <= now) /* fell behind: skip the missed ticks */
-                    t->when = now + t->period;
-                heap_push(t);
-            }
-            pthread_mutex_unlock(&tm_mu);
-            fire(kind, obj, seq);
-        }
-        pthread_mutex_unlock(&fire_mu);
+        while (fire_one(rt_now_ms()))
+            ;
+        pthread_mutex_unlock(&tm_mu);
     }
     return NULL;
 }
@@ -207,9 +252,8 @@ void rt_timer_add(rt_timer *t)
     pthread_once(&start_once, timer_start);
     pthread_mutex_lock(&tm_mu);
     t->seq++;
+    t->removed = false;
     heap_push(t);
-    if (t->heap_idx == 0)
-        pthread_cond_signal(&tm_cv);
     pthread_mutex_unlock(&tm_mu);
 }
 
@@ -223,10 +267,20 @@ bool rt_timer_del(rt_timer *t)
     return pending;
 }
 
-void rt_timer_barrier(void)
+bool rt_timer_del_wait(rt_timer *t)
 {
-    pthread_mutex_lock(&fire_mu);
-    pthread_mutex_unlock(&fire_mu);
+    pthread_mutex_lock(&tm_mu);
+    bool pending = t->heap_idx >= 0;
+    t->removed = true; /* a firing under way will not put it back */
+    if (pending)
+        heap_remove(t);
+    while (t->firing) {
+        fired_waiters++;
+        pthread_cond_wait(&fired_cv, &tm_mu);
+        fired_waiters--;
+    }
+    pthread_mutex_unlock(&tm_mu);
+    return pending;
 }
 
 /* ---- tt_after -------------------------------------------------------------- */
@@ -284,14 +338,15 @@ tt_ticker *tt_ticker_new_at(int64_t period_ms, const char *file, int line)
     if (t) {
         rt_chan_reset(&t->ch, file, line);
     } else {
-        t = rt_xcalloc(1, sizeof *t);
+        t = rt_handle_alloc(sizeof *t);
         rt_chan_init(&t->ch, sizeof(int64_t), 1, (unsigned char *)t->buf, RT_CH_TICKER, file, line);
         t->ch.owner = t;
         t->tm.heap_idx = -1;
     }
     t->file = file;
     t->line = line;
-    atomic_store(&t->stopped, 0);
+    uint32_t gen = atomic_load(&t->state) >> 1; /* bumped by the last stop */
+    atomic_store(&t->state, gen << 1);
     atomic_store(&t->ch.timer_src, 1);
     t->tm.kind = RT_TM_TICKER;
     t->tm.obj = t;
@@ -307,7 +362,7 @@ tt_ticker *tt_ticker_new_at(int64_t period_ms, const char *file, int line)
     tk_live = t;
     pthread_mutex_unlock(&tk_mu);
     rt_timer_add(&t->tm);
-    return t;
+    return rt_handle(t, gen);
 }
 
 tt_ticker *(tt_ticker_new)(int64_t period_ms)
@@ -315,17 +370,30 @@ tt_ticker *(tt_ticker_new)(int64_t period_ms)
     return tt_ticker_new_at(period_ms, NULL, 0);
 }
 
-tt_chan *tt_ticker_chan(tt_ticker *t)
+/* A stopped ticker's handle is stale: it has no channel (a nil channel
+ * blocks forever, as the stopped ticker's would); one obtained before the
+ * stop stays valid. */
+tt_chan *tt_ticker_chan(tt_ticker *h)
 {
-    return t ? &t->ch : NULL;
+    if (!h)
+        return NULL;
+    tt_ticker *t = rt_handle_obj(h);
+    return rt_handle_current(h, atomic_load(&t->state) >> 1) ? &t->ch : NULL;
 }
 
-void tt_ticker_stop(tt_ticker *t)
+void tt_ticker_stop(tt_ticker *h)
 {
-    if (!t || atomic_exchange(&t->stopped, 1))
+    if (!h)
         return;
-    rt_timer_del(&t->tm);
-    rt_timer_barrier(); /* no tick is in flight once stop returns */
+    tt_ticker *t = rt_handle_obj(h);
+    /* Mark it stopped and make every handle to it stale in one step: a stop
+     * through an old handle never reaches a ticker that reuses the memory. */
+    uint32_t st = atomic_load(&t->state);
+    do {
+        if (!rt_handle_current(h, st >> 1))
+            return; /* stopped already */
+    } while (!atomic_compare_exchange_weak(&t->state, &st, (((st >> 1) + 1) << 1) | 1u));
+    rt_timer_del_wait(&t->tm); /* no tick is in flight once stop returns */
     atomic_store(&t->ch.timer_src, 0);
     pthread_mutex_lock(&tk_mu);
     if (t->live) {
@@ -346,7 +414,7 @@ void rt_ticker_describe(const tt_ticker *t, char *buf, size_t n)
 {
     char at[160];
     snprintf(buf, n, "channel of ticker created at %s (period %lld ms%s)", rt_site(at, sizeof at, t->file, t->line),
-             (long long)t->tm.period, atomic_load(&t->stopped) ? ", stopped: it will never tick again" : "");
+             (long long)t->tm.period, atomic_load(&t->state) & 1u ? ", stopped: it will never tick again" : "");
 }
 
 void rt_ticker_report_all(int *count)
@@ -354,7 +422,7 @@ void rt_ticker_report_all(int *count)
     char at[160];
     pthread_mutex_lock(&tk_mu);
     for (tt_ticker *t = tk_live; t; t = t->live_next) {
-        rt_report("leaked ticker: created at %s (period %lld ms), never stopped",
+        rt_report_held("leaked ticker: created at %s (period %lld ms), never stopped",
                   rt_site(at, sizeof at, t->file, t->line), (long long)t->tm.period);
         (*count)++;
     }

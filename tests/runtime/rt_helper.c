@@ -101,6 +101,19 @@ static int verify_leak(void)
     return 0;
 }
 
+/* ---- output order: stdout written before a report comes before it ---------- */
+static int output_order(void)
+{
+    /* No fflush: in a pipe or a file stdout is fully buffered. */
+    printf("program: before the program-error report\n");
+    tt_close(NULL); /* a one-line report */
+    printf("program: before the leak report\n");
+    tt_chan *ch = tt_chan_new(0, 0);
+    tt_spawn(leak_recv, ch); /* reported at exit (TETHER_VERIFY=1) */
+    printf("program: last line, without a newline");
+    return 0;
+}
+
 /* ---- deadlocks ---------------------------------------------------------------- */
 static void dl_worker(void *arg)
 {
@@ -205,6 +218,7 @@ int main(int argc, char **argv)
         { "leaks", leaks },
         { "clean", clean },
         { "verify-leak", verify_leak },
+        { "output-order", output_order },
         { "deadlock-two", deadlock_two },
         { "deadlock-wg", deadlock_wg },
         { "deadlock-select-nil", deadlock_select_nil },

@@ -71,10 +71,10 @@ char *capture_end(void)
     return s;
 }
 
-helper_run run_helper(const char *scenario, const char *const *extra_env)
+static helper_run run(const char *scenario, const char *const *extra_env, bool merged)
 {
     helper_run r = { 0, NULL, NULL };
-    int out = tmp_fd(), err = tmp_fd();
+    int out = tmp_fd(), err = merged ? out : tmp_fd();
     size_t n = 0, k = 0;
     while (environ[n])
         n++;
@@ -104,10 +104,24 @@ helper_run run_helper(const char *scenario, const char *const *extra_env)
     while (waitpid(pid, &r.status, 0) < 0)
         ;
     r.out = slurp_fd(out);
-    r.err = slurp_fd(err);
+    if (merged) {
+        r.err = calloc(1, 1);
+    } else {
+        r.err = slurp_fd(err);
+        close(err);
+    }
     close(out);
-    close(err);
     return r;
+}
+
+helper_run run_helper(const char *scenario, const char *const *extra_env)
+{
+    return run(scenario, extra_env, false);
+}
+
+helper_run run_helper_merged(const char *scenario, const char *const *extra_env)
+{
+    return run(scenario, extra_env, true);
 }
 
 void helper_free(helper_run *r)

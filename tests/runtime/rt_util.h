@@ -21,6 +21,9 @@ typedef struct helper_run {
 /* Run the rt_helper executable with one scenario argument and extra
  * environment entries ("NAME=value", NULL-terminated list or NULL). */
 helper_run run_helper(const char *scenario, const char *const *extra_env);
+/* The same with stdout and stderr into one file, as in `2>&1 | less`: out
+ * has both, in the order the program wrote them; err is empty. */
+helper_run run_helper_merged(const char *scenario, const char *const *extra_env);
 void helper_free(helper_run *r);
 bool exited_with(const helper_run *r, int code);
 bool killed_by(const helper_run *r, int sig);

@@ -18,6 +18,54 @@ enum { MANY = 4000 }; /* ThreadSanitizer supports at most 8128 live threads */
 enum { MANY = 10000 };
 #endif
 
+/* Go lets any goroutine call a context's cancel, any number of times; its
+ * owner still must, later. The first cancel releases the context to the
+ * pool: the owner's later calls on it must not reach the context that
+ * reuses it (they used to cancel that unrelated context). */
+static void test_cancel_after_release_does_not_reach_a_reused_context(void **state)
+{
+    (void)state;
+    enum { CHURN = 9000, NEW = 200 }; /* past the 8,192 that bound the quarantine */
+    tt_ctx *c = tt_ctx_with_timeout(tt_ctx_background(), 1);
+    tt_chan *c_done = tt_ctx_done(c);
+    tt_recv(c_done, NULL); /* expired: TT_TIMEOUT */
+    tt_ctx_cancel(c); /* e.g. by a worker that saw it end: released now */
+    tt_ctx **churn = malloc(CHURN * sizeof *churn);
+    for (int i = 0; i < CHURN; i++)
+        churn[i] = tt_ctx_with_cancel(tt_ctx_background());
+    for (int i = 0; i < CHURN; i++)
+        tt_ctx_cancel(churn[i]); /* c is now the oldest of more than 8,192 */
+    free(churn);
+    tt_ctx *fresh[NEW];
+    int reused = -1;
+    for (int i = 0; i < NEW; i++) {
+        fresh[i] = tt_ctx_with_cancel(tt_ctx_background());
+        if (tt_ctx_done(fresh[i]) == c_done)
+            reused = i;
+    }
+    assert_true(reused >= 0); /* the test means something only if c was reused */
+
+    /* The owner's calls through its old handle: c stays expired... */
+    assert_int_equal(tt_ctx_err(c), TT_TIMEOUT);
+    tt_case cs[] = { TT_RECV(tt_ctx_done(c), NULL) };
+    assert_int_equal(tt_select_default(cs, 1), 0);
+    assert_false(cs[0].ok);
+    tt_ctx *child = tt_ctx_with_cancel(c);
+    assert_int_equal(tt_ctx_err(child), TT_TIMEOUT);
+    tt_ctx_cancel(child);
+    tt_ctx_cancel(c); /* ...and its owner's cancel does nothing more */
+    /* ...while the context that reuses its memory lives on. */
+    assert_int_equal(tt_ctx_err(fresh[reused]), TT_OK);
+    tt_case fs[] = { TT_RECV(tt_ctx_done(fresh[reused]), NULL) };
+    assert_int_equal(tt_select_default(fs, 1), TT_DEFAULT);
+    for (int i = 0; i < NEW; i++)
+        tt_ctx_cancel(fresh[i]);
+    /* Released again, with another error: each handle keeps its own. */
+    assert_int_equal(tt_ctx_err(fresh[reused]), TT_CANCELED);
+    assert_int_equal(tt_ctx_err(c), TT_TIMEOUT);
+    assert_int_equal(tt_verify_none(0), 0);
+}
+
 static void test_background(void **state)
 {
     (void)state;
@@ -197,6 +245,7 @@ static void test_create_cancel_loop_constant_memory(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cancel_after_release_does_not_reach_a_reused_context),
         cmocka_unit_test(test_background),
         cmocka_unit_test(test_cancel_closes_done_idempotent),
         cmocka_unit_test(test_parent_cancels_descendants),

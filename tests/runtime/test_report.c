@@ -153,6 +153,28 @@ static void test_no_deadlock_while_a_timer_can_wake(void **state)
     helper_free(&r);
 }
 
+/* stdout is fully buffered in a pipe or a file, stderr is not: the runtime
+ * flushes stdout before it reports, so that `prog 2>&1 | less` shows the
+ * program's output and the reports in the order a terminal shows them. */
+static void test_reports_follow_earlier_stdout_in_a_pipe(void **state)
+{
+    (void)state;
+    static const char *const env[] = { "TETHER_VERIFY=1", NULL };
+    helper_run r = run_helper_merged("output-order", env);
+    assert_true(exited_with(&r, 3));
+    const char *want[] = { "program: before the program-error report\n", "tether: close of nil channel at ",
+                           "program: before the leak report\n", "program: last line, without a newline",
+                           "tether: leaked task 2: leak_recv", "tether: tt_verify_none: 1 leak found\n" };
+    const char *at = r.out;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *p = strstr(at, want[i]);
+        if (!p)
+            fail_msg("\"%s\" missing or out of order in:\n%s", want[i], r.out);
+        at = p + strlen(want[i]);
+    }
+    helper_free(&r);
+}
+
 static void test_verify_none_in_process(void **state)
 {
     (void)state;
@@ -179,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_deadlock_empty_select),
         cmocka_unit_test(test_deadlock_mutex),
         cmocka_unit_test(test_no_deadlock_while_a_timer_can_wake),
+        cmocka_unit_test(test_reports_follow_earlier_stdout_in_a_pipe),
         cmocka_unit_test(test_verify_none_in_process),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
