@@ -57,11 +57,11 @@ fi
 ts_version=0.23.6
 ts_dir=third_party/tree-sitter-c
 
-npm_hint() { # npm_hint NPM_STDERR_FILE: what to do about npm's failure
-  local code registry
-  code=$(sed -n -E 's/^npm (error|ERR!) code ([A-Za-z0-9_]+).*/\2/p' "$1" | head -n 1)
+npm_hint() { # npm_hint SPEC NPM_STDERR_FILE: what to do about npm's failure
+  local spec=$1 code registry
+  code=$(sed -n -E 's/^npm (error|ERR!) code ([A-Za-z0-9_]+).*/\2/p' "$2" | head -n 1)
   registry=$(npm config get registry 2>/dev/null || true)
-  echo "setup: could not fetch tree-sitter-c@$ts_version from the npm registry${registry:+ $registry}${code:+ ($code)}."
+  echo "setup: could not fetch $spec from the npm registry${registry:+ $registry}${code:+ ($code)}."
   case "$code" in
     *CERT* | *SELF_SIGNED* | *TLS* | *SSL*)
       echo "  npm does not trust the certificate it was shown: a proxy or firewall that inspects"
@@ -70,7 +70,7 @@ npm_hint() { # npm_hint NPM_STDERR_FILE: what to do about npm's failure
       ;;
     E[0-9]*)
       echo "  The registry answered with an error (HTTP ${code#E}). If it is a mirror, check that it"
-      echo "  serves tree-sitter-c@$ts_version (npm config get registry); if it is down, retry later."
+      echo "  serves $spec (npm config get registry); if it is down, retry later."
       ;;
     *)
       echo "  No connection to the registry: this machine is offline, or behind a proxy npm does"
@@ -80,12 +80,16 @@ npm_hint() { # npm_hint NPM_STDERR_FILE: what to do about npm's failure
       ;;
   esac
   echo "  Then run the same command again: setup fetches only what is missing."
-  echo "  Without network access: run 'npm pack tree-sitter-c@$ts_version' on a machine with it, copy"
-  echo "  the .tgz here, and: mkdir -p $ts_dir && tar -xzf tree-sitter-c-$ts_version.tgz -C $ts_dir --strip-components=1"
+  echo "  Without network access: run 'npm pack $spec' on a machine with it, and unpack the"
+  echo "  .tgz here the way scripts/setup.sh does."
 }
 
-if [ ! -f "$ts_dir/src/parser.c" ]; then
-  echo "setup: fetching tree-sitter-c@$ts_version from npm"
+# npm_fetch SPEC WHAT DEST: the npm package SPEC unpacked into the folder
+# DEST (replaced whole: unpacked next to it, then renamed, so never a
+# half-filled folder). WHAT says what it is for.
+npm_fetch() {
+  local spec=$1 what=$2 dest=$3 tmp unpack
+  echo "setup: fetching $what ($spec) from npm"
   if ! command -v npm >/dev/null 2>&1; then
     echo "setup: npm not found: install Node.js and npm (apt-get install npm), then run the same command again." >&2
     exit 1
@@ -94,35 +98,28 @@ if [ ! -f "$ts_dir/src/parser.c" ]; then
   tmp_paths+=("$tmp")
   # npm's defaults retry an unreachable registry silently for over a
   # minute; fail within seconds instead, but leave room for slow links.
-  if ! (cd "$tmp" && npm pack "tree-sitter-c@$ts_version" --loglevel=error --fetch-retries=1 \
+  if ! (cd "$tmp" && npm pack "$spec" --loglevel=error --fetch-retries=1 \
           --fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=10000 --fetch-timeout=120000 \
           >/dev/null 2>npm-stderr); then
     # npm's own error, without the JavaScript stack trace.
     grep -v -E '^npm (error|ERR!) +at ' "$tmp/npm-stderr" >&2 || true
-    npm_hint "$tmp/npm-stderr" >&2
+    npm_hint "$spec" "$tmp/npm-stderr" >&2
     exit 1
   fi
-  # Unpack next to the destination, then rename: never a half-filled folder.
-  mkdir -p "$(dirname "$ts_dir")"
-  unpack=$(mktemp -d "$ts_dir.tmp.XXXXXX")
+  mkdir -p "$(dirname "$dest")"
+  unpack=$(mktemp -d "$dest.tmp.XXXXXX")
   tmp_paths+=("$unpack")
-  tar -xzf "$tmp/tree-sitter-c-$ts_version.tgz" -C "$unpack" --strip-components=1
-  rm -rf "$ts_dir"
-  mv "$unpack" "$ts_dir"
-fi
+  tar -xzf "$tmp"/*.tgz -C "$unpack" --strip-components=1
+  rm -rf "$dest"
+  mv "$unpack" "$dest"
+}
+
+[ -f "$ts_dir/src/parser.c" ] || npm_fetch "tree-sitter-c@$ts_version" "the tree-sitter C grammar" "$ts_dir"
 
 # The SARIF 2.1.0 JSON schema, for the tests that validate tether's SARIF
 # output: shipped by the npm package @microsoft/jest-sarif (its
 # lib/schemas/sarif-2.1.0-rtm.5.json); never committed. The tests also use
 # ../shared/schemas/sarif-schema-2.1.0.json (the OASIS errata) when present.
 sarif_dir=third_party/sarif-schema
-if [ ! -f "$sarif_dir/sarif-2.1.0-rtm.5.json" ]; then
-  echo "setup: fetching the SARIF schema (@microsoft/jest-sarif@1.0.0-beta.0) from npm"
-  tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack --silent @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null)
-  mkdir -p "$sarif_dir"
-  tar -xzf "$tmp"/microsoft-jest-sarif-1.0.0-beta.0.tgz -C "$tmp"
-  cp "$tmp"/package/lib/schemas/sarif-2.1.0-rtm.5.json "$sarif_dir"/
-  cp "$tmp"/package/package.json "$sarif_dir"/package.json
-  rm -rf "$tmp"
-fi
+[ -f "$sarif_dir/lib/schemas/sarif-2.1.0-rtm.5.json" ] ||
+  npm_fetch "@microsoft/jest-sarif@1.0.0-beta.0" "the SARIF schema" "$sarif_dir"

@@ -23,6 +23,7 @@ import sys
 import tarfile
 import tempfile
 import threading
+import urllib.parse
 import time
 import unittest
 
@@ -33,25 +34,35 @@ VERSION = '0.23.6'
 PARSER_C = b'/* tree-sitter-c parser.c, as served by the test registry */\n'
 
 
-def package_tgz():
-    """A tiny stand-in for the tree-sitter-c package."""
+SARIF_SPEC = '@microsoft/jest-sarif'
+SARIF_VERSION = '1.0.0-beta.0'
+SCHEMA = b'{"title": "a SARIF schema, as served by the test registry"}\n'
+
+
+def package_tgz(name, version, files):
+    """A tiny stand-in for an npm package: its package.json and files."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode='w:gz') as tar:
-        for name, data in (('package/package.json',
-                            json.dumps({'name': 'tree-sitter-c', 'version': VERSION}).encode()),
-                           ('package/src/parser.c', PARSER_C)):
-            info = tarfile.TarInfo(name)
+        for path, data in [('package.json', json.dumps({'name': name, 'version': version}).encode())] + files:
+            info = tarfile.TarInfo('package/' + path)
             info.size = len(data)
             info.mode = 0o644
             tar.addfile(info, io.BytesIO(data))
     return buf.getvalue()
 
 
+# What setup.sh fetches: name -> (version, files)
+PACKAGES = {
+    'tree-sitter-c': (VERSION, [('src/parser.c', PARSER_C)]),
+    SARIF_SPEC: (SARIF_VERSION, [('lib/schemas/sarif-2.1.0-rtm.5.json', SCHEMA)]),
+}
+
+
 class Registry:
-    """A local npm registry: serves the package, or fails with an HTTP status."""
+    """A local npm registry: serves the packages, or fails with an HTTP status."""
 
     def __init__(self, status=200, tls=False):
-        self.tgz = package_tgz()
+        self.tgz = {name: package_tgz(name, v, files) for name, (v, files) in PACKAGES.items()}
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -59,12 +70,13 @@ class Registry:
                 pass
 
             def do_GET(self):
+                path = urllib.parse.unquote(self.path).strip('/')
                 if status != 200:
                     self.reply(status, b'{"error":"test registry says no"}')
-                elif self.path.rstrip('/').endswith('/tree-sitter-c'):
-                    self.reply(200, json.dumps(outer.packument()).encode())
-                elif self.path.endswith('.tgz'):
-                    self.reply(200, outer.tgz, 'application/octet-stream')
+                elif path in outer.tgz:
+                    self.reply(200, json.dumps(outer.packument(path)).encode())
+                elif path.endswith('.tgz') and path.split('/-/')[0] in outer.tgz:
+                    self.reply(200, outer.tgz[path.split('/-/')[0]], 'application/octet-stream')
                 else:
                     self.reply(404, b'{"error":"not found"}')
 
@@ -83,12 +95,15 @@ class Registry:
         self.url = '%s://127.0.0.1:%d/' % ('https' if tls else 'http', self.server.server_address[1])
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def packument(self):
-        sha1 = hashlib.sha1(self.tgz).hexdigest()
-        sha512 = base64.b64encode(hashlib.sha512(self.tgz).digest()).decode()
-        return {'name': 'tree-sitter-c', 'dist-tags': {'latest': VERSION},
-                'versions': {VERSION: {'name': 'tree-sitter-c', 'version': VERSION,
-                                       'dist': {'tarball': self.url + 'tree-sitter-c/-/tree-sitter-c-%s.tgz' % VERSION,
+    def packument(self, name):
+        tgz = self.tgz[name]
+        version = PACKAGES[name][0]
+        sha1 = hashlib.sha1(tgz).hexdigest()
+        sha512 = base64.b64encode(hashlib.sha512(tgz).digest()).decode()
+        base = name.split('/')[-1]
+        return {'name': name, 'dist-tags': {'latest': version},
+                'versions': {version: {'name': name, 'version': version,
+                                       'dist': {'tarball': '%s%s/-/%s-%s.tgz' % (self.url, name, base, version),
                                                 'shasum': sha1, 'integrity': 'sha512-' + sha512}}}}
 
     def close(self):
@@ -189,10 +204,14 @@ class Setup(unittest.TestCase):
             self.skipTest('npm is not installed (scripts/setup.sh installs it)')
 
     def have_grammar(self):
-        d = os.path.join(self.proj, 'third_party', 'tree-sitter-c', 'src')
-        os.makedirs(d)
-        with open(os.path.join(d, 'parser.c'), 'w') as f:
-            f.write('/* present */\n')
+        """Everything setup.sh fetches from npm is there already."""
+        for name, (_, files) in PACKAGES.items():
+            folder = 'tree-sitter-c' if name == 'tree-sitter-c' else 'sarif-schema'
+            for path, _ in files:
+                full = os.path.join(self.proj, 'third_party', folder, path)
+                os.makedirs(os.path.dirname(full), exist_ok=True)
+                with open(full, 'w') as f:
+                    f.write('/* present */\n')
 
     def run_setup(self, timeout=120, **env):
         e = dict(self.env)
@@ -207,11 +226,11 @@ class Setup(unittest.TestCase):
         self.assertEqual(os.listdir(self.tmpdir), [], 'temporary files left behind\n' + out)
         tp = os.path.join(self.proj, 'third_party')
         if os.path.isdir(tp):
-            self.assertEqual([n for n in os.listdir(tp) if n != 'tree-sitter-c'], [], out)
+            self.assertEqual([n for n in os.listdir(tp) if n not in ('tree-sitter-c', 'sarif-schema')], [], out)
 
     def assert_fetch_failed(self, rc, out):
         self.assertEqual(rc, 1, out)
-        self.assertIn('setup: fetching tree-sitter-c@%s from npm' % VERSION, out)
+        self.assertIn('setup: fetching the tree-sitter C grammar (tree-sitter-c@%s) from npm' % VERSION, out)
         self.assertIn('setup: could not fetch tree-sitter-c@%s from the npm registry' % VERSION, out)
         self.assertIn('Then run the same command again', out)
         self.assertNotRegex(out, r'(?m)^npm (error|ERR!) +at ', 'a JavaScript stack trace\n' + out)
@@ -225,9 +244,13 @@ class Setup(unittest.TestCase):
         self.registry = Registry()
         rc, out = self.run_setup(npm_config_registry=self.registry.url)
         self.assertEqual(rc, 0, out)
-        self.assertEqual(out, 'setup: fetching tree-sitter-c@%s from npm\n' % VERSION)
+        self.assertEqual(out, 'setup: fetching the tree-sitter C grammar (tree-sitter-c@%s) from npm\n'
+                              'setup: fetching the SARIF schema (%s@%s) from npm\n' % (VERSION, SARIF_SPEC, SARIF_VERSION))
         with open(os.path.join(self.proj, 'third_party', 'tree-sitter-c', 'src', 'parser.c'), 'rb') as f:
             self.assertEqual(f.read(), PARSER_C)
+        with open(os.path.join(self.proj, 'third_party', 'sarif-schema', 'lib', 'schemas',
+                               'sarif-2.1.0-rtm.5.json'), 'rb') as f:
+            self.assertEqual(f.read(), SCHEMA)
         self.assert_no_leftovers(out)
         # Idempotent: a second run prints nothing and fetches nothing.
         self.registry.close()
