@@ -273,6 +273,69 @@ typedef struct pending {
 } pending;
 
 /* Explores from one root; candidates accumulate in S. */
+/* Adds the successors of move m from p: new states to the graph and the
+ * stack, an edge to each; frees out. */
+static void add_succs(eng_search *S, const pending *p, const eng_move *m, eng_succs *out, pending **stack,
+                      size_t *sp, size_t *spcap)
+{
+    for (size_t i = 0; i < out->n; i++) {
+        uint64_t h = eng_state_hash(out->v[i].s);
+        uint32_t id;
+        if (eng_map_get(S->visited, h, &id)) {
+            eng_state_free(out->v[i].s);
+            if (id == p->id && S->nodes[id].self_task[0] == ENG_NONE) {
+                S->nodes[id].self_task[0] = m->task;
+                S->nodes[id].self_task[1] = m->partner;
+            }
+        } else {
+            id = add_node(S, out->v[i].s, h, p->id, m, &out->v[i].forks);
+            if (S->debug_every && id % S->debug_every == 0)
+                eng_debug_state(S->r, out->v[i].s, stderr);
+            grow_array((void **)stack, spcap, *sp + 1, sizeof **stack);
+            (*stack)[(*sp)++] = (pending){ out->v[i].s, id };
+        }
+        free(out->v[i].forks.bits);
+        grow_array((void **)&S->edges, &S->edgecap, S->nedges + 1, sizeof *S->edges);
+        S->edges[S->nedges++] = id;
+    }
+    free(out->v);
+    out->v = NULL;
+    out->n = out->cap = 0;
+}
+
+/* Explores only task's moves from p when none of them leads to a state
+ * already seen (else nothing is added and false returned). */
+static bool expand_private(eng_search *S, const pending *p, const eng_moves *moves, uint32_t task,
+                           pending **stack, size_t *sp, size_t *spcap)
+{
+    size_t n = 0;
+    for (size_t m = 0; m < moves->n; m++)
+        n += moves->v[m].task == task;
+    eng_succs *outs = xcalloc(n, sizeof *outs);
+    bool known = false;
+    for (size_t m = 0, k = 0; m < moves->n && !known; m++) {
+        if (moves->v[m].task != task)
+            continue;
+        eng_apply(S->r, p->s, &moves->v[m], NULL, 0, NULL, &outs[k]);
+        for (size_t i = 0; i < outs[k].n && !known; i++) {
+            uint32_t id;
+            known = eng_map_get(S->visited, eng_state_hash(outs[k].v[i].s), &id);
+        }
+        k++;
+    }
+    for (size_t m = 0, k = 0; m < moves->n; m++) {
+        if (moves->v[m].task != task)
+            continue;
+        if (known)
+            eng_succs_free(&outs[k]);
+        else
+            add_succs(S, p, &moves->v[m], &outs[k], stack, sp, spcap);
+        k++;
+    }
+    free(outs);
+    return !known;
+}
+
 static void explore_root(eng_search *S, uint32_t root_fn, double deadline)
 {
     eng_run_ctx *r = S->r;
@@ -311,42 +374,20 @@ static void explore_root(eng_search *S, uint32_t root_fn, double deadline)
         if (moves.n == 0)
             final_state(S, p.s, p.id);
         uint32_t edge_off = (uint32_t)S->nedges;
-        /* a task whose moves are its own business goes first, alone; all
-         * moves are explored when that comes back to a known state */
-        uint32_t pick = eng_private_task(r, p.s, &moves);
-        bool revisit = false;
-        for (int pass = 0; pass < 2; pass++) {
-            if (pass == 1 && (pick == ENG_NONE || !revisit))
-                break;
+        /* a task whose moves are its own business goes first, alone, unless
+         * that comes back to a known state; then the next such task, and all
+         * moves when every one does */
+        uint32_t cands[8];
+        size_t ncands = eng_private_tasks(r, p.s, &moves, cands, 8);
+        bool alone = false;
+        for (size_t c = 0; c < ncands && !alone; c++)
+            alone = expand_private(S, &p, &moves, cands[c], &stack, &sp, &spcap);
+        if (!alone)
             for (size_t m = 0; m < moves.n; m++) {
-                if (pick != ENG_NONE && (moves.v[m].task == pick) != (pass == 0))
-                    continue;
                 eng_succs out = { 0 };
                 eng_apply(r, p.s, &moves.v[m], NULL, 0, NULL, &out);
-                for (size_t i = 0; i < out.n; i++) {
-                    uint64_t h = eng_state_hash(out.v[i].s);
-                    uint32_t id;
-                    if (eng_map_get(S->visited, h, &id)) {
-                        eng_state_free(out.v[i].s);
-                        revisit = true;
-                        if (id == p.id && S->nodes[id].self_task[0] == ENG_NONE) {
-                            S->nodes[id].self_task[0] = moves.v[m].task;
-                            S->nodes[id].self_task[1] = moves.v[m].partner;
-                        }
-                    } else {
-                        id = add_node(S, out.v[i].s, h, p.id, &moves.v[m], &out.v[i].forks);
-                        if (S->debug_every && id % S->debug_every == 0)
-                            eng_debug_state(r, out.v[i].s, stderr);
-                        grow_array((void **)&stack, &spcap, sp + 1, sizeof *stack);
-                        stack[sp++] = (pending){ out.v[i].s, id };
-                    }
-                    free(out.v[i].forks.bits);
-                    grow_array((void **)&S->edges, &S->edgecap, S->nedges + 1, sizeof *S->edges);
-                    S->edges[S->nedges++] = id;
-                }
-                free(out.v);
+                add_succs(S, &p, &moves.v[m], &out, &stack, &sp, &spcap);
             }
-        }
         S->nodes[p.id].edge_off = edge_off;
         S->nodes[p.id].nedges = (uint32_t)(S->nedges - edge_off);
         S->nodes[p.id].expanded = true;

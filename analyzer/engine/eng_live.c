@@ -57,6 +57,22 @@ static void scan(live_ctx *c, const model_val *v, uint32_t block, bool under_add
         scan(c, v->sub[i], block, addr && i == 0);
 }
 
+/* `&x` of a whole local that is not an array: what tt_recv writes to and
+ * tt_send or a select case reads from; those calls neither keep the
+ * address nor write through it later, so x stays an ordinary local. */
+static const model_val *elem_local(const model_val *v)
+{
+    if (v && v->kind == MODEL_VAL_ADDR && v->nsub == 1 && is_local(v->sub[0]) && !v->sub[0]->is_array)
+        return v->sub[0];
+    return NULL;
+}
+
+/* The element pointer of a tt_send or tt_recv. */
+static const model_val *op_elem(const model_event *ev)
+{
+    return (ev->kind == MODEL_EV_SEND || ev->kind == MODEL_EV_RECV) && ev->nvals > 1 ? ev->vals[1] : NULL;
+}
+
 static void set_bit(uint64_t *bits, uint32_t i) { bits[i / 64] |= 1ull << (i % 64); }
 static void clr_bit(uint64_t *bits, uint32_t i) { bits[i / 64] &= ~(1ull << (i % 64)); }
 
@@ -81,9 +97,13 @@ static void transfer(live_ctx *c, const model_event *ev, uint64_t *live)
         uses(c, ev->vals[1], live);
         return;
     }
+    const model_val *out = ev->kind == MODEL_EV_RECV ? elem_local(op_elem(ev)) : NULL;
+    if (out) /* tt_recv always writes its element (a zero when closed) */
+        clr_bit(live, var_index(c, out->name));
     uses(c, ev->fn, live);
     for (size_t i = 0; i < ev->nvals; i++)
-        uses(c, ev->vals[i], live);
+        if (!out || ev->vals[i] != op_elem(ev))
+            uses(c, ev->vals[i], live);
     for (size_t k = 0; k < ev->ncases; k++) {
         uses(c, ev->cases[k].ch, live);
         uses(c, ev->cases[k].elem, live);
@@ -113,11 +133,14 @@ static void build(eng_run_ctx *r, eng_fninfo *fi, const model_func *fn)
         for (size_t e = 0; e < bl->nevents; e++) {
             const model_event *ev = &bl->events[e];
             scan(&c, ev->fn, (uint32_t)b, false);
-            for (size_t i = 0; i < ev->nvals; i++)
-                scan(&c, ev->vals[i], (uint32_t)b, false);
+            for (size_t i = 0; i < ev->nvals; i++) {
+                const model_val *x = ev->vals[i] == op_elem(ev) ? elem_local(ev->vals[i]) : NULL;
+                scan(&c, x ? x : ev->vals[i], (uint32_t)b, false);
+            }
             for (size_t k = 0; k < ev->ncases; k++) {
+                const model_val *x = elem_local(ev->cases[k].elem);
                 scan(&c, ev->cases[k].ch, (uint32_t)b, false);
-                scan(&c, ev->cases[k].elem, (uint32_t)b, false);
+                scan(&c, x ? x : ev->cases[k].elem, (uint32_t)b, false);
             }
         }
     }

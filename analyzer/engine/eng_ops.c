@@ -16,7 +16,7 @@
 /* A wait group's counter is exact up to this. */
 #define WG_EXACT 8
 
-enum { TT_OP_RECV = 1, TT_OP_SEND = 2, TT_OK = 0, TT_CLOSED = -1, TT_DEFAULT = -4 };
+enum { TT_OP_RECV = 1, TT_OP_SEND = 2, TT_OK = 0, TT_CLOSED = -1, TT_DEFAULT = ENG_CHOICE_DEFAULT };
 
 /* Evaluates v in task t's current frame, without changing the state (to
  * see which moves there are). */

@@ -3,9 +3,9 @@
  * wait group: nothing else holds a pointer to them, they did not escape
  * and no global holds them), running them now or later makes no difference
  * to anyone else, so only that task's moves are explored from the state.
- * The search falls back to every move when that leads to a state already
- * seen (the cycle proviso: a task going round privately must not starve
- * the others). */
+ * The search tries the next such task when one's moves lead to a state
+ * already seen, and falls back to every move when all do (the cycle
+ * proviso: a task going round privately must not starve the others). */
 #include "engine/engine_impl.h"
 
 #include <stdlib.h>
@@ -146,6 +146,8 @@ static bool private_op(eng_run_ctx *r, eng_state *s, const reach *m, const eng_t
     switch (ev->kind) {
     case MODEL_EV_SPAWN:
         return true; /* a new task: nothing anyone else does changes it */
+    case MODEL_EV_SLEEP:
+        return true; /* touches nothing: sleeping now or later is the same to others */
     case MODEL_EV_SELECT:
         if (ev->ncases == 0)
             return false;
@@ -162,10 +164,15 @@ static bool private_op(eng_run_ctx *r, eng_state *s, const reach *m, const eng_t
     }
 }
 
-uint32_t eng_private_task(eng_run_ctx *r, eng_state *s, const eng_moves *moves)
+size_t eng_private_tasks(eng_run_ctx *r, eng_state *s, const eng_moves *moves, uint32_t *out, size_t max)
 {
     if (s->ntasks < 2 || s->ntasks > 62 || moves->n < 2)
-        return ENG_NONE;
+        return 0;
+    /* a poll's default depends on whether its partners stand at their
+     * operations yet: any task's private step can change that */
+    for (size_t i = 0; i < moves->n; i++)
+        if (moves->v[i].choice == ENG_CHOICE_DEFAULT)
+            return 0;
     reach m = { 0 };
     m.r = r;
     m.s = s;
@@ -184,8 +191,8 @@ uint32_t eng_private_task(eng_run_ctx *r, eng_state *s, const eng_moves *moves)
     m.bit = 1ull << 63; /* what globals hold is everyone's */
     mark_cell(&m, r->global_cell);
     drain(&m);
-    uint32_t pick = ENG_NONE;
-    for (uint32_t t = 0; t < s->ntasks && pick == ENG_NONE; t++) {
+    size_t n = 0;
+    for (uint32_t t = 0; t < s->ntasks && n < max; t++) {
         const eng_task *task = s->tasks[t];
         bool has = false, partner = false;
         for (size_t i = 0; i < moves->n; i++)
@@ -194,10 +201,10 @@ uint32_t eng_private_task(eng_run_ctx *r, eng_state *s, const eng_moves *moves)
                 partner |= moves->v[i].partner != ENG_NONE;
             }
         if (has && !partner && private_op(r, s, &m, task, 1ull << t))
-            pick = task->id;
+            out[n++] = task->id;
     }
     free(m.cell_mask);
     free(m.obj_mask);
     free(m.stack);
-    return pick;
+    return n;
 }

@@ -370,15 +370,16 @@ typedef struct eng_move {
 } eng_move;
 
 typedef struct eng_moves { eng_move *v; size_t n, cap; } eng_moves;
+enum { ENG_CHOICE_DEFAULT = -4 }; /* a poll's default (TT_DEFAULT) */
 
 /* Every move possible in s. */
 void eng_moves_of(eng_run_ctx *r, eng_state *s, eng_moves *out);
 /* Applies a move to a copy of s; the successors go to out. */
 void eng_apply(eng_run_ctx *r, const eng_state *s, const eng_move *m, const uint8_t *replay,
                size_t nreplay, eng_rec *rec, eng_succs *out);
-/* Partial-order reduction (eng_por.c): a task whose every move touches only
- * objects it alone reaches, or ENG_NONE. */
-uint32_t eng_private_task(eng_run_ctx *r, eng_state *s, const eng_moves *moves);
+/* Partial-order reduction (eng_por.c): the tasks (up to max, in task order)
+ * whose every move touches only objects they alone reach. */
+size_t eng_private_tasks(eng_run_ctx *r, eng_state *s, const eng_moves *moves, uint32_t *out, size_t max);
 /* Cancels context id and its descendants (closing their done channels). */
 void eng_cancel_ctx(eng_state *s, uint32_t id, bool timed_out);
 /* The tether functions a program may take the address of and call through
