@@ -155,6 +155,18 @@ static size_t entered(const eng_finding *f, uint32_t t, eng_site made, size_t be
     return 0;
 }
 
+/* Whether the select of step st has a case on ch (or cases the step does
+ * not keep, which may be). */
+static bool select_on(const eng_step *st, const model_event *ev, uint32_t ch)
+{
+    if (ev->ncases > ENG_STEP_CASES)
+        return true;
+    for (size_t k = 0; k < ev->ncases; k++)
+        if (st->case_objs[k] == ch)
+            return true;
+    return false;
+}
+
 /* The receiver's note: where it stopped receiving from ch. */
 static void receiver_note(diag *d, const eng_finding *f, uint32_t recv, uint32_t ch, size_t nsenders)
 {
@@ -171,6 +183,8 @@ static void receiver_note(diag *d, const eng_finding *f, uint32_t recv, uint32_t
             continue;
         if (st->obj == ch)
             break; /* its last select received from ch */
+        if (!select_on(st, ev, ch))
+            continue; /* a later select on other channels */
         if (gives_up(ev, st->detail)) {
             ru_note_at(d, ev->cases[st->detail].loc, "the receiver gives up here (timeout or cancel case)");
             return;

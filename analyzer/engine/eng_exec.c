@@ -42,6 +42,8 @@ eng_step eng_step_init(eng_step_kind kind, uint32_t task)
     st.task = task;
     st.detail = -1;
     st.obj = st.loc_obj = st.raw_cell = ENG_NONE;
+    for (size_t k = 0; k < ENG_STEP_CASES; k++)
+        st.case_objs[k] = ENG_NONE;
     st.callee_func = -1;
     return st;
 }

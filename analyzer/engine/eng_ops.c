@@ -428,6 +428,7 @@ static void record_loc(eng_rec *rec, uint32_t task, const eng_site_rec *site, in
         return;
     eng_step st = eng_step_init(ENG_STEP_OP, task);
     st.null_cases = rec->null_cases;
+    memcpy(st.case_objs, rec->case_objs, sizeof st.case_objs);
     st.site = site->s;
     st.detail = detail;
     st.obj = obj;
@@ -476,10 +477,14 @@ static size_t perform(eng_run_ctx *r, eng_state *s, const eng_move *m, eng_rec *
     eng_loc rloc = { 0, 0, false };
     if (rec && rec->on) { /* which of a select's cases wait on NULL */
         rec->null_cases = 0;
+        for (size_t k = 0; k < ENG_STEP_CASES; k++)
+            rec->case_objs[k] = ENG_NONE;
         for (size_t k = 0; ev->kind == MODEL_EV_SELECT && k < ev->ncases && k < 32; k++) {
             eng_val v = eval_in(r, s, m->task, ev->cases[k].ch);
             if (v.kind == EV_INT && v.n == 0)
                 rec->null_cases |= 1u << k;
+            if (k < ENG_STEP_CASES)
+                rec->case_objs[k] = obj_index_in(s, v);
         }
     }
     switch (ev->kind) {

@@ -499,6 +499,9 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
         uint32_t idx;
         eng_step *st = &rec->steps[i];
         st->obj = st->obj == ENG_NONE ? ENG_NONE : idmap_find(&b->objs, st->obj, &idx) ? idx : ENG_NONE;
+        for (size_t k = 0; k < ENG_STEP_CASES; k++)
+            st->case_objs[k] = st->case_objs[k] != ENG_NONE && idmap_find(&b->objs, st->case_objs[k], &idx)
+                                   ? idx : ENG_NONE;
     }
     eng_finding f;
     memset(&f, 0, sizeof f);

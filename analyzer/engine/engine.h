@@ -59,6 +59,7 @@ typedef enum eng_step_kind {
     ENG_STEP_TIMER,    /* a context's timeout fired (obj = the context) */
 } eng_step_kind;
 
+enum { ENG_STEP_CASES = 8 }; /* a select's cases whose channels a step keeps */
 typedef struct eng_step {
     eng_step_kind kind;
     uint32_t task;            /* index into eng_finding.tasks */
@@ -75,6 +76,8 @@ typedef struct eng_step {
                                  eng_finding.objs), or UINT32_MAX */
     uint32_t raw_cell, raw_path; /* (the engine's own: the location behind loc_obj) */
     uint32_t null_cases;      /* OP on a select: bit k set when case k's channel was NULL */
+    uint32_t case_objs[ENG_STEP_CASES]; /* OP on a select: case k's channel (index into
+                                 eng_finding.objs when the trace names it), or UINT32_MAX */
 } eng_step;
 
 typedef enum eng_obj_kind { ENG_OBJ_CHAN, ENG_OBJ_CTX, ENG_OBJ_TICKER, ENG_OBJ_WG, ENG_OBJ_MUTEX } eng_obj_kind;

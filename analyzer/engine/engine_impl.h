@@ -305,6 +305,7 @@ typedef struct eng_rec {
     size_t n, cap;
     bool on;
     uint32_t null_cases;      /* for the select being recorded */
+    uint32_t case_objs[ENG_STEP_CASES]; /* ... and its cases' channels */
 } eng_rec;
 
 /* A fork choice sequence, for replay. */
