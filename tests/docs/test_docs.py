@@ -60,6 +60,9 @@ def check(name, text, args=()):
         env.pop('NO_COLOR', None)
         p = subprocess.run([TETHER, 'check', '--no-config', '--color=never', '-q', *args, name],
                            cwd=d, env=env, capture_output=True, text=True, timeout=120)
+    # a crash or a sanitizer report is tether failing, not a doc out of date
+    if p.returncode not in (0, 1) or re.search(r'runtime error:|Sanitizer', p.stderr):
+        raise AssertionError(f'tether check {name} failed (status {p.returncode}):\n{p.stderr}')
     return p.returncode, p.stdout
 
 
