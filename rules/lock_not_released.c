@@ -52,8 +52,8 @@ static void held_across(diag_list *out, int group, const eng_finding *f, const e
     const eng_task_info *hi = &f->tasks[h], *wi = &f->tasks[w];
     const model_event *hev = ru_ev(hi->at);
     const char *mu = ru_op_text(m->held_at, -1);
-    diag *d = ru_warn(out, RULE_ID, group, hi->at, "mutex '%s' is held across this blocking %s, and '%s' waits for it forever",
-                      mu, hev ? model_ev_kind_name(hev->kind) : "operation", ru_task_name(f, w));
+    diag *d = ru_warn(out, RULE_ID, group, hi->at, "mutex '%s' is held across this %s, which blocks, and '%s' waits for the "
+                      "mutex forever", mu, hev ? ru_api_name(hev->kind) : "operation", ru_task_name(f, w));
     ru_note(d, m->held_at, "'%s' is locked here", mu);
     ru_note(d, wi->at, "'%s' waits here for '%s'", ru_task_name(f, w), ru_op_text(wi->at, -1));
     diag_set_hint(d, "unlock before blocking on a channel, wait or sleep");

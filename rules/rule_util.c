@@ -163,9 +163,7 @@ static bool ru__next(const eng_task_info *u, model_ev_kind k, uint32_t obj)
     return false;
 }
 
-/* The tasks that would release `task` (bit u of the result), among the
- * first 64. */
-static uint64_t ru__releasers(const eng_finding *f, uint32_t task)
+uint64_t ru_releasers(const eng_finding *f, uint32_t task)
 {
     const eng_task_info *t = &f->tasks[task];
     const model_event *ev = eng_site_event(t->at);
@@ -197,13 +195,57 @@ static uint64_t ru__releasers(const eng_finding *f, uint32_t task)
     return set;
 }
 
+/* The tasks task waits for, directly or through others (bit u). */
+static uint64_t ru__waits_for(const eng_finding *f, uint32_t task)
+{
+    uint64_t seen = 0, frontier = task < 64 ? 1ull << task : 0;
+    while (frontier) {
+        uint64_t next = 0;
+        for (uint32_t w = 0; w < f->ntasks && w < 64; w++)
+            if (frontier >> w & 1)
+                next |= ru_releasers(f, w);
+        frontier = next & ~seen;
+        seen |= next;
+    }
+    return seen;
+}
+
+/* Whether findings a and b were found in the same end state. */
+static bool ru__same_end(const eng_finding *a, const eng_finding *b)
+{
+    if (a->nsteps != b->nsteps || a->ntasks != b->ntasks)
+        return false;
+    for (size_t t = 0; t < a->ntasks; t++)
+        if (memcmp(&a->tasks[t].at, &b->tasks[t].at, sizeof a->tasks[t].at) != 0 ||
+            a->tasks[t].done != b->tasks[t].done)
+            return false;
+    return true;
+}
+
+int ru_cycle_group(const eng_result *e, int group)
+{
+    if (group < 0 || (size_t)group >= e->nfindings)
+        return group;
+    const eng_finding *f = &e->findings[group];
+    if (f->kind != ENG_BLOCKED || f->task >= 64)
+        return group;
+    uint64_t mine = ru__waits_for(f, f->task);
+    for (int j = 0; j < group; j++) {
+        const eng_finding *g = &e->findings[j];
+        if (g->kind == ENG_BLOCKED && g->task < 64 && g->task != f->task && (mine >> g->task & 1) &&
+            ru__same_end(f, g) && (ru__waits_for(f, g->task) >> f->task & 1))
+            return j;
+    }
+    return group;
+}
+
 bool ru_held_up(const eng_finding *f, uint32_t task)
 {
     if (task >= 64)
         return false;
     /* held up by a task whose own wait does not come back to this one: the
      * other task is nearer the cause. In a cycle every member speaks. */
-    uint64_t direct = ru__releasers(f, task);
+    uint64_t direct = ru_releasers(f, task);
     for (uint32_t u = 0; u < f->ntasks && u < 64; u++) {
         if (!(direct >> u & 1))
             continue;
@@ -212,7 +254,7 @@ bool ru_held_up(const eng_finding *f, uint32_t task)
             uint64_t next = 0;
             for (uint32_t w = 0; w < f->ntasks && w < 64; w++)
                 if (frontier >> w & 1)
-                    next |= ru__releasers(f, w);
+                    next |= ru_releasers(f, w);
             frontier = next & ~seen;
             seen |= next;
         }
@@ -501,4 +543,19 @@ eng_site ru_site_of_id(const model_tu *tu, int32_t func, int32_t id)
             if (fn->blocks[b].events[e].id == id)
                 return (eng_site){ tu, func, (uint32_t)b, (uint32_t)e };
     return (eng_site){ NULL, -1, 0, 0 };
+}
+
+const char *ru_api_name(model_ev_kind k)
+{
+    switch (k) {
+    case MODEL_EV_SEND: return "tt_send";
+    case MODEL_EV_RECV: return "tt_recv";
+    case MODEL_EV_SELECT: return "tt_select";
+    case MODEL_EV_WG_WAIT: return "tt_wg_wait";
+    case MODEL_EV_LOCK: return "tt_mutex_lock";
+    case MODEL_EV_SLEEP: return "tt_sleep_ms";
+    case MODEL_EV_CLOSE: return "tt_close";
+    case MODEL_EV_SPAWN: return "tt_spawn";
+    default: return model_ev_kind_name(k);
+    }
 }

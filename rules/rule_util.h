@@ -48,7 +48,16 @@ size_t ru_next_exit(const eng_finding *f, uint32_t task, size_t from);
 /* Whether the task is stuck only because another stuck task would have
  * released it (sent, received, closed, unlocked, called tt_wg_done): its
  * finding is a consequence, the other task's is the cause. */
+/* The tasks that would release `task` (bit u of the result), among the
+ * first 64: they can next do what it waits for. */
+uint64_t ru_releasers(const eng_finding *f, uint32_t task);
+/* The API function an operation's event stands for ("tt_wg_wait"). */
+const char *ru_api_name(model_ev_kind k);
 bool ru_held_up(const eng_finding *f, uint32_t task);
+/* The finding that speaks for finding `group`'s: the first one whose task
+ * waits in a cycle with its task, in the same end state (one warning for a
+ * circular wait); else group itself. */
+int ru_cycle_group(const eng_result *e, int group);
 
 /* The select task stands at, or the last one it ran: with the object of
  * each case's channel (RU_NONE when unknown) and whether it is NULL. */

@@ -12,8 +12,9 @@
 static const char *const RULE_ID = "unbuffered-send-no-fallback";
 
 /* The send case a blocked select waits on: its first send on a channel the
- * program made, when no receive case is on one. -1: not a send wait. */
-static int blocked_send_case(const eng_finding *f, const eng_task_info *t, const model_event *ev)
+ * program made, when no receive case is on one (with_recv: also when one
+ * is). -1: not a send wait. */
+static int send_case(const eng_task_info *t, const model_event *ev, bool with_recv)
 {
     if (ev->kind == MODEL_EV_SEND)
         return t->nchan && t->chan[0] != RU_NONE ? 0 : -1;
@@ -23,14 +24,14 @@ static int blocked_send_case(const eng_finding *f, const eng_task_info *t, const
     for (size_t k = 0; k < ev->ncases && k < t->nchan; k++) {
         if (t->chan[k] == RU_NONE)
             continue;
-        if (ev->cases[k].op != 2)
+        if (ev->cases[k].op != 2 && !with_recv)
             return -1;
-        if (send < 0)
+        if (send < 0 && ev->cases[k].op == 2)
             send = (int)k;
     }
-    (void)f;
     return send;
 }
+
 
 /* The task that would receive from ch: the last one that did, else the
  * sender's spawner. */
@@ -53,13 +54,16 @@ static uint32_t receiver_of(const eng_finding *f, uint32_t sender, uint32_t ch)
     return RU_NONE;
 }
 
-/* Another task blocked sending that would receive from ch next: a circular wait. */
+/* Another blocked task that would receive from ch next: a circular wait
+ * when it is blocked sending too, or waits for the sender itself. */
 static uint32_t circular_partner(const eng_finding *f, uint32_t sender, uint32_t ch)
 {
     for (uint32_t u = 0; u < f->ntasks; u++) {
         const eng_task_info *t = &f->tasks[u];
         const model_event *ev = ru_ev(t->at);
-        if (u == sender || t->done || !ev || blocked_send_case(f, t, ev) < 0)
+        if (u == sender || t->done || !ev)
+            continue;
+        if (send_case(t, ev, true) < 0 && !(sender < 64 && (ru_releasers(f, u) >> sender & 1)))
             continue;
         for (uint32_t k = 0; k < t->nnext; k++)
             if (t->next[k].kind == MODEL_EV_RECV && t->next[k].obj == ch)
@@ -105,13 +109,15 @@ static size_t senders_of(const eng_finding *f, uint32_t ch, uint32_t *out, size_
         const model_event *ev = ru_ev(t->at);
         if (t->done || !ev)
             continue;
-        int k = blocked_send_case(f, t, ev);
+        int k = send_case(t, ev, false);
         if (k < 0 || t->chan[k] != ch)
             continue;
         bool seen = false;
         for (size_t j = 0; j < n; j++)
             seen |= out[j] == u;
-        *repeat |= seen || ru_in_loop(t->at);
+        *repeat |= seen;
+        for (uint32_t fr = 0; fr < t->nframes; fr++) /* a loop around it here or in a caller */
+            *repeat |= ru_in_loop(t->frames[fr]);
         if (!seen && n < max)
             out[n++] = u;
     }
@@ -239,19 +245,34 @@ static int run(const rule_input *in, diag_list *out)
         const model_event *ev = ru_ev(t->at);
         if (!ev)
             continue;
-        int k = blocked_send_case(f, t, ev);
-        if (k < 0)
-            continue;
+        int k = send_case(t, ev, false);
+        uint32_t partner = k >= 0 ? circular_partner(f, f->task, t->chan[k]) : RU_NONE;
+        if (k < 0) { /* a select that could also receive: a send wait only in a circular one */
+            k = send_case(t, ev, true);
+            partner = k >= 0 ? circular_partner(f, f->task, t->chan[k]) : RU_NONE;
+            if (partner == RU_NONE)
+                continue;
+        }
         uint32_t ch = t->chan[k];
         const eng_obj_info *o = &f->objs[ch];
         const char *text = ru_op_text(t->at, ev->kind == MODEL_EV_SELECT ? k : -1);
-        uint32_t partner = circular_partner(f, f->task, ch);
         diag *d;
         if (partner != RU_NONE) {
             const eng_task_info *p = &f->tasks[partner];
             const model_event *pev = ru_ev(p->at);
-            int pk = blocked_send_case(f, p, pev);
+            int pk = send_case(p, pev, true);
             const char *ptext = ru_op_text(p->at, pev->kind == MODEL_EV_SELECT ? pk : -1);
+            if (pk < 0) { /* the receiver waits for this task, for something else */
+                d = ru_warn(out, RULE_ID, (int)i, t->at,
+                            "send on channel '%s' can block forever: its receiver '%s' is blocked first, waiting for "
+                            "this task (circular wait)",
+                            text, ru_task_name(f, partner));
+                ru_note_spawn(d, f, f->task);
+                ru_note_spawn(d, f, partner);
+                ru_note(d, p->at, "'%s' blocks here, before it receives from '%s'", ru_task_name(f, partner), text);
+                capacity_fixit(d, f, ch);
+                continue;
+            }
             if (p->func == t->func && p->tu == t->tu)
                 d = ru_warn(out, RULE_ID, (int)i, t->at,
                             "send on unbuffered channel '%s' can block forever: its only receivers are other '%s' "

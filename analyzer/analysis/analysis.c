@@ -8,6 +8,7 @@
 
 #include "engine/engine.h"
 #include "rule.h"
+#include "rule_util.h"
 
 void eng_debug_print(const eng_result *r, FILE *out);
 
@@ -85,8 +86,22 @@ int analysis_run(const model_tu *const *tus, size_t ntus, const analysis_opts *o
                         rule_registry[i]->id);
             rc = -1;
         }
-        for (size_t k = before; k < out->n; k++)
-            out->items[k].rank = rule_registry[i]->rank;
+        /* the tasks of a circular wait are one finding: one warning */
+        size_t keep = before;
+        for (size_t k = before; k < out->n; k++) {
+            diag *d = &out->items[k];
+            d->rank = rule_registry[i]->rank;
+            int g = ru_cycle_group(er, d->group);
+            bool told = false;
+            for (size_t j = before; j < keep && g != d->group && !told; j++)
+                told = out->items[j].group == g;
+            d->group = g;
+            if (told)
+                diag_free_fields(d);
+            else
+                out->items[keep++] = *d;
+        }
+        out->n = keep;
     }
     analysis__one_voice(out, from);
     eng_result_free(er);

@@ -171,6 +171,8 @@ int eng_truth(eng_val v)
 static eng_frame *cur_frame(eng_exec *x)
 {
     eng_task *t = eng_task_get(x->s, x->task);
+    if (t && x->pure && x->frame_at && x->frame_at <= t->nframes)
+        return &t->frames[x->frame_at - 1];
     return t && t->nframes ? &t->frames[t->nframes - 1] : NULL;
 }
 

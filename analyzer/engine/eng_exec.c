@@ -79,7 +79,7 @@ static bool is_op(model_ev_kind k)
     case MODEL_EV_SPAWN: case MODEL_EV_SEND: case MODEL_EV_RECV: case MODEL_EV_SELECT:
     case MODEL_EV_CLOSE: case MODEL_EV_CTX_CANCEL: case MODEL_EV_TICKER_STOP:
     case MODEL_EV_WG_ADD: case MODEL_EV_WG_DONE: case MODEL_EV_WG_WAIT:
-    case MODEL_EV_LOCK: case MODEL_EV_UNLOCK:
+    case MODEL_EV_LOCK: case MODEL_EV_UNLOCK: case MODEL_EV_SLEEP: /* others run meanwhile */
         return true;
     default:
         return false;
@@ -517,23 +517,43 @@ static bool val_equal(const model_val *a, const model_val *b)
     return true;
 }
 
-/* Whether the task has gone round a loop with no condition (`for (;;)`,
- * left by break or return) more than LOOP_K times, in any of its frames:
- * counters it bumps there are widened to unknown, so that the loop's states
- * repeat. Loops with a condition run as their condition says (and one
- * that cannot be decided is left after LOOP_K rounds). */
-static bool in_long_loop(eng_exec *x)
+/* Whether v is w or contains it. */
+static bool val_mentions(const model_val *v, const model_val *w)
+{
+    if (!v)
+        return false;
+    if (val_equal(v, w))
+        return true;
+    for (size_t i = 0; i < v->nsub; i++)
+        if (val_mentions(v->sub[i], w))
+            return true;
+    return false;
+}
+
+/* Whether the task has gone round a loop more than LOOP_K times, in any of
+ * its frames, where counter is not what decides the loop (a loop with no
+ * condition, or one that does not read the counter: `while (tt_recv(...) ==
+ * TT_OK) n++;`): such a counter bumped past COUNTER_EXACT is widened to
+ * unknown, so that the loop's states repeat. A loop's own counter runs as
+ * its condition says (and a loop that cannot be decided is left after
+ * LOOP_K rounds). */
+static bool in_long_loop(eng_exec *x, const model_val *counter)
 {
     const eng_task *t = eng_task_get(x->s, x->task);
     for (uint32_t k = 0; t && k < t->nframes; k++) {
         const eng_frame *f = &t->frames[k];
         const model_func *fn = x->r->prog.funcs[f->fn].fn;
         for (uint32_t b = 0; b < f->nblocks; b++)
-            if (f->visits[b] > LOOP_K && fn->blocks[b].infinite_loop_head)
+            if (f->visits[b] > LOOP_K && fn->blocks[b].loop_head &&
+                (fn->blocks[b].infinite_loop_head || !val_mentions(fn->blocks[b].cond, counter)))
                 return true;
     }
     return false;
 }
+
+/* A counter stays exact while it is this small: a counter that wraps (a ring
+ * buffer's index, a round robin) decides branches, and its states repeat. */
+#define COUNTER_EXACT 8
 
 /* x = x + k / x = x - k */
 static bool is_counter_step(const model_event *ev)
@@ -553,7 +573,8 @@ static bool exec_event(eng_exec *x, const model_event *ev)
             return true;
         eng_val v = eng_eval(x, ev->vals[1]);
         eng_loc l = eng_lval(x, ev->vals[0]);
-        if (v.kind == EV_INT && is_counter_step(ev) && in_long_loop(x))
+        if (v.kind == EV_INT && (v.n > COUNTER_EXACT || v.n < -COUNTER_EXACT) && is_counter_step(ev) &&
+            in_long_loop(x, ev->vals[0]))
             v = ev_unknown();
         if (l.ok)
             eng_store(x->r, x->s, l, v);

@@ -63,7 +63,11 @@ static void add_cand(eng_search *S, eng_cand c)
     for (size_t i = 0; i < S->ncands; i++) {
         eng_cand *o = &S->cands[i];
         if (o->kind == c.kind && o->k1 == c.k1 && o->k2 == c.k2 && o->k3 == c.k3) {
-            if (S->nodes[c.node].depth < S->nodes[o->node].depth)
+            /* the simplest end state tells it best: fewest tasks still
+             * there (a task blocked alone, not as part of a jam), then
+             * the shortest path */
+            const eng_node *cn = &S->nodes[c.node], *on = &S->nodes[o->node];
+            if (cn->ntasks < on->ntasks || (cn->ntasks == on->ntasks && cn->depth < on->depth))
                 *o = c;
             return;
         }
@@ -95,8 +99,8 @@ static void final_state(eng_search *S, eng_state *s, uint32_t id)
         const eng_cell *c = s->cells[i];
         for (uint32_t k = 0; k < c->n; k++) {
             const eng_val *v = &c->e[k].v;
-            if (v->kind == EV_MUTEX && !eng_task_get(s, (uint32_t)(v->n - 1)) && !eng_loc_escaped(r, c, c->e[k].path))
-                add_cand(S, (eng_cand){ ENG_LOCK_LEAK, v->a, c->id, c->e[k].path, id, (uint32_t)(v->n - 1),
+            if (v->kind == EV_MUTEX && v->n == 0 && !eng_loc_escaped(r, c, c->e[k].path))
+                add_cand(S, (eng_cand){ ENG_LOCK_LEAK, v->a, c->id, c->e[k].path, id, ENG_NONE,
                                         ENG_NONE, false });
         }
     }

@@ -13,6 +13,9 @@
 
 #include "model/arena.h"
 
+/* A wait group's counter is exact up to this. */
+#define WG_EXACT 8
+
 enum { TT_OP_RECV = 1, TT_OP_SEND = 2, TT_OK = 0, TT_CLOSED = -1, TT_DEFAULT = -4 };
 
 /* Evaluates v in task t's current frame, without changing the state (to
@@ -567,7 +570,9 @@ static size_t perform(eng_run_ctx *r, eng_state *s, const eng_move *m, eng_rec *
         num = delta;
         if (c.kind == EV_INT && (d.kind == EV_INT || ev->kind == MODEL_EV_WG_DONE)) {
             int64_t n = c.n + delta;
-            eng_store(r, s, l, ev_int(n));
+            /* a counter a loop keeps raising is let go of: its states
+             * would never repeat (a wait on it then goes ahead) */
+            eng_store(r, s, l, n > WG_EXACT ? ev_unknown() : ev_int(n));
             if (n < 0) { /* the runtime aborts: the process ends here */
                 s->panic_site = site_id;
                 record_loc(rec, m->task, site, detail, ENG_NONE, num, rloc);

@@ -151,12 +151,29 @@ void eng_task_add(eng_state *s, eng_task *t)
     insert_at((void **)s->tasks, &s->ntasks, i, t);
 }
 
+/* The mutexes task `id` holds stay locked by nobody once it ends (n = 0):
+ * its id may be given to a task spawned later, which must not seem to hold
+ * them. */
+static void orphan_mutexes(eng_state *s, uint32_t id)
+{
+    for (uint32_t i = 0; i < s->ncells; i++) {
+        const eng_cell *c = s->cells[i];
+        for (uint32_t k = 0; k < c->n; k++)
+            if (c->e[k].v.kind == EV_MUTEX && c->e[k].v.n == (int64_t)id + 1) {
+                eng_cell *m = eng_cell_mut(s, c->id);
+                m->e[k].v.n = 0;
+                c = m;
+            }
+    }
+}
+
 void eng_task_remove(eng_state *s, uint32_t id)
 {
     size_t i;
     FIND(s->tasks, s->ntasks, id, i);
     if (i >= s->ntasks || s->tasks[i]->id != id)
         return;
+    orphan_mutexes(s, id);
     task_decref(s->tasks[i]);
     memmove(&s->tasks[i], &s->tasks[i + 1], (s->ntasks - i - 1) * sizeof *s->tasks);
     s->ntasks--;
@@ -488,29 +505,41 @@ uint32_t eng_fresh_id(eng_run_ctx *r, const eng_state *s, uint32_t kind, uint32_
 typedef struct mark_ctx {
     eng_state *s;
     uint8_t *cell_mark, *obj_mark;   /* by index into s->cells / s->objs */
+    uint32_t *cell_ids, *obj_ids;    /* the ids, in order, side by side (a search
+                                        through them touches no cell) */
     uint32_t *stack;                 /* pending cell indexes */
     size_t n, cap;
 } mark_ctx;
 
-static size_t cell_index(const eng_state *s, uint32_t id)
+/* The index of id in ids[0..n), or SIZE_MAX. */
+static size_t id_search(const uint32_t *ids, size_t n, uint32_t id)
 {
-    size_t i;
-    FIND(s->cells, s->ncells, id, i);
-    return i < s->ncells && s->cells[i]->id == id ? i : SIZE_MAX;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ids[lo] == id ? lo : SIZE_MAX;
 }
 
-static size_t obj_index(const eng_state *s, uint32_t id)
+static size_t cell_index(const mark_ctx *m, uint32_t id)
 {
-    size_t i;
-    FIND(s->objs, s->nobjs, id, i);
-    return i < s->nobjs && s->objs[i]->id == id ? i : SIZE_MAX;
+    return id_search(m->cell_ids, m->s->ncells, id);
+}
+
+static size_t obj_index(const mark_ctx *m, uint32_t id)
+{
+    return id_search(m->obj_ids, m->s->nobjs, id);
 }
 
 static void mark_obj(mark_ctx *m, uint32_t id);
 
 static void mark_cell(mark_ctx *m, uint32_t id)
 {
-    size_t i = cell_index(m->s, id);
+    size_t i = cell_index(m, id);
     if (i == SIZE_MAX || m->cell_mark[i])
         return;
     m->cell_mark[i] = 1;
@@ -530,7 +559,7 @@ static void mark_val(mark_ctx *m, eng_val v)
 
 static void mark_obj(mark_ctx *m, uint32_t id)
 {
-    size_t i = obj_index(m->s, id);
+    size_t i = obj_index(m, id);
     if (i == SIZE_MAX || m->obj_mark[i])
         return;
     m->obj_mark[i] = 1;
@@ -555,19 +584,37 @@ static void mark_drain(mark_ctx *m)
     }
 }
 
+/* The marking's buffers, kept per thread from one collection to the next. */
+static _Thread_local struct {
+    uint8_t *marks;
+    uint32_t *ids, *stack;
+    size_t marks_cap, ids_cap, stack_cap;
+} gc_buf;
+
 static void mark_init(mark_ctx *m, eng_state *s)
 {
     memset(m, 0, sizeof *m);
     m->s = s;
-    m->cell_mark = xcalloc(s->ncells ? s->ncells : 1, 1);
-    m->obj_mark = xcalloc(s->nobjs ? s->nobjs : 1, 1);
+    size_t n = s->ncells + s->nobjs + 1;
+    grow_array((void **)&gc_buf.marks, &gc_buf.marks_cap, 2 * n, 1);
+    grow_array((void **)&gc_buf.ids, &gc_buf.ids_cap, n, sizeof *gc_buf.ids);
+    memset(gc_buf.marks, 0, 2 * n);
+    m->cell_mark = gc_buf.marks;
+    m->obj_mark = gc_buf.marks + s->ncells;
+    m->cell_ids = gc_buf.ids;
+    m->obj_ids = gc_buf.ids + s->ncells;
+    for (uint32_t i = 0; i < s->ncells; i++)
+        m->cell_ids[i] = s->cells[i]->id;
+    for (uint32_t i = 0; i < s->nobjs; i++)
+        m->obj_ids[i] = s->objs[i]->id;
+    m->stack = gc_buf.stack;
+    m->cap = gc_buf.stack_cap;
 }
 
 static void mark_free(mark_ctx *m)
 {
-    free(m->cell_mark);
-    free(m->obj_mark);
-    free(m->stack);
+    gc_buf.stack = m->stack; /* it may have grown */
+    gc_buf.stack_cap = m->cap;
 }
 
 bool eng_loc_escaped(const eng_run_ctx *r, const eng_cell *c, uint32_t path)
@@ -732,13 +779,25 @@ void eng_state_gc(eng_run_ctx *r, eng_state *s)
         if (s->cells[i]->kind == CELL_GLOBAL || s->cells[i]->escaped || s->cells[i]->kind == CELL_ENV)
             mark_cell(&m, s->cells[i]->id);
     mark_drain(&m);
-    /* objects: unreachable and finished go; the rest keep what they hold */
+    /* objects: unreachable and finished go (a done or ticker channel with its
+     * owner, or once its owner is gone); the rest keep what they hold */
+    uint8_t *gone = m.obj_mark + s->nobjs; /* (marks has room: 2 * (cells + objs + 1)) */
+    memset(gone, 0, s->nobjs);
+    for (size_t i = 0; i < s->nobjs; i++)
+        gone[i] = !m.obj_mark[i] && (obj_finished(s->objs[i]) || s->objs[i]->kind == OBJ_CHAN);
+    for (size_t i = 0; i < s->nobjs; i++)
+        if (gone[i] && s->objs[i]->kind == OBJ_CHAN && s->objs[i]->owner != ENG_NONE) {
+            size_t o = obj_index(&m, s->objs[i]->owner);
+            gone[i] = o == SIZE_MAX || (gone[o] && s->objs[o]->kind != OBJ_CHAN);
+        }
     for (size_t i = s->nobjs; i-- > 0;)
-        if (!m.obj_mark[i] && obj_finished(s->objs[i])) {
+        if (gone[i]) {
             /* a child context whose parent goes keeps no link to it */
             uint32_t id = s->objs[i]->id;
             obj_remove_at(s, i);
             memmove(&m.obj_mark[i], &m.obj_mark[i + 1], s->nobjs - i);
+            memmove(&m.obj_ids[i], &m.obj_ids[i + 1], (s->nobjs - i) * sizeof *m.obj_ids);
+            memmove(&gone[i], &gone[i + 1], s->nobjs - i);
             for (uint32_t k = 0; k < s->nobjs; k++)
                 if (s->objs[k]->parent == id)
                     eng_obj_mut(s, s->objs[k]->id)->parent = ENG_NONE;
@@ -755,11 +814,13 @@ void eng_state_gc(eng_run_ctx *r, eng_state *s)
                 mark_obj(&m, o->chan);
         }
     mark_drain(&m);
-    for (size_t i = s->ncells; i-- > 0;)
-        if (!m.cell_mark[i]) {
+    size_t keep = 0;
+    for (size_t i = 0; i < s->ncells; i++) {
+        if (m.cell_mark[i])
+            s->cells[keep++] = s->cells[i];
+        else
             cell_decref(s->cells[i]);
-            memmove(&s->cells[i], &s->cells[i + 1], (s->ncells - i - 1) * sizeof *s->cells);
-            s->ncells--;
-        }
+    }
+    s->ncells = (uint32_t)keep;
     mark_free(&m);
 }

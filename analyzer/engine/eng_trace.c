@@ -243,16 +243,19 @@ static void next_add(eng_task_info *info, model_ev_kind k, uint32_t obj)
     }
 }
 
-/* The object an operation's first operand names in frame `depth` of t. */
-static uint32_t next_obj(builder *b, eng_state *s, const eng_task *t, const model_val *v, bool loc, model_ev_kind k)
+/* The object an operation's first operand names in frame `frame` of t
+ * (ENG_NONE: any, when it cannot be told). */
+static uint32_t next_obj(builder *b, eng_state *s, const eng_task *t, uint32_t frame, const model_val *v, bool loc,
+                         model_ev_kind k)
 {
-    if (!v)
+    if (!v || frame == ENG_NONE)
         return ENG_NONE;
     eng_exec x = { 0 };
     x.r = b->r;
     x.s = s;
     x.task = t->id;
     x.pure = true;
+    x.frame_at = frame + 1;
     eng_val e = eng_eval(&x, v);
     if (!loc)
         return e.kind == EV_CHAN ? obj_index(b, s, e.a) : ENG_NONE;
@@ -265,54 +268,109 @@ static uint32_t next_obj(builder *b, eng_state *s, const eng_task *t, const mode
     return idmap_find(&b->objs, key, &idx) ? idx : loc_index(b, l.cell, l.path, ok, no_site);
 }
 
-/* The operations t's code can reach after its current one (top frame only
- * is evaluated; callees and callers are scanned for kinds). */
-static void next_ops(builder *b, eng_state *s, const eng_task *t, eng_task_info *info)
+/* How deep next_ops follows calls from a frame's code into callees. */
+#define NEXT_CALL_DEPTH 4
+
+/* The function a call event calls, evaluated in frame `frame` of t
+ * (ENG_NONE: not known, or not one of the program's). */
+static uint32_t next_callee(builder *b, eng_state *s, const eng_task *t, uint32_t frame, uint32_t fn,
+                            const model_event *ev)
 {
     eng_run_ctx *r = b->r;
+    if (!ev->fn)
+        return ev->callee ? eng_prog_lookup(r, r->prog.funcs[fn].tu, ev->callee) : ENG_NONE;
+    if (frame == ENG_NONE)
+        return ENG_NONE;
+    eng_exec x = { 0 };
+    x.r = r;
+    x.s = s;
+    x.task = t->id;
+    x.pure = true;
+    x.frame_at = frame + 1;
+    eng_val v = eng_eval(&x, ev->fn);
+    if (v.kind == EV_FUNC)
+        return v.a & ENG_API_FN ? ENG_NONE : v.a;
+    /* a pointer no longer known (its variable is dead by now): the call the
+     * frame is in calls what the frame above runs, and will again */
+    const eng_frame *f = &t->frames[frame];
+    const model_block *bl = &r->prog.funcs[f->fn].fn->blocks[f->block];
+    if (frame + 1 < t->nframes && f->ev > 0 && f->ev <= bl->nevents && &bl->events[f->ev - 1] == ev)
+        return t->frames[frame + 1].fn;
+    return ENG_NONE;
+}
+
+static void next_scan(builder *b, eng_state *s, const eng_task *t, eng_task_info *info, uint32_t fn,
+                      uint32_t frame, uint32_t blk, uint32_t start_ev, int depth);
+
+/* One event's operation, if it is one; a call's callee is scanned whole
+ * (its objects unknown: any). */
+static void next_event(builder *b, eng_state *s, const eng_task *t, eng_task_info *info, uint32_t fn,
+                       uint32_t frame, const model_event *ev, int depth)
+{
+    switch (ev->kind) {
+    case MODEL_EV_SEND: case MODEL_EV_RECV: case MODEL_EV_CLOSE:
+        next_add(info, ev->kind, next_obj(b, s, t, frame, ev->nvals ? ev->vals[0] : NULL, false, ev->kind));
+        break;
+    case MODEL_EV_SELECT:
+        for (size_t c = 0; c < ev->ncases; c++)
+            next_add(info, ev->cases[c].op == 2 ? MODEL_EV_SEND : MODEL_EV_RECV,
+                     next_obj(b, s, t, frame, ev->cases[c].ch, false, MODEL_EV_RECV));
+        break;
+    case MODEL_EV_WG_DONE: case MODEL_EV_WG_ADD: case MODEL_EV_UNLOCK: case MODEL_EV_LOCK:
+        next_add(info, ev->kind, next_obj(b, s, t, frame, ev->nvals ? ev->vals[0] : NULL, true, ev->kind));
+        break;
+    case MODEL_EV_CTX_CANCEL: case MODEL_EV_TICKER_STOP: case MODEL_EV_SPAWN:
+        next_add(info, ev->kind, ENG_NONE);
+        break;
+    case MODEL_EV_CALL: {
+        if (depth >= NEXT_CALL_DEPTH)
+            break;
+        uint32_t callee = next_callee(b, s, t, frame, fn, ev);
+        if (callee != ENG_NONE && b->r->prog.funcs[callee].fn->nblocks)
+            next_scan(b, s, t, info, callee, ENG_NONE, b->r->prog.funcs[callee].fn->entry, 0, depth + 1);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* The operations reachable in function fn from event start_ev of block blk;
+ * frame: the task's frame running it (its values known), or ENG_NONE for a
+ * callee not entered yet. */
+static void next_scan(builder *b, eng_state *s, const eng_task *t, eng_task_info *info, uint32_t fn,
+                      uint32_t frame, uint32_t blk, uint32_t start_ev, int depth)
+{
+    const model_func *mf = b->r->prog.funcs[fn].fn;
+    uint8_t *seen = calloc(mf->nblocks ? mf->nblocks : 1, 1);
+    uint32_t *work = malloc((mf->nblocks + 1) * sizeof *work);
+    size_t n = 0;
+    for (int pass = 0;; pass++) {
+        const model_block *bl = &mf->blocks[blk];
+        for (size_t e = pass == 0 ? start_ev : 0; e < bl->nevents; e++)
+            next_event(b, s, t, info, fn, frame, &bl->events[e], depth);
+        for (size_t k = 0; k < bl->nsucc; k++)
+            if (!seen[bl->succ[k]]) {
+                seen[bl->succ[k]] = 1;
+                work[n++] = bl->succ[k];
+            }
+        if (!n)
+            break;
+        blk = work[--n];
+    }
+    free(seen);
+    free(work);
+}
+
+/* The operations t's code can reach after its current one: in each frame
+ * from where it stands (objects evaluated with the frame's values), and in
+ * the functions those call (objects unknown). */
+static void next_ops(builder *b, eng_state *s, const eng_task *t, eng_task_info *info)
+{
     for (uint32_t fr = t->nframes; fr-- > 0;) {
         const eng_frame *f = &t->frames[fr];
-        const model_func *fn = r->prog.funcs[f->fn].fn;
         bool top = fr == t->nframes - 1;
-        uint8_t *seen = calloc(fn->nblocks ? fn->nblocks : 1, 1);
-        uint32_t *work = malloc((fn->nblocks + 1) * sizeof *work);
-        size_t n = 0;
-        uint32_t start_ev = f->ev + (top ? 1 : 0);
-        uint32_t blk = f->block;
-        for (int pass = 0;; pass++) {
-            const model_block *bl = &fn->blocks[blk];
-            for (size_t e = pass == 0 ? start_ev : 0; e < bl->nevents; e++) {
-                const model_event *ev = &bl->events[e];
-                switch (ev->kind) {
-                case MODEL_EV_SEND: case MODEL_EV_RECV: case MODEL_EV_CLOSE:
-                    next_add(info, ev->kind, top ? next_obj(b, s, t, ev->nvals ? ev->vals[0] : NULL, false, ev->kind) : ENG_NONE);
-                    break;
-                case MODEL_EV_SELECT:
-                    for (size_t c = 0; c < ev->ncases; c++)
-                        next_add(info, ev->cases[c].op == 2 ? MODEL_EV_SEND : MODEL_EV_RECV,
-                                 top ? next_obj(b, s, t, ev->cases[c].ch, false, MODEL_EV_RECV) : ENG_NONE);
-                    break;
-                case MODEL_EV_WG_DONE: case MODEL_EV_WG_ADD: case MODEL_EV_UNLOCK: case MODEL_EV_LOCK:
-                    next_add(info, ev->kind, top ? next_obj(b, s, t, ev->nvals ? ev->vals[0] : NULL, true, ev->kind) : ENG_NONE);
-                    break;
-                case MODEL_EV_CTX_CANCEL: case MODEL_EV_TICKER_STOP: case MODEL_EV_SPAWN:
-                    next_add(info, ev->kind, ENG_NONE);
-                    break;
-                default:
-                    break;
-                }
-            }
-            for (size_t k = 0; k < bl->nsucc; k++)
-                if (!seen[bl->succ[k]]) {
-                    seen[bl->succ[k]] = 1;
-                    work[n++] = bl->succ[k];
-                }
-            if (!n)
-                break;
-            blk = work[--n];
-        }
-        free(seen);
-        free(work);
+        next_scan(b, s, t, info, f->fn, fr, f->block, f->ev + (top ? 1 : 0), 0);
     }
 }
 
@@ -417,14 +475,14 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
             if (o->kind == ENG_OBJ_WG)
                 o->count = v.kind == EV_INT ? v.n : -1;
             if (o->kind == ENG_OBJ_MUTEX) {
-                uint32_t holder;
-                o->holder = (v.kind == EV_MUTEX || (v.kind == EV_INT && v.n > 0)) &&
-                                    idmap_find(&b->tasks, (uint64_t)(v.n - 1), &holder)
-                                ? b->tasks_index[holder] : ENG_NONE;
-                for (size_t k = rec->n; o->holder != ENG_NONE && k-- > 0;) { /* where it took it */
+                /* held: by the task that locked it last (it may have ended
+                 * since), where it took it */
+                o->holder = ENG_NONE;
+                for (size_t k = rec->n; v.kind == EV_MUTEX && k-- > 0;) {
                     const eng_step *st = &rec->steps[k];
                     const model_event *ev = eng_site_event(st->site);
-                    if (st->loc_obj == i && st->task == o->holder && ev && ev->kind == MODEL_EV_LOCK) {
+                    if (st->loc_obj == i && ev && ev->kind == MODEL_EV_LOCK) {
+                        o->holder = st->task;
                         o->held_at = st->site;
                         break;
                     }
@@ -494,14 +552,47 @@ static void build(builder *b, eng_search *S, const eng_cand *c, eng_state *end, 
     (void)S;
 }
 
+/* Whether the event at site id sits in a loop of its function (it can run
+ * again without leaving the function). */
+static bool site_in_loop(const eng_run_ctx *r, uint32_t id)
+{
+    if (id == ENG_NONE || id >= r->nsites)
+        return false;
+    eng_site st = eng_site_get(r, id)->s;
+    const model_func *fn = eng_site_func(st);
+    if (!fn || st.block >= fn->nblocks)
+        return false;
+    uint8_t *seen = xcalloc(fn->nblocks, 1);
+    uint32_t *work = xmalloc((fn->nblocks + 1) * sizeof *work);
+    size_t n = 0;
+    bool found = false;
+    work[n++] = st.block;
+    while (n && !found) {
+        const model_block *bl = &fn->blocks[work[--n]];
+        for (size_t i = 0; i < bl->nsucc && !found; i++) {
+            uint32_t b = bl->succ[i];
+            found = b == st.block;
+            if (!seen[b]) {
+                seen[b] = 1;
+                work[n++] = b;
+            }
+        }
+    }
+    free(seen);
+    free(work);
+    return found;
+}
+
 /* A task going round forever keeps what it holds: the tickers still
- * running and the contexts never canceled in its cycle leak too. */
+ * running and the contexts never canceled in its cycle leak too (not one
+ * made inside a loop: a new one each round, this state's one may be
+ * stopped or canceled later in the round). */
 static void cycle_leaks(eng_search *S, const eng_cand *c, const eng_state *end)
 {
     for (uint32_t i = 0; i < end->nobjs; i++) {
         const eng_obj *o = end->objs[i];
         eng_finding_kind k;
-        if (o->escaped)
+        if (o->escaped || site_in_loop(S->r, o->site))
             continue;
         if (o->kind == OBJ_TICKER && !o->stopped)
             k = ENG_TICKER_LEAK;

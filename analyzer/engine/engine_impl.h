@@ -335,6 +335,7 @@ struct eng_exec {
     bool pure;                /* evaluate without changing the state: no new objects or
                                  cells (tt_after gives ENG_AFTER_FRESH, struct values
                                  and compound literals are unknown) */
+    uint32_t frame_at;        /* pure: evaluate in frame frame_at - 1 (0: the top one) */
     uint32_t budget;          /* events left before a yield */
     size_t *forks_left;       /* per move */
 };
