@@ -16,7 +16,7 @@
 
 static void usage(FILE *out)
 {
-    fputs("OVERVIEW: tether - finds leaked tasks and channels in C programs using libtether\n"
+    fputs("OVERVIEW: tether - finds leaked tasks and deadlocks in C programs using libtether\n"
           "\n"
           "USAGE: tether <command> [options] ...\n"
           "\n"
