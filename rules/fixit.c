@@ -64,6 +64,8 @@ static bool fx__libc(const char *name)
  * and the object is reachable from outside the function. */
 static fx_effect fx__call(const fx_res *r, const model_event *ev)
 {
+    if (ev->kind == MODEL_EV_CALL && ev->callee_func < 0 && fx__libc(ev->callee))
+        return FX_KEEP;
     for (size_t k = 0; k < ev->nargs; k++)
         if (ev->args && fx__cls(r->tu, ev->args[k]) == r->cls)
             return FX_KILL;
@@ -73,7 +75,7 @@ static fx_effect fx__call(const fx_res *r, const model_event *ev)
             return FX_KILL;
     if (ev->callee_func >= 0)
         return fx_func_has(r->tu, ev->callee_func, r->rel_kind) ? FX_KILL : FX_KEEP;
-    if (r->local_only || fx__libc(ev->callee))
+    if (r->local_only)
         return FX_KEEP;
     return FX_KILL;
 }

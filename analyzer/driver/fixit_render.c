@@ -388,7 +388,7 @@ static bool fr__in_scope(const fr_file *f, size_t at, model_loc anchor)
     if (open == FR_NONE)
         return true; /* file scope */
     size_t close = f->toks.toks[open].match;
-    return close > open && at > f->toks.toks[open].begin && at < f->toks.toks[close].begin;
+    return close > open && at > f->toks.toks[open].begin && at <= f->toks.toks[close].begin;
 }
 
 /* Whether the function named at loc is declared `void NAME(`. */

@@ -228,18 +228,31 @@ def cmd_files(args):
                     os.remove(os.path.join(tmp, extra))
 
         # a folder we cannot write in: an error for that file (exit 2), the
-        # other file still fixed, nothing changed in the locked one
-        if os.geteuid() != 0:
-            locked = os.path.join(tmp, 'locked')
+        # other file still fixed, nothing changed in the locked one. Root
+        # may write anywhere: as root, run tether as nobody (setpriv).
+        as_user = []
+        if os.geteuid() == 0:
+            if not shutil.which('setpriv'):
+                errors.append('running as root without setpriv: cannot test an unwritable folder')
+            as_user = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
+        if not errors:
+            sub = os.path.join(tmp, 'user')
+            os.mkdir(sub)
+            locked = os.path.join(sub, 'locked')
             os.mkdir(locked)
             l = os.path.join(locked, 'l.c')
             with open(l, 'w') as f:
                 f.write(LEAKY)
-            os.chmod(locked, 0o555)
-            d = os.path.join(tmp, 'd.c')
+            d = os.path.join(sub, 'd.c')
             with open(d, 'w') as f:
                 f.write(LEAKY)
-            p = tether(args, ['--fix'], l, d)
+            if as_user:
+                os.chmod(tmp, 0o755)
+                for path in (sub, locked, l, d):
+                    os.chown(path, 65534, 65534)
+            os.chmod(locked, 0o555)
+            p = subprocess.run([*as_user, args.tether, 'check', '--no-color', '--fix', l, d],
+                               capture_output=True, text=True, timeout=120)
             os.chmod(locked, 0o755)
             expect(p.returncode == 2, f'--fix with an unwritable folder exited {p.returncode}, expected 2')
             expect(f'tether: error: {l}: cannot create a temporary file' in p.stderr, f'no error line: {p.stderr}')
