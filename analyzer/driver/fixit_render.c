@@ -209,9 +209,17 @@ static bool fr__before_stmt(const fr_file *f, size_t t, const char *text, fr_edi
         if (f->toks.toks[t].match >= t || ctok_enclosing_brace(&f->toks, f->toks.toks[t].match) != FR_NONE)
             return false;
         if (fr__first_on_line(src, off)) {
+            /* the body's indentation: the last statement's line, when deeper */
+            size_t pb = 0, pe = 0;
+            if (t > 0)
+                fr__indent(src, f->toks.toks[t - 1].begin, &pb, &pe);
             ed->b = ed->e = ib;
-            fr__put(&ed->out, ind, nind);
-            fr__puts(&ed->out, memchr(ind, '\t', nind) ? "\t" : "    ");
+            if (pe - pb > nind && memcmp(src->text + pb, ind, nind) == 0) {
+                fr__put(&ed->out, src->text + pb, pe - pb);
+            } else {
+                fr__put(&ed->out, ind, nind);
+                fr__puts(&ed->out, memchr(ind, '\t', nind) ? "\t" : "    ");
+            }
             fr__text(&ed->out, text, ind, nind);
             fr__puts(&ed->out, "\n");
         } else {
