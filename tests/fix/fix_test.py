@@ -261,6 +261,14 @@ def cmd_files(args):
             with open(d) as f:
                 expect('tt_ticker_stop(t);\n        return -1;' in f.read(), 'the other file was not fixed')
 
+    # SARIF: a finding's fix-its are one fix (the select's four edits)
+    sel = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'golden', 'select_done_ctx.c')
+    p = tether(args, ['--format=sarif'], sel)
+    fixes = [r.get('fixes', []) for r in json.loads(p.stdout)['runs'][0]['results']]
+    expect(len(fixes) == 1 and len(fixes[0]) == 1 and len(fixes[0][0]['artifactChanges']) == 1 and
+           len(fixes[0][0]['artifactChanges'][0]['replacements']) == 4,
+           f'SARIF: the select fix is not one fix of four replacements: {fixes}')
+
     for e in errors:
         print(f'FAIL {e}')
     if not errors:
