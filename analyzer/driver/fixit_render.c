@@ -197,6 +197,25 @@ typedef struct fr_edit {
     fr_buf out;
 } fr_edit;
 
+/* `text` as a statement before the token at off: a line of its own indented
+ * with lind when the token starts its line, else just before it on its line. */
+static void fr__insert_stmt(const fr_file *f, size_t off, const char *lind, size_t nlind, const char *text,
+                            fr_edit *ed)
+{
+    size_t ib, ie;
+    fr__indent(f->src, off, &ib, &ie);
+    if (fr__first_on_line(f->src, off)) {
+        ed->b = ed->e = ib;
+        fr__put(&ed->out, lind, nlind);
+        fr__text(&ed->out, text, f->src->text + ib, ie - ib);
+        fr__puts(&ed->out, "\n");
+    } else {
+        ed->b = ed->e = off;
+        fr__text(&ed->out, text, f->src->text + ib, ie - ib);
+        fr__puts(&ed->out, " ");
+    }
+}
+
 static bool fr__before_stmt(const fr_file *f, size_t t, const char *text, fr_edit *ed)
 {
     const src_file *src = f->src;
@@ -208,25 +227,19 @@ static bool fr__before_stmt(const fr_file *f, size_t t, const char *text, fr_edi
         /* falling off a function's end: the statement goes last in its body */
         if (f->toks.toks[t].match >= t || ctok_enclosing_brace(&f->toks, f->toks.toks[t].match) != FR_NONE)
             return false;
-        if (fr__first_on_line(src, off)) {
-            /* the body's indentation: the last statement's line, when deeper */
-            size_t pb = 0, pe = 0;
-            if (t > 0)
-                fr__indent(src, f->toks.toks[t - 1].begin, &pb, &pe);
-            ed->b = ed->e = ib;
-            if (pe - pb > nind && memcmp(src->text + pb, ind, nind) == 0) {
-                fr__put(&ed->out, src->text + pb, pe - pb);
-            } else {
-                fr__put(&ed->out, ind, nind);
-                fr__puts(&ed->out, memchr(ind, '\t', nind) ? "\t" : "    ");
-            }
-            fr__text(&ed->out, text, ind, nind);
-            fr__puts(&ed->out, "\n");
+        /* the body's indentation: the last statement's line, when deeper */
+        size_t pb = 0, pe = 0;
+        if (t > 0)
+            fr__indent(src, f->toks.toks[t - 1].begin, &pb, &pe);
+        fr_buf body = { 0 };
+        if (pe - pb > nind && memcmp(src->text + pb, ind, nind) == 0) {
+            fr__put(&body, src->text + pb, pe - pb);
         } else {
-            ed->b = ed->e = off;
-            fr__text(&ed->out, text, ind, nind);
-            fr__puts(&ed->out, " ");
+            fr__put(&body, ind, nind);
+            fr__puts(&body, memchr(ind, '\t', nind) ? "\t" : "    ");
         }
+        fr__insert_stmt(f, off, body.s, body.n, text, ed);
+        free(body.s);
         return true;
     }
     if (!ctok_is(&f->toks, t, "return"))
@@ -234,16 +247,7 @@ static bool fr__before_stmt(const fr_file *f, size_t t, const char *text, fr_edi
     size_t head = FR_NONE;
     int how = fr__stmt_start(f, t, &head);
     if (how == 1) {
-        if (fr__first_on_line(src, off)) {
-            ed->b = ed->e = ib;
-            fr__put(&ed->out, ind, nind);
-            fr__text(&ed->out, text, ind, nind);
-            fr__puts(&ed->out, "\n");
-        } else {
-            ed->b = ed->e = off;
-            fr__text(&ed->out, text, ind, nind);
-            fr__puts(&ed->out, " ");
-        }
+        fr__insert_stmt(f, off, ind, nind, text, ed);
         return true;
     }
     if (how != 2)
