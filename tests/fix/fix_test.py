@@ -192,6 +192,19 @@ def cmd_files(args):
         p = fix(args, a)
         expect(p.returncode == 0 and os.stat(a).st_ino == ino, f'a clean file was rewritten: {p.stderr}')
 
+        # findings left after the fix: exit 1, only they are reported
+        e = os.path.join(tmp, 'e.c')
+        with open(e, 'w') as f:
+            f.write(LEAKY.replace('int main(void)\n{\n',
+                                  'static void idle(void *arg)\n{\n    (void)arg;\n    tt_select(NULL, 0);\n}\n\n'
+                                  'int main(void)\n{\n    tt_spawn(idle, NULL);\n'))
+        p = fix(args, e)
+        expect(p.returncode == 1, f'--fix with a finding left exited {p.returncode}, expected 1: {p.stderr}')
+        expect('[select-no-exit]' in p.stdout and '[ticker-not-stopped]' not in p.stdout,
+               f'--fix did not report only what is left:\n{p.stdout}')
+        expect('tether: 1 warning in 1 file' in p.stderr, f'the summary does not count what is left: {p.stderr}')
+        os.remove(e)
+
         # a symbolic link: its target is fixed, the link stays a link
         real = os.path.join(tmp, 'real.c')
         link = os.path.join(tmp, 'link.c')
