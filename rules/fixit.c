@@ -58,26 +58,27 @@ static bool fx__libc(const char *name)
     return false;
 }
 
-/* What a call or a spawn may do to the object: take it when it is handed
- * the object or its root variable, release it when its function (in this
- * file) releases something of that kind, or when it is code we cannot see
- * and the object is reachable from outside the function. */
+/* What a call or a spawn may do to the object: a function of this file
+ * releases it when it (or what it calls or spawns) releases anything of
+ * that kind, or keeps it when it is handed it and stores it somewhere; a
+ * task handed it may release it at any time; code we cannot see releases
+ * what it is handed, and what is reachable from outside the function. */
 static fx_effect fx__call(const fx_res *r, const model_event *ev)
 {
     if (ev->kind == MODEL_EV_CALL && ev->callee_func < 0 && fx__libc(ev->callee))
         return FX_KEEP;
+    bool handed = false, calls = false;
     for (size_t k = 0; k < ev->nargs; k++)
-        if (ev->args && fx__cls(r->tu, ev->args[k]) == r->cls)
-            return FX_KILL;
-    bool calls = false;
+        handed |= ev->args && fx__cls(r->tu, ev->args[k]) == r->cls;
     for (size_t k = 0; k < ev->nvals; k++)
-        if (fx_val_uses(ev->vals[k], r->root, &calls))
+        handed |= fx_val_uses(ev->vals[k], r->root, &calls);
+    if (ev->callee_func >= 0) {
+        if (fx_func_has(r->tu, ev->callee_func, r->rel_kind) || (handed && ev->kind == MODEL_EV_SPAWN) ||
+            (handed && fx_func_has(r->tu, ev->callee_func, MODEL_EV_ESCAPE)))
             return FX_KILL;
-    if (ev->callee_func >= 0)
-        return fx_func_has(r->tu, ev->callee_func, r->rel_kind) ? FX_KILL : FX_KEEP;
-    if (r->local_only)
         return FX_KEEP;
-    return FX_KILL;
+    }
+    return handed || !r->local_only ? FX_KILL : FX_KEEP;
 }
 
 static fx_effect fx__res_tr(const model_event *ev, uint32_t b, uint32_t i, void *ctx)

@@ -58,8 +58,8 @@ typedef fx_effect (*fx_transfer)(const model_event *ev, uint32_t block, uint32_t
  * the entry. */
 bool fx_holds_at(const model_tu *tu, const model_func *fn, uint32_t block, uint32_t index, bool at_entry,
                  model_obj_id null_obj, fx_transfer tr, void *ctx);
-/* Whether function func (or one it calls directly, to a small depth) has an
- * event of kind k. */
+/* Whether function func (or one it calls or spawns, to a small depth; deeper
+ * counts as yes) may have an event of kind k. */
 bool fx_func_has(const model_tu *tu, int32_t func, model_ev_kind k);
 
 #endif /* TETHER_RULES_FIXIT_H */

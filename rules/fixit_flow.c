@@ -92,8 +92,10 @@ bool fx_val_uses(const model_val *v, const char *name, bool *calls)
 
 static bool fx__has(const model_tu *tu, int32_t func, model_ev_kind k, int depth)
 {
-    if (func < 0 || (size_t)func >= tu->nfuncs || depth > 4)
+    if (func < 0 || (size_t)func >= tu->nfuncs)
         return false;
+    if (depth > 4)
+        return true; /* too deep to tell: it may */
     const model_func *fn = &tu->funcs[func];
     for (size_t b = 0; b < fn->nblocks; b++)
         for (size_t e = 0; e < fn->blocks[b].nevents; e++) {
