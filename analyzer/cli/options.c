@@ -98,6 +98,18 @@ void options_usage(FILE *out)
           "                          Warn [unused-suppression] at each suppression comment\n"
           "                          that suppressed nothing.\n"
           "  --exit-zero             Exit 0 even when there are findings (errors still 2).\n"
+          "  --fix                   Apply the findings' fix-its to the files, print the\n"
+          "                          findings left, and say what was fixed (per file and per\n"
+          "                          rule) on stderr. All the fix-its of a finding are one\n"
+          "                          fix; fixes that would overlap wait for the next run.\n"
+          "                          Each file is written atomically (a temporary file beside\n"
+          "                          it, with its mode, renamed over it), and not at all if\n"
+          "                          it changed since it was read (an error: exit 2, the\n"
+          "                          other files are still fixed). The exit status is then\n"
+          "                          that of what is left: 0 when every finding was fixed.\n"
+          "  --fix-dry-run           Print the fixes --fix would make as a unified diff on\n"
+          "                          standard output (and the findings on stderr); change\n"
+          "                          nothing.\n"
           "  --warnings-as-errors[=ID,...]\n"
           "                          Print the findings (of these rules; default all) as\n"
           "                          `error:`; they exit 1 even with --exit-zero.\n"
@@ -119,7 +131,9 @@ void options_usage(FILE *out)
           "problems go to stderr as `tether: error: PATH: ...`; the other files are still\n"
           "analyzed. A summary line `tether: N warnings in M files` ends the run on stderr.\n"
           "\n"
-          "EXIT STATUS: 0 no findings, 1 findings, 2 usage, input or compile error (2 wins).\n",
+          "EXIT STATUS: 0 no findings, 1 findings, 2 usage, input or compile error (2 wins).\n"
+          "With --fix: 0 when no finding is left, 1 when some are, 2 as above or when a\n"
+          "file could not be written.\n",
           out);
 }
 
@@ -294,6 +308,10 @@ int options_parse(check_opts *o, int argc, char **argv, bool launch)
             o->quiet = true;
         } else if (strcmp(a, "--fast") == 0) {
             o->frontend = "tree-sitter";
+        } else if (strcmp(a, "--fix") == 0) {
+            o->fix = true;
+        } else if (strcmp(a, "--fix-dry-run") == 0) {
+            o->fix = o->fix_diff = true;
         } else if (strcmp(a, "--exit-zero") == 0) {
             o->exit_zero = true;
         } else if (strcmp(a, "--warn-unused-suppressions") == 0) {
@@ -385,6 +403,11 @@ int options_parse(check_opts *o, int argc, char **argv, bool launch)
             fprintf(stderr, "tether: error: unknown option '%s' (see `tether check --help`)\n", a);
             return -1;
         }
+    }
+    if (o->fix && (launch || o->dump_model || o->write_baseline)) {
+        fprintf(stderr, "tether: error: --fix%s cannot be used with %s\n", o->fix_diff ? "-dry-run" : "",
+                launch ? "tether launch" : o->dump_model ? "--dump-model" : "--write-baseline");
+        return -1;
     }
     if (launch && o->ncommand == 0) {
         fputs("tether: error: no compiler command (usage: tether launch [options] COMPILER ARGS...)\n", stderr);
