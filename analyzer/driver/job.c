@@ -12,6 +12,7 @@
 #include "driver/cmdline.h"
 #include "driver/driver_impl.h"
 #include "driver/frontends.h"
+#include "driver/limits.h"
 #include "driver/util.h"
 
 /* At most this many compile errors are listed per file (clang's cascades
@@ -160,7 +161,12 @@ static bool job__read(job *j)
 {
     double t0 = driver_now_ms();
     const char *path = j->in->path;
+    char why[256];
     if (j->in->text) {
+        if (limits_too_large(j->in->length, why, sizeof why)) {
+            job_add_error(j, DRIVER_ERR_INPUT, path, (model_loc){ 0, 0 }, DRIVER_LEVEL_ERROR, NULL, "%s", why);
+            return false;
+        }
         j->src = src_file_load(path, j->in->text, j->in->length);
     } else {
         struct stat st;
@@ -170,6 +176,10 @@ static bool job__read(job *j)
         }
         if (!S_ISREG(st.st_mode)) {
             job_add_error(j, DRIVER_ERR_INPUT, path, (model_loc){ 0, 0 }, DRIVER_LEVEL_ERROR, NULL, "not a regular file");
+            return false;
+        }
+        if (limits_too_large((size_t)st.st_size, why, sizeof why)) {
+            job_add_error(j, DRIVER_ERR_INPUT, path, (model_loc){ 0, 0 }, DRIVER_LEVEL_ERROR, NULL, "%s", why);
             return false;
         }
         errno = 0;
@@ -241,6 +251,13 @@ void job_build(const driver *d, job *j)
 {
     j->fe_name = d->fe->name;
     if (!job__read(j)) {
+        j->failed = true;
+        return;
+    }
+    /* libclang cannot be stopped once parsing: it gets only what fits the budget. */
+    char why[256];
+    if (d->fe->uses_args && limits_over_budget(j->src->text, j->src->length, why, sizeof why)) {
+        job_add_error(j, DRIVER_ERR_INPUT, j->in->path, (model_loc){ 0, 0 }, DRIVER_LEVEL_ERROR, NULL, "%s", why);
         j->failed = true;
         return;
     }

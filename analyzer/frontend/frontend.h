@@ -53,6 +53,19 @@ int frontend_clang_build(const frontend_input *in, model_tu **out,
 int frontend_treesitter_build(const frontend_input *in, model_tu **out,
                               frontend_stats *stats, char *err, size_t errsize);
 
+/* How deeply a file's syntax may nest (blocks, statements, expressions,
+ * declarators, preprocessor conditionals, as tree-sitter's tree nests):
+ * deeper files are refused with a message, since the front ends, the engine
+ * and libclang's parser (on its own 8 MB thread) recurse over it. Real code
+ * stays far below (redis, curl, libuv: under 100). */
+enum { FRONTEND_MAX_NESTING = 1000 };
+
+/* The nesting depth of src as tree-sitter parses it, counted up to limit + 1
+ * (*line: the line where it first goes deeper than limit); -1 when the text
+ * cannot be parsed (or no tree-sitter front end is built in). Cheap: a
+ * parse and a walk with tree-sitter's cursor, no recursion. */
+int frontend_nesting_depth(const char *src, size_t len, unsigned limit, unsigned *line);
+
 /* The clang front end's library: loads libclang (once; later calls return
  * the first result), 0 or -1 with the reason in err. */
 int frontend_clang_load(char *err, size_t errsize);

@@ -40,9 +40,7 @@ static void delete_parsers(void)
     pthread_mutex_unlock(&parsers_lock);
 }
 
-/* This thread's parser; *own is set when it is a one-off (too many threads)
- * that the caller deletes. NULL if the grammar does not load. */
-static TSParser *get_parser(bool *own)
+TSParser *ts_thread_parser(bool *own)
 {
     *own = false;
     if (thread_parser)
@@ -234,7 +232,7 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
         return -1;
     }
     bool own_parser;
-    TSParser *parser = get_parser(&own_parser);
+    TSParser *parser = ts_thread_parser(&own_parser);
     if (!parser) {
         snprintf(err, errsize, "tree-sitter-c grammar ABI does not match libtree-sitter");
         free(owned);
@@ -251,6 +249,14 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
         return -1;
     }
     TSNode root = ts_tree_root_node(tree);
+    unsigned deep_line = 0;
+    if (ts_tree_depth(root, FRONTEND_MAX_NESTING, &deep_line) > FRONTEND_MAX_NESTING) {
+        snprintf(err, errsize, "nesting deeper than %u levels at line %u: not analyzed", FRONTEND_MAX_NESTING,
+                 deep_line);
+        ts_tree_delete(tree);
+        free(owned);
+        return -1;
+    }
 
     ts_ctx c = { 0 };
     c.src = src;

@@ -166,6 +166,12 @@ typedef struct ts_ctx {
 
 /* ts_syms.c */
 void ts_syms_init(ts_ctx *c);
+/* This thread's parser (ts_frontend.c); *own: a one-off the caller deletes.
+ * NULL if the grammar does not load. */
+TSParser *ts_thread_parser(bool *own);
+/* The depth of the tree under root, counting up to limit + 1 (ts_depth.c);
+ * *line: where it first went deeper than limit. */
+unsigned ts_tree_depth(TSNode root, unsigned limit, unsigned *line);
 static inline ts_sym ts_kind(const ts_ctx *c, TSNode n)
 {
     if (ts_node_is_null(n))
