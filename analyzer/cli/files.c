@@ -126,8 +126,9 @@ static bool files__is_c(const char *name)
 static int files__walk(file_list *list, const files_walk *w, int depth, size_t *found, files_error_fn err,
                        void *ctx)
 {
-    /* In name order, so which name of a file met twice is kept does not
-     * depend on the file system. */
+    /* In name order, real entries before symbolic links, so the name kept
+     * for a file met twice is its own when it has one, and does not depend
+     * on the file system. */
     struct dirent **ents = NULL;
     int nents = scandir(w->path, &ents, NULL, alphasort);
     if (nents < 0) {
@@ -135,9 +136,9 @@ static int files__walk(file_list *list, const files_walk *w, int depth, size_t *
         return -1;
     }
     int rc = 0;
-    for (int i = 0; i < nents; i++) {
-        const struct dirent *e = ents[i];
-        if (e->d_name[0] == '.')
+    for (int k = 0; k < 2 * nents; k++) {
+        const struct dirent *e = ents[k % nents];
+        if (e->d_name[0] == '.' || (e->d_type == DT_LNK) != (k >= nents))
             continue;
         char *p = files__join(w->path, e->d_name);
         struct stat st;

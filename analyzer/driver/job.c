@@ -191,10 +191,15 @@ static bool job__read(job *j)
         }
     }
     j->read_ms = driver_now_ms() - t0;
-    size_t head = j->src->length < 8192 ? j->src->length : 8192;
-    if (memchr(j->src->text, '\0', head)) {
+    /* C text holds no NUL byte (the front ends would each read one their
+     * own way: clang ignores it, tree-sitter sees a syntax error). */
+    const char *nul = memchr(j->src->text, '\0', j->src->length);
+    if (nul) {
+        unsigned line = 1;
+        for (const char *p = j->src->text; p < nul; p++)
+            line += *p == '\n';
         job_add_error(j, DRIVER_ERR_INPUT, path, (model_loc){ 0, 0 }, DRIVER_LEVEL_ERROR, NULL,
-                      "not a C source file (binary data)");
+                      "not a C source file (binary data: a NUL byte on line %u)", line);
         return false;
     }
     return true;
