@@ -49,6 +49,11 @@ typedef struct job_sink {
 static void job__on_error(void *ctx, const frontend_error *e)
 {
     job_sink *s = ctx;
+    if (e->note) { /* the front end lost nothing: a remark */
+        job_add_error(s->j, DRIVER_ERR_COMPILE, e->file ? e->file : s->j->in->path, e->loc, DRIVER_LEVEL_NOTE, NULL,
+                      "%s", e->msg ? e->msg : "remark");
+        return;
+    }
     if (s->ncompile++ >= job__max_compile_errors)
         return;
     char *hint = e->missing_header ? driver_missing_header_hint(s->d, e->missing_header, s->j->in->path) : NULL;
@@ -304,6 +309,9 @@ void job_build(const driver *d, job *j)
             j->st.model_ms += st.model_ms;
             size_t wc = job__weight(j->tu), wt = job__weight(ts);
             if (wt >= wc) {
+                j->st.functions = st.functions;
+                j->st.functions_skipped = st.functions_skipped;
+                j->st.functions_around = st.functions_around;
                 model_free(j->tu);
                 j->tu = ts;
                 job__free_headers(j);

@@ -3,6 +3,7 @@
 #ifndef TETHER_FRONTEND_H
 #define TETHER_FRONTEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "frontend/alias.h"
 #include "model/model.h"
@@ -14,6 +15,7 @@ typedef struct frontend_error {
     model_loc loc;
     const char *msg;             /* the compiler's words */
     const char *missing_header;  /* an #include not found: as spelled ("cfg.h"); else NULL */
+    bool note;                   /* a remark, not an error: the analysis lost nothing */
 } frontend_error;
 
 /* What a front end reports beside the model; every member may be NULL. */
@@ -43,6 +45,9 @@ typedef struct frontend_input {
 typedef struct frontend_stats {
     double parse_ms;  /* the parser's own time (libclang or tree-sitter) */
     double model_ms;  /* walking the tree and building the model */
+    size_t functions; /* function definitions in the file (tree-sitter; 0: not counted) */
+    size_t functions_skipped; /* ... not modeled because of syntax errors (tree-sitter) */
+    size_t functions_around;  /* ... modeled around their syntax errors (tree-sitter) */
 } frontend_stats;
 
 /* Both return 0 with *out set (the caller frees it with model_free), or -1

@@ -166,8 +166,11 @@ static bool broken(ts_ctx *c, TSNode n)
 }
 
 /* Function definitions at the top level (and inside preprocessor
- * conditionals: the branches the preprocessor may keep), in source order. */
-static void functions(ts_ctx *c, TSNode parent)
+ * conditionals: the branches the preprocessor may keep), in source order,
+ * counted; modeled unless `model` is false. A function with syntax errors
+ * is modeled around them unless they may hide what the analysis follows
+ * (ts_broken.c), then skipped. */
+static void functions(ts_ctx *c, TSNode parent, bool model)
 {
     int known = ts_preproc_known(c, parent); /* -1 but for #if/#elif/#else */
     size_t first = ts_kids(c, parent, true);
@@ -178,13 +181,25 @@ static void functions(ts_ctx *c, TSNode parent)
             continue; /* `#if 0` or the alternative of `#if 1` */
         switch (ts_kind(c, n)) {
         case TS_FUNCTION_DEFINITION:
-            if (!broken(c, n) && ts_node_end_byte(n) <= c->cut)
+            c->fn_total++;
+            if (ts_node_end_byte(n) > c->cut) {
+                c->fn_skipped++;
+                break;
+            }
+            if (broken(c, n)) {
+                if (ts_errors_hide(c, n, type_argument)) {
+                    c->fn_skipped++;
+                    break;
+                }
+                c->fn_around++;
+            }
+            if (model)
                 ts_function(c, n);
             break;
         case TS_PREPROC_IF: case TS_PREPROC_IFDEF: case TS_PREPROC_ELSE:
         case TS_PREPROC_ELIF: case TS_PREPROC_ELIFDEF: case TS_LINKAGE_SPEC:
         case TS_DECLARATION_LIST:
-            functions(c, n);
+            functions(c, n, model);
             break;
         default:
             break;
@@ -268,23 +283,30 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     c.func = -1;
     c.cursor = ts_tree_cursor_new(root);
     ts_syms_init(&c);
+    /* A file that cannot reach the API has nothing to model (tree-sitter
+     * sees no macro expansions, so the text is all there is); its functions
+     * are still counted. */
+    bool api = may_use_api(src, len);
+    if (api)
+        ts_scan_file(&c, root);
+    functions(&c, root, api);
+    if (api)
+        ts_globals(&c);
     unsigned error_line;
     if (first_broken(&c, root, &error_line)) { /* said, as clang's front end says it, so editors know */
+        char msg[256];
+        if (c.fn_skipped)
+            snprintf(msg, sizeof msg, "syntax error; %zu of %zu functions skipped (their broken code may hide "
+                     "what the analysis follows)", c.fn_skipped, c.fn_total);
+        else
+            snprintf(msg, sizeof msg, "syntax error; %zu of %zu functions modeled around it (their broken code "
+                     "names nothing the analysis follows)", c.fn_around, c.fn_total);
         if (in->sink && in->sink->error) {
-            frontend_error e = { in->path, { error_line, 1 }, "syntax error; functions containing errors were skipped",
-                                 NULL };
+            frontend_error e = { in->path, { error_line, 1 }, msg, NULL, c.fn_skipped == 0 };
             in->sink->error(in->sink->ctx, &e);
         } else {
-            snprintf(err, errsize, "syntax error at line %u; functions containing errors were skipped",
-                     error_line);
+            snprintf(err, errsize, "%s (line %u)", msg, error_line);
         }
-    }
-    /* A file that cannot reach the API has nothing to model (tree-sitter
-     * sees no macro expansions, so the text is all there is). */
-    if (may_use_api(src, len)) {
-        ts_scan_file(&c, root);
-        functions(&c, root);
-        ts_globals(&c);
     }
     model_finish(c.tu);
     double t2 = now_ms();
@@ -301,6 +323,9 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     free(owned);
     if (stats) {
         stats->parse_ms = t1 - t0;
+        stats->functions = c.fn_total;
+        stats->functions_skipped = c.fn_skipped;
+        stats->functions_around = c.fn_around;
         stats->model_ms = t2 - t1;
     }
     *out = c.tu;

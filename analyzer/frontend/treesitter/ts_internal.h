@@ -162,6 +162,9 @@ typedef struct ts_ctx {
     bool values_only;           /* walking a global's initializer: values, no events
                                    nor objects */
     bool multidim;              /* some declarator declared an array of arrays */
+    /* Function definitions met (ts_frontend.c): all, those with syntax
+     * errors modeled around them, those skipped for their errors. */
+    size_t fn_total, fn_around, fn_skipped;
 } ts_ctx;
 
 /* ts_syms.c */
@@ -172,6 +175,10 @@ TSParser *ts_thread_parser(bool *own);
 /* The depth of the tree under root, counting up to limit + 1 (ts_depth.c);
  * *line: where it first went deeper than limit. */
 unsigned ts_tree_depth(TSNode root, unsigned limit, unsigned *line);
+/* Whether the syntax errors in function definition def may hide something
+ * the analysis follows (ts_broken.c); ERROR nodes for which ignore() is true
+ * are no errors. */
+bool ts_errors_hide(ts_ctx *c, TSNode def, bool (*ignore)(ts_ctx *c, TSNode error));
 static inline ts_sym ts_kind(const ts_ctx *c, TSNode n)
 {
     if (ts_node_is_null(n))

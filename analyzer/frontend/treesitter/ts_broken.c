@@ -1,0 +1,203 @@
+/* ts_broken.c — whether a function's syntax errors may hide something the
+ * analysis follows (ts_errors_hide, ts_internal.h).
+ *
+ * Real code is full of what tree-sitter cannot read without the
+ * preprocessor: attribute-like macros (`UNITTEST int f(...)`), an `else`
+ * left dangling by an #ifdef, a macro used as a statement without `;`. A
+ * function holding such an error used to be skipped whole. Now it is
+ * modeled around the error (the broken part is no statement and no event)
+ * unless the broken text names something whose loss could change what the
+ * rules see:
+ *   - an API name (tt_, TT_) or an alias of one;
+ *   - a function or prototype of this file (the engine follows those);
+ *   - a parameter or local variable of the function, of any type (a
+ *     hidden assignment, call or store could change a value or an escape);
+ *   - a file-scope variable that can hold an API object (pointer, struct,
+ *     API type);
+ *   - a jump: return, goto, break, continue (the paths would change).
+ * Every leaf of the broken region is read, whatever tree-sitter made of it:
+ * the whole expression or declarator an error sits in, so a half-read call
+ * counts with its name. No recursion: tree-sitter's cursor walks the
+ * function. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ts_internal.h"
+
+typedef struct tb_names {
+    const char **s;
+    uint32_t *len;
+    size_t n, cap;
+} tb_names;
+
+static void tb__add(tb_names *v, const char *s, uint32_t len)
+{
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 32;
+        v->s = xrealloc(v->s, v->cap * sizeof *v->s);
+        v->len = xrealloc(v->len, v->cap * sizeof *v->len);
+    }
+    v->s[v->n] = s;
+    v->len[v->n++] = len;
+}
+
+static bool tb__has(const tb_names *v, const char *s, uint32_t len)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (v->len[i] == len && memcmp(v->s[i], s, len) == 0)
+            return true;
+    return false;
+}
+
+static bool tb__word(const char *s, uint32_t len)
+{
+    if (len == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+        return false;
+    for (uint32_t i = 1; i < len; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+              s[i] == '_'))
+            return false;
+    return true;
+}
+
+static bool tb__is(const char *s, uint32_t len, const char *word)
+{
+    return strlen(word) == len && memcmp(s, word, len) == 0;
+}
+
+/* Whether leaf text s names something the analysis follows. */
+static bool tb__follows(ts_ctx *c, const tb_names *locals, const char *s, uint32_t len)
+{
+    if (!tb__word(s, len))
+        return false;
+    if (len >= 3 && (memcmp(s, "tt_", 3) == 0 || memcmp(s, "TT_", 3) == 0))
+        return true;
+    if (tb__is(s, len, "return") || tb__is(s, len, "goto") || tb__is(s, len, "break") ||
+        tb__is(s, len, "continue"))
+        return true;
+    if (frontend_alias_of(s, len) || tb__has(locals, s, len))
+        return true;
+    if (ts_find(c, NS_FUNC, s, len, NULL, 0) || ts_find(c, NS_PROTO, s, len, NULL, 0))
+        return true;
+    ts_entry *g = ts_find(c, NS_GLOBAL, s, len, NULL, 0);
+    return g && (g->type.kind != MODEL_KIND_NONE || g->type.is_case || g->type.is_pointer || g->type.tag ||
+                 g->type.is_record);
+}
+
+/* Adds every word under n (a declarator: the declared names, and words of
+ * array sizes, which only makes the check stricter). */
+static void tb__declared(ts_ctx *c, TSNode n, tb_names *out)
+{
+    TSTreeCursor cur = ts_tree_cursor_new(n);
+    for (;;) {
+        TSNode x = ts_tree_cursor_current_node(&cur);
+        if (ts_node_child_count(x) == 0) {
+            uint32_t len;
+            const char *s = ts_text(c, x, &len);
+            if (tb__word(s, len))
+                tb__add(out, s, len);
+        }
+        if (ts_tree_cursor_goto_first_child(&cur))
+            continue;
+        while (!ts_tree_cursor_goto_next_sibling(&cur))
+            if (!ts_tree_cursor_goto_parent(&cur))
+                goto done;
+    }
+done:
+    ts_tree_cursor_delete(&cur);
+}
+
+/* Whether n holds statements or declarations (an error's region stops
+ * below it) rather than being part of one expression or declarator. */
+static bool tb__container(ts_ctx *c, TSNode n)
+{
+    switch (ts_kind(c, n)) {
+    case TS_EXPRESSION_STATEMENT: case TS_DECLARATION: case TS_RETURN: case TS_COMPOUND_STATEMENT:
+    case TS_FUNCTION_DEFINITION: case TS_IF: case TS_ELSE: case TS_WHILE: case TS_FOR: case TS_DO:
+    case TS_SWITCH: case TS_CASE: case TS_LABELED: case TS_ATTRIBUTED_STATEMENT: case TS_TRANSLATION_UNIT:
+    case TS_PREPROC_IF: case TS_PREPROC_IFDEF: case TS_PREPROC_ELSE: case TS_PREPROC_ELIF:
+    case TS_PREPROC_ELIFDEF: case TS_LINKAGE_SPEC: case TS_DECLARATION_LIST: case TS_FIELD_DECL_LIST:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Whether a leaf of the ERROR node e's region names something followed.
+ * The region is the whole expression or declarator the error sits in (an
+ * error inside `tt_send(ch, &;` makes the call half read: its name counts),
+ * or the error alone where it stands among statements. */
+static bool tb__region_follows(ts_ctx *c, const tb_names *locals, TSNode e)
+{
+    for (TSNode up = ts_node_parent(e); !ts_node_is_null(up) && !tb__container(c, up); up = ts_node_parent(up))
+        e = up;
+    TSTreeCursor cur = ts_tree_cursor_new(e);
+    bool hit = false;
+    for (;;) {
+        TSNode x = ts_tree_cursor_current_node(&cur);
+        if (ts_node_child_count(x) == 0) {
+            uint32_t len;
+            const char *s = ts_text(c, x, &len);
+            if (tb__follows(c, locals, s, len)) {
+                hit = true;
+                break;
+            }
+        }
+        if (ts_tree_cursor_goto_first_child(&cur))
+            continue;
+        bool up = true;
+        while (up && !ts_tree_cursor_goto_next_sibling(&cur))
+            up = ts_tree_cursor_goto_parent(&cur);
+        if (!up)
+            break;
+    }
+    ts_tree_cursor_delete(&cur);
+    return hit;
+}
+
+bool ts_errors_hide(ts_ctx *c, TSNode def, bool (*ignore)(ts_ctx *c, TSNode error))
+{
+    /* Pass 1: the names the function declares (parameters and locals). */
+    tb_names locals = { 0 };
+    TSTreeCursor cur = ts_tree_cursor_new(def);
+    for (;;) {
+        TSNode x = ts_tree_cursor_current_node(&cur);
+        ts_sym k = ts_kind(c, x);
+        if (k == TS_DECLARATION || k == TS_PARAMETER_DECLARATION) {
+            size_t first = ts_kids(c, x, true);
+            for (size_t i = first; i < c->nkids; i++)
+                if (c->kid_fields[i] == c->f_declarator)
+                    tb__declared(c, c->kids[i], &locals);
+            ts_kids_pop(c, first);
+        }
+        if (ts_tree_cursor_goto_first_child(&cur))
+            continue;
+        bool up = true;
+        while (up && !ts_tree_cursor_goto_next_sibling(&cur))
+            up = ts_tree_cursor_goto_parent(&cur);
+        if (!up)
+            break;
+    }
+    /* Pass 2: every ERROR region (not entered: read by tb__region_follows). */
+    bool hides = false;
+    ts_tree_cursor_reset(&cur, def);
+    for (;;) {
+        TSNode x = ts_tree_cursor_current_node(&cur);
+        bool error = ts_kind(c, x) == TS_ERROR;
+        if (error && !ignore(c, x) && tb__region_follows(c, &locals, x)) {
+            hides = true;
+            break;
+        }
+        if (!error && ts_node_has_error(x) && ts_tree_cursor_goto_first_child(&cur))
+            continue;
+        bool up = true;
+        while (up && !ts_tree_cursor_goto_next_sibling(&cur))
+            up = ts_tree_cursor_goto_parent(&cur);
+        if (!up)
+            break;
+    }
+    ts_tree_cursor_delete(&cur);
+    free(locals.s);
+    free(locals.len);
+    return hides;
+}
