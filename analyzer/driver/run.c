@@ -112,6 +112,9 @@ static void run__count(const job *j, driver_summary *sum)
     sum->stats.parse_ms += j->st.parse_ms;
     sum->stats.model_ms += j->st.model_ms;
     sum->stats.headers += j->nheaders;
+    sum->stats.functions += j->st.functions;
+    sum->stats.functions_skipped += j->st.functions_skipped;
+    sum->stats.functions_around += j->st.functions_around;
     if (j->failed)
         sum->stats.failed++;
     else
