@@ -427,15 +427,18 @@ eng_state *eng_state_copy(const eng_state *s)
     eng_state *c = xmalloc(sizeof *c);
     *c = *s;
     c->tasks = xmalloc((s->ntasks ? s->ntasks : 1) * sizeof *c->tasks);
-    memcpy(c->tasks, s->tasks, s->ntasks * sizeof *c->tasks);
+    if (s->ntasks) /* memcpy from NULL is undefined even for 0 bytes */
+        memcpy(c->tasks, s->tasks, s->ntasks * sizeof *c->tasks);
     for (uint32_t i = 0; i < s->ntasks; i++)
         s->tasks[i]->refs++;
     c->cells = xmalloc((s->ncells ? s->ncells : 1) * sizeof *c->cells);
-    memcpy(c->cells, s->cells, s->ncells * sizeof *c->cells);
+    if (s->ncells)
+        memcpy(c->cells, s->cells, s->ncells * sizeof *c->cells);
     for (uint32_t i = 0; i < s->ncells; i++)
         s->cells[i]->refs++;
     c->objs = xmalloc((s->nobjs ? s->nobjs : 1) * sizeof *c->objs);
-    memcpy(c->objs, s->objs, s->nobjs * sizeof *c->objs);
+    if (s->nobjs)
+        memcpy(c->objs, s->objs, s->nobjs * sizeof *c->objs);
     for (uint32_t i = 0; i < s->nobjs; i++)
         s->objs[i]->refs++;
     return c;
