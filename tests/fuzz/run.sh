@@ -7,8 +7,10 @@
 #       -DTETHER_SANITIZE=address,undefined -DTETHER_FUZZ=ON), then fuzzes
 #       each harness for SECONDS; prints each one's executions and what it
 #       found. Exit status 1 if any harness crashed.
-#   tests/fuzz/run.sh --one FUZZER SECONDS WORKDIR
-#       one harness (what the ctest fuzz/<name>/run calls).
+#   tests/fuzz/run.sh --one FUZZER SECONDS WORKDIR [--brief]
+#       one harness (what the ctest fuzz/<name>/run calls, with --brief:
+#       seeded with the hand-made seeds and the regressions only, so that
+#       loading the seeds takes seconds, not minutes).
 #
 # Per harness <name>, under WORKDIR/<name>/: corpus/ (kept between runs:
 # what fuzzing found so far), seeds/ (assembled anew: the fixtures, the
@@ -35,18 +37,20 @@ shared_corpus() {
   return 0
 }
 
-# seeds NAME DIR: the seed inputs of harness NAME, copied flat into DIR.
+# seeds NAME DIR [--brief]: the seed inputs of harness NAME, copied flat into DIR.
 seeds() {
-  local name=$1 dir=$2 f i=0
+  local name=$1 dir=$2 brief=${3:-} f i=0
   rm -rf "$dir"; mkdir -p "$dir"
   copy() { for f in "$@"; do [ -f "$f" ] && cp "$f" "$dir/$(printf '%05d' $i)-$(basename "$f")" && i=$((i + 1)); done; return 0; }
-  case $name in
-    treesitter|clang|suppress)
-      copy "$root"/fixtures/*/*.c "$root"/tests/analyzer/golden/*.c "$root"/examples/*.c
-      local sc; sc=$(shared_corpus)
-      [ -n "$sc" ] && copy "$sc"/*/*.c
-      ;;
-  esac
+  if [ -z "$brief" ]; then
+    case $name in
+      treesitter|clang|suppress)
+        copy "$root"/fixtures/*/*.c "$root"/tests/analyzer/golden/*.c "$root"/examples/*.c
+        local sc; sc=$(shared_corpus)
+        [ -n "$sc" ] && copy "$sc"/*/*.c
+        ;;
+    esac
+  fi
   local g; g=$(group "$name")
   [ -d "$here/seeds/$g" ] && copy "$here/seeds/$g"/*
   [ -d "$here/regression/$name" ] && copy "$here/regression/$name"/*
@@ -74,12 +78,12 @@ dict() {
   return 0
 }
 
-one() { # one FUZZER SECONDS WORKDIR
-  local fuzzer=$1 seconds=$2 work=$3
+one() { # one FUZZER SECONDS WORKDIR [--brief]
+  local fuzzer=$1 seconds=$2 work=$3 brief=${4:-}
   local name; name=$(basename "$fuzzer"); name=${name#fuzz_}
   local w="$work/$name"
   mkdir -p "$w/corpus" "$w/crashes"
-  seeds "$name" "$w/seeds"
+  seeds "$name" "$w/seeds" "$brief"
   dict "$name" "$w/dict"
   local log="$w/last.log" rc=0
   # -timeout: one input may take this long (the engine's budget is far less);
@@ -99,7 +103,7 @@ one() { # one FUZZER SECONDS WORKDIR
 }
 
 case "${1:-}" in
-  --one) [ $# -eq 4 ] || usage; one "$2" "$3" "$4"; exit ;;
+  --one) [ $# -eq 4 ] || [ $# -eq 5 ] || usage; one "$2" "$3" "$4" "${5:-}"; exit ;;
   ''|-h|--help) usage ;;
 esac
 seconds=$1

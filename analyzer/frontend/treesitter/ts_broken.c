@@ -65,6 +65,18 @@ static bool tb__is(const char *s, uint32_t len, const char *word)
     return strlen(word) == len && memcmp(s, word, len) == 0;
 }
 
+/* Moves cur to the next node in pre-order, into the current node's children
+ * when descend is set; false at the end of the walk. */
+static bool tb__next(TSTreeCursor *cur, bool descend)
+{
+    if (descend && ts_tree_cursor_goto_first_child(cur))
+        return true;
+    while (!ts_tree_cursor_goto_next_sibling(cur))
+        if (!ts_tree_cursor_goto_parent(cur))
+            return false;
+    return true;
+}
+
 /* Whether leaf text s names something the analysis follows. */
 static bool tb__follows(ts_ctx *c, const tb_names *locals, const char *s, uint32_t len)
 {
@@ -89,21 +101,13 @@ static bool tb__follows(ts_ctx *c, const tb_names *locals, const char *s, uint32
 static void tb__declared(ts_ctx *c, TSNode n, tb_names *out)
 {
     TSTreeCursor cur = ts_tree_cursor_new(n);
-    for (;;) {
+    do {
         TSNode x = ts_tree_cursor_current_node(&cur);
-        if (ts_node_child_count(x) == 0) {
-            uint32_t len;
-            const char *s = ts_text(c, x, &len);
-            if (tb__word(s, len))
-                tb__add(out, s, len);
-        }
-        if (ts_tree_cursor_goto_first_child(&cur))
-            continue;
-        while (!ts_tree_cursor_goto_next_sibling(&cur))
-            if (!ts_tree_cursor_goto_parent(&cur))
-                goto done;
-    }
-done:
+        uint32_t len;
+        const char *s = ts_text(c, x, &len);
+        if (ts_node_child_count(x) == 0 && tb__word(s, len))
+            tb__add(out, s, len);
+    } while (tb__next(&cur, true));
     ts_tree_cursor_delete(&cur);
 }
 
@@ -133,24 +137,12 @@ static bool tb__region_follows(ts_ctx *c, const tb_names *locals, TSNode e)
         e = up;
     TSTreeCursor cur = ts_tree_cursor_new(e);
     bool hit = false;
-    for (;;) {
+    do {
         TSNode x = ts_tree_cursor_current_node(&cur);
-        if (ts_node_child_count(x) == 0) {
-            uint32_t len;
-            const char *s = ts_text(c, x, &len);
-            if (tb__follows(c, locals, s, len)) {
-                hit = true;
-                break;
-            }
-        }
-        if (ts_tree_cursor_goto_first_child(&cur))
-            continue;
-        bool up = true;
-        while (up && !ts_tree_cursor_goto_next_sibling(&cur))
-            up = ts_tree_cursor_goto_parent(&cur);
-        if (!up)
-            break;
-    }
+        uint32_t len;
+        const char *s = ts_text(c, x, &len);
+        hit = ts_node_child_count(x) == 0 && tb__follows(c, locals, s, len);
+    } while (!hit && tb__next(&cur, true));
     ts_tree_cursor_delete(&cur);
     return hit;
 }
@@ -160,7 +152,7 @@ bool ts_errors_hide(ts_ctx *c, TSNode def, bool (*ignore)(ts_ctx *c, TSNode erro
     /* Pass 1: the names the function declares (parameters and locals). */
     tb_names locals = { 0 };
     TSTreeCursor cur = ts_tree_cursor_new(def);
-    for (;;) {
+    do {
         TSNode x = ts_tree_cursor_current_node(&cur);
         ts_sym k = ts_kind(c, x);
         if (k == TS_DECLARATION || k == TS_PARAMETER_DECLARATION) {
@@ -170,31 +162,15 @@ bool ts_errors_hide(ts_ctx *c, TSNode def, bool (*ignore)(ts_ctx *c, TSNode erro
                     tb__declared(c, c->kids[i], &locals);
             ts_kids_pop(c, first);
         }
-        if (ts_tree_cursor_goto_first_child(&cur))
-            continue;
-        bool up = true;
-        while (up && !ts_tree_cursor_goto_next_sibling(&cur))
-            up = ts_tree_cursor_goto_parent(&cur);
-        if (!up)
-            break;
-    }
-    /* Pass 2: every ERROR region (not entered: read by tb__region_follows). */
+    } while (tb__next(&cur, true));
+    /* Pass 2: every ERROR region (read by tb__region_follows, not entered). */
     bool hides = false;
     ts_tree_cursor_reset(&cur, def);
-    for (;;) {
+    for (bool more = true; more && !hides;) {
         TSNode x = ts_tree_cursor_current_node(&cur);
         bool error = ts_kind(c, x) == TS_ERROR;
-        if (error && !ignore(c, x) && tb__region_follows(c, &locals, x)) {
-            hides = true;
-            break;
-        }
-        if (!error && ts_node_has_error(x) && ts_tree_cursor_goto_first_child(&cur))
-            continue;
-        bool up = true;
-        while (up && !ts_tree_cursor_goto_next_sibling(&cur))
-            up = ts_tree_cursor_goto_parent(&cur);
-        if (!up)
-            break;
+        hides = error && !ignore(c, x) && tb__region_follows(c, &locals, x);
+        more = tb__next(&cur, !error && ts_node_has_error(x));
     }
     ts_tree_cursor_delete(&cur);
     free(locals.s);
