@@ -14,7 +14,9 @@
  *     hidden assignment, call or store could change a value or an escape);
  *   - a file-scope variable that can hold an API object (pointer, struct,
  *     API type);
- *   - a jump: return, goto, break, continue (the paths would change).
+ *   - a jump: return, goto, break, continue (the paths would change);
+ *   - a brace (where the blocks, or the function, end is then unsure: an
+ *     #ifdef that opens a block twice, once per branch).
  * Every leaf of the broken region is read, whatever tree-sitter made of it:
  * the whole expression or declarator an error sits in, so a half-read call
  * counts with its name. No recursion: tree-sitter's cursor walks the
@@ -80,6 +82,8 @@ static bool tb__next(TSTreeCursor *cur, bool descend)
 /* Whether leaf text s names something the analysis follows. */
 static bool tb__follows(ts_ctx *c, const tb_names *locals, const char *s, uint32_t len)
 {
+    if (len == 1 && (s[0] == '{' || s[0] == '}'))
+        return true; /* a brace in broken code: where blocks end is unsure */
     if (!tb__word(s, len))
         return false;
     if (len >= 3 && (memcmp(s, "tt_", 3) == 0 || memcmp(s, "TT_", 3) == 0))
@@ -127,15 +131,25 @@ static bool tb__container(ts_ctx *c, TSNode n)
     }
 }
 
-/* Whether a leaf of the ERROR node e's region names something followed.
- * The region is the whole expression or declarator the error sits in (an
- * error inside `tt_send(ch, &;` makes the call half read: its name counts),
- * or the error alone where it stands among statements. */
-static bool tb__region_follows(ts_ctx *c, const tb_names *locals, TSNode e)
+/* Whether n can stand alone among statements (or file-scope items); what
+ * cannot (a bare word tree-sitter set beside an ERROR) belongs to it. */
+static bool tb__whole(ts_ctx *c, TSNode n)
 {
-    for (TSNode up = ts_node_parent(e); !ts_node_is_null(up) && !tb__container(c, up); up = ts_node_parent(up))
-        e = up;
-    TSTreeCursor cur = ts_tree_cursor_new(e);
+    switch (ts_kind(c, n)) {
+    case TS_EXPRESSION_STATEMENT: case TS_DECLARATION: case TS_RETURN: case TS_COMPOUND_STATEMENT: case TS_IF:
+    case TS_WHILE: case TS_FOR: case TS_DO: case TS_SWITCH: case TS_CASE: case TS_LABELED: case TS_BREAK:
+    case TS_CONTINUE: case TS_GOTO: case TS_ATTRIBUTED_STATEMENT: case TS_PREPROC_IF: case TS_PREPROC_IFDEF:
+    case TS_PREPROC_DEF: case TS_TYPE_DEFINITION: case TS_FUNCTION_DEFINITION: case TS_COMMENT: case TS_ERROR:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Whether a leaf under n names something followed. */
+static bool tb__leaves_follow(ts_ctx *c, const tb_names *locals, TSNode n)
+{
+    TSTreeCursor cur = ts_tree_cursor_new(n);
     bool hit = false;
     do {
         TSNode x = ts_tree_cursor_current_node(&cur);
@@ -145,6 +159,35 @@ static bool tb__region_follows(ts_ctx *c, const tb_names *locals, TSNode e)
     } while (!hit && tb__next(&cur, true));
     ts_tree_cursor_delete(&cur);
     return hit;
+}
+
+/* Whether the region of the ERROR node e names something followed. The
+ * region is the whole expression or declarator the error sits in (an error
+ * inside `tt_send(ch, &;` makes the call half read: its name counts); among
+ * statements, the error with the pieces tree-sitter left beside it
+ * (`ch = ) ;` reads as a bare word `ch`, then an ERROR). */
+static bool tb__region_follows(ts_ctx *c, const tb_names *locals, TSNode e)
+{
+    for (TSNode up = ts_node_parent(e); !ts_node_is_null(up) && !tb__container(c, up); up = ts_node_parent(up))
+        e = up;
+    if (tb__leaves_follow(c, locals, e))
+        return true;
+    switch (ts_kind(c, ts_node_parent(e))) { /* a list of statements or file-scope items */
+    case TS_COMPOUND_STATEMENT: case TS_TRANSLATION_UNIT: case TS_CASE: case TS_PREPROC_IF: case TS_PREPROC_IFDEF:
+    case TS_PREPROC_ELSE: case TS_PREPROC_ELIF: case TS_PREPROC_ELIFDEF: case TS_DECLARATION_LIST:
+        break;
+    default:
+        return false;
+    }
+    for (TSNode x = ts_node_prev_named_sibling(e); !ts_node_is_null(x) && !tb__whole(c, x);
+         x = ts_node_prev_named_sibling(x))
+        if (tb__leaves_follow(c, locals, x))
+            return true;
+    for (TSNode x = ts_node_next_named_sibling(e); !ts_node_is_null(x) && !tb__whole(c, x);
+         x = ts_node_next_named_sibling(x))
+        if (tb__leaves_follow(c, locals, x))
+            return true;
+    return false;
 }
 
 bool ts_errors_hide(ts_ctx *c, TSNode def, bool (*ignore)(ts_ctx *c, TSNode error))

@@ -165,6 +165,21 @@ static bool broken(ts_ctx *c, TSNode n)
     return first_broken(c, n, &line);
 }
 
+/* Whether n, met among the file's top-level items, is broken code: an
+ * ERROR, or a statement C allows only inside a function (tree-sitter reads
+ * one at file scope when a stray brace ended a function early). A call
+ * statement is not counted: macros are used that way at file scope. */
+static bool stray(ts_ctx *c, TSNode n)
+{
+    switch (ts_kind(c, n)) {
+    case TS_ERROR: case TS_COMPOUND_STATEMENT: case TS_RETURN: case TS_IF: case TS_WHILE: case TS_FOR:
+    case TS_DO: case TS_SWITCH: case TS_GOTO: case TS_BREAK: case TS_CONTINUE: case TS_LABELED: case TS_CASE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Function definitions at the top level (and inside preprocessor
  * conditionals: the branches the preprocessor may keep), in source order,
  * counted; modeled unless `model` is false. A function with syntax errors
@@ -187,7 +202,9 @@ static void functions(ts_ctx *c, TSNode parent, bool model)
                 break;
             }
             if (broken(c, n)) {
-                if (ts_errors_hide(c, n, type_argument)) {
+                /* Broken code right after it: where the function really ends is unsure. */
+                bool cut_short = i + 1 < last && stray(c, c->kids[i + 1]);
+                if (cut_short || ts_errors_hide(c, n, type_argument)) {
                     c->fn_skipped++;
                     break;
                 }
@@ -202,6 +219,13 @@ static void functions(ts_ctx *c, TSNode parent, bool model)
             functions(c, n, model);
             break;
         default:
+            /* Broken code outside any function tree-sitter could read (a
+             * function whose block an #ifdef opens twice is one ERROR): it
+             * may hide a whole function. */
+            if (!c->outside_hides && ts_kind(c, n) != TS_ERROR && stray(c, n))
+                c->outside_hides = true; /* the rest of a function cut short */
+            else if (!c->outside_hides && ts_node_has_error(n) && ts_errors_hide(c, n, type_argument))
+                c->outside_hides = true;
             break;
         }
     }
@@ -295,14 +319,18 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     unsigned error_line;
     if (first_broken(&c, root, &error_line)) { /* said, as clang's front end says it, so editors know */
         char msg[256];
+        bool lost = c.fn_skipped || c.outside_hides;
         if (c.fn_skipped)
             snprintf(msg, sizeof msg, "syntax error; %zu of %zu functions skipped (their broken code may hide "
                      "what the analysis follows)", c.fn_skipped, c.fn_total);
+        else if (c.outside_hides)
+            snprintf(msg, sizeof msg, "syntax error outside the functions tree-sitter could read; it may hide "
+                     "what the analysis follows");
         else
             snprintf(msg, sizeof msg, "syntax error; %zu of %zu functions modeled around it (their broken code "
                      "names nothing the analysis follows)", c.fn_around, c.fn_total);
         if (in->sink && in->sink->error) {
-            frontend_error e = { in->path, { error_line, 1 }, msg, NULL, c.fn_skipped == 0 };
+            frontend_error e = { in->path, { error_line, 1 }, msg, NULL, !lost };
             in->sink->error(in->sink->ctx, &e);
         } else {
             snprintf(err, errsize, "%s (line %u)", msg, error_line);

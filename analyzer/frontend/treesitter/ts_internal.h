@@ -165,6 +165,7 @@ typedef struct ts_ctx {
     /* Function definitions met (ts_frontend.c): all, those with syntax
      * errors modeled around them, those skipped for their errors. */
     size_t fn_total, fn_around, fn_skipped;
+    bool outside_hides;         /* broken code outside the functions may hide something */
 } ts_ctx;
 
 /* ts_syms.c */
