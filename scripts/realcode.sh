@@ -61,11 +61,14 @@ if [ $all_there -eq 0 ] && ! ls "$cache"/apt/lists/*Sources* >/dev/null 2>&1; th
 fi
 for p in "${packages[@]}"; do
   if [ ! -f "$cache/src/$p.dir" ]; then
+    # Into a folder of its own first, so an interrupted fetch is redone whole.
     echo "realcode: apt-get source $p" >&2
-    before=$(ls "$cache/src")
-    (cd "$cache/src" && apt-get source -qq "$p" >/dev/null)
-    dir=$(comm -13 <(echo "$before") <(ls "$cache/src") | while read -r d; do [ -d "$cache/src/$d" ] && echo "$d"; done | head -1)
+    tmp=$cache/src/.fetch-$p
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    (cd "$tmp" && apt-get source -qq "$p" >/dev/null)
+    dir=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | head -1)
     [ -n "$dir" ] || { echo "realcode: apt-get source $p unpacked no folder" >&2; exit 1; }
+    rm -rf "${cache:?}/src/$dir" && mv "$tmp/$dir" "$cache/src/$dir" && rm -rf "$tmp"
     echo "$dir" > "$cache/src/$p.dir"
   fi
 done
@@ -103,11 +106,16 @@ for p in "${packages[@]}"; do
     # Files where functions were skipped, and where some were before modeling around errors existed.
     fskip=$(grep -cE 'syntax error; [0-9]+ of [0-9]+ functions skipped' "$log.out" || true)
     faround=$(grep -cE 'syntax error; [1-9][0-9]* of [0-9]+ functions modeled around' "$log.out" || true)
+    files_col="$fskip/$((fskip + faround))"
+    if [ "$fe" = clang ]; then # its functions are counted only where tree-sitter stood in (compile errors)
+      fns="($fns)"; files_col="-"
+    fi
     printf '%-10s %-12s %6s %8s %8d %7d %8d %7d %9s %17s %13s\n' "$p" "$fe" "${files:-?}" "$secs" $((kb / 1024)) \
-      $crashes "$warnings" "$errors" "${fns:--}" "$share" "$fskip/$((fskip + faround))"
+      $crashes "$warnings" "$errors" "${fns:--}" "$share" "$files_col"
   done
 done
-echo "(outputs in $out; skipped: share of all function definitions the tree-sitter front end did not model;"
+echo "(outputs in $out; skipped: share of all function definitions the tree-sitter front end did not model"
+echo " (clang: of the files it could not compile, which tree-sitter then modeled: no build flags are given);"
 echo " around: modeled around syntax errors that name nothing the analysis follows, skipped before that;"
 echo " files: skip/was: files with skipped functions now / before modeling around errors)"
 exit $status

@@ -216,7 +216,8 @@ eng_cell *eng_cell_mut(eng_state *s, uint32_t id)
         d->refs = 1;
         d->cap = c->n ? c->n : 1;
         d->e = xmalloc(d->cap * sizeof *d->e);
-        memcpy(d->e, c->e, c->n * sizeof *d->e);
+        if (c->n)
+            memcpy(d->e, c->e, c->n * sizeof *d->e);
         d->esc = NULL;
         if (c->nesc) {
             d->esc = xmalloc(c->nesc * sizeof *d->esc);
@@ -357,7 +358,8 @@ eng_obj *eng_obj_mut(eng_state *s, uint32_t id)
         d->refs = 1;
         d->bufcap = o->nbuf ? o->nbuf : 1;
         d->buf = xmalloc(d->bufcap * sizeof *d->buf);
-        memcpy(d->buf, o->buf, o->nbuf * sizeof *d->buf);
+        if (o->nbuf)
+            memcpy(d->buf, o->buf, o->nbuf * sizeof *d->buf);
         o->refs--;
         s->objs[i] = o = d;
     }
