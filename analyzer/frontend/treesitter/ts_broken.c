@@ -7,7 +7,8 @@
  * function holding such an error used to be skipped whole. Now it is
  * modeled around the error (the broken part is no statement and no event)
  * unless the broken text names something whose loss could change what the
- * rules see:
+ * rules see (outside functions: only the API, aliases and braces, which
+ * could hide a whole function or an API object's declaration):
  *   - an API name (tt_, TT_) or an alias of one;
  *   - a function or prototype of this file (the engine follows those);
  *   - a parameter or local variable of the function, of any type (a
@@ -79,19 +80,23 @@ static bool tb__next(TSTreeCursor *cur, bool descend)
     return true;
 }
 
-/* Whether leaf text s names something the analysis follows. */
+/* Whether leaf text s names something the analysis follows; locals NULL:
+ * broken code outside any function, where only the API and braces count
+ * (it can hide a function, or an API object's declaration). */
 static bool tb__follows(ts_ctx *c, const tb_names *locals, const char *s, uint32_t len)
 {
     if (len == 1 && (s[0] == '{' || s[0] == '}'))
         return true; /* a brace in broken code: where blocks end is unsure */
     if (!tb__word(s, len))
         return false;
-    if (len >= 3 && (memcmp(s, "tt_", 3) == 0 || memcmp(s, "TT_", 3) == 0))
+    if ((len >= 3 && (memcmp(s, "tt_", 3) == 0 || memcmp(s, "TT_", 3) == 0)) || frontend_alias_of(s, len))
         return true;
+    if (!locals)
+        return false;
     if (tb__is(s, len, "return") || tb__is(s, len, "goto") || tb__is(s, len, "break") ||
         tb__is(s, len, "continue"))
         return true;
-    if (frontend_alias_of(s, len) || tb__has(locals, s, len))
+    if (tb__has(locals, s, len))
         return true;
     if (ts_find(c, NS_FUNC, s, len, NULL, 0) || ts_find(c, NS_PROTO, s, len, NULL, 0))
         return true;
@@ -100,19 +105,15 @@ static bool tb__follows(ts_ctx *c, const tb_names *locals, const char *s, uint32
                  g->type.is_record);
 }
 
-/* Adds every word under n (a declarator: the declared names, and words of
- * array sizes, which only makes the check stricter). */
-static void tb__declared(ts_ctx *c, TSNode n, tb_names *out)
+/* Adds the name declarator d declares (not the words of its initializer). */
+static void tb__declared(ts_ctx *c, TSNode d, tb_names *out)
 {
-    TSTreeCursor cur = ts_tree_cursor_new(n);
-    do {
-        TSNode x = ts_tree_cursor_current_node(&cur);
-        uint32_t len;
-        const char *s = ts_text(c, x, &len);
-        if (ts_node_child_count(x) == 0 && tb__word(s, len))
-            tb__add(out, s, len);
-    } while (tb__next(&cur, true));
-    ts_tree_cursor_delete(&cur);
+    TSNode name;
+    ts_declarator(c, d, (ts_type){ 0 }, &name, NULL);
+    uint32_t len;
+    const char *s = ts_node_is_null(name) ? NULL : ts_text(c, name, &len);
+    if (s && tb__word(s, len))
+        tb__add(out, s, len);
 }
 
 /* Whether n holds statements or declarations (an error's region stops
@@ -190,12 +191,12 @@ static bool tb__region_follows(ts_ctx *c, const tb_names *locals, TSNode e)
     return false;
 }
 
-bool ts_errors_hide(ts_ctx *c, TSNode def, bool (*ignore)(ts_ctx *c, TSNode error))
+bool ts_errors_hide(ts_ctx *c, TSNode def, bool in_function, bool (*ignore)(ts_ctx *c, TSNode error))
 {
     /* Pass 1: the names the function declares (parameters and locals). */
     tb_names locals = { 0 };
     TSTreeCursor cur = ts_tree_cursor_new(def);
-    do {
+    if (in_function) do {
         TSNode x = ts_tree_cursor_current_node(&cur);
         ts_sym k = ts_kind(c, x);
         if (k == TS_DECLARATION || k == TS_PARAMETER_DECLARATION) {
@@ -212,7 +213,7 @@ bool ts_errors_hide(ts_ctx *c, TSNode def, bool (*ignore)(ts_ctx *c, TSNode erro
     for (bool more = true; more && !hides;) {
         TSNode x = ts_tree_cursor_current_node(&cur);
         bool error = ts_kind(c, x) == TS_ERROR;
-        hides = error && !ignore(c, x) && tb__region_follows(c, &locals, x);
+        hides = error && !ignore(c, x) && tb__region_follows(c, in_function ? &locals : NULL, x);
         more = tb__next(&cur, !error && ts_node_has_error(x));
     }
     ts_tree_cursor_delete(&cur);

@@ -204,7 +204,7 @@ static void functions(ts_ctx *c, TSNode parent, bool model)
             if (broken(c, n)) {
                 /* Broken code right after it: where the function really ends is unsure. */
                 bool cut_short = i + 1 < last && stray(c, c->kids[i + 1]);
-                if (cut_short || ts_errors_hide(c, n, type_argument)) {
+                if (cut_short || ts_errors_hide(c, n, true, type_argument)) {
                     c->fn_skipped++;
                     break;
                 }
@@ -224,7 +224,7 @@ static void functions(ts_ctx *c, TSNode parent, bool model)
              * may hide a whole function. */
             if (!c->outside_hides && ts_kind(c, n) != TS_ERROR && stray(c, n))
                 c->outside_hides = true; /* the rest of a function cut short */
-            else if (!c->outside_hides && ts_node_has_error(n) && ts_errors_hide(c, n, type_argument))
+            else if (!c->outside_hides && ts_node_has_error(n) && ts_errors_hide(c, n, false, type_argument))
                 c->outside_hides = true;
             break;
         }

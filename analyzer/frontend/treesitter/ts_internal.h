@@ -176,10 +176,11 @@ TSParser *ts_thread_parser(bool *own);
 /* The depth of the tree under root, counting up to limit + 1 (ts_depth.c);
  * *line: where it first went deeper than limit. */
 unsigned ts_tree_depth(TSNode root, unsigned limit, unsigned *line);
-/* Whether the syntax errors in function definition def may hide something
- * the analysis follows (ts_broken.c); ERROR nodes for which ignore() is true
- * are no errors. */
-bool ts_errors_hide(ts_ctx *c, TSNode def, bool (*ignore)(ts_ctx *c, TSNode error));
+/* Whether the syntax errors under n (a function definition when
+ * in_function, else an item at file scope) may hide something the analysis
+ * follows (ts_broken.c); ERROR nodes for which ignore() is true are no
+ * errors. */
+bool ts_errors_hide(ts_ctx *c, TSNode n, bool in_function, bool (*ignore)(ts_ctx *c, TSNode error));
 static inline ts_sym ts_kind(const ts_ctx *c, TSNode n)
 {
     if (ts_node_is_null(n))
