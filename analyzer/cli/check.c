@@ -243,10 +243,14 @@ static void check__stats(const driver_summary *s, size_t rejected, double output
     fprintf(stderr,
             "tether: stats: files %zu (analyzed %zu, failed %zu) + headers %zu; setup %.1f ms + read %.1f ms + "
             "parse %.1f ms + model %.1f ms + analysis %.1f ms + output %.1f ms = total %.1f ms of work on %d "
-            "thread%s; wall %.1f ms\n",
+            "thread%s; wall %.1f ms",
             st->inputs + rejected, st->files, st->failed + rejected, st->headers, setup, st->read_ms, st->parse_ms,
             st->model_ms,
             st->analysis_ms, output_ms, total, jobs, jobs == 1 ? "" : "s", wall);
+    if (st->functions)
+        fprintf(stderr, "; functions %zu (with syntax errors: %zu modeled around them, %zu skipped)", st->functions,
+                st->functions_around, st->functions_skipped);
+    fputc('\n', stderr);
 }
 
 static void check__summary(const driver_summary *s, size_t files, size_t errors)

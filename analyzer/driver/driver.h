@@ -176,6 +176,9 @@ typedef struct driver_stats {
     double parse_ms;       /* front ends' parsers (summed over threads) */
     double model_ms;       /* building models (summed over threads) */
     double analysis_ms;    /* analysis_run, suppressions, fingerprints, filters */
+    size_t functions;      /* function definitions in the inputs (counted by tree-sitter) */
+    size_t functions_skipped; /* ... not modeled because of syntax errors */
+    size_t functions_around;  /* ... modeled around their syntax errors */
 } driver_stats;
 
 typedef struct driver_sink {

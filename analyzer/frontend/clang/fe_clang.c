@@ -223,7 +223,10 @@ static bool fe__uses_tether(CXTranslationUnit tu, const char *dir)
 
 /* The model of `file` (the main file when `which` is NULL), named `path`:
  * its function definitions walked (none when `walk` is false). */
-static model_tu *fe__model(CXTranslationUnit tu, CXFile file, CXFile which, const char *path, bool walk)
+/* The model of file; *deep_line (when the walk went too deep, else 0):
+ * where it stopped. */
+static model_tu *fe__model(CXTranslationUnit tu, CXFile file, CXFile which, const char *path, bool walk,
+                           unsigned *deep_line)
 {
     fe_state st;
     memset(&st, 0, sizeof st);
@@ -248,6 +251,7 @@ static model_tu *fe__model(CXTranslationUnit tu, CXFile file, CXFile which, cons
         fe_memo_end();
     }
     model_finish(st.m);
+    *deep_line = st.deep_line;
     for (size_t i = 0; i < fns.n; i++)
         free(fns.names[i]);
     free(fns.names);
@@ -314,9 +318,13 @@ static void fe__headers(CXTranslationUnit tu, const frontend_input *in)
     clang_visitChildren(clang_getTranslationUnitCursor(tu), fe__header_top, &l);
     for (size_t i = 0; i < l.n; i++) {
         CXString name = clang_getFileName(l.v[i]);
-        model_tu *m = fe__model(tu, l.v[i], l.v[i], clang_getCString(name), true);
+        unsigned deep = 0;
+        model_tu *m = fe__model(tu, l.v[i], l.v[i], clang_getCString(name), true, &deep);
         clang_disposeString(name);
-        in->sink->header(in->sink->ctx, m);
+        if (deep) /* a header too deep to walk: not modeled (its includer was) */
+            model_free(m);
+        else
+            in->sink->header(in->sink->ctx, m);
     }
     free(l.v);
 }
@@ -398,7 +406,14 @@ int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stat
     }
     /* else no tether call can occur: nothing to model */
     bool uses = fe__uses_tether(tu, in->tether_include_dir);
-    *out = fe__model(tu, main_file, NULL, in->path, uses);
+    unsigned deep = 0;
+    *out = fe__model(tu, main_file, NULL, in->path, uses, &deep);
+    if (deep) {
+        model_free(*out);
+        *out = NULL;
+        fe__err(err, errsize, "nesting deeper than %d levels at line %u: not analyzed", FE_MAX_WALK_DEPTH, deep);
+        goto out;
+    }
     if (uses && in->sink && in->sink->header)
         fe__headers(tu, in);
     if (in->sink && in->sink->error)
