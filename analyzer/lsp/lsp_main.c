@@ -2,8 +2,10 @@
 #include "lsp/lsp_main.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,28 +18,58 @@ static const int main__watch_ms = 500;
 
 typedef struct main_out {
     int fd;
-    bool broken;          /* the client stopped reading */
+    atomic_bool broken;   /* the client stopped reading */
+    atomic_bool closing;  /* we are leaving: give up on a client that does not read */
+    atomic_long pid;      /* the client's process, 0 unknown */
 } main_out;
 
+static bool main__alive(long pid)
+{
+    return pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH;
+}
+
+/* How long output may wait for a client that has closed our input or whose
+ * process is gone before the server stops writing to it. */
+static const int main__abandon_ms = 2000;
+
+/* Writes in pieces of at most PIPE_BUF bytes, each once the pipe has room
+ * for it, so that a client that stops reading cannot hold a write (and the
+ * server's lock) forever: the write is abandoned when the server is
+ * leaving, or when the client has closed our input or is gone and has not
+ * read for main__abandon_ms. */
 static void main__write(void *ctx, const char *data, size_t n)
 {
     main_out *o = ctx;
-    while (n > 0 && !o->broken) {
-        ssize_t k = write(o->fd, data, n);
+    int waited = 0;
+    while (n > 0 && !atomic_load(&o->broken)) {
+        struct pollfd p[2] = { { o->fd, POLLOUT, 0 }, { STDIN_FILENO, 0, 0 } };
+        int r = poll(p, 2, 100);
+        if (r < 0 && errno != EINTR) {
+            atomic_store(&o->broken, true);
+            break;
+        }
+        if (p[0].revents & (POLLERR | POLLNVAL)) {
+            atomic_store(&o->broken, true);
+            break;
+        }
+        if (!(p[0].revents & POLLOUT)) {
+            waited += 100;
+            bool gone = (p[1].revents & (POLLHUP | POLLERR | POLLNVAL)) || !main__alive(atomic_load(&o->pid));
+            if (atomic_load(&o->closing) || (gone && waited >= main__abandon_ms))
+                atomic_store(&o->broken, true);
+            continue;
+        }
+        waited = 0;
+        ssize_t k = write(o->fd, data, n < PIPE_BUF ? n : PIPE_BUF);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0) {
-            o->broken = true;
+            atomic_store(&o->broken, true);
             break;
         }
         data += k;
         n -= (size_t)k;
     }
-}
-
-static bool main__alive(long pid)
-{
-    return pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH;
 }
 
 static void main__usage(FILE *out)
@@ -64,7 +96,10 @@ int lsp_main(int argc, char **argv)
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
-    main_out out = { STDOUT_FILENO, false };
+    main_out out = { .fd = STDOUT_FILENO };
+    atomic_init(&out.broken, false);
+    atomic_init(&out.closing, false);
+    atomic_init(&out.pid, 0);
     lsp_server_opts o = { main__write, &out, stderr, true, true };
     lsp_server *s = lsp_server_new(&o);
     int status = 1;
@@ -86,9 +121,11 @@ int lsp_main(int argc, char **argv)
         if (n <= 0)
             break; /* the client closed the stream without exit */
         lsp_server_feed(s, buf, (size_t)n);
-        if (lsp_server_exited(s, &status) || out.broken)
+        atomic_store(&out.pid, lsp_server_client_pid(s));
+        if (lsp_server_exited(s, &status) || atomic_load(&out.broken))
             break;
     }
+    atomic_store(&out.closing, true);
     lsp_server_free(s);
     return status;
 }

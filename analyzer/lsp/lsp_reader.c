@@ -22,7 +22,6 @@ struct lsp_reader {
     bool in_body;
     size_t body_at, body_len;  /* offsets from start */
     size_t scanned;            /* body bytes already searched for a new header */
-    size_t skip;               /* bytes of an oversized body still to drop */
     char *out;                 /* the body handed out, NUL-terminated */
     size_t outcap;
 };
@@ -50,12 +49,6 @@ size_t lsp_reader_pending(const lsp_reader *self)
 
 void lsp_reader_feed(lsp_reader *self, const char *data, size_t n)
 {
-    if (self->skip) {
-        size_t k = n < self->skip ? n : self->skip;
-        self->skip -= k;
-        data += k;
-        n -= k;
-    }
     if (n == 0)
         return;
     if (self->start > 0 && (self->start == self->end || self->end + n > self->cap)) {
@@ -92,12 +85,13 @@ static size_t reader__find_key(const lsp_reader *self, size_t from)
     return (size_t)-1;
 }
 
-/* After bad framing: skips to the next "Content-Length" after the first
- * byte; without one keeps only a tail that could be its beginning. */
-static void reader__resync(lsp_reader *self)
+/* After bad framing: skips to the next "Content-Length" from offset
+ * `from` (> 0) on; without one keeps only a tail that could be its
+ * beginning. */
+static void reader__resync(lsp_reader *self, size_t from)
 {
     self->in_body = false;
-    size_t at = reader__find_key(self, 1);
+    size_t at = reader__find_key(self, from);
     size_t n = self->end - self->start;
     if (at != (size_t)-1)
         self->start += at;
@@ -105,11 +99,14 @@ static void reader__resync(lsp_reader *self)
         self->start += n > sizeof reader__key ? n - (sizeof reader__key - 1) : (n ? 1 : 0);
 }
 
-static lsp_read_status reader__error(lsp_reader *self, char *err, size_t errsize, const char *msg)
+/* Bad framing: the reason in err, reading resumes at the next key from
+ * offset `from` (the byte after the bad line's start: a garbled line may
+ * end with a good header, a later line of a bad block is not one). */
+static lsp_read_status reader__error(lsp_reader *self, char *err, size_t errsize, const char *msg, size_t from)
 {
     if (err && errsize)
         snprintf(err, errsize, "%s", msg);
-    reader__resync(self);
+    reader__resync(self, from);
     return LSP_READ_ERROR;
 }
 
@@ -171,7 +168,7 @@ static lsp_read_status reader__header(lsp_reader *self, char *err, size_t errsiz
     }
     if (hend == (size_t)-1) {
         if (n >= reader__max_header)
-            return reader__error(self, err, errsize, "header block longer than 8192 bytes, skipped");
+            return reader__error(self, err, errsize, "header block longer than 8192 bytes, skipped", 1);
         return LSP_READ_NONE;
     }
     size_t len = 0;
@@ -184,24 +181,18 @@ static lsp_read_status reader__header(lsp_reader *self, char *err, size_t errsiz
         if (k > 0 && p[i + k - 1] == '\r')
             k--;
         if (k > 0 && !reader__header_line(p + i, k, &len, &seen))
-            return reader__error(self, err, errsize, "malformed header, skipped up to the next Content-Length");
+            return reader__error(self, err, errsize, "malformed header, skipped up to the next Content-Length",
+                                 i + 1);
         i = e + 1;
     }
     if (!seen)
-        return reader__error(self, err, errsize, "header without a Content-Length, skipped");
+        return reader__error(self, err, errsize, "header without a Content-Length, skipped", 1);
     if (len > self->max_body) {
+        /* Not trusted (a stray digit can claim terabytes): resynced like
+         * any bad header rather than waited for. */
         char msg[128];
-        snprintf(msg, sizeof msg, "message of %zu bytes is too large, skipped", len);
-        if (err && errsize)
-            snprintf(err, errsize, "%s", msg);
-        size_t have = n - body;
-        if (have >= len) {
-            self->start += body + len;
-        } else {
-            self->skip = len - have;
-            self->start = self->end;
-        }
-        return LSP_READ_ERROR;
+        snprintf(msg, sizeof msg, "Content-Length %zu is over the limit of %zu bytes, skipped", len, self->max_body);
+        return reader__error(self, err, errsize, msg, 1);
     }
     self->in_body = true;
     self->body_at = body;

@@ -79,6 +79,14 @@ class Client:
                 m['_taken'] = True
                 return m
 
+    def wait_stderr(self, pred, what, timeout=10):
+        """Waits until pred(all of stderr so far) holds."""
+        end = time.monotonic() + timeout
+        while not pred(''.join(self.stderr)):
+            if time.monotonic() > end:
+                raise AssertionError('timed out waiting for %s on stderr: %s' % (what, ''.join(self.stderr)[-2000:]))
+            time.sleep(0.02)
+
     def response(self, id, timeout=30):
         return self.wait_for(lambda m: m.get('id') == id and 'method' not in m, timeout, 'response %r' % id)
 
@@ -156,6 +164,11 @@ class Client:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                f.close()
+            except (OSError, ValueError):
+                pass
 
     def rss_kib(self):
         with open('/proc/%d/status' % self.proc.pid) as f:
