@@ -77,8 +77,9 @@ class BadInput(LspTest):
         self.assertEqual(c.response(78)['error']['code'], -32602)
         self.assertEqual(c.response(79)['result'], [])
         self.assertEqual(c.response(5)['error']['code'], -32600)
-        # the document is as it was: the bad change was dropped whole or in part,
-        # and the server still analyzes it
+        # the document is as it was (the bad changes were dropped; the
+        # change without a version counts as the next one), still analyzed
+        self.assertEqual(len(c.diagnostics(uri, 2)['diagnostics']), 1)
         r = c.response(c.request('textDocument/hover', hover_params(uri)))
         self.assertIsNotNone(r['result'])
         c.change(uri, 10, [{'text': LEAKY}])
