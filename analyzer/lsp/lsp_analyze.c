@@ -30,11 +30,13 @@ struct lsp_worker {
     worker_driver *drivers;
     size_t ndrivers;
     bool clang_failed;        /* libclang does not load: tree-sitter only */
+    const char *forced;       /* the front end for everything, or NULL */
 };
 
-lsp_worker *lsp_worker_new(void)
+lsp_worker *lsp_worker_new(const char *frontend)
 {
     lsp_worker *w = driver_xmalloc(sizeof *w);
+    w->forced = frontend;
     lsp_settings_init(&w->s);
     return w;
 }
@@ -184,6 +186,8 @@ static driver *analyze__driver(lsp_worker *w, const config *cfg, const char *fe,
  * unless the settings (or the config, for saves) say otherwise. */
 static const char *analyze__frontend(const lsp_worker *w, const config *cfg, bool save)
 {
+    if (w->forced)
+        return w->forced;
     if (w->s.frontend == LSP_FE_TREESITTER || w->clang_failed)
         return "tree-sitter";
     if (w->s.frontend == LSP_FE_CLANG)

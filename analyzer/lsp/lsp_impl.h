@@ -160,7 +160,8 @@ typedef struct lsp_snapshot {
     bool save;
 } lsp_snapshot;
 
-lsp_worker *lsp_worker_new(void);
+/* frontend: lsp_server_opts.frontend (may be NULL). */
+lsp_worker *lsp_worker_new(const char *frontend);
 void lsp_worker_free(lsp_worker *w);
 /* Settings changed: drops the drivers and configs made with the old ones. */
 void lsp_worker_reset(lsp_worker *w, const lsp_settings *s);

@@ -100,7 +100,7 @@ int lsp_main(int argc, char **argv)
     atomic_init(&out.broken, false);
     atomic_init(&out.closing, false);
     atomic_init(&out.pid, 0);
-    lsp_server_opts o = { main__write, &out, stderr, true, true };
+    lsp_server_opts o = { main__write, &out, stderr, true, true, NULL };
     lsp_server *s = lsp_server_new(&o);
     int status = 1;
     static char buf[65536];

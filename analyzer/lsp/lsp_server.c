@@ -418,7 +418,7 @@ lsp_server *lsp_server_new(const lsp_server_opts *opts)
     pthread_cond_init(&self->idle, NULL);
     atomic_init(&self->cancel, false);
     lsp_settings_init(&self->settings);
-    self->worker = lsp_worker_new();
+    self->worker = lsp_worker_new(opts->frontend);
     self->worker_gen = (unsigned)-1;
     if (self->o.threads && self->o.analyze)
         lsp_worker_start(self);

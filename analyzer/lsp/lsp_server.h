@@ -28,6 +28,9 @@ typedef struct lsp_server_opts {
     FILE *log;          /* problems with the client's messages; NULL: none */
     bool threads;       /* analyses on a worker thread (else inline) */
     bool analyze;       /* false: documents are tracked, never analyzed */
+    /* A front end for every analysis, whatever the settings ("tree-sitter"
+     * for the fuzzer: no libclang), or NULL. */
+    const char *frontend;
 } lsp_server_opts;
 
 typedef struct lsp_server lsp_server;
