@@ -105,6 +105,10 @@ typedef struct driver_opts {
     const driver_baseline *baseline;  /* report only findings not in it (borrowed) */
     const driver_lines *only_lines;   /* report only findings on these lines (borrowed) */
     int jobs;                      /* worker threads; 0: min(2, CPUs) */
+    /* Keep each file's clang parse for the next run of the same file and
+     * arguments (an editor's saves): headers that did not change since are
+     * not parsed again (frontend_input.reuse). */
+    bool reuse_parses;
     /* A project's wrappers, modeled as the API call they name (.tether.yml's
      * aliases, frontend/alias.h); borrowed: they must outlive the driver. */
     const frontend_alias *aliases;

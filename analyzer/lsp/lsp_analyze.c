@@ -173,6 +173,7 @@ static driver *analyze__driver(lsp_worker *w, const config *cfg, const char *fe,
     o.fallback = true;
     o.headers = true;
     o.jobs = 1;
+    o.reuse_parses = true; /* saves reparse; unchanged headers are not parsed again */
     if (cfg) {
         o.aliases = cfg->aliases;
         o.naliases = cfg->naliases;
