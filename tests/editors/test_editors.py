@@ -151,6 +151,82 @@ class VSCode(EditorTest):
         self.assertIn("args: ['lsp']", js)
 
 
+def readme_snippet(name):
+    """The fenced code block after `<!-- snippet: NAME -->` in README.md."""
+    import re
+    with open(os.path.join(SOURCE_DIR, 'README.md')) as f:
+        text = f.read()
+    m = re.search(r'<!-- snippet: %s -->\s*\n```[a-z]*\n(.*?)```' % re.escape(name), text, re.S)
+    if not m:
+        raise AssertionError('README.md has no snippet %r' % name)
+    return m.group(1)
+
+
+class ReadmeSetups(EditorTest):
+    """The README's setup lines, run as written in a scratch home (from the
+    source tree, tether on PATH), then each editor started as a user would,
+    with the configuration they made."""
+
+    def setUp(self):
+        super().setUp()
+        self.env['PATH'] = os.path.dirname(TETHER) + os.pathsep + self.env.get('PATH', '')
+
+    def install(self, name):
+        p = subprocess.run(['bash', '-euc', readme_snippet(name)], cwd=SOURCE_DIR, env=self.env,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    def test_neovim(self):
+        nvim = need('nvim')
+        self.install('editor-neovim')
+        self.run_editor([nvim, '--headless', '-i', 'NONE', '-n', self.file, '-c',
+                         'lua local ok = vim.wait(30000, function() return #vim.diagnostic.get(0) > 0 end, 50); '
+                         'local d = vim.diagnostic.get(0)[1]; '
+                         'vim.fn.writefile({ok and (d.code .. " " .. (d.lnum + 1)) or "none"}, vim.env.TETHER_OUT); '
+                         'vim.cmd("qa!")'])
+        with open(self.out) as f:
+            self.assertEqual(f.read().strip(), '%s %d' % (RULE, LINE))
+
+    def test_emacs(self):
+        emacs = need('emacs')
+        self.install('editor-emacs')
+        init = os.path.join(self.tmp, '.emacs.d', 'init.el')
+        script = os.path.join(self.tmp, 'check.el')
+        with open(script, 'w') as f:
+            f.write("""(require 'package)
+(add-to-list 'package-directory-list "/usr/share/emacs/site-lisp/elpa")
+(package-initialize)
+(load "%s")
+(find-file (getenv "TETHER_FILE"))
+(run-hooks 'post-command-hook)   ; what starts eglot-ensure's connection
+(let ((end (+ (float-time) 30)))
+  (while (and (null (flymake-diagnostics)) (< (float-time) end))
+    (flymake-start)
+    (accept-process-output nil 0.1)))
+(let ((result (if (flymake-diagnostics)
+                  (format "%%d %%s" (line-number-at-pos (flymake-diagnostic-beg (car (flymake-diagnostics))))
+                          (flymake-diagnostic-text (car (flymake-diagnostics))))
+                "none")))
+  (with-temp-file (getenv "TETHER_OUT") (insert result)))
+(kill-emacs 0)
+""" % init)
+        self.run_editor([emacs, '--batch', '-Q', '-l', script])
+        with open(self.out) as f:
+            self.assertTrue(f.read().startswith('%d tether [%s]' % (LINE, RULE)))
+
+    def test_vim(self):
+        vim = need('vim')
+        self.install('editor-vim')
+        qf = os.path.join(self.tmp, 'qf.json')
+        subprocess.run([vim, '-u', os.path.join(self.tmp, '.vimrc'), '-i', 'NONE', '-es', self.file,
+                        '-c', 'silent make', '-c', "call writefile([json_encode(getqflist())], '%s')" % qf,
+                        '-c', 'qa!'], env=self.env, cwd=self.tmp, capture_output=True, text=True, timeout=120,
+                       stdin=subprocess.DEVNULL)
+        with open(qf) as f:
+            valid = [e for e in json.load(f) if e['valid']]
+        self.assertEqual([(e['lnum'], e['type']) for e in valid], [(LINE, 'W')])
+
+
 if __name__ == '__main__':
     TETHER = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
