@@ -109,6 +109,11 @@ typedef struct driver_opts {
      * arguments (an editor's saves): headers that did not change since are
      * not parsed again (frontend_input.reuse). */
     bool reuse_parses;
+    /* Keep each file's findings for its next run; when that run's models
+     * differ only in positions (an edit in a comment, blank lines, code the
+     * model does not hold), move the findings instead of analyzing again
+     * (driver/memo.h). For an editor analyzing as the user types. */
+    bool reuse_analysis;
     /* A project's wrappers, modeled as the API call they name (.tether.yml's
      * aliases, frontend/alias.h); borrowed: they must outlive the driver. */
     const frontend_alias *aliases;
@@ -180,6 +185,7 @@ typedef struct driver_stats {
     double parse_ms;       /* front ends' parsers (summed over threads) */
     double model_ms;       /* building models (summed over threads) */
     double analysis_ms;    /* analysis_run, suppressions, fingerprints, filters */
+    size_t analyses_reused;/* files whose findings were moved, not analyzed again (reuse_analysis) */
 } driver_stats;
 
 typedef struct driver_sink {

@@ -18,6 +18,7 @@
 typedef struct worker_driver {
     const config *cfg;
     const char *fe;           /* static */
+    bool typing;              /* findings moved when an edit leaves the model as it was */
     char *compdb;
     driver *d;
     bool *enabled;
@@ -136,13 +137,14 @@ static diag_severity analyze__sev(config_severity s)
     return s == CONFIG_SEV_ERROR ? DIAG_ERROR : s == CONFIG_SEV_NOTE ? DIAG_NOTE : DIAG_WARNING;
 }
 
-/* The driver for (cfg, fe, compdb), made on first use; NULL when it cannot
- * be made (problems said). */
-static driver *analyze__driver(lsp_worker *w, const config *cfg, const char *fe, char *compdb, analyze_ctx *a)
+/* The driver for (cfg, fe, compdb, typing), made on first use; NULL when
+ * it cannot be made (problems said). Saves always analyze afresh. */
+static driver *analyze__driver(lsp_worker *w, const config *cfg, const char *fe, char *compdb, bool typing,
+                               analyze_ctx *a)
 {
     for (size_t i = 0; i < w->ndrivers; i++) {
         worker_driver *x = &w->drivers[i];
-        if (x->cfg == cfg && strcmp(x->fe, fe) == 0 &&
+        if (x->cfg == cfg && strcmp(x->fe, fe) == 0 && x->typing == typing &&
             ((!x->compdb && !compdb) || (x->compdb && compdb && strcmp(x->compdb, compdb) == 0))) {
             free(compdb);
             return x->d;
@@ -153,6 +155,7 @@ static driver *analyze__driver(lsp_worker *w, const config *cfg, const char *fe,
     memset(x, 0, sizeof *x);
     x->cfg = cfg;
     x->fe = fe;
+    x->typing = typing;
     x->compdb = compdb;
     x->enabled = driver_xmalloc((rule_count + 1) * sizeof *x->enabled);
     x->severity = driver_xmalloc((rule_count + 1) * sizeof *x->severity);
@@ -174,6 +177,7 @@ static driver *analyze__driver(lsp_worker *w, const config *cfg, const char *fe,
     o.headers = true;
     o.jobs = 1;
     o.reuse_parses = true; /* saves reparse; unchanged headers are not parsed again */
+    o.reuse_analysis = typing;
     if (cfg) {
         o.aliases = cfg->aliases;
         o.naliases = cfg->naliases;
@@ -221,10 +225,10 @@ void lsp_analyze(lsp_worker *w, const lsp_snapshot *snap, const atomic_bool *can
     if (cfg && cfg->nexclude && config_excludes(cfg, path))
         goto out; /* excluded: no findings */
     const char *fe = analyze__frontend(w, cfg, snap->save);
-    driver *d = analyze__driver(w, cfg, fe, analyze__compdb(w, cfg, path), &a);
+    driver *d = analyze__driver(w, cfg, fe, analyze__compdb(w, cfg, path), !snap->save, &a);
     if (!d && strcmp(fe, "clang") == 0) {
         w->clang_failed = true;
-        d = analyze__driver(w, cfg, "tree-sitter", analyze__compdb(w, cfg, path), &a);
+        d = analyze__driver(w, cfg, "tree-sitter", analyze__compdb(w, cfg, path), !snap->save, &a);
     }
     if (!d)
         goto out;
