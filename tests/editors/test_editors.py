@@ -18,6 +18,8 @@ TETHER = None
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EDITOR_DIR = os.path.join(SOURCE_DIR, 'editor')
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(SOURCE_DIR, 'tests', 'integration'))
+from itest import readme_snippet  # noqa: E402
 FIXTURE = os.path.join(SOURCE_DIR, 'fixtures', 'unbuffered-send-no-fallback', 'leak_handler_timeout.c')
 RULE = 'unbuffered-send-no-fallback'
 LINE = 14      # the send
@@ -149,17 +151,6 @@ class VSCode(EditorTest):
         self.assertEqual(manifest['main'], './out/extension.js')
         self.assertIn('onLanguage:c', manifest['activationEvents'])
         self.assertIn("args: ['lsp']", js)
-
-
-def readme_snippet(name):
-    """The fenced code block after `<!-- snippet: NAME -->` in README.md."""
-    import re
-    with open(os.path.join(SOURCE_DIR, 'README.md')) as f:
-        text = f.read()
-    m = re.search(r'<!-- snippet: %s -->\s*\n```[a-z]*\n(.*?)```' % re.escape(name), text, re.S)
-    if not m:
-        raise AssertionError('README.md has no snippet %r' % name)
-    return m.group(1)
 
 
 class ReadmeSetups(EditorTest):

@@ -14,26 +14,15 @@ from lspclient import Client, edit, frame  # noqa: E402,F401
 
 TETHER = None   # set by main()
 
-# A task blocked forever on a receive nobody sends to: spawn-no-cancel at
-# the tt_spawn, 0-based line LEAK_LINE, character LEAK_CHAR.
-LEAKY = '''#include <tether.h>
+sys.path.insert(0, os.path.join(SOURCE_DIR, 'tests', 'integration'))
+from itest import LEAKY, LEAK_LINE as _LEAK_LINE_1, readme_snippet  # noqa: E402,F401
 
-static void worker(void *arg)
-{
-    tt_chan *ch = arg;
-    int v;
-    tt_recv(ch, &v);
-}
-
-int start(void)
-{
-    tt_chan *ch = tt_chan_new(sizeof(int), 0);
-    return tt_spawn(worker, ch);
-}
-'''
-LEAK_LINE = 12
-LEAK_CHAR = 11
-RECV_LINE = 6
+# The integration tests' leaky program: spawn-no-cancel at the tt_spawn,
+# 0-based line LEAK_LINE, character LEAK_CHAR; the receive that blocks on
+# RECV_LINE.
+LEAK_LINE = _LEAK_LINE_1 - 1
+LEAK_CHAR = LEAKY.split('\n')[LEAK_LINE].index('tt_spawn')
+RECV_LINE = next(i for i, l in enumerate(LEAKY.split('\n')) if 'tt_recv' in l)
 
 # The fixture whose leak has a capacity-1 fix-it.
 UNBUFFERED = os.path.join(SOURCE_DIR, 'fixtures', 'unbuffered-send-no-fallback', 'leak_handler_timeout.c')
