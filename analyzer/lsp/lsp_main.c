@@ -96,6 +96,7 @@ int lsp_main(int argc, char **argv)
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
+    lsp_tmp_setup();
     main_out out = { .fd = STDOUT_FILENO };
     atomic_init(&out.broken, false);
     atomic_init(&out.closing, false);

@@ -53,6 +53,7 @@ class LspTest(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
 
     def client(self, options=None, capabilities=None, initialize=True, **kw):
+        """A server (kw: Client's cwd, env), initialized with options."""
         c = Client(TETHER, **kw)
         self.addCleanup(c.kill)
         if initialize:

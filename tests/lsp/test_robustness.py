@@ -181,6 +181,23 @@ class Disappearing(LspTest):
         self.assertEqual(server.wait(20), 1)
 
 
+    def test_killed_server_files_removed_by_the_next(self):
+        # libclang keeps a reused parse's preamble in a temporary file: a
+        # server killed with SIGKILL leaves it; the next server removes it.
+        env = {'TMPDIR': self.tmp}
+        c = self.client(env=env)
+        uri = c.open(self.write('a.c', LEAKY), LEAKY)
+        c.diagnostics(uri)                      # clang, on open
+        mine = os.path.join(self.tmp, 'tether-lsp-%d' % os.geteuid(), str(c.proc.pid))
+        self.assertTrue(any(f.endswith('.pch') for f in os.listdir(mine)), os.listdir(mine))
+        c.proc.kill()
+        c.proc.wait()
+        self.assertTrue(os.path.isdir(mine))
+        d = self.client(env=env)
+        self.assertIn('result', d.response(d.request('shutdown')))
+        self.assertFalse(os.path.exists(mine))
+
+
 class ManyEdits(LspTest):
     def burst(self, uri, first, count):
         """count incremental edits, versions first..: a character typed

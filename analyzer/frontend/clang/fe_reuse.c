@@ -22,19 +22,6 @@ static reuse_slot reuse__slots[REUSE_SLOTS];
 static unsigned long reuse__clock;
 static CXIndex reuse__index;
 
-static void reuse__dispose_all(void)
-{
-    for (size_t i = 0; i < REUSE_SLOTS; i++) {
-        if (reuse__slots[i].tu)
-            clang_disposeTranslationUnit(reuse__slots[i].tu);
-        free(reuse__slots[i].key);
-        memset(&reuse__slots[i], 0, sizeof reuse__slots[i]);
-    }
-    if (reuse__index)
-        clang_disposeIndex(reuse__index);
-    reuse__index = NULL;
-}
-
 static char *reuse__key(const char *path, const char *const *argv, int argc, size_t *len)
 {
     size_t n = strlen(path) + 1;
@@ -55,13 +42,13 @@ CXTranslationUnit fe_reuse_acquire(const char *path, const char *const *argv, in
                                    bool *reused, enum CXErrorCode *rc)
 {
     pthread_mutex_lock(&reuse__lock);
-    if (!reuse__index) {
+    /* Kept to the end of the process and never disposed: at exit, libclang's
+     * own statics (the preambles' temporary files) may be gone before an
+     * atexit handler of ours runs, and disposing a unit then crashes. The
+     * units stay reachable from reuse__slots; libclang's statics remove
+     * the preambles' temporary files. */
+    if (!reuse__index)
         reuse__index = clang_createIndex(0, 0);
-        static bool registered;
-        if (!registered)
-            atexit(reuse__dispose_all);
-        registered = true;
-    }
     size_t klen;
     char *key = reuse__key(path, argv, argc, &klen);
     reuse_slot *slot = NULL, *oldest = &reuse__slots[0];
