@@ -284,6 +284,7 @@ void job_build(const driver *d, job *j)
     in.tether_include_dir = d->include;
     in.aliases = d->o.aliases;
     in.naliases = d->o.naliases;
+    in.reuse = d->o.reuse_parses;
     in.sink = &fs;
     char err[512] = "";
     if (driver_frontend_build(d->fe, &in, &j->tu, &j->st, err, sizeof err) != 0) {

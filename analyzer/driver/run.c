@@ -153,7 +153,14 @@ static void run__per_file(const driver *d, run_pool *p, int workers, deliver_sta
             for (size_t h = 0; h < j->nheaders; h++)
                 tus[n++] = j->headers[h].tu;
             diag_list diags = { 0 };
-            run__analyze(d, j, tus, n, &diags, sum);
+            if (d->memo && memo_lookup(d->memo, j->in->path, tus, n, &diags)) {
+                sum->stats.analyses_reused++;
+            } else {
+                size_t errors = j->nerrors;
+                run__analyze(d, j, tus, n, &diags, sum);
+                if (d->memo && j->nerrors == errors)
+                    memo_store(d->memo, j->in->path, tus, n, &diags);
+            }
             free(tus);
             double t0 = driver_now_ms();
             deliver_errors(ds, j);

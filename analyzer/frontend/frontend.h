@@ -40,6 +40,10 @@ typedef struct frontend_input {
     const frontend_sink *sink;      /* may be NULL */
     const frontend_alias *aliases;  /* wrappers modeled as the API (alias.h) */
     size_t naliases;
+    /* clang: keep this file's parse for the next build of the same file and
+     * arguments, and reparse it then: the headers it includes are not parsed
+     * again unless they changed (clang/fe_reuse.h). For an editor's saves. */
+    bool reuse;
 } frontend_input;
 
 typedef struct frontend_stats {

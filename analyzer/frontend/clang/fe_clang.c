@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "frontend/frontend.h"
+#include "fe_reuse.h"
 
 /* One index per thread, reused for every file it parses; all are disposed
  * at exit (and stay reachable until then). */
@@ -388,9 +389,14 @@ int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stat
     unsigned opts = CXTranslationUnit_KeepGoing | CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
     CXTranslationUnit tu = NULL;
     double t0 = fe__now_ms();
-    enum CXErrorCode rc = clang_parseTranslationUnit2(index, in->path, argv, (int)argc,
-                                                      in->contents ? &unsaved : NULL,
-                                                      in->contents ? 1 : 0, opts, &tu);
+    enum CXErrorCode rc;
+    bool reused = false;
+    if (in->reuse)
+        tu = fe_reuse_acquire(in->path, argv, (int)argc, in->contents ? &unsaved : NULL, in->contents ? 1 : 0, opts,
+                              &reused, &rc);
+    else
+        rc = clang_parseTranslationUnit2(index, in->path, argv, (int)argc, in->contents ? &unsaved : NULL,
+                                         in->contents ? 1 : 0, opts, &tu);
     double t1 = fe__now_ms();
     free(argv);
     free(dir);
@@ -427,7 +433,9 @@ out:;
         stats->parse_ms = t1 - t0;
         stats->model_ms = result == 0 ? t2 - t1 : 0;
     }
-    if (tu)
+    if (tu && in->reuse)
+        fe_reuse_release(tu);
+    else if (tu)
         clang_disposeTranslationUnit(tu);
     if (own_index)
         clang_disposeIndex(index);
