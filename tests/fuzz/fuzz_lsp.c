@@ -7,7 +7,7 @@
  * to JSON-RPC dispatch, document edits, analysis, diagnostics, code actions
  * and hover is this input's.
  *
- * Built with clang: -fsanitize=fuzzer,address,undefined (fuzz_lsp.cmake).
+ * Built with clang: -fsanitize=fuzzer,address,undefined (tests/fuzz/CMakeLists.txt).
  * With -DTETHER_FUZZ_REPLAY it has a main() that runs the files named on
  * its command line once each instead (any compiler: the regression run of
  * the corpus in the ordinary test suite). */
