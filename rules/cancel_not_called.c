@@ -4,6 +4,7 @@
  * from the model alone, a creation whose result is thrown away. */
 #include <string.h>
 
+#include "fixit.h"
 #include "rule.h"
 #include "rule_util.h"
 
@@ -81,8 +82,10 @@ static int run(const rule_input *in, diag_list *out)
         const char *name = made->text ? made->text : "?";
         diag *d = ru_warn(out, RULE_ID, (int)i, o->made, "context '%s' is not canceled on every path", name);
         size_t ret = ru_maker_return(f, o->made);
-        if (ret != RU_NONE)
+        if (ret != RU_NONE) {
             ru_note(d, f->steps[ret].site, "'%s' leaks when the function returns here", name);
+            fx_ctx_cancel(d, d->nnotes, f->steps[ret].site, o->made);
+        }
         diag_set_hint(d, "call tt_ctx_cancel(%s) on every path, e.g. at a single exit label", name);
     }
     discarded(in, out);

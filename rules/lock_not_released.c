@@ -1,6 +1,7 @@
 /* lock_not_released.c — lock-not-released: a task waits forever for a
  * mutex because its holder returned without unlocking it, or blocks
  * forever on a channel operation, wait or sleep while holding it. */
+#include "fixit.h"
 #include "rule.h"
 #include "rule_util.h"
 
@@ -65,8 +66,10 @@ static void not_released(diag_list *out, int group, const eng_finding *f, const 
     const char *mu = ru_op_text(m->held_at, -1);
     diag *d = ru_warn(out, RULE_ID, group, m->held_at, "mutex '%s' is not unlocked on every path", mu);
     size_t ret = h != RU_NONE ? leaving_return(f, h, m->held_at) : RU_NONE;
-    if (ret != RU_NONE)
+    if (ret != RU_NONE) {
         ru_note(d, f->steps[ret].site, "'%s' returns here with '%s' still locked", ru_func_name(m->held_at), mu);
+        fx_unlock(d, d->nnotes, f->steps[ret].site, m->held_at);
+    }
     if (waiter)
         ru_note(d, waiter->at, "'%s' then blocks here forever on '%s'", ru_task_name(f, w), ru_op_text(waiter->at, -1));
     diag_set_hint(d, "unlock on every path out, e.g. at a single exit label");

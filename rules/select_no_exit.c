@@ -6,6 +6,7 @@
  * followed with the select's result known. */
 #include <string.h>
 
+#include "fixit.h"
 #include "rule.h"
 #include "rule_util.h"
 
@@ -68,6 +69,7 @@ static int run(const rule_input *in, diag_list *out)
             d = ru_warn(out, RULE_ID, (int)i, at,
                         "select can block forever: no case can end it (no done or context case, timeout or "
                         "default%s)", ru_in_loop(at) ? ", and no case leaves the loop" : "");
+            fx_select_done(d, 0, f, f->task, at);
         } else {
             continue;
         }

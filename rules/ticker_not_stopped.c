@@ -2,6 +2,7 @@
  * its program is done with it, that nothing outside the program holds.
  * Reported where it is made; for a ticker a constructor returns, at the
  * caller that keeps it. The note shows the return that leaves it running. */
+#include "fixit.h"
 #include "rule.h"
 #include "rule_util.h"
 
@@ -115,8 +116,10 @@ static int run(const rule_input *in, diag_list *out)
         }
         diag *d = ru_warn(out, RULE_ID, (int)i, at, "ticker '%s' is not stopped on every path", name);
         size_t ret = return_of(f, task, owner_tu, owner_func, from);
-        if (ret != RU_NONE)
+        if (ret != RU_NONE) {
             ru_note(d, f->steps[ret].site, "'%s' leaks when the function returns here", name);
+            fx_ticker_stop(d, d->nnotes, f->steps[ret].site, at);
+        }
         if (ctor)
             ru_note(d, o->made, "'%s' is created here, in '%s'", name, ctor);
         size_t spawn = handed_to(f, f->obj);

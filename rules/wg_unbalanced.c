@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixit.h"
 #include "rule.h"
 #include "rule_util.h"
 
@@ -130,7 +131,9 @@ static void blocked_wait(const rule_input *in, const eng_finding *f, int group, 
         eng_site ex = task_exit(f, t);
         if (!ex.tu)
             continue;
-        ru_warn(out, RULE_ID, group, ex, "task '%s' can return without calling tt_wg_done", ru_task_name(f, t));
+        diag *d = ru_warn(out, RULE_ID, group, ex, "task '%s' can return without calling tt_wg_done",
+                          ru_task_name(f, t));
+        fx_wg_done(d, 0, f, t, ex, w->at);
         return;
     }
     /* an add the tasks spawned after it (before the next add or the wait)

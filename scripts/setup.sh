@@ -16,7 +16,8 @@ trap 'exit 129' HUP
 
 pkgs=(build-essential cmake ninja-build pkg-config clang clang-tidy libclang-14-dev
       libclang-rt-14-dev llvm-14-dev libcmocka-dev libtree-sitter-dev libcjson-dev
-      libyaml-dev python3 python3-jsonschema pre-commit git)
+      libyaml-dev python3 python3-jsonschema pre-commit git
+      neovim emacs-nox elpa-eglot vim libfuzzer-14-dev)
 # npm fetches the tree-sitter grammar; a Node.js from elsewhere is fine too.
 command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 if [ "${1:-}" = "--bench" ]; then
@@ -115,6 +116,17 @@ npm_fetch() {
 }
 
 [ -f "$ts_dir/src/parser.c" ] || npm_fetch "tree-sitter-c@$ts_version" "the tree-sitter C grammar" "$ts_dir"
+
+# The VS Code extension's build tools and client library (typescript,
+# vscode-languageclient, @types/vscode, @vscode/vsce), pinned by
+# editor/vscode/package-lock.json, into editor/vscode/node_modules (never
+# committed); the editor tests type-check and package the extension.
+vsc_dir=editor/vscode
+if [ ! -x "$vsc_dir/node_modules/.bin/vsce" ] || [ ! -x "$vsc_dir/node_modules/.bin/tsc" ] ||
+   [ "$vsc_dir/package-lock.json" -nt "$vsc_dir/node_modules/.package-lock.json" ]; then
+  echo "setup: fetching the VS Code extension's npm packages"
+  (cd "$vsc_dir" && npm ci --no-audit --no-fund --silent >/dev/null)
+fi
 
 # The SARIF 2.1.0 JSON schema, for the tests that validate tether's SARIF
 # output: shipped by the npm package @microsoft/jest-sarif (its

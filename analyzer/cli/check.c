@@ -17,6 +17,7 @@
 #include "driver/baseline.h"
 #include "driver/cmdline.h"
 #include "driver/driver.h"
+#include "driver/fix_apply.h"
 #include "driver/lines.h"
 #include "emit/emit.h"
 #include "files.h"
@@ -50,6 +51,9 @@ typedef struct check_ctx {
     size_t note_findings;    /* findings of severity note (.tether.yml): they never fail the run */
     size_t rejected;         /* paths that never became inputs (missing, no .c files) */
     double output_ms;
+    size_t fixed;            /* --fix: findings fixed */
+    size_t fixed_files;      /* --fix: files written */
+    size_t *fixed_per_rule;  /* --fix: per rule_registry index */
 } check_ctx;
 
 static emit_level check__level(driver_level l)
@@ -86,16 +90,83 @@ static void check__on_error(void *ctx, const driver_error *e)
     c->output_ms += check__now_ms() - t0;
 }
 
+/* "rule: n, rule: n" for the fixes counted in per_rule (or in the diags
+ * marked fixed). */
+static void check__per_rule(FILE *out, const size_t *per_rule)
+{
+    const char *sep = " (";
+    for (size_t r = 0; r < rule_count; r++)
+        if (per_rule[r]) {
+            fprintf(out, "%s%s: %zu", sep, rule_registry[r]->id, per_rule[r]);
+            sep = ", ";
+        }
+    if (sep[0] == ',')
+        fputc(')', out);
+}
+
+/* --fix on one file: marks in fixed[] the findings whose fix was written
+ * (none for --fix-dry-run, which prints the diff instead). */
+static void check__fix(check_ctx *c, const driver_file *f, bool *fixed)
+{
+    size_t len = 0;
+    char *text = f->src ? fix_apply_text(f->src, f->path, f->diags, f->ndiags, fixed, &len) : NULL;
+    if (!text)
+        return;
+    char err[512];
+    if (c->o->fix_diff) {
+        fix_print_diff(stdout, f->path, f->src->text, f->src->length, text, len);
+        memset(fixed, 0, f->ndiags * sizeof *fixed);
+    } else if (fix_write_file(f->path, f->src->text, f->src->length, text, len, err, sizeof err) != 0) {
+        driver_error e = { DRIVER_ERR_INPUT, DRIVER_LEVEL_ERROR, f->path, { 0, 0 }, err, NULL, NULL };
+        check__on_error(c, &e);
+        memset(fixed, 0, f->ndiags * sizeof *fixed);
+    } else {
+        size_t *per_rule = calloc(rule_count + 1, sizeof *per_rule);
+        size_t n = 0;
+        if (!per_rule)
+            abort();
+        for (size_t i = 0; i < f->ndiags; i++)
+            for (size_t r = 0; fixed[i] && r < rule_count; r++)
+                if (f->diags[i].rule && strcmp(f->diags[i].rule, rule_registry[r]->id) == 0) {
+                    per_rule[r]++;
+                    c->fixed_per_rule[r]++;
+                    n++;
+                }
+        c->fixed += n;
+        c->fixed_files++;
+        if (!c->o->quiet) {
+            fprintf(stderr, "tether: fixed %zu finding%s in %s", n, n == 1 ? "" : "s", f->path);
+            check__per_rule(stderr, per_rule);
+            fputc('\n', stderr);
+        }
+        free(per_rule);
+    }
+    free(text);
+}
+
 static void check__on_file(void *ctx, const driver_file *f)
 {
     check_ctx *c = ctx;
     double t0 = check__now_ms();
+    bool *fixed = calloc(f->ndiags + 1, sizeof *fixed);
+    diag *left = calloc(f->ndiags + 1, sizeof *left);
+    if (!fixed || !left)
+        abort();
+    if (c->o->fix)
+        check__fix(c, f, fixed);
+    /* what is left to report: the findings not fixed */
+    size_t nleft = 0;
+    for (size_t i = 0; i < f->ndiags; i++)
+        if (!fixed[i])
+            left[nleft++] = f->diags[i];
     if (c->em)
-        emit_file(c->em, f->path, f->src, f->diags, f->ndiags, f->source, f->run);
-    for (size_t i = 0; i < f->ndiags; i++) {
-        c->error_findings += f->diags[i].severity == DIAG_ERROR;
-        c->note_findings += f->diags[i].severity == DIAG_NOTE;
+        emit_file(c->em, f->path, f->src, left, nleft, f->source, f->run);
+    free(fixed);
+    for (size_t i = 0; i < nleft; i++) {
+        c->error_findings += left[i].severity == DIAG_ERROR;
+        c->note_findings += left[i].severity == DIAG_NOTE;
     }
+    free(left);
     for (size_t i = 0; c->bw && i < f->ndiags; i++) {
         char *rel = emit_relative(c->root, f->path);
         baseline_writer_add(c->bw, &f->diags[i], rel);
@@ -172,10 +243,14 @@ static void check__stats(const driver_summary *s, size_t rejected, double output
     fprintf(stderr,
             "tether: stats: files %zu (analyzed %zu, failed %zu) + headers %zu; setup %.1f ms + read %.1f ms + "
             "parse %.1f ms + model %.1f ms + analysis %.1f ms + output %.1f ms = total %.1f ms of work on %d "
-            "thread%s; wall %.1f ms\n",
+            "thread%s; wall %.1f ms",
             st->inputs + rejected, st->files, st->failed + rejected, st->headers, setup, st->read_ms, st->parse_ms,
             st->model_ms,
             st->analysis_ms, output_ms, total, jobs, jobs == 1 ? "" : "s", wall);
+    if (st->functions)
+        fprintf(stderr, "; functions %zu (with syntax errors: %zu modeled around them, %zu skipped)", st->functions,
+                st->functions_around, st->functions_skipped);
+    fputc('\n', stderr);
 }
 
 static void check__summary(const driver_summary *s, size_t files, size_t errors)
@@ -240,8 +315,11 @@ static int check__run(check_opts *o, int argc, char **argv, char **sources, size
         status = CHECK_ERROR;
         goto out;
     }
-    if (o->to_stderr)
-        out = stderr;
+    c.fixed_per_rule = calloc(rule_count + 1, sizeof *c.fixed_per_rule);
+    if (!c.fixed_per_rule)
+        abort();
+    if (o->to_stderr || (o->fix_diff && !o->output))
+        out = stderr; /* --fix-dry-run: standard output is the diff's */
     else if (o->output && !(out = fopen(o->output, "w"))) {
         fprintf(stderr, "tether: error: %s: %s\n", o->output, strerror(errno));
         out = stdout;
@@ -346,6 +424,10 @@ end:;
         status = CHECK_ERROR;
     }
     c.output_ms += check__now_ms() - t_end;
+    /* --fix: what is left is what counts */
+    sum.warnings -= c.fixed < sum.warnings ? c.fixed : sum.warnings;
+    if (c.errors)
+        status = CHECK_ERROR;
     /* Findings fail the run, unless accepted (--exit-zero, or recorded by
      * --write-baseline); those printed as errors fail it all the same. */
     if (status != CHECK_ERROR && sum.warnings > c.note_findings) {
@@ -355,6 +437,12 @@ end:;
     }
     if (config_failed) /* its one line says it all */
         goto out;
+    if (!o->quiet && o->fix && !o->fix_diff) {
+        fprintf(stderr, "tether: fixed %zu finding%s in %zu file%s", c.fixed, c.fixed == 1 ? "" : "s",
+                c.fixed_files, c.fixed_files == 1 ? "" : "s");
+        check__per_rule(stderr, c.fixed_per_rule);
+        fputc('\n', stderr);
+    }
     if (!o->quiet && !o->dump_model)
         check__summary(&sum, sum.stats.files, c.errors);
     if (o->stats)
@@ -365,6 +453,7 @@ out:
         fprintf(stderr, "tether: error: %s: %s\n", o->output, strerror(errno));
         status = CHECK_ERROR;
     }
+    free(c.fixed_per_rule);
     baseline_writer_free(c.bw);
     baseline_free(bl);
     lines_free(lines);

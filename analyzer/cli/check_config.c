@@ -107,6 +107,9 @@ static void check_config__add(driver_summary *sum, const driver_summary *part, b
     s->parse_ms += p->parse_ms;
     s->model_ms += p->model_ms;
     s->analysis_ms += p->analysis_ms;
+    s->functions += p->functions;
+    s->functions_skipped += p->functions_skipped;
+    s->functions_around += p->functions_around;
 }
 
 int check_config_run(driver *base_driver, const driver_opts *base, const check_opts *o,

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "driver/driver.h"
 #include "emit/rule_docs.h"
+#include "lsp/lsp_main.h"
 #include "rule.h"
 
 #ifndef TETHER_VERSION
@@ -16,7 +17,7 @@
 
 static void usage(FILE *out)
 {
-    fputs("OVERVIEW: tether - finds leaked tasks and channels in C programs using libtether\n"
+    fputs("OVERVIEW: tether - finds leaked tasks and deadlocks in C programs using libtether\n"
           "\n"
           "USAGE: tether <command> [options] ...\n"
           "\n"
@@ -25,6 +26,7 @@ static void usage(FILE *out)
           "                            `tether PATHS...` means the same)\n"
           "  launch [options] CC ARGS  Analyze a compile command's C sources, then run it\n"
           "                            (a compiler launcher for Make or CMake)\n"
+          "  lsp                       The language server, on stdin and stdout (editors)\n"
           "  rules                     List the rules with their one-line summaries\n"
           "  explain RULE              Print a rule's documentation\n"
           "  help                      Print this help\n"
@@ -126,6 +128,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0)
         return cmd_version();
+    if (strcmp(cmd, "lsp") == 0)
+        return lsp_main(argc - 1, argv + 1);
     if (strcmp(cmd, "launch") == 0)
         return check_launch(argc - 1, argv + 1);
     /* `tether PATH...` and `tether --fast PATH...`: check. */

@@ -24,11 +24,13 @@ void options_usage(FILE *out)
           "       tether launch [options] COMPILER ARGS...   (as a compiler launcher)\n"
           "       tether [options] PATHS...                  (same as tether check)\n"
           "\n"
-          "Analyzes C files that use libtether (tether.h) for leaked tasks, channels,\n"
-          "tickers, contexts and unbalanced wait groups. PATHS are files or\n"
+          "Analyzes C files that use libtether (tether.h) for tasks blocked or looping\n"
+          "forever, tickers and contexts never released, unbalanced wait groups and\n"
+          "mutex deadlocks (`tether rules` lists the rules). PATHS are files or\n"
           "directories; directories are searched recursively for *.c files (hidden\n"
-          "directories are skipped) and analyzed in sorted order. Long options take\n"
-          "`--opt=VALUE` or `--opt VALUE`.\n"
+          "directories are skipped) and analyzed in sorted order. Each file is its own\n"
+          "program, unless -p is given. Long options take `--opt=VALUE` or\n"
+          "`--opt VALUE`.\n"
           "\n"
           "INPUT:\n"
           "  -p BUILD                Read compiler arguments from BUILD/compile_commands.json,\n"
@@ -36,8 +38,8 @@ void options_usage(FILE *out)
           "                          is searched upward (as clang-tidy does). Files not in it\n"
           "                          get the defaults (-std=c11 -I<the file's folder>). With\n"
           "                          -p the files go to the analysis together, as one\n"
-          "                          program; without PATHS every C file of the database is\n"
-          "                          checked.\n"
+          "                          program (calls are followed across them); without\n"
+          "                          PATHS every C file of the database is checked.\n"
           "  -- FLAGS...             After the paths: extra compiler flags for every file\n"
           "                          (tether check src/ -- -DFOO -Iinc), or a whole compile\n"
           "                          command as clang-tidy takes it (tether check a.c -- cc\n"
@@ -96,6 +98,18 @@ void options_usage(FILE *out)
           "                          Warn [unused-suppression] at each suppression comment\n"
           "                          that suppressed nothing.\n"
           "  --exit-zero             Exit 0 even when there are findings (errors still 2).\n"
+          "  --fix                   Apply the findings' fix-its to the files, print the\n"
+          "                          findings left, and say what was fixed (per file and per\n"
+          "                          rule) on stderr. All the fix-its of a finding are one\n"
+          "                          fix; fixes that would overlap wait for the next run.\n"
+          "                          Each file is written atomically (a temporary file beside\n"
+          "                          it, with its mode, renamed over it), and not at all if\n"
+          "                          it changed since it was read (an error: exit 2, the\n"
+          "                          other files are still fixed). The exit status is then\n"
+          "                          that of what is left: 0 when every finding was fixed.\n"
+          "  --fix-dry-run           Print the fixes --fix would make as a unified diff on\n"
+          "                          standard output (and the findings on stderr); change\n"
+          "                          nothing.\n"
           "  --warnings-as-errors[=ID,...]\n"
           "                          Print the findings (of these rules; default all) as\n"
           "                          `error:`; they exit 1 even with --exit-zero.\n"
@@ -117,7 +131,9 @@ void options_usage(FILE *out)
           "problems go to stderr as `tether: error: PATH: ...`; the other files are still\n"
           "analyzed. A summary line `tether: N warnings in M files` ends the run on stderr.\n"
           "\n"
-          "EXIT STATUS: 0 no findings, 1 findings, 2 usage, input or compile error (2 wins).\n",
+          "EXIT STATUS: 0 no findings, 1 findings, 2 usage, input or compile error (2 wins).\n"
+          "With --fix: 0 when no finding is left, 1 when some are, 2 as above or when a\n"
+          "file could not be written.\n",
           out);
 }
 
@@ -292,6 +308,10 @@ int options_parse(check_opts *o, int argc, char **argv, bool launch)
             o->quiet = true;
         } else if (strcmp(a, "--fast") == 0) {
             o->frontend = "tree-sitter";
+        } else if (strcmp(a, "--fix") == 0) {
+            o->fix = true;
+        } else if (strcmp(a, "--fix-dry-run") == 0) {
+            o->fix = o->fix_diff = true;
         } else if (strcmp(a, "--exit-zero") == 0) {
             o->exit_zero = true;
         } else if (strcmp(a, "--warn-unused-suppressions") == 0) {
@@ -383,6 +403,11 @@ int options_parse(check_opts *o, int argc, char **argv, bool launch)
             fprintf(stderr, "tether: error: unknown option '%s' (see `tether check --help`)\n", a);
             return -1;
         }
+    }
+    if (o->fix && (launch || o->dump_model || o->write_baseline)) {
+        fprintf(stderr, "tether: error: --fix%s cannot be used with %s\n", o->fix_diff ? "-dry-run" : "",
+                launch ? "tether launch" : o->dump_model ? "--dump-model" : "--write-baseline");
+        return -1;
     }
     if (launch && o->ncommand == 0) {
         fputs("tether: error: no compiler command (usage: tether launch [options] COMPILER ARGS...)\n", stderr);

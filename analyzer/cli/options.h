@@ -20,6 +20,8 @@ typedef struct check_opts {
     bool to_stderr;              /* the report to stderr (launch without -o) */
     const char *root;            /* --root */
     bool exit_zero;
+    bool fix;                    /* --fix: apply the fix-its to the files */
+    bool fix_diff;               /* --fix-dry-run: print them as a unified diff instead */
     bool warn_unused;
     const char *baseline, *write_baseline, *new_from_rev;
     bool *enabled;               /* per rule_registry entry */

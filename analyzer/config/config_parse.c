@@ -37,6 +37,15 @@ static int cp__fail(cp *p, yaml_mark_t mark, const char *fmt, ...)
     return -1;
 }
 
+/* Makes the message one line: a value quoted in it may span lines (a YAML
+ * plain scalar folds blank lines into newlines) or hold control bytes. */
+static void cp__one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = *s == '\n' || *s == '\r' || *s == '\t' ? ' ' : '?';
+}
+
 static void *cp__alloc(size_t n)
 {
     void *v = calloc(1, n ? n : 1);
@@ -399,6 +408,7 @@ int config_parse(const char *path, const char *dir, const char *text, size_t len
     int rc = -1;
     if (!yaml_parser_load(&parser, &doc)) {
         cp__yaml_error(&p, &parser);
+        cp__one_line(err);
         yaml_parser_delete(&parser);
         config_free(c);
         return -1;
@@ -418,6 +428,7 @@ int config_parse(const char *path, const char *dir, const char *text, size_t len
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
     if (rc != 0) {
+        cp__one_line(err);
         config_free(c);
         return -1;
     }

@@ -95,6 +95,17 @@ void diag_add_fixit_in(diag *d, const char *file, model_loc begin, model_loc end
     f->text = diag__xstrdup(text);
     f->note = note;
     f->file = diag__xstrdup(file ? file : d->file);
+    f->kind = DIAG_FIXIT_REPLACE;
+    f->scope = (model_loc){ 0, 0 };
+    f->void_fn = (model_loc){ 0, 0 };
+}
+
+diag_fixit *diag_add_stmt_fixit(diag *d, diag_fixit_kind kind, model_loc at, const char *text, size_t note)
+{
+    diag_add_fixit_in(d, NULL, at, at, text, note);
+    diag_fixit *f = &d->fixits[d->nfixits - 1];
+    f->kind = kind;
+    return f;
 }
 
 void diag_add_fixit(diag *d, model_loc begin, model_loc end, const char *text)
@@ -127,6 +138,9 @@ diag *diag_copy(diag_list *list, const diag *src)
     for (size_t i = 0; i < src->nfixits; i++) {
         const diag_fixit *f = &src->fixits[i];
         diag_add_fixit_in(d, f->file, f->begin, f->end, f->text, f->note);
+        d->fixits[d->nfixits - 1].kind = f->kind;
+        d->fixits[d->nfixits - 1].scope = f->scope;
+        d->fixits[d->nfixits - 1].void_fn = f->void_fn;
     }
     if (src->fix_hint)
         d->fix_hint = diag__xstrdup(src->fix_hint);
@@ -207,6 +221,8 @@ static int diag__cmp(const void *pa, const void *pb)
             return a->fixits[i].note < b->fixits[i].note ? -1 : 1;
         if ((c = diag__cmp_str(a->fixits[i].text, b->fixits[i].text)) != 0)
             return c;
+        if (a->fixits[i].kind != b->fixits[i].kind)
+            return a->fixits[i].kind < b->fixits[i].kind ? -1 : 1;
     }
     if ((c = diag__cmp_str(a->fix_hint, b->fix_hint)) != 0)
         return c;

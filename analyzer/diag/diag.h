@@ -30,13 +30,41 @@ typedef struct diag_note {
     model_loc end;        /* end of the range (column exclusive); {0,0}: unknown */
 } diag_note;
 
+/* What a fix-it does. Rules see no source text (a rule never includes a
+ * parser), so the edits that depend on it (indentation, where a statement
+ * ends, braces around a one-statement body) are said by kind and rendered
+ * into plain replacements by the driver, which has the text
+ * (driver/fixit_render.h), before any emitter sees them. A fix-it the
+ * driver cannot render safely is dropped with every other fix-it of its
+ * finding: all the fix-its of one finding are one fix. */
+typedef enum diag_fixit_kind {
+    DIAG_FIXIT_REPLACE = 0,  /* replace [begin, end) with text (begin == end inserts) */
+    DIAG_FIXIT_BEFORE_STMT,  /* insert the statement `text` before the statement whose first
+                                token is at begin (a `return`, or a function's closing `}`):
+                                a line of its own with that line's indentation, braces added
+                                when that statement is the whole body of an if, else or loop */
+    DIAG_FIXIT_AFTER_STMT,   /* insert the statement `text` after the statement (at block
+                                level) containing begin, on a line of its own */
+    DIAG_FIXIT_STMT_END,     /* replace the `;` ending the statement containing begin with text */
+    DIAG_FIXIT_APPEND_INIT,  /* append `text` as a new element after the brace initializer's
+                                element that starts at begin (its last) */
+} diag_fixit_kind;
+
 /* Replace the bytes [begin, end) of `file` with `text` (begin == end
- * inserts). Positions are line/column, as everywhere. */
+ * inserts). Positions are line/column, as everywhere. In the text of the
+ * statement kinds, "\n" starts a new line indented one level deeper than
+ * the statement. */
 typedef struct diag_fixit {
     model_loc begin, end;
     char *text;
     size_t note;          /* 0: shown with the warning; i: with note i - 1 */
     char *file;           /* never NULL: the finding's file unless given */
+    diag_fixit_kind kind;
+    model_loc scope;      /* a place a name of `text` is declared or assigned at: the fix
+                             is kept only when begin lies in the innermost block that
+                             encloses it (the name is in scope there); {0,0}: no check */
+    model_loc void_fn;    /* a function's name: the fix is kept only when that function is
+                             declared to return void (its text has `return;`); {0,0}: none */
 } diag_fixit;
 
 /* The rule-like id of the warnings tether makes about its own suppression
@@ -89,6 +117,11 @@ void diag_add_note_in(diag *d, const char *file, model_loc begin, model_loc end,
 /* note: 0 shows the fix-it with the finding, i with note i - 1. */
 void diag_add_fixit_in(diag *d, const char *file, model_loc begin, model_loc end, const char *text,
                        size_t note);
+
+/* A fix-it of a kind the driver renders (see diag_fixit_kind), shown with
+ * note `note` (0: the warning); returns it for the caller to set scope and
+ * void_fn. */
+diag_fixit *diag_add_stmt_fixit(diag *d, diag_fixit_kind kind, model_loc at, const char *text, size_t note);
 
 /* Appends a deep copy of d to list; returns the copy. */
 diag *diag_copy(diag_list *list, const diag *d);

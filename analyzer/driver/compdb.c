@@ -121,14 +121,11 @@ static bool compdb__entry(compdb *self, const cJSON *e, const char *path, char *
     const char *f = file->valuestring;
     char *joined = f[0] == '/' ? driver_xstrdup(f) : driver_xasprintf("%s/%s", dir->valuestring, f);
     char real[PATH_MAX];
-    /* A file that does not exist cannot be analyzed: it is skipped. */
-    if (!realpath(joined, real)) {
-        free(joined);
-        cmdline_free(en.argv, en.argc);
-        return true;
-    }
+    /* A file that does not exist stays listed under its joined path: the
+     * run that analyzes the database's files reports it (a stale database
+     * is not silently half checked). */
+    en.real = driver_xstrdup(realpath(joined, real) ? real : joined);
     free(joined);
-    en.real = driver_xstrdup(real);
     en.dir = driver_xstrdup(dir->valuestring);
     en.order = self->n;
     self->entries = driver_xrealloc(self->entries, (self->n + 1) * sizeof *self->entries);

@@ -10,6 +10,7 @@
 #include "diag/fingerprint.h"
 #include "driver/baseline.h"
 #include "driver/driver_impl.h"
+#include "driver/fixit_render.h"
 #include "driver/lines.h"
 #include "driver/util.h"
 #include "rule.h"
@@ -119,8 +120,22 @@ static model_loc deliver__token_end(const src_file *src, model_loc loc)
     return (model_loc){ loc.line, (uint32_t)e + 1 };
 }
 
+/* fixit_render's source: the texts this run has read. */
+typedef struct deliver_fix_ctx {
+    deliver_state *self;
+    const job *j;
+} deliver_fix_ctx;
+
+static const src_file *deliver__fix_src(void *ctx, const char *file)
+{
+    deliver_fix_ctx *c = ctx;
+    return deliver__src(c->self, c->j, file);
+}
+
 static void deliver__ranges(deliver_state *self, const job *j, diag *d, const src_file *src)
 {
+    deliver_fix_ctx fc = { self, j };
+    (void)fixit_render(d, deliver__fix_src, &fc);
     if (d->end.line == 0)
         d->end = deliver__token_end(src, d->loc);
     for (size_t i = 0; i < d->nnotes; i++) {

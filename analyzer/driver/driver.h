@@ -105,6 +105,15 @@ typedef struct driver_opts {
     const driver_baseline *baseline;  /* report only findings not in it (borrowed) */
     const driver_lines *only_lines;   /* report only findings on these lines (borrowed) */
     int jobs;                      /* worker threads; 0: min(2, CPUs) */
+    /* Keep each file's clang parse for the next run of the same file and
+     * arguments (an editor's saves): headers that did not change since are
+     * not parsed again (frontend_input.reuse). */
+    bool reuse_parses;
+    /* Keep each file's findings for its next run; when that run's models
+     * differ only in positions (an edit in a comment, blank lines, code the
+     * model does not hold), move the findings instead of analyzing again
+     * (driver/memo.h). For an editor analyzing as the user types. */
+    bool reuse_analysis;
     /* A project's wrappers, modeled as the API call they name (.tether.yml's
      * aliases, frontend/alias.h); borrowed: they must outlive the driver. */
     const frontend_alias *aliases;
@@ -176,6 +185,10 @@ typedef struct driver_stats {
     double parse_ms;       /* front ends' parsers (summed over threads) */
     double model_ms;       /* building models (summed over threads) */
     double analysis_ms;    /* analysis_run, suppressions, fingerprints, filters */
+    size_t functions;      /* function definitions in the inputs (counted by tree-sitter) */
+    size_t functions_skipped; /* ... not modeled because of syntax errors */
+    size_t functions_around;  /* ... modeled around their syntax errors */
+    size_t analyses_reused;/* files whose findings were moved, not analyzed again (reuse_analysis) */
 } driver_stats;
 
 typedef struct driver_sink {

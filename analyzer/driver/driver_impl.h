@@ -8,6 +8,7 @@
 
 #include "driver/compdb.h"
 #include "driver/driver.h"
+#include "driver/memo.h"
 #include "driver/suppress.h"
 #include "emit/source.h"
 #include "frontend/frontend.h"
@@ -24,6 +25,7 @@ struct driver {
     char **before, **extra;            /* copies of the extra arguments */
     bool setup_error;
     double setup_ms;
+    driver_memo *memo;                 /* o.reuse_analysis: the last findings per file */
 };
 
 /* An error found while building a job, delivered later in input order. */

@@ -12,6 +12,7 @@
 #include "driver/cmdline.h"
 #include "driver/driver_impl.h"
 #include "driver/frontends.h"
+#include "driver/limits.h"
 #include "driver/util.h"
 
 /* At most this many compile errors are listed per file (clang's cascades
@@ -48,6 +49,11 @@ typedef struct job_sink {
 static void job__on_error(void *ctx, const frontend_error *e)
 {
     job_sink *s = ctx;
+    if (e->note) { /* the front end lost nothing: a remark */
+        job_add_error(s->j, DRIVER_ERR_COMPILE, e->file ? e->file : s->j->in->path, e->loc, DRIVER_LEVEL_NOTE, NULL,
+                      "%s", e->msg ? e->msg : "remark");
+        return;
+    }
     if (s->ncompile++ >= job__max_compile_errors)
         return;
     char *hint = e->missing_header ? driver_missing_header_hint(s->d, e->missing_header, s->j->in->path) : NULL;
@@ -160,7 +166,12 @@ static bool job__read(job *j)
 {
     double t0 = driver_now_ms();
     const char *path = j->in->path;
+    char why[256];
     if (j->in->text) {
+        if (limits_too_large(j->in->length, why, sizeof why)) {
+            job_add_error(j, DRIVER_ERR_INPUT, path, (model_loc){ 0, 0 }, DRIVER_LEVEL_ERROR, NULL, "%s", why);
+            return false;
+        }
         j->src = src_file_load(path, j->in->text, j->in->length);
     } else {
         struct stat st;
@@ -172,6 +183,10 @@ static bool job__read(job *j)
             job_add_error(j, DRIVER_ERR_INPUT, path, (model_loc){ 0, 0 }, DRIVER_LEVEL_ERROR, NULL, "not a regular file");
             return false;
         }
+        if (limits_too_large((size_t)st.st_size, why, sizeof why)) {
+            job_add_error(j, DRIVER_ERR_INPUT, path, (model_loc){ 0, 0 }, DRIVER_LEVEL_ERROR, NULL, "%s", why);
+            return false;
+        }
         errno = 0;
         j->src = src_file_load(path, NULL, 0);
         if (!j->src) {
@@ -181,10 +196,15 @@ static bool job__read(job *j)
         }
     }
     j->read_ms = driver_now_ms() - t0;
-    size_t head = j->src->length < 8192 ? j->src->length : 8192;
-    if (memchr(j->src->text, '\0', head)) {
+    /* C text holds no NUL byte (the front ends would each read one their
+     * own way: clang ignores it, tree-sitter sees a syntax error). */
+    const char *nul = memchr(j->src->text, '\0', j->src->length);
+    if (nul) {
+        unsigned line = 1;
+        for (const char *p = j->src->text; p < nul; p++)
+            line += *p == '\n';
         job_add_error(j, DRIVER_ERR_INPUT, path, (model_loc){ 0, 0 }, DRIVER_LEVEL_ERROR, NULL,
-                      "not a C source file (binary data)");
+                      "not a C source file (binary data: a NUL byte on line %u)", line);
         return false;
     }
     return true;
@@ -244,6 +264,13 @@ void job_build(const driver *d, job *j)
         j->failed = true;
         return;
     }
+    /* libclang cannot be stopped once parsing: it gets only what fits the budget. */
+    char why[256];
+    if (d->fe->uses_args && limits_over_budget(j->src->text, j->src->length, why, sizeof why)) {
+        job_add_error(j, DRIVER_ERR_INPUT, j->in->path, (model_loc){ 0, 0 }, DRIVER_LEVEL_ERROR, NULL, "%s", why);
+        j->failed = true;
+        return;
+    }
     size_t argc = 0;
     char **argv = d->fe->uses_args || d->o.headers ? job__args(d, j, &argc) : NULL;
     job_sink s = { d, j, 0, d->o.headers && !d->o.dump_models };
@@ -257,6 +284,7 @@ void job_build(const driver *d, job *j)
     in.tether_include_dir = d->include;
     in.aliases = d->o.aliases;
     in.naliases = d->o.naliases;
+    in.reuse = d->o.reuse_parses;
     in.sink = &fs;
     char err[512] = "";
     if (driver_frontend_build(d->fe, &in, &j->tu, &j->st, err, sizeof err) != 0) {
@@ -282,6 +310,9 @@ void job_build(const driver *d, job *j)
             j->st.model_ms += st.model_ms;
             size_t wc = job__weight(j->tu), wt = job__weight(ts);
             if (wt >= wc) {
+                j->st.functions = st.functions;
+                j->st.functions_skipped = st.functions_skipped;
+                j->st.functions_around = st.functions_around;
                 model_free(j->tu);
                 j->tu = ts;
                 job__free_headers(j);

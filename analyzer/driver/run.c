@@ -9,6 +9,7 @@
 
 #include "analysis/analysis.h"
 #include "driver/driver_impl.h"
+#include "driver/limits.h"
 #include "driver/util.h"
 
 typedef struct run_pool {
@@ -122,6 +123,9 @@ static void run__count(const job *j, driver_summary *sum)
     sum->stats.parse_ms += j->st.parse_ms;
     sum->stats.model_ms += j->st.model_ms;
     sum->stats.headers += j->nheaders;
+    sum->stats.functions += j->st.functions;
+    sum->stats.functions_skipped += j->st.functions_skipped;
+    sum->stats.functions_around += j->st.functions_around;
     if (j->failed)
         sum->stats.failed++;
     else
@@ -149,7 +153,14 @@ static void run__per_file(const driver *d, run_pool *p, int workers, deliver_sta
             for (size_t h = 0; h < j->nheaders; h++)
                 tus[n++] = j->headers[h].tu;
             diag_list diags = { 0 };
-            run__analyze(d, j, tus, n, &diags, sum);
+            if (d->memo && memo_lookup(d->memo, j->in->path, tus, n, &diags)) {
+                sum->stats.analyses_reused++;
+            } else {
+                size_t errors = j->nerrors;
+                run__analyze(d, j, tus, n, &diags, sum);
+                if (d->memo && j->nerrors == errors)
+                    memo_store(d->memo, j->in->path, tus, n, &diags);
+            }
             free(tus);
             double t0 = driver_now_ms();
             deliver_errors(ds, j);
@@ -240,11 +251,17 @@ int driver_run(const driver *self, const driver_input *inputs, size_t n, const d
     int want = self->o.jobs > 0 ? self->o.jobs : run__default_jobs();
     if ((size_t)want > n)
         want = (int)n;
+    /* Files are parsed on worker threads with a stack of known size, also
+     * with one job (the caller's stack is whatever it was given). */
     pthread_t threads[64];
     int workers = 0;
-    for (int i = 0; want > 1 && i < want && i < 64; i++)
-        if (pthread_create(&threads[workers], NULL, run__worker, &p) == 0)
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, LIMITS_WORKER_STACK);
+    for (int i = 0; i < want && i < 64; i++)
+        if (pthread_create(&threads[workers], &attr, run__worker, &p) == 0)
             workers++;
+    pthread_attr_destroy(&attr);
     deliver_state *ds = deliver_new(self, sink, sum);
     if (self->o.grouping == DRIVER_PROJECT)
         run__project(self, &p, workers, ds, sink, sum);

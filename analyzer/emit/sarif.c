@@ -122,31 +122,44 @@ static cJSON *sarif__code_flow(const emitter *self, const diag *d)
     return flows;
 }
 
+/* All the fix-its of a finding are one fix (SARIF's: a set of changes
+ * made together), one artifactChange per file they touch. */
 static cJSON *sarif__fixes(const emitter *self, const diag *d)
 {
     cJSON *fixes = cJSON_CreateArray();
+    const diag_fixit *first = &d->fixits[0];
+    const char *why = first->note > 0 && first->note <= d->nnotes ? d->notes[first->note - 1].msg
+                      : d->fix_hint                               ? d->fix_hint
+                                                                  : "apply the suggested change";
+    cJSON *changes = cJSON_CreateArray();
     for (size_t i = 0; i < d->nfixits; i++) {
-        const diag_fixit *f = &d->fixits[i];
-        const char *why = f->note > 0 && f->note <= d->nnotes ? d->notes[f->note - 1].msg
-                          : d->fix_hint                       ? d->fix_hint
-                                                              : "apply the suggested change";
-        cJSON *repl = cJSON_CreateObject();
-        cJSON_AddItemToObject(repl, "deletedRegion", sarif__region(f->begin, f->end));
-        cJSON *ins = cJSON_CreateObject();
-        cJSON_AddStringToObject(ins, "text", f->text);
-        cJSON_AddItemToObject(repl, "insertedContent", ins);
+        const char *file = d->fixits[i].file ? d->fixits[i].file : d->file;
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = strcmp(d->fixits[k].file ? d->fixits[k].file : d->file, file) == 0;
+        if (seen)
+            continue;
         cJSON *repls = cJSON_CreateArray();
-        cJSON_AddItemToArray(repls, repl);
+        for (size_t k = i; k < d->nfixits; k++) {
+            const diag_fixit *f = &d->fixits[k];
+            if (strcmp(f->file ? f->file : d->file, file) != 0)
+                continue;
+            cJSON *repl = cJSON_CreateObject();
+            cJSON_AddItemToObject(repl, "deletedRegion", sarif__region(f->begin, f->end));
+            cJSON *ins = cJSON_CreateObject();
+            cJSON_AddStringToObject(ins, "text", f->text);
+            cJSON_AddItemToObject(repl, "insertedContent", ins);
+            cJSON_AddItemToArray(repls, repl);
+        }
         cJSON *change = cJSON_CreateObject();
-        cJSON_AddItemToObject(change, "artifactLocation", sarif__artifact(self, f->file ? f->file : d->file));
+        cJSON_AddItemToObject(change, "artifactLocation", sarif__artifact(self, file));
         cJSON_AddItemToObject(change, "replacements", repls);
-        cJSON *changes = cJSON_CreateArray();
         cJSON_AddItemToArray(changes, change);
-        cJSON *fix = cJSON_CreateObject();
-        cJSON_AddItemToObject(fix, "description", sarif__message(why));
-        cJSON_AddItemToObject(fix, "artifactChanges", changes);
-        cJSON_AddItemToArray(fixes, fix);
     }
+    cJSON *fix = cJSON_CreateObject();
+    cJSON_AddItemToObject(fix, "description", sarif__message(why));
+    cJSON_AddItemToObject(fix, "artifactChanges", changes);
+    cJSON_AddItemToArray(fixes, fix);
     return fixes;
 }
 

@@ -57,12 +57,18 @@ static void text__snippet(FILE *out, const src_file *src, model_loc loc, uint32_
     fputs(text__c(color, TX_RESET), out);
     fputc('\n', out);
     if (fixit) {
-        fputs("      | ", out);
-        text__pad(out, line, len, col);
-        /* A multi-line replacement: print its first line only. */
-        size_t n = strcspn(fixit, "\n");
-        fprintf(out, "%s%.*s%s\n", text__c(color, TX_GREEN), (int)n, fixit,
-                text__c(color, TX_RESET));
+        /* The replacement: its first line under the caret, the lines after
+         * it as they will read (they carry their own indentation). */
+        for (const char *p = fixit; *p;) {
+            size_t n = strcspn(p, "\n");
+            fputs("      | ", out);
+            if (p == fixit)
+                text__pad(out, line, len, col);
+            fprintf(out, "%s%.*s%s\n", text__c(color, TX_GREEN), (int)n, p, text__c(color, TX_RESET));
+            p += n;
+            if (*p == '\n')
+                p++;
+        }
     }
 }
 

@@ -134,7 +134,8 @@ void eng_store(eng_run_ctx *r, eng_state *s, eng_loc l, eng_val v)
             bool zero = rec->zeroed;
             uint32_t n = rec->n;
             eng_entry *copy = xmalloc((n ? n : 1) * sizeof *copy);
-            memcpy(copy, rec->e, n * sizeof *copy);
+            if (n)
+                memcpy(copy, rec->e, n * sizeof *copy);
             if (zero || n == 0)
                 eng_cell_set(c, l.path, zero ? ev_int(0) : ev_unknown());
             for (uint32_t i = 0; i < n; i++)

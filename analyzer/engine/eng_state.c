@@ -233,7 +233,8 @@ eng_cell *eng_cell_mut(eng_state *s, uint32_t id)
         d->refs = 1;
         d->cap = c->n ? c->n : 1;
         d->e = xmalloc(d->cap * sizeof *d->e);
-        memcpy(d->e, c->e, c->n * sizeof *d->e);
+        if (c->n)
+            memcpy(d->e, c->e, c->n * sizeof *d->e);
         d->esc = NULL;
         if (c->nesc) {
             d->esc = xmalloc(c->nesc * sizeof *d->esc);
@@ -374,7 +375,8 @@ eng_obj *eng_obj_mut(eng_state *s, uint32_t id)
         d->refs = 1;
         d->bufcap = o->nbuf ? o->nbuf : 1;
         d->buf = xmalloc(d->bufcap * sizeof *d->buf);
-        memcpy(d->buf, o->buf, o->nbuf * sizeof *d->buf);
+        if (o->nbuf)
+            memcpy(d->buf, o->buf, o->nbuf * sizeof *d->buf);
         o->refs--;
         s->objs[i] = o = d;
     }
@@ -444,15 +446,18 @@ eng_state *eng_state_copy(const eng_state *s)
     eng_state *c = xmalloc(sizeof *c);
     *c = *s;
     c->tasks = xmalloc((s->ntasks ? s->ntasks : 1) * sizeof *c->tasks);
-    memcpy(c->tasks, s->tasks, s->ntasks * sizeof *c->tasks);
+    if (s->ntasks) /* memcpy from NULL is undefined even for 0 bytes */
+        memcpy(c->tasks, s->tasks, s->ntasks * sizeof *c->tasks);
     for (uint32_t i = 0; i < s->ntasks; i++)
         s->tasks[i]->refs++;
     c->cells = xmalloc((s->ncells ? s->ncells : 1) * sizeof *c->cells);
-    memcpy(c->cells, s->cells, s->ncells * sizeof *c->cells);
+    if (s->ncells)
+        memcpy(c->cells, s->cells, s->ncells * sizeof *c->cells);
     for (uint32_t i = 0; i < s->ncells; i++)
         s->cells[i]->refs++;
     c->objs = xmalloc((s->nobjs ? s->nobjs : 1) * sizeof *c->objs);
-    memcpy(c->objs, s->objs, s->nobjs * sizeof *c->objs);
+    if (s->nobjs)
+        memcpy(c->objs, s->objs, s->nobjs * sizeof *c->objs);
     for (uint32_t i = 0; i < s->nobjs; i++)
         s->objs[i]->refs++;
     return c;

@@ -3,6 +3,7 @@
 #ifndef TETHER_FRONTEND_H
 #define TETHER_FRONTEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "frontend/alias.h"
 #include "model/model.h"
@@ -14,6 +15,7 @@ typedef struct frontend_error {
     model_loc loc;
     const char *msg;             /* the compiler's words */
     const char *missing_header;  /* an #include not found: as spelled ("cfg.h"); else NULL */
+    bool note;                   /* a remark, not an error: the analysis lost nothing */
 } frontend_error;
 
 /* What a front end reports beside the model; every member may be NULL. */
@@ -38,11 +40,18 @@ typedef struct frontend_input {
     const frontend_sink *sink;      /* may be NULL */
     const frontend_alias *aliases;  /* wrappers modeled as the API (alias.h) */
     size_t naliases;
+    /* clang: keep this file's parse for the next build of the same file and
+     * arguments, and reparse it then: the headers it includes are not parsed
+     * again unless they changed (clang/fe_reuse.h). For an editor's saves. */
+    bool reuse;
 } frontend_input;
 
 typedef struct frontend_stats {
     double parse_ms;  /* the parser's own time (libclang or tree-sitter) */
     double model_ms;  /* walking the tree and building the model */
+    size_t functions; /* function definitions in the file (tree-sitter; 0: not counted) */
+    size_t functions_skipped; /* ... not modeled because of syntax errors (tree-sitter) */
+    size_t functions_around;  /* ... modeled around their syntax errors (tree-sitter) */
 } frontend_stats;
 
 /* Both return 0 with *out set (the caller frees it with model_free), or -1
@@ -52,6 +61,19 @@ int frontend_clang_build(const frontend_input *in, model_tu **out,
                          frontend_stats *stats, char *err, size_t errsize);
 int frontend_treesitter_build(const frontend_input *in, model_tu **out,
                               frontend_stats *stats, char *err, size_t errsize);
+
+/* How deeply a file's syntax may nest (blocks, statements, expressions,
+ * declarators, preprocessor conditionals, as tree-sitter's tree nests):
+ * deeper files are refused with a message, since the front ends, the engine
+ * and libclang's parser (on its own 8 MB thread) recurse over it. Real code
+ * stays far below (redis, curl, libuv: under 100). */
+enum { FRONTEND_MAX_NESTING = 1000 };
+
+/* The nesting depth of src as tree-sitter parses it, counted up to limit + 1
+ * (*line: the line where it first goes deeper than limit); -1 when the text
+ * cannot be parsed (or no tree-sitter front end is built in). Cheap: a
+ * parse and a walk with tree-sitter's cursor, no recursion. */
+int frontend_nesting_depth(const char *src, size_t len, unsigned limit, unsigned *line);
 
 /* The clang front end's library: loads libclang (once; later calls return
  * the first result), 0 or -1 with the reason in err. */

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "frontend/frontend.h"
+#include "fe_reuse.h"
 
 /* One index per thread, reused for every file it parses; all are disposed
  * at exit (and stay reachable until then). */
@@ -223,7 +224,10 @@ static bool fe__uses_tether(CXTranslationUnit tu, const char *dir)
 
 /* The model of `file` (the main file when `which` is NULL), named `path`:
  * its function definitions walked (none when `walk` is false). */
-static model_tu *fe__model(CXTranslationUnit tu, CXFile file, CXFile which, const char *path, bool walk)
+/* The model of file; *deep_line (when the walk went too deep, else 0):
+ * where it stopped. */
+static model_tu *fe__model(CXTranslationUnit tu, CXFile file, CXFile which, const char *path, bool walk,
+                           unsigned *deep_line)
 {
     fe_state st;
     memset(&st, 0, sizeof st);
@@ -248,6 +252,7 @@ static model_tu *fe__model(CXTranslationUnit tu, CXFile file, CXFile which, cons
         fe_memo_end();
     }
     model_finish(st.m);
+    *deep_line = st.deep_line;
     for (size_t i = 0; i < fns.n; i++)
         free(fns.names[i]);
     free(fns.names);
@@ -314,9 +319,13 @@ static void fe__headers(CXTranslationUnit tu, const frontend_input *in)
     clang_visitChildren(clang_getTranslationUnitCursor(tu), fe__header_top, &l);
     for (size_t i = 0; i < l.n; i++) {
         CXString name = clang_getFileName(l.v[i]);
-        model_tu *m = fe__model(tu, l.v[i], l.v[i], clang_getCString(name), true);
+        unsigned deep = 0;
+        model_tu *m = fe__model(tu, l.v[i], l.v[i], clang_getCString(name), true, &deep);
         clang_disposeString(name);
-        in->sink->header(in->sink->ctx, m);
+        if (deep) /* a header too deep to walk: not modeled (its includer was) */
+            model_free(m);
+        else
+            in->sink->header(in->sink->ctx, m);
     }
     free(l.v);
 }
@@ -380,9 +389,14 @@ int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stat
     unsigned opts = CXTranslationUnit_KeepGoing | CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
     CXTranslationUnit tu = NULL;
     double t0 = fe__now_ms();
-    enum CXErrorCode rc = clang_parseTranslationUnit2(index, in->path, argv, (int)argc,
-                                                      in->contents ? &unsaved : NULL,
-                                                      in->contents ? 1 : 0, opts, &tu);
+    enum CXErrorCode rc;
+    bool reused = false;
+    if (in->reuse)
+        tu = fe_reuse_acquire(in->path, argv, (int)argc, in->contents ? &unsaved : NULL, in->contents ? 1 : 0, opts,
+                              &reused, &rc);
+    else
+        rc = clang_parseTranslationUnit2(index, in->path, argv, (int)argc, in->contents ? &unsaved : NULL,
+                                         in->contents ? 1 : 0, opts, &tu);
     double t1 = fe__now_ms();
     free(argv);
     free(dir);
@@ -398,7 +412,14 @@ int frontend_clang_build(const frontend_input *in, model_tu **out, frontend_stat
     }
     /* else no tether call can occur: nothing to model */
     bool uses = fe__uses_tether(tu, in->tether_include_dir);
-    *out = fe__model(tu, main_file, NULL, in->path, uses);
+    unsigned deep = 0;
+    *out = fe__model(tu, main_file, NULL, in->path, uses, &deep);
+    if (deep) {
+        model_free(*out);
+        *out = NULL;
+        fe__err(err, errsize, "nesting deeper than %d levels at line %u: not analyzed", FE_MAX_WALK_DEPTH, deep);
+        goto out;
+    }
     if (uses && in->sink && in->sink->header)
         fe__headers(tu, in);
     if (in->sink && in->sink->error)
@@ -412,7 +433,9 @@ out:;
         stats->parse_ms = t1 - t0;
         stats->model_ms = result == 0 ? t2 - t1 : 0;
     }
-    if (tu)
+    if (tu && in->reuse)
+        fe_reuse_release(tu);
+    else if (tu)
         clang_disposeTranslationUnit(tu);
     if (own_index)
         clang_disposeIndex(index);

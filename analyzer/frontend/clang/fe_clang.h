@@ -59,6 +59,11 @@ typedef struct fe_global_init {
 } fe_global_init;
 
 /* The state of walking one translation unit. */
+/* The deepest the walk goes (clang's AST can nest deeper than tree-sitter's
+ * tree measured by FRONTEND_MAX_NESTING: consecutive case labels, each the
+ * statement of the one before). The driver's worker stack holds it. */
+enum { FE_MAX_WALK_DEPTH = 20000 };
+
 typedef struct fe_state {
     CXTranslationUnit tu;
     CXFile main_file;
@@ -78,6 +83,9 @@ typedef struct fe_state {
      * only to learn whether they would emit an event (`probe_hit`); no
      * event is added. */
     bool probe, probe_hit;
+    /* How deep the walk is in statements and expressions; past
+     * FE_MAX_WALK_DEPTH it stops descending and deep_line says where. */
+    unsigned depth, deep_line;
     model_event probe_ev;   /* what fe__event hands out while probing */
     fe_arm_memo *arms;      /* open addressing, size a power of two */
     size_t narms, caparms;

@@ -39,7 +39,7 @@
     X(getRangeEnd) X(getRangeStart) X(getResultType) X(getTranslationUnitCursor) \
     X(getTypeDeclaration) X(getTypeSpelling) X(hashCursor) X(isAttribute) \
     X(isCursorDefinition) X(isDeclaration) X(isExpression) X(isReference) X(isStatement) \
-    X(parseTranslationUnit2) X(visitChildren)
+    X(parseTranslationUnit2) X(visitChildren) X(reparseTranslationUnit) X(defaultReparseOptions)
 
 /* The pointers, typed from the clang-c prototypes themselves (__typeof__,
  * which gcc and clang accept in C11 mode), so a type cannot drift. */
@@ -136,5 +136,7 @@ int fe_libclang_load(char *err, size_t errsize);
 #define clang_isStatement (fe_clang_api.isStatement)
 #define clang_parseTranslationUnit2 (fe_clang_api.parseTranslationUnit2)
 #define clang_visitChildren (fe_clang_api.visitChildren)
+#define clang_reparseTranslationUnit (fe_clang_api.reparseTranslationUnit)
+#define clang_defaultReparseOptions (fe_clang_api.defaultReparseOptions)
 
 #endif /* TETHER_FE_LIBCLANG_H */

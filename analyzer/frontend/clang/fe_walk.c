@@ -1361,7 +1361,42 @@ static model_val *fe__stmt_expr(fe_state *st, const fe_kids *kk)
 /* Walks expression e in evaluation order: emits its events and returns its
  * value (NULL while probing). dest: the place its value is stored into, for
  * the objects of creations (see fe__call). */
+/* Whether the walk may go one level deeper at c; when not, where it
+ * stopped is kept (the file is then refused, fe_clang.c). */
+static bool fe__descend(fe_state *st, CXCursor c)
+{
+    if (st->depth < FE_MAX_WALK_DEPTH)
+        return true;
+    if (!st->deep_line) {
+        unsigned line = fe_cursor_loc(c).line;
+        st->deep_line = line ? line : 1;
+    }
+    return false;
+}
+
+static model_val *fe__expr_at(fe_state *st, CXCursor e, model_obj_id dest, const char *dest_text);
+static void fe__stmt_at(fe_state *st, CXCursor s);
+
 static model_val *fe__expr(fe_state *st, CXCursor e, model_obj_id dest, const char *dest_text)
+{
+    if (!fe__descend(st, e))
+        return fe__unknown(st);
+    st->depth++;
+    model_val *v = fe__expr_at(st, e, dest, dest_text);
+    st->depth--;
+    return v;
+}
+
+static void fe__stmt(fe_state *st, CXCursor s)
+{
+    if (!fe__descend(st, s))
+        return;
+    st->depth++;
+    fe__stmt_at(st, s);
+    st->depth--;
+}
+
+static model_val *fe__expr_at(fe_state *st, CXCursor e, model_obj_id dest, const char *dest_text)
 {
     enum CXCursorKind k = clang_getCursorKind(e);
     if (k == CXCursor_ParenExpr || k == CXCursor_CStyleCastExpr || k == CXCursor_ConditionalOperator ||
@@ -1704,7 +1739,7 @@ static void fe__for_parts(fe_state *st, CXCursor s, const fe_kids *k, CXCursor p
     }
 }
 
-static void fe__stmt(fe_state *st, CXCursor s)
+static void fe__stmt_at(fe_state *st, CXCursor s)
 {
     enum CXCursorKind kind = clang_getCursorKind(s);
     model_builder *b = st->b;

@@ -40,9 +40,7 @@ static void delete_parsers(void)
     pthread_mutex_unlock(&parsers_lock);
 }
 
-/* This thread's parser; *own is set when it is a one-off (too many threads)
- * that the caller deletes. NULL if the grammar does not load. */
-static TSParser *get_parser(bool *own)
+TSParser *ts_thread_parser(bool *own)
 {
     *own = false;
     if (thread_parser)
@@ -167,9 +165,27 @@ static bool broken(ts_ctx *c, TSNode n)
     return first_broken(c, n, &line);
 }
 
+/* Whether n, met among the file's top-level items, is broken code: an
+ * ERROR, or a statement C allows only inside a function (tree-sitter reads
+ * one at file scope when a stray brace ended a function early). A call
+ * statement is not counted: macros are used that way at file scope. */
+static bool stray(ts_ctx *c, TSNode n)
+{
+    switch (ts_kind(c, n)) {
+    case TS_ERROR: case TS_COMPOUND_STATEMENT: case TS_RETURN: case TS_IF: case TS_WHILE: case TS_FOR:
+    case TS_DO: case TS_SWITCH: case TS_GOTO: case TS_BREAK: case TS_CONTINUE: case TS_LABELED: case TS_CASE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Function definitions at the top level (and inside preprocessor
- * conditionals: the branches the preprocessor may keep), in source order. */
-static void functions(ts_ctx *c, TSNode parent)
+ * conditionals: the branches the preprocessor may keep), in source order,
+ * counted; modeled unless `model` is false. A function with syntax errors
+ * is modeled around them unless they may hide what the analysis follows
+ * (ts_broken.c), then skipped. */
+static void functions(ts_ctx *c, TSNode parent, bool model)
 {
     int known = ts_preproc_known(c, parent); /* -1 but for #if/#elif/#else */
     size_t first = ts_kids(c, parent, true);
@@ -180,15 +196,36 @@ static void functions(ts_ctx *c, TSNode parent)
             continue; /* `#if 0` or the alternative of `#if 1` */
         switch (ts_kind(c, n)) {
         case TS_FUNCTION_DEFINITION:
-            if (!broken(c, n) && ts_node_end_byte(n) <= c->cut)
+            c->fn_total++;
+            if (ts_node_end_byte(n) > c->cut) {
+                c->fn_skipped++;
+                break;
+            }
+            if (broken(c, n)) {
+                /* Broken code right after it: where the function really ends is unsure. */
+                bool cut_short = i + 1 < last && stray(c, c->kids[i + 1]);
+                if (cut_short || ts_errors_hide(c, n, true, type_argument)) {
+                    c->fn_skipped++;
+                    break;
+                }
+                c->fn_around++;
+            }
+            if (model)
                 ts_function(c, n);
             break;
         case TS_PREPROC_IF: case TS_PREPROC_IFDEF: case TS_PREPROC_ELSE:
         case TS_PREPROC_ELIF: case TS_PREPROC_ELIFDEF: case TS_LINKAGE_SPEC:
         case TS_DECLARATION_LIST:
-            functions(c, n);
+            functions(c, n, model);
             break;
         default:
+            /* Broken code outside any function tree-sitter could read (a
+             * function whose block an #ifdef opens twice is one ERROR): it
+             * may hide a whole function. */
+            if (!c->outside_hides && ts_kind(c, n) != TS_ERROR && stray(c, n))
+                c->outside_hides = true; /* the rest of a function cut short */
+            else if (!c->outside_hides && ts_node_has_error(n) && ts_errors_hide(c, n, false, type_argument))
+                c->outside_hides = true;
             break;
         }
     }
@@ -234,7 +271,7 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
         return -1;
     }
     bool own_parser;
-    TSParser *parser = get_parser(&own_parser);
+    TSParser *parser = ts_thread_parser(&own_parser);
     if (!parser) {
         snprintf(err, errsize, "tree-sitter-c grammar ABI does not match libtree-sitter");
         free(owned);
@@ -251,6 +288,14 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
         return -1;
     }
     TSNode root = ts_tree_root_node(tree);
+    unsigned deep_line = 0;
+    if (ts_tree_depth(root, FRONTEND_MAX_NESTING, &deep_line) > FRONTEND_MAX_NESTING) {
+        snprintf(err, errsize, "nesting deeper than %u levels at line %u: not analyzed", FRONTEND_MAX_NESTING,
+                 deep_line);
+        ts_tree_delete(tree);
+        free(owned);
+        return -1;
+    }
 
     ts_ctx c = { 0 };
     c.src = src;
@@ -262,23 +307,34 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     c.func = -1;
     c.cursor = ts_tree_cursor_new(root);
     ts_syms_init(&c);
+    /* A file that cannot reach the API has nothing to model (tree-sitter
+     * sees no macro expansions, so the text is all there is); its functions
+     * are still counted. */
+    bool api = may_use_api(src, len);
+    if (api)
+        ts_scan_file(&c, root);
+    functions(&c, root, api);
+    if (api)
+        ts_globals(&c);
     unsigned error_line;
     if (first_broken(&c, root, &error_line)) { /* said, as clang's front end says it, so editors know */
+        char msg[256];
+        bool lost = c.fn_skipped || c.outside_hides;
+        if (c.fn_skipped)
+            snprintf(msg, sizeof msg, "syntax error; %zu of %zu functions skipped (their broken code may hide "
+                     "what the analysis follows)", c.fn_skipped, c.fn_total);
+        else if (c.outside_hides)
+            snprintf(msg, sizeof msg, "syntax error outside the functions tree-sitter could read; it may hide "
+                     "what the analysis follows");
+        else
+            snprintf(msg, sizeof msg, "syntax error; %zu of %zu functions modeled around it (their broken code "
+                     "names nothing the analysis follows)", c.fn_around, c.fn_total);
         if (in->sink && in->sink->error) {
-            frontend_error e = { in->path, { error_line, 1 }, "syntax error; functions containing errors were skipped",
-                                 NULL };
+            frontend_error e = { in->path, { error_line, 1 }, msg, NULL, !lost };
             in->sink->error(in->sink->ctx, &e);
         } else {
-            snprintf(err, errsize, "syntax error at line %u; functions containing errors were skipped",
-                     error_line);
+            snprintf(err, errsize, "%s (line %u)", msg, error_line);
         }
-    }
-    /* A file that cannot reach the API has nothing to model (tree-sitter
-     * sees no macro expansions, so the text is all there is). */
-    if (may_use_api(src, len)) {
-        ts_scan_file(&c, root);
-        functions(&c, root);
-        ts_globals(&c);
     }
     model_finish(c.tu);
     double t2 = now_ms();
@@ -295,6 +351,9 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     free(owned);
     if (stats) {
         stats->parse_ms = t1 - t0;
+        stats->functions = c.fn_total;
+        stats->functions_skipped = c.fn_skipped;
+        stats->functions_around = c.fn_around;
         stats->model_ms = t2 - t1;
     }
     *out = c.tu;

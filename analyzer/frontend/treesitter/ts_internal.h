@@ -162,10 +162,25 @@ typedef struct ts_ctx {
     bool values_only;           /* walking a global's initializer: values, no events
                                    nor objects */
     bool multidim;              /* some declarator declared an array of arrays */
+    /* Function definitions met (ts_frontend.c): all, those with syntax
+     * errors modeled around them, those skipped for their errors. */
+    size_t fn_total, fn_around, fn_skipped;
+    bool outside_hides;         /* broken code outside the functions may hide something */
 } ts_ctx;
 
 /* ts_syms.c */
 void ts_syms_init(ts_ctx *c);
+/* This thread's parser (ts_frontend.c); *own: a one-off the caller deletes.
+ * NULL if the grammar does not load. */
+TSParser *ts_thread_parser(bool *own);
+/* The depth of the tree under root, counting up to limit + 1 (ts_depth.c);
+ * *line: where it first went deeper than limit. */
+unsigned ts_tree_depth(TSNode root, unsigned limit, unsigned *line);
+/* Whether the syntax errors under n (a function definition when
+ * in_function, else an item at file scope) may hide something the analysis
+ * follows (ts_broken.c); ERROR nodes for which ignore() is true are no
+ * errors. */
+bool ts_errors_hide(ts_ctx *c, TSNode n, bool in_function, bool (*ignore)(ts_ctx *c, TSNode error));
 static inline ts_sym ts_kind(const ts_ctx *c, TSNode n)
 {
     if (ts_node_is_null(n))

@@ -1,12 +1,14 @@
 /* test_ts_frontend.c — the tree-sitter front end on its own: unsaved
- * buffers, broken code (only the functions that parse are modeled; nothing
- * comes from inside an error; a type passed to a macro is no error), constants, selects, preprocessor
+ * buffers, broken code (functions whose errors may hide what the analysis
+ * follows are skipped, others modeled around them; nothing comes from inside
+ * an error; a type passed to a macro is no error), constants, selects, preprocessor
  * conditionals, NULL tests, argument ranges, objects returned directly,
  * counted loops, select case tests, read errors, and the values of the
  * model (operands, calls, assignments, conditions, identifiers, (globals)). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -93,6 +95,107 @@ static void test_syntax_error_skips_only_that_function(void **state)
                 uint32_t line = tu->funcs[f].blocks[b].events[e].loc.line;
                 assert_true(line < 5 || line > 8);
             }
+    model_free(tu);
+}
+
+/* What the front end tells a sink about one file's syntax errors. */
+typedef struct told {
+    size_t n;
+    bool note;
+    char msg[256];
+} told;
+
+static void on_error(void *ctx, const frontend_error *e)
+{
+    told *t = ctx;
+    t->n++;
+    t->note = e->note;
+    snprintf(t->msg, sizeof t->msg, "%s", e->msg);
+}
+
+static model_tu *build_told(const char *src, told *t, frontend_stats *st)
+{
+    frontend_sink sink = { t, on_error, NULL };
+    frontend_input in = { .path = "buffer.c", .contents = src, .length = strlen(src), .sink = &sink };
+    model_tu *tu = NULL;
+    char err[256] = "";
+    assert_int_equal(frontend_treesitter_build(&in, &tu, st, err, sizeof err), 0);
+    return tu;
+}
+
+/* Errors macros leave (an attribute-like macro, an `else` dangling after an
+ * #ifdef) name nothing the analysis follows: the function is modeled around
+ * them, and the syntax error is a note. */
+static void test_benign_syntax_error_modeled_around(void **state)
+{
+    (void)state;
+    told t = { 0 };
+    frontend_stats st = { 0 };
+    model_tu *tu = build_told("#include <tether.h>\n"
+                              "UNITTEST int f(tt_chan *ch, int fd) {\n"
+                              "#ifdef HAVE_X\n"
+                              "    if (fd) log_it(); else\n"
+                              "#endif\n"
+                              "    { tt_close(ch); }\n"
+                              "    return 0;\n"
+                              "}\n", &t, &st);
+    assert_non_null(find_event(tu, "f", MODEL_EV_CLOSE));
+    assert_int_equal(t.n, 1);
+    assert_true(t.note);
+    assert_non_null(strstr(t.msg, "1 of 1 functions modeled around it"));
+    assert_int_equal(st.functions, 1);
+    assert_int_equal(st.functions_around, 1);
+    assert_int_equal(st.functions_skipped, 0);
+    model_free(tu);
+}
+
+/* An error whose region names a variable of the function, a function of the
+ * file, an API name or a jump may hide what the analysis follows: that
+ * function is skipped (an error), the others are modeled. */
+static void test_syntax_error_hiding_something_skips(void **state)
+{
+    (void)state;
+    static const char *const hiding[] = {
+        "    ch = ) ;\n",              /* a parameter */
+        "    int n = 0; n = n + ;\n",  /* a local, whatever its type */
+        "    helper(1, );\n",          /* a function of this file */
+        "    tt_yield(+);\n",          /* the API */
+        "    break 1;\n",              /* a jump */
+        "    x = 1 } {\n",             /* a stray brace: the function may end early */
+    };
+    for (size_t i = 0; i < sizeof hiding / sizeof *hiding; i++) {
+        char src[1024];
+        snprintf(src, sizeof src,
+                 "#include <tether.h>\nstatic void helper(int a) { (void)a; }\nint x;\n"
+                 "int f(tt_chan *ch) {\n%s    tt_close(ch);\n    return 0;\n}\n"
+                 "void g(tt_wg *wg) { tt_wg_done(wg); }\n",
+                 hiding[i]);
+        told t = { 0 };
+        frontend_stats st = { 0 };
+        model_tu *tu = build_told(src, &t, &st);
+        assert_int_equal(model_func_find(tu, "f"), -1);
+        assert_non_null(find_event(tu, "g", MODEL_EV_WG_DONE));
+        assert_false(t.note);
+        assert_non_null(strstr(t.msg, "1 of 3 functions skipped"));
+        assert_int_equal(st.functions_skipped, 1);
+        model_free(tu);
+    }
+}
+
+/* An #ifdef whose branches each open the block makes the whole function
+ * unreadable (one ERROR at file scope): an error, never a note. */
+static void test_unreadable_function_is_an_error(void **state)
+{
+    (void)state;
+    told t = { 0 };
+    frontend_stats st = { 0 };
+    model_tu *tu = build_told("#include <tether.h>\nint x;\nint f(tt_chan *ch) {\n#ifdef A\n    if (x) {\n#else\n"
+                              "    if (!x) {\n#endif\n      x++;\n    }\n    tt_close(ch);\n    return 0;\n}\n",
+                              &t, &st);
+    assert_int_equal(model_func_find(tu, "f"), -1);
+    assert_int_equal(t.n, 1);
+    assert_false(t.note);
+    assert_non_null(strstr(t.msg, "may hide what the analysis follows"));
     model_free(tu);
 }
 
@@ -892,6 +995,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_function_modeled),
         cmocka_unit_test(test_syntax_error_skips_only_that_function),
+        cmocka_unit_test(test_benign_syntax_error_modeled_around),
+        cmocka_unit_test(test_syntax_error_hiding_something_skips),
+        cmocka_unit_test(test_unreadable_function_is_an_error),
         cmocka_unit_test(test_type_argument_is_no_error),
         cmocka_unit_test(test_unterminated_comment),
         cmocka_unit_test(test_half_written_function),

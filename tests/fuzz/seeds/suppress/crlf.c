@@ -1,0 +1,2 @@
+// tether:ignore(spawn-no-cancel)
+int a;

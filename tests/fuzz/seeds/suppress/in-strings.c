@@ -1,0 +1,2 @@
+const char *s = "// tether:ignore"; /* NOLINT(tether-
+*/

@@ -1,0 +1,4 @@
+// tether:ignore-end
+// NOLINTEND
+// tether:ignore-begin
+// NOLINTBEGIN(

@@ -1,0 +1,1 @@
+// tether:ignore(spawn-no-cancel, wg-unba
