@@ -537,9 +537,9 @@ static bool val_mentions(const model_val *v, const model_val *w)
  * condition, or one that does not read the counter: `while (tt_recv(...) ==
  * TT_OK) n++;`): such a counter bumped past COUNTER_EXACT is widened to
  * unknown, so that the loop's states repeat. A loop's own counter runs as
- * its condition says (and a loop that cannot be decided is left after
- * LOOP_K rounds). */
-static bool in_long_loop(eng_exec *x, const model_val *counter)
+ * its condition says up to LOOP_COUNTER_EXACT (own: past it), and a loop
+ * that cannot be decided is left after LOOP_K rounds. */
+static bool in_long_loop(eng_exec *x, const model_val *counter, bool own)
 {
     const eng_task *t = eng_task_get(x->s, x->task);
     for (uint32_t k = 0; t && k < t->nframes; k++) {
@@ -547,7 +547,20 @@ static bool in_long_loop(eng_exec *x, const model_val *counter)
         const model_func *fn = x->r->prog.funcs[f->fn].fn;
         for (uint32_t b = 0; b < f->nblocks; b++)
             if (f->visits[b] > LOOP_K && fn->blocks[b].loop_head &&
-                (fn->blocks[b].infinite_loop_head || !val_mentions(fn->blocks[b].cond, counter)))
+                (own || fn->blocks[b].infinite_loop_head || !val_mentions(fn->blocks[b].cond, counter)))
+                return true;
+    }
+    return false;
+}
+
+bool eng_task_looping(eng_run_ctx *r, const eng_state *s, uint32_t task)
+{
+    const eng_task *t = eng_task_get(s, task);
+    for (uint32_t k = 0; t && k < t->nframes; k++) {
+        const eng_frame *f = &t->frames[k];
+        const model_func *fn = r->prog.funcs[f->fn].fn;
+        for (uint32_t b = 0; b < f->nblocks; b++)
+            if (f->visits[b] > LOOP_K && fn->blocks[b].loop_head)
                 return true;
     }
     return false;
@@ -556,6 +569,10 @@ static bool in_long_loop(eng_exec *x, const model_val *counter)
 /* A counter stays exact while it is this small: a counter that wraps (a ring
  * buffer's index, a round robin) decides branches, and its states repeat. */
 #define COUNTER_EXACT 8
+/* A loop's own counter runs as its condition says this far; past it, it is
+ * widened too (a hundred rounds of two tasks taking turns at a mutex would
+ * be ten thousand interleavings, all alike). */
+#define LOOP_COUNTER_EXACT 16
 
 /* x = x + k / x = x - k */
 static bool is_counter_step(const model_event *ev)
@@ -576,7 +593,7 @@ static bool exec_event(eng_exec *x, const model_event *ev)
         eng_val v = eng_eval(x, ev->vals[1]);
         eng_loc l = eng_lval(x, ev->vals[0]);
         if (v.kind == EV_INT && (v.n > COUNTER_EXACT || v.n < -COUNTER_EXACT) && is_counter_step(ev) &&
-            in_long_loop(x, ev->vals[0]))
+            in_long_loop(x, ev->vals[0], v.n > LOOP_COUNTER_EXACT || v.n < -LOOP_COUNTER_EXACT))
             v = ev_unknown();
         if (l.ok)
             eng_store(x->r, x->s, l, v);

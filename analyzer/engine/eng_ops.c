@@ -577,7 +577,8 @@ static size_t perform(eng_run_ctx *r, eng_state *s, const eng_move *m, eng_rec *
             int64_t n = c.n + delta;
             /* a counter a loop keeps raising is let go of: its states
              * would never repeat (a wait on it then goes ahead) */
-            eng_store(r, s, l, n > WG_EXACT ? ev_unknown() : ev_int(n));
+            bool wide = n > WG_EXACT && eng_task_looping(r, s, m->task);
+            eng_store(r, s, l, wide ? ev_unknown() : ev_int(n));
             if (n < 0) { /* the runtime aborts: the process ends here */
                 s->panic_site = site_id;
                 record_loc(rec, m->task, site, detail, ENG_NONE, num, rloc);

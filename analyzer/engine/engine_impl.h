@@ -354,6 +354,8 @@ void eng_task_advance(eng_run_ctx *r, eng_state *s, uint32_t task);
 void eng_task_set_result(eng_state *s, uint32_t task, int32_t id, eng_val v);
 /* The site of the task's current event. */
 uint32_t eng_task_site(eng_run_ctx *r, const eng_task *t);
+/* Whether the task has gone round some loop more than a few times. */
+bool eng_task_looping(eng_run_ctx *r, const eng_state *s, uint32_t task);
 /* Starts a new task running function fn with argument arg. Returns its id. */
 uint32_t eng_spawn(eng_run_ctx *r, eng_state *s, uint32_t parent, uint32_t site, uint32_t fn, eng_val arg);
 void eng_succs_free(eng_succs *v);
