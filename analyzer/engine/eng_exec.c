@@ -537,8 +537,10 @@ static bool val_mentions(const model_val *v, const model_val *w)
  * condition, or one that does not read the counter: `while (tt_recv(...) ==
  * TT_OK) n++;`): such a counter bumped past COUNTER_EXACT is widened to
  * unknown, so that the loop's states repeat. A loop's own counter runs as
- * its condition says up to LOOP_COUNTER_EXACT (own: past it), and a loop
- * that cannot be decided is left after LOOP_K rounds. */
+ * its condition says; past LOOP_COUNTER_EXACT (own) it is let go of too
+ * when the loop's body only computes, locks or sleeps (its rounds are all
+ * alike and nobody counts them). A loop that cannot be decided is left
+ * after LOOP_K rounds. */
 static bool in_long_loop(eng_exec *x, const model_val *counter, bool own)
 {
     const eng_task *t = eng_task_get(x->s, x->task);
@@ -547,7 +549,8 @@ static bool in_long_loop(eng_exec *x, const model_val *counter, bool own)
         const model_func *fn = x->r->prog.funcs[f->fn].fn;
         for (uint32_t b = 0; b < f->nblocks; b++)
             if (f->visits[b] > LOOP_K && fn->blocks[b].loop_head &&
-                (own || fn->blocks[b].infinite_loop_head || !val_mentions(fn->blocks[b].cond, counter)))
+                ((own && eng_fninfo_of(x->r, f->fn)->loop_plain[b]) || fn->blocks[b].infinite_loop_head ||
+                 !val_mentions(fn->blocks[b].cond, counter)))
                 return true;
     }
     return false;
@@ -570,8 +573,8 @@ bool eng_task_looping(eng_run_ctx *r, const eng_state *s, uint32_t task)
  * buffer's index, a round robin) decides branches, and its states repeat. */
 #define COUNTER_EXACT 8
 /* A loop's own counter runs as its condition says this far; past it, it is
- * widened too (a hundred rounds of two tasks taking turns at a mutex would
- * be ten thousand interleavings, all alike). */
+ * widened in a plain loop (a hundred rounds of two tasks taking turns at a
+ * mutex would be ten thousand interleavings, all alike). */
 #define LOOP_COUNTER_EXACT 16
 
 /* x = x + k / x = x - k */

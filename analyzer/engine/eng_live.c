@@ -110,6 +110,66 @@ static void transfer(live_ctx *c, const model_event *ev, uint64_t *live)
     }
 }
 
+static bool plain_event(model_ev_kind k)
+{
+    return k == MODEL_EV_ASSIGN || k == MODEL_EV_LOCK || k == MODEL_EV_UNLOCK || k == MODEL_EV_SLEEP ||
+           k == MODEL_EV_NULL_TEST || k == MODEL_EV_CTX_ERR;
+}
+
+/* loop_plain: for each loop head, whether every block of its natural loop
+ * (the blocks that reach a back edge to it without passing it) is plain. */
+static void plain_loops(eng_fninfo *fi, const model_func *fn)
+{
+    size_t nb = fn->nblocks ? fn->nblocks : 1;
+    fi->loop_plain = xcalloc(nb, 1);
+    uint8_t *in = xmalloc(nb);
+    uint32_t *stack = xmalloc(nb * sizeof *stack);
+    for (size_t h = 0; h < fn->nblocks; h++) {
+        if (!fn->blocks[h].loop_head)
+            continue;
+        memset(in, 0, nb);
+        in[h] = 1;
+        size_t sp = 0;
+        for (size_t p = 0; p < fn->blocks[h].npred; p++) {
+            uint32_t u = fn->blocks[h].pred[p];
+            if (!in[u]) {
+                in[u] = 1;
+                stack[sp++] = u;
+            }
+        }
+        while (sp) {
+            const model_block *bl = &fn->blocks[stack[--sp]];
+            for (size_t p = 0; p < bl->npred; p++)
+                if (!in[bl->pred[p]]) {
+                    in[bl->pred[p]] = 1;
+                    stack[sp++] = bl->pred[p];
+                }
+        }
+        /* the preds of h outside the loop pulled in the code before it; keep
+         * only blocks h reaches */
+        uint8_t *reach = xcalloc(nb, 1);
+        reach[h] = 1;
+        stack[sp++] = (uint32_t)h;
+        while (sp) {
+            const model_block *bl = &fn->blocks[stack[--sp]];
+            for (size_t k = 0; k < bl->nsucc; k++)
+                if (!reach[bl->succ[k]] && bl->succ[k] != h) {
+                    reach[bl->succ[k]] = 1;
+                    stack[sp++] = bl->succ[k];
+                }
+        }
+        bool plain = true;
+        for (size_t b = 0; b < fn->nblocks && plain; b++)
+            if (in[b] && reach[b])
+                for (size_t e = 0; e < fn->blocks[b].nevents && plain; e++)
+                    plain = plain_event(fn->blocks[b].events[e].kind);
+        fi->loop_plain[h] = plain;
+        free(reach);
+    }
+    free(in);
+    free(stack);
+}
+
 static void build(eng_run_ctx *r, eng_fninfo *fi, const model_func *fn)
 {
     live_ctx c = { r, fi, fn };
@@ -185,6 +245,7 @@ static void build(eng_run_ctx *r, eng_fninfo *fi, const model_func *fn)
     }
     free(in);
     free(tmp);
+    plain_loops(fi, fn);
 }
 
 const eng_fninfo *eng_fninfo_of(eng_run_ctx *r, uint32_t fn)
@@ -219,5 +280,6 @@ void eng_fninfo_free(eng_fninfo *fi, size_t nblocks)
     free(fi->addr_taken);
     free(fi->def_block);
     free(fi->long_lived);
+    free(fi->loop_plain);
     free(fi);
 }

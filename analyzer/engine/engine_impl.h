@@ -76,6 +76,9 @@ typedef struct eng_fninfo {
     uint64_t **live;          /* per block: per event (and the block's end) the live vars */
     int32_t *def_block;       /* per event id: the block of the event */
     uint8_t *long_lived;      /* per event id: its result is read in another block */
+    uint8_t *loop_plain;      /* per loop head: its body only computes, locks, unlocks
+                                 or sleeps (how many rounds it runs changes nothing
+                                 anyone counts) */
 } eng_fninfo;
 
 typedef struct eng_func {
