@@ -122,10 +122,19 @@ npm_fetch() {
 # editor/vscode/package-lock.json, into editor/vscode/node_modules (never
 # committed); the editor tests type-check and package the extension.
 vsc_dir=editor/vscode
-if [ ! -x "$vsc_dir/node_modules/.bin/vsce" ] || [ ! -x "$vsc_dir/node_modules/.bin/tsc" ] ||
-   [ "$vsc_dir/package-lock.json" -nt "$vsc_dir/node_modules/.package-lock.json" ]; then
+if [ -f "$vsc_dir/package-lock.json" ] &&
+   { [ ! -x "$vsc_dir/node_modules/.bin/vsce" ] || [ ! -x "$vsc_dir/node_modules/.bin/tsc" ] ||
+     [ "$vsc_dir/package-lock.json" -nt "$vsc_dir/node_modules/.package-lock.json" ]; }; then
   echo "setup: fetching the VS Code extension's npm packages"
-  (cd "$vsc_dir" && npm ci --no-audit --no-fund --silent >/dev/null)
+  tmp=$(mktemp -d)
+  tmp_paths+=("$tmp")
+  if ! (cd "$vsc_dir" && npm ci --no-audit --no-fund --loglevel=error --fetch-retries=1 \
+          --fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=10000 --fetch-timeout=120000 \
+          >/dev/null 2>"$tmp/npm-stderr"); then
+    grep -v -E '^npm (error|ERR!) +at ' "$tmp/npm-stderr" >&2 || true
+    npm_hint "the packages of $vsc_dir/package-lock.json" "$tmp/npm-stderr" >&2
+    exit 1
+  fi
 fi
 
 # The SARIF 2.1.0 JSON schema, for the tests that validate tether's SARIF
