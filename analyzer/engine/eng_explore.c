@@ -21,7 +21,7 @@ void eng_debug_state(eng_run_ctx *r, const eng_state *s, FILE *out);
 
 /* The budget is counted in states, so that results do not depend on the
  * machine's speed or load; the time limit is only a safety net. */
-enum { DEFAULT_MAX_STATES = 30000, DEFAULT_MAX_DEPTH = 12 };
+enum { DEFAULT_MAX_STATES = 30000, DEFAULT_MAX_DEPTH = 24 };
 static const double DEFAULT_MAX_MS = 20000.0;
 
 static double now_ms(void)
