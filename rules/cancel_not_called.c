@@ -79,14 +79,21 @@ static int run(const rule_input *in, diag_list *out)
         const model_func *fn = eng_site_func(o->made);
         if (!made || !fn || !result_used(fn, made))
             continue; /* a discarded result is reported on its own */
-        const char *name = made->text ? made->text : "?";
-        diag *d = ru_warn(out, RULE_ID, (int)i, o->made, "context '%s' is not canceled on every path", name);
+        const char *name = made->text;
+        diag *d = name ? ru_warn(out, RULE_ID, (int)i, o->made, "context '%s' is not canceled on every path", name)
+                       : ru_warn(out, RULE_ID, (int)i, o->made, "the context made here is not canceled on every path");
         size_t ret = ru_maker_return(f, o->made);
         if (ret != RU_NONE) {
-            ru_note(d, f->steps[ret].site, "'%s' leaks when the function returns here", name);
+            if (name)
+                ru_note(d, f->steps[ret].site, "'%s' leaks when the function returns here", name);
+            else
+                ru_note(d, f->steps[ret].site, "it leaks when the function returns here");
             fx_ctx_cancel(d, d->nnotes, f->steps[ret].site, o->made);
         }
-        diag_set_hint(d, "call tt_ctx_cancel(%s) on every path, e.g. at a single exit label", name);
+        if (name)
+            diag_set_hint(d, "call tt_ctx_cancel(%s) on every path, e.g. at a single exit label", name);
+        else
+            diag_set_hint(d, "keep the context in a variable and call tt_ctx_cancel on it on every path");
     }
     discarded(in, out);
     return 0;

@@ -22,7 +22,8 @@ static int run(const rule_input *in, diag_list *out)
         diag *d = ru_warn(out, RULE_ID, (int)i, t->at, "mutex '%s' is locked again while this task already holds it", mu);
         if (m->held_at.tu)
             ru_note(d, m->held_at, "'%s' is locked first here", ru_op_text(m->held_at, -1));
-        if (t->nframes > 1 && t->frames[1].tu)
+        bool held_outside = m->held_at.tu != t->at.tu || m->held_at.func != t->at.func;
+        if (t->nframes > 1 && t->frames[1].tu && held_outside)
             ru_note(d, t->frames[1], "'%s' is called here with '%s' held", ru_func_name(t->frames[0]), mu);
         ru_note_spawn(d, f, f->task);
         diag_set_hint(d, "unlock before the second lock, or have the callee expect the mutex held");

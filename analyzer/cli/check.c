@@ -437,6 +437,7 @@ end:;
     }
     if (config_failed) /* its one line says it all */
         goto out;
+    fflush(stdout); /* the findings before the summary when both go to one pipe */
     if (!o->quiet && o->fix && !o->fix_diff) {
         fprintf(stderr, "tether: fixed %zu finding%s in %zu file%s", c.fixed, c.fixed == 1 ? "" : "s",
                 c.fixed_files, c.fixed_files == 1 ? "" : "s");

@@ -180,6 +180,18 @@ class ExitStatus(Base):
         for bad in (binary, missing, nodir):
             self.assertEqual(sum(l.startswith(f'tether: error: {bad}: ') for l in errs), 1, bad)
 
+    def test_summary_follows_the_findings_in_one_pipe(self):
+        # 2>&1 into one pipe: stdout's findings are all out before stderr's summary
+        path = self.write('leak.c', LEAK % '')
+        e = dict(os.environ)
+        e.pop('NO_COLOR', None)
+        p = subprocess.run([TETHER, 'check', '--no-color', path], env=e, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=60)
+        self.assertEqual(p.returncode, 1, p.stdout)
+        lines = p.stdout.splitlines()
+        self.assertEqual(lines[-1], 'tether: 1 warning in 1 file', p.stdout)
+        self.assertIn('warning:', lines[0])
+
     def test_budget_hit_is_a_note_not_a_failure(self):
         # 200 tasks from one loop: more schedules than the engine's budget
         src = ('#include <tether.h>\nstatic void w(void *a) { tt_wg_done(a); }\n'
