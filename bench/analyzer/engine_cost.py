@@ -79,6 +79,35 @@ def run_tether(tether, path, frontend, cflags, debug=False):
     return r
 
 
+def cpu_ticks():
+    """(busy, idle) jiffies of the whole machine, from /proc/stat (None elsewhere)."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return v[0] + v[1] + v[2] + v[5] + v[6], v[3] + v[4]
+
+
+def busy_pct(t0, t1):
+    if not t0 or not t1 or (t1[0] - t0[0]) + (t1[1] - t0[1]) <= 0:
+        return float("nan")
+    return 100.0 * (t1[0] - t0[0]) / ((t1[0] - t0[0]) + (t1[1] - t0[1]))
+
+
+def wait_for_idle(limit_s=30, busy=15.0):
+    """Waits up to limit_s for the machine to be less than `busy` % busy (a
+    shared machine: other work inflates every wall time here)."""
+    for i in range(limit_s):
+        t0 = cpu_ticks()
+        time.sleep(1)
+        pct_now = busy_pct(t0, cpu_ticks())
+        if not pct_now > busy:  # also when /proc/stat cannot be read
+            return
+        if i == 0:
+            note("CPU %.0f%% busy; waiting up to %d s for it to calm down" % (pct_now, limit_s))
+
+
 def lines_of(path):
     with open(path, "rb") as f:
         return f.read().count(b"\n")
@@ -134,8 +163,9 @@ def verdict(ok):
 
 def set_table(name, runs, base, load):
     """One input set: a row per front end, then the targets."""
-    out = ["== %s: %d file%s (1-min load average %.1f before, %.1f after) ==" % (
-        name, len({r["file"] for r in runs}), "" if len({r["file"] for r in runs}) == 1 else "s", load[0], load[1])]
+    nfiles = len({r["file"] for r in runs})
+    out = ["== %s: %d file%s (1-min load average %.1f before, %.1f after; CPU %.0f%% busy meanwhile) ==" % (
+        name, nfiles, "" if nfiles == 1 else "s", load[0], load[1], load[2])]
     out.append("%-12s %8s %8s %9s  %-40s %15s %7s %13s %9s %9s" % (
         "front end", "eng med", "eng p90", "eng worst", "worst file: costliest root", "states med/max",
         "cut", "RSS MB med/max", "parse med", "wall med"))
@@ -173,7 +203,8 @@ def set_table(name, runs, base, load):
 
 def cat_table(runs, load):
     """The concatenations: how the engine grows with the size of one file."""
-    out = ["== one file of k generated modules end to end (1-min load average %.1f before, %.1f after) ==" % load]
+    out = ["== one file of k generated modules end to end (1-min load average %.1f before, %.1f after; "
+           "CPU %.0f%% busy meanwhile) ==" % load]
     out.append("%-12s %4s %6s %6s %8s %5s %10s %10s  %-38s %8s %9s %7s" % (
         "front end", "k", "lines", "roots", "states", "cut", "engine ms", "in cut", "costliest root (ms, states)",
         "ms/line", "parse ms", "RSS MB"))
@@ -206,9 +237,13 @@ def costliest(all_runs, n, bases):
 
 # ---- main ---------------------------------------------------------------------
 
-def measure(label, files, tether, cflags, debug=False):
+def measure(label, files, tether, cflags, wait_s, debug=False):
+    """Every file with both front ends; the runs and (1-min load before,
+    after, % of the machine's CPU busy meanwhile: ours alone is one core)."""
     runs = []
+    wait_for_idle(wait_s)
     load0 = os.getloadavg()[0]
+    ticks0 = cpu_ticks()
     t0 = time.time()
     for i, f in enumerate(files):
         for fe in FRONTENDS:
@@ -217,7 +252,7 @@ def measure(label, files, tether, cflags, debug=False):
             runs.append(r)
         if (i + 1) % 20 == 0:
             note("%s: %d/%d files (%.0f s)" % (label, i + 1, len(files), time.time() - t0))
-    return runs, (load0, os.getloadavg()[0])
+    return runs, (load0, os.getloadavg()[0], busy_pct(ticks0, cpu_ticks()))
 
 
 def main():
@@ -230,6 +265,7 @@ def main():
     ap.add_argument("--cat", default="", help="comma-separated module counts for the concatenations")
     ap.add_argument("--files", nargs="*", default=[], help="more files, as a set of their own")
     ap.add_argument("--top", type=int, default=10)
+    ap.add_argument("--wait", type=int, default=30, help="seconds to wait at most for an idle CPU before each set")
     a = ap.parse_args()
     tether = os.path.abspath(a.tether)
     cflags = ["-std=c11", "-I" + os.path.abspath(a.include)]
@@ -240,7 +276,8 @@ def main():
              "and front end" % (time.strftime("%Y-%m-%d %H:%M"), os.cpu_count()),
              "eng = time in eng_run (ms); cut = files (or roots) whose exploration stopped at the budget "
              "(30,000 states per root, 20 s per file); RSS = the process's peak (libclang included); "
-             "parse = the front end's parse (ms)", ""]
+             "parse = the front end's parse (ms); CPU busy: the whole machine's, %d cores (this benchmark alone "
+             "keeps one busy: %.0f%%)" % (os.cpu_count(), 100.0 / (os.cpu_count() or 1)), ""]
     all_runs = []
     bases = {}
     sets = []
@@ -260,14 +297,14 @@ def main():
         sets.append(("files", "files given", [os.path.abspath(f) for f in a.files]))
     for key, title, files in sets:
         note("%s: %d files x %d front ends" % (key, len(files), len(FRONTENDS)))
-        runs, load = measure(key, files, tether, cflags)
+        runs, load = measure(key, files, tether, cflags, a.wait)
         all_runs += runs
         lines += set_table(title, runs, bases.get(key), load) + [""]
     if a.cat:
         counts = [int(k) for k in a.cat.split(",") if k]
         cats = cat_files(work, gen, counts)
         note("cat: %d files x %d front ends" % (len(cats), len(FRONTENDS)))
-        runs, load = measure("cat", cats, tether, cflags, debug=True)
+        runs, load = measure("cat", cats, tether, cflags, a.wait, debug=True)
         for r in runs:
             r["lines"] = lines_of(r["file"])
             r["k"] = int(re.search(r"cat-(\d+)\.c$", r["file"])[1])

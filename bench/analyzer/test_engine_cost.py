@@ -21,7 +21,7 @@ class EngineCost(unittest.TestCase):
             files = [os.path.join(ROOT, f) for f in SMALL + (CUT,)]
             p = subprocess.run([sys.executable, os.path.join(ROOT, 'bench', 'analyzer', 'engine_cost.py'),
                                 '--tether', TETHER, '--include', os.path.join(ROOT, 'runtime', 'include'),
-                                '--out', out, '--files'] + files, capture_output=True, text=True, timeout=120)
+                                '--out', out, '--wait', '0', '--files'] + files, capture_output=True, text=True, timeout=120)
             self.assertEqual(p.returncode, 0, p.stderr)
             with open(os.path.join(out, 'engine.txt')) as f:
                 self.assertEqual(f.read(), p.stdout)
