@@ -66,6 +66,14 @@ def run(args, cwd=None, env=None, timeout=60):
                           timeout=timeout)
 
 
+def wg_tasks_program(n):
+    """main spawns n tasks from one loop, each done on one wait group."""
+    return ('#include <tether.h>\nstatic void w(void *a) { tt_wg_done(a); }\n'
+            'int main(void)\n{\n    tt_wg wg = TT_WG_INIT;\n    tt_wg_add(&wg, %d);\n'
+            '    for (int i = 0; i < %d; i++)\n        tt_spawn(w, &wg);\n    tt_wg_wait(&wg);\n'
+            '    return 0;\n}\n' % (n, n))
+
+
 ENGINE_RE = re.compile(r'; engine ([\d.]+) ms of the analysis: (\d+) states, (\d+) roots \((\d+) cut by the budget\)'
                        r'(?:, costliest root (.+): (\w+) \(([\d.]+) ms, (\d+) states\))?')
 
@@ -195,11 +203,7 @@ class ExitStatus(Base):
 
     def test_budget_hit_is_a_note_not_a_failure(self):
         # 200 tasks from one loop: more schedules than the engine's budget
-        src = ('#include <tether.h>\nstatic void w(void *a) { tt_wg_done(a); }\n'
-               'int main(void)\n{\n    tt_wg wg = TT_WG_INIT;\n    tt_wg_add(&wg, 200);\n'
-               '    for (int i = 0; i < 200; i++)\n        tt_spawn(w, &wg);\n    tt_wg_wait(&wg);\n'
-               '    return 0;\n}\n')
-        path = self.write('many.c', src)
+        path = self.write('many.c', wg_tasks_program(200))
         for fe in ('clang', 'tree-sitter'):
             p = run(['check', '--no-color', '--frontend=' + fe, path])
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
@@ -371,11 +375,7 @@ class Options(Base):
     def test_stats_counts_roots_cut_by_the_budget(self):
         # 14 tasks from one loop, each done on one wait group: more states
         # than the engine's per-root budget (30,000), so main is cut there.
-        src = ('#include <tether.h>\nstatic void w(void *a) { tt_wg_done(a); }\n'
-               'int main(void)\n{\n    tt_wg wg = TT_WG_INIT;\n    tt_wg_add(&wg, 14);\n'
-               '    for (int i = 0; i < 14; i++)\n        tt_spawn(w, &wg);\n    tt_wg_wait(&wg);\n'
-               '    return 0;\n}\n')
-        many = self.write('many.c', src)
+        many = self.write('many.c', wg_tasks_program(14))
         ok = self.write('ok.c', CLEAN)
         p = run(['check', '--stats', ok, many])
         self.assertEqual(p.returncode, 0, p.stderr)
