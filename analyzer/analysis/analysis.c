@@ -2,6 +2,7 @@
  * over its findings, and lets one rule speak per finding (analysis.h). */
 #include "analysis/analysis.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -59,6 +60,37 @@ static void analysis__one_per_place(diag_list *out)
     out->n = keep;
 }
 
+void analysis_engine_stats_add(analysis_engine_stats *sum, const analysis_engine_stats *part)
+{
+    sum->ms += part->ms;
+    sum->states += part->states;
+    sum->roots += part->roots;
+    sum->roots_cut += part->roots_cut;
+    if (part->top_root[0] && (!sum->top_root[0] || part->top_ms > sum->top_ms)) {
+        sum->top_ms = part->top_ms;
+        sum->top_states = part->top_states;
+        memcpy(sum->top_root, part->top_root, sizeof sum->top_root);
+    }
+}
+
+/* The engine's figures for --stats. */
+static void analysis__engine_stats(const eng_result *er, analysis_engine_stats *st)
+{
+    analysis_engine_stats part = { .ms = er->ms, .states = er->states, .roots = er->nroots };
+    const eng_root_stats *top = NULL;
+    for (size_t i = 0; i < er->nroots; i++) {
+        part.roots_cut += er->roots[i].budget_hit;
+        if (!top || er->roots[i].ms > top->ms)
+            top = &er->roots[i];
+    }
+    if (top) {
+        part.top_ms = top->ms;
+        part.top_states = top->states;
+        snprintf(part.top_root, sizeof part.top_root, "%s: %s", top->tu->path, top->tu->funcs[top->func].name);
+    }
+    analysis_engine_stats_add(st, &part);
+}
+
 int analysis_run(const model_tu *const *tus, size_t ntus, const analysis_opts *opts,
                  diag_list *out, analysis_stats *stats, FILE *errors)
 {
@@ -67,6 +99,8 @@ int analysis_run(const model_tu *const *tus, size_t ntus, const analysis_opts *o
     eng_result *er = eng_run(tus, ntus, NULL);
     if (getenv("TETHER_ENGINE_DEBUG"))
         eng_debug_print(er, stderr);
+    if (stats)
+        analysis__engine_stats(er, &stats->engine);
     if (er->budget_hit && errors)
         for (size_t i = 0; i < er->nroots; i++)
             if (er->roots[i].budget_hit)

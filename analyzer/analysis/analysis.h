@@ -19,9 +19,24 @@ typedef struct analysis_opts {
     const bool *enabled;  /* per rule_registry index; NULL = every rule */
 } analysis_opts;
 
+/* What the exploration engine cost (summed over programs; --stats). */
+typedef struct analysis_engine_stats {
+    double ms;            /* in eng_run, wall time */
+    size_t states;        /* states explored, over every root */
+    size_t roots;         /* roots explored */
+    size_t roots_cut;     /* ... whose exploration stopped at the budget */
+    double top_ms;        /* the root that took longest: its time, */
+    size_t top_states;    /* its states */
+    char top_root[256];   /* and "FILE: FUNCTION" ("" when no root ran) */
+} analysis_engine_stats;
+
 typedef struct analysis_stats {
     double rules_ms;      /* rules and engine, wall time */
+    analysis_engine_stats engine;
 } analysis_stats;
+
+/* Adds `part` to `sum` (times and counts summed, the costlier top root kept). */
+void analysis_engine_stats_add(analysis_engine_stats *sum, const analysis_engine_stats *part);
 
 /* Runs the enabled rules over the program `tus[0..ntus)` and appends the
  * findings to `out` (sorted and de-duplicated). A rule that fails is a tool

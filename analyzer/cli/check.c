@@ -250,6 +250,12 @@ static void check__stats(const driver_summary *s, size_t rejected, double output
     if (st->functions)
         fprintf(stderr, "; functions %zu (with syntax errors: %zu modeled around them, %zu skipped)", st->functions,
                 st->functions_around, st->functions_skipped);
+    /* last: the root names a file and a function */
+    const analysis_engine_stats *e = &st->engine;
+    fprintf(stderr, "; engine %.1f ms of the analysis: %zu states, %zu roots (%zu cut by the budget)", e->ms,
+            e->states, e->roots, e->roots_cut);
+    if (e->top_root[0])
+        fprintf(stderr, ", costliest root %s (%.1f ms, %zu states)", e->top_root, e->top_ms, e->top_states);
     fputc('\n', stderr);
 }
 

@@ -110,6 +110,7 @@ static void check_config__add(driver_summary *sum, const driver_summary *part, b
     s->functions += p->functions;
     s->functions_skipped += p->functions_skipped;
     s->functions_around += p->functions_around;
+    analysis_engine_stats_add(&s->engine, &p->engine);
 }
 
 int check_config_run(driver *base_driver, const driver_opts *base, const check_opts *o,

@@ -46,6 +46,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "analysis/analysis.h"
 #include "diag/diag.h"
 #include "emit/source.h"
 #include "frontend/alias.h"
@@ -189,6 +190,7 @@ typedef struct driver_stats {
     size_t functions_skipped; /* ... not modeled because of syntax errors */
     size_t functions_around;  /* ... modeled around their syntax errors */
     size_t analyses_reused;/* files whose findings were moved, not analyzed again (reuse_analysis) */
+    analysis_engine_stats engine; /* the exploration engine's share of analysis_ms */
 } driver_stats;
 
 typedef struct driver_sink {

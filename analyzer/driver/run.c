@@ -114,6 +114,7 @@ static void run__analyze(const driver *d, job *j, const model_tu *const *tus, si
         }
     }
     free(text);
+    analysis_engine_stats_add(&sum->stats.engine, &as.engine);
     sum->stats.analysis_ms += driver_now_ms() - t0;
 }
 

@@ -66,6 +66,27 @@ def run(args, cwd=None, env=None, timeout=60):
                           timeout=timeout)
 
 
+def wg_tasks_program(n):
+    """main spawns n tasks from one loop, each done on one wait group."""
+    return ('#include <tether.h>\nstatic void w(void *a) { tt_wg_done(a); }\n'
+            'int main(void)\n{\n    tt_wg wg = TT_WG_INIT;\n    tt_wg_add(&wg, %d);\n'
+            '    for (int i = 0; i < %d; i++)\n        tt_spawn(w, &wg);\n    tt_wg_wait(&wg);\n'
+            '    return 0;\n}\n' % (n, n))
+
+
+ENGINE_RE = re.compile(r'; engine ([\d.]+) ms of the analysis: (\d+) states, (\d+) roots \((\d+) cut by the budget\)'
+                       r'(?:, costliest root (.+): (\w+) \(([\d.]+) ms, (\d+) states\))?')
+
+
+def engine_stats(stderr):
+    """The engine's figures from a --stats line (None where absent)."""
+    m = ENGINE_RE.search(stderr)
+    assert m, stderr
+    return {'ms': float(m[1]), 'states': int(m[2]), 'roots': int(m[3]), 'cut': int(m[4]),
+            'top_file': m[5], 'top_func': m[6], 'top_ms': float(m[7]) if m[7] else None,
+            'top_states': int(m[8]) if m[8] else None}
+
+
 def warnings(out):
     return [m for m in (DIAG_RE.match(l) for l in out.splitlines()) if m and m['kind'] == 'warning']
 
@@ -194,11 +215,7 @@ class ExitStatus(Base):
 
     def test_budget_hit_is_a_note_not_a_failure(self):
         # 200 tasks from one loop: more schedules than the engine's budget
-        src = ('#include <tether.h>\nstatic void w(void *a) { tt_wg_done(a); }\n'
-               'int main(void)\n{\n    tt_wg wg = TT_WG_INIT;\n    tt_wg_add(&wg, 200);\n'
-               '    for (int i = 0; i < 200; i++)\n        tt_spawn(w, &wg);\n    tt_wg_wait(&wg);\n'
-               '    return 0;\n}\n')
-        path = self.write('many.c', src)
+        path = self.write('many.c', wg_tasks_program(200))
         for fe in ('clang', 'tree-sitter'):
             p = run(['check', '--no-color', '--frontend=' + fe, path])
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
@@ -338,6 +355,50 @@ class Options(Base):
         parts = [float(m[i]) for i in range(5, 11)]
         self.assertAlmostEqual(sum(parts), float(m[11]), delta=0.05 * len(parts) + 0.01)
         self.assertGreater(float(m[7]), 0)  # clang parsed something
+        # The engine's share: ok.c and leak.c each have one root (main) with
+        # tasks to run; its time is part of the analysis time.
+        e = engine_stats(p.stderr)
+        self.assertEqual((e['roots'], e['cut']), (2, 0), p.stderr)
+        self.assertGreater(e['states'], 2)
+        self.assertLessEqual(e['ms'], float(m[9]) + 0.05)
+        self.assertIn(e['top_file'], (ok, leak))
+        self.assertEqual(e['top_func'], 'main')
+        self.assertGreater(e['top_states'], 0)
+        self.assertLess(e['top_states'], e['states'])  # the other root explored states too
+        self.assertLessEqual(e['top_ms'], e['ms'] + 0.05)
+
+    def test_stats_engine_matches_the_engine_debug_output(self):
+        # The states per root that TETHER_ENGINE_DEBUG prints add up to the
+        # --stats total; a file without tether calls has no root to explore.
+        leak = self.write('leak.c', LEAK % '')
+        ok = self.write('ok.c', CLEAN)
+        plain = self.write('plain.c', 'int twice(int x)\n{\n    return 2 * x;\n}\n')
+        for fe in ('clang', 'tree-sitter'):
+            p = run(['check', '--stats', '--frontend=' + fe, leak, ok, plain], env={'TETHER_ENGINE_DEBUG': '1'})
+            self.assertEqual(p.returncode, 1, p.stderr)
+            roots = [(name, int(n)) for name, n in re.findall(r'^root (\w+): (\d+) states', p.stderr, re.M)]
+            self.assertEqual([r[0] for r in roots], ['main', 'main'], p.stderr)
+            self.assertTrue(all(n > 1 for _, n in roots), p.stderr)
+            e = engine_stats(p.stderr)
+            self.assertEqual((e['roots'], e['cut']), (2, 0), p.stderr)
+            self.assertEqual(e['states'], sum(n for _, n in roots), p.stderr)
+            self.assertIn(e['top_states'], [n for _, n in roots])
+
+    def test_stats_counts_roots_cut_by_the_budget(self):
+        # 14 tasks from one loop, each done on one wait group: more states
+        # than the engine's per-root budget (30,000), so main is cut there.
+        many = self.write('many.c', wg_tasks_program(14))
+        ok = self.write('ok.c', CLEAN)
+        p = run(['check', '--stats', ok, many])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        note = re.search(r"the analysis of 'main' stopped at its budget \((\d+) states\)", p.stdout)
+        self.assertIsNotNone(note, p.stdout)
+        e = engine_stats(p.stderr)
+        self.assertEqual((e['roots'], e['cut']), (2, 1), p.stderr)
+        self.assertEqual((e['top_file'], e['top_func']), (many, 'main'))
+        self.assertEqual(e['top_states'], int(note[1]))
+        self.assertGreaterEqual(e['top_states'], 30000)
+        self.assertGreater(e['states'], e['top_states'])
 
     def test_dump_model(self):
         p = run(['check', '--dump-model', self.write('leak.c', LEAK % '')])
