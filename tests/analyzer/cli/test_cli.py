@@ -385,9 +385,9 @@ class Options(Base):
             self.assertIn(e['top_states'], [n for _, n in roots])
 
     def test_stats_counts_roots_cut_by_the_budget(self):
-        # 14 tasks from one loop, each done on one wait group: more states
+        # 20 tasks from one loop, each done on one wait group: more states
         # than the engine's per-root budget (30,000), so main is cut there.
-        many = self.write('many.c', wg_tasks_program(14))
+        many = self.write("many.c", wg_tasks_program(20))
         ok = self.write('ok.c', CLEAN)
         p = run(['check', '--stats', ok, many])
         self.assertEqual(p.returncode, 0, p.stderr)
