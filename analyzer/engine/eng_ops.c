@@ -340,18 +340,24 @@ static void put(eng_run_ctx *r, eng_state *s, eng_val p, eng_val v)
 
 static void buf_push(eng_obj *o, eng_val v)
 {
-    if (o->nbuf == o->bufcap) {
-        o->bufcap = o->bufcap ? o->bufcap * 2 : 4;
-        o->buf = xrealloc(o->buf, o->bufcap * sizeof *o->buf);
+    o->nbuf++;
+    if (o->nruns && ev_same(o->runs[o->nruns - 1].v, v)) {
+        o->runs[o->nruns - 1].n++;
+        return;
     }
-    o->buf[o->nbuf++] = v;
+    if (o->nruns == o->runcap) {
+        o->runcap = o->runcap ? o->runcap * 2 : 2;
+        o->runs = xrealloc(o->runs, o->runcap * sizeof *o->runs);
+    }
+    o->runs[o->nruns++] = (eng_vrun){ v, 1 };
 }
 
 static eng_val buf_pop(eng_obj *o)
 {
-    eng_val v = o->buf[0];
-    memmove(&o->buf[0], &o->buf[1], (o->nbuf - 1) * sizeof *o->buf);
+    eng_val v = o->runs[0].v;
     o->nbuf--;
+    if (--o->runs[0].n == 0)
+        memmove(&o->runs[0], &o->runs[1], --o->nruns * sizeof *o->runs);
     return v;
 }
 

@@ -75,8 +75,8 @@ static void mark_obj(reach *m, uint32_t id)
         return;
     m->obj_mask[i] |= m->bit;
     const eng_obj *o = m->s->objs[i];
-    for (uint32_t k = 0; k < o->nbuf; k++)
-        mark_val(m, o->buf[k]);
+    for (uint32_t k = 0; k < o->nruns; k++)
+        mark_val(m, o->runs[k].v);
     if (o->done != ENG_NONE)
         mark_obj(m, o->done);
     if (o->chan != ENG_NONE)

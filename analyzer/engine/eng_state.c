@@ -351,7 +351,7 @@ static void obj_decref(eng_obj *o)
 {
     if (!o || --o->refs > 0)
         return;
-    free(o->buf);
+    free(o->runs);
     free(o);
 }
 
@@ -373,10 +373,10 @@ eng_obj *eng_obj_mut(eng_state *s, uint32_t id)
         eng_obj *d = xmalloc(sizeof *d);
         *d = *o;
         d->refs = 1;
-        d->bufcap = o->nbuf ? o->nbuf : 1;
-        d->buf = xmalloc(d->bufcap * sizeof *d->buf);
-        if (o->nbuf)
-            memcpy(d->buf, o->buf, o->nbuf * sizeof *d->buf);
+        d->runcap = o->nruns ? o->nruns : 1;
+        d->runs = xmalloc(d->runcap * sizeof *d->runs);
+        if (o->nruns)
+            memcpy(d->runs, o->runs, o->nruns * sizeof *d->runs);
         o->refs--;
         s->objs[i] = o = d;
     }
@@ -424,8 +424,8 @@ static uint64_t obj_hash(eng_obj *o)
     h = h_mix(h, (uint64_t)o->cap);
     h = h_mix(h, ((uint64_t)o->owner << 32) | o->parent);
     h = h_mix(h, ((uint64_t)o->done << 32) | o->chan);
-    for (uint32_t i = 0; i < o->nbuf; i++)
-        h = h_val(h, o->buf[i]);
+    for (uint32_t i = 0; i < o->nruns; i++)
+        h = h_mix(h_val(h, o->runs[i].v), o->runs[i].n);
     o->hash = h;
     o->hashed = true;
     return h;
@@ -569,8 +569,8 @@ static void mark_obj(mark_ctx *m, uint32_t id)
         return;
     m->obj_mark[i] = 1;
     const eng_obj *o = m->s->objs[i];
-    for (uint32_t k = 0; k < o->nbuf; k++)
-        mark_val(m, o->buf[k]);
+    for (uint32_t k = 0; k < o->nruns; k++)
+        mark_val(m, o->runs[k].v);
     if (o->done != ENG_NONE)
         mark_obj(m, o->done);
     if (o->chan != ENG_NONE)
@@ -667,8 +667,8 @@ static void esc_obj(esc_ctx *e, uint32_t id)
         return;
     eng_obj_mut(e->s, id)->escaped = true;
     o = eng_obj_get(e->s, id);
-    for (uint32_t k = 0; k < o->nbuf; k++)
-        esc_val(e, o->buf[k]);
+    for (uint32_t k = 0; k < o->nruns; k++)
+        esc_val(e, o->runs[k].v);
     uint32_t links[4] = { o->done, o->chan, o->owner, o->parent };
     for (size_t k = 0; k < 4; k++)
         if (links[k] != ENG_NONE)
@@ -811,8 +811,8 @@ void eng_state_gc(eng_run_ctx *r, eng_state *s)
         if (!m.obj_mark[i]) {
             m.obj_mark[i] = 1;
             eng_obj *o = s->objs[i];
-            for (uint32_t k = 0; k < o->nbuf; k++)
-                mark_val(&m, o->buf[k]);
+            for (uint32_t k = 0; k < o->nruns; k++)
+                mark_val(&m, o->runs[k].v);
             if (o->done != ENG_NONE)
                 mark_obj(&m, o->done);
             if (o->chan != ENG_NONE)

@@ -49,6 +49,10 @@ typedef struct eng_val {
     int64_t n;
 } eng_val;
 
+static inline bool ev_same(eng_val x, eng_val y)
+{
+    return x.kind == y.kind && x.nz == y.nz && x.a == y.a && x.b == y.b && x.n == y.n;
+}
 static inline eng_val ev_unknown(void) { return (eng_val){ EV_UNKNOWN, 0, 0, 0, 0 }; }
 static inline eng_val ev_int(int64_t n) { return (eng_val){ EV_INT, 0, 0, 0, n }; }
 static inline eng_val ev_ptr(uint32_t cell, uint32_t path) { return (eng_val){ EV_PTR, 0, cell, path, 0 }; }
@@ -208,6 +212,8 @@ typedef struct eng_task {
 
 typedef enum { OBJ_CHAN, OBJ_CTX, OBJ_TICKER } eng_okind;
 
+typedef struct eng_vrun { eng_val v; uint32_t n; } eng_vrun;
+
 typedef struct eng_obj {
     uint32_t refs, id;
     uint8_t kind;             /* eng_okind */
@@ -217,8 +223,11 @@ typedef struct eng_obj {
     int64_t cap;              /* -1: unknown (behaves as the environment's) */
     bool closed, after, fired;
     uint32_t owner;           /* done chan: its ctx; ticker chan: its ticker */
-    uint32_t nbuf, bufcap;
-    eng_val *buf;
+    uint32_t nbuf;            /* values buffered, held as runs of equal ones (a
+                                 loop filling a big buffer with one value costs a
+                                 run, not a copy of every value, in each state) */
+    uint32_t nruns, runcap;
+    eng_vrun *runs;
     /* ctx */
     uint32_t parent;          /* ENG_NONE: a root (background parent) */
     bool canceled, timeout, timed_out, cancel_called;
