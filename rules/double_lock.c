@@ -5,6 +5,24 @@
 
 static const char *const RULE_ID = "double-lock";
 
+static bool same_site(eng_site a, eng_site b)
+{
+    return a.tu == b.tu && a.func == b.func && a.block == b.block && a.index == b.index;
+}
+
+/* Whether the task made the call at `call` (its last one there) after it
+ * locked mu: the mutex was held when the callee was entered. */
+static bool called_holding(const eng_finding *f, uint32_t task, uint32_t mu, eng_site call)
+{
+    size_t locked = ru_last_op_on(f, task, mu, MODEL_EV_LOCK);
+    for (size_t i = f->nsteps; i-- > 0;) {
+        const eng_step *st = &f->steps[i];
+        if (st->task == task && st->kind == ENG_STEP_CALL && same_site(st->site, call))
+            return locked == RU_NONE || i > locked;
+    }
+    return locked == RU_NONE;
+}
+
 static int run(const rule_input *in, diag_list *out)
 {
     for (size_t i = 0; i < in->eng->nfindings; i++) {
@@ -22,8 +40,7 @@ static int run(const rule_input *in, diag_list *out)
         diag *d = ru_warn(out, RULE_ID, (int)i, t->at, "mutex '%s' is locked again while this task already holds it", mu);
         if (m->held_at.tu)
             ru_note(d, m->held_at, "'%s' is locked first here", ru_op_text(m->held_at, -1));
-        bool held_outside = m->held_at.tu != t->at.tu || m->held_at.func != t->at.func;
-        if (t->nframes > 1 && t->frames[1].tu && held_outside)
+        if (t->nframes > 1 && t->frames[1].tu && called_holding(f, f->task, t->wait_obj, t->frames[1]))
             ru_note(d, t->frames[1], "'%s' is called here with '%s' held", ru_func_name(t->frames[0]), mu);
         ru_note_spawn(d, f, f->task);
         diag_set_hint(d, "unlock before the second lock, or have the callee expect the mutex held");

@@ -80,6 +80,13 @@ size_t ru_last_top_step(const eng_finding *f, uint32_t task, eng_step_kind kind)
     return found;
 }
 
+bool ru_is_send_on(const eng_step *st, uint32_t ch)
+{
+    const model_event *ev = ru_ev(st->site);
+    return st->kind == ENG_STEP_OP && st->obj == ch && ev &&
+           (ev->kind == MODEL_EV_SEND || (ev->kind == MODEL_EV_SELECT && st->detail >= 0 && ev->cases[st->detail].op == 2));
+}
+
 size_t ru_last_op_on(const eng_finding *f, uint32_t task, uint32_t obj, int k)
 {
     for (size_t i = f->nsteps; i-- > 0;) {

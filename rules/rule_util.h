@@ -35,6 +35,8 @@ size_t ru_last_top_step(const eng_finding *f, uint32_t task, eng_step_kind kind)
 /* The index of the last OP step of task on object obj (any kind with
  * k == -1, else that event kind), or RU_NONE. */
 size_t ru_last_op_on(const eng_finding *f, uint32_t task, uint32_t obj, int k);
+/* Whether step st is a send on ch (a tt_send, or a select's send case). */
+bool ru_is_send_on(const eng_step *st, uint32_t ch);
 /* Whether the path has an OP step of event kind k on obj (by any task). */
 bool ru_any_op_on(const eng_finding *f, uint32_t obj, model_ev_kind k);
 /* The RETURN step that leaves the function where `made` is, run by the

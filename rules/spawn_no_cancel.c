@@ -71,6 +71,15 @@ static void signal_note(diag *d, const eng_finding *f, uint32_t ch)
         ru_note(d, o->made, "'%s' is made here and never closed or sent to", made->text ? made->text : "?");
 }
 
+/* Whether some task sent on ch along the path. */
+static bool sent_on(const eng_finding *f, uint32_t ch)
+{
+    for (size_t i = 0; ch != RU_NONE && i < f->nsteps; i++)
+        if (ru_is_send_on(&f->steps[i], ch))
+            return true;
+    return false;
+}
+
 /* The note at the operation the task is stuck at. */
 static void blocked_note(diag *d, const eng_finding *f, uint32_t task)
 {
@@ -87,8 +96,8 @@ static void blocked_note(diag *d, const eng_finding *f, uint32_t task)
         else if (t->nchan && t->chan_null[0])
             ru_note(d, t->at, "'%s' blocks here on tt_recv from a NULL channel", name);
         else
-            ru_note(d, t->at, "'%s' blocks here on tt_recv from '%s', which nothing sends to or closes", name,
-                    ru_op_text(t->at, -1));
+            ru_note(d, t->at, "'%s' blocks here on tt_recv from '%s', which nothing sends to %sor closes", name,
+                    ru_op_text(t->at, -1), sent_on(f, t->wait_obj) ? "again " : "");
         break;
     case MODEL_EV_SELECT:
         ru_note(d, t->at, "'%s' blocks here on tt_select with no case that can become ready", name);

@@ -81,21 +81,13 @@ static bool gives_up(const model_event *ev, int k)
     return v->kind == MODEL_VAL_API && (strcmp(v->name, "tt_after") == 0 || strcmp(v->name, "tt_ctx_done") == 0);
 }
 
-/* Whether step st is a send on ch (a tt_send, or a select's send case). */
-static bool is_send_on(const eng_step *st, uint32_t ch)
-{
-    const model_event *ev = ru_ev(st->site);
-    return st->kind == ENG_STEP_OP && st->obj == ch && ev &&
-           (ev->kind == MODEL_EV_SEND || (ev->kind == MODEL_EV_SELECT && st->detail >= 0 && ev->cases[st->detail].op == 2));
-}
-
 /* The tasks that send on ch (did, or are stuck doing it), in order. */
 static size_t senders_of(const eng_finding *f, uint32_t ch, uint32_t *out, size_t max, bool *repeat)
 {
     size_t n = 0;
     *repeat = false;
     for (size_t i = 0; i < f->nsteps; i++) {
-        if (!is_send_on(&f->steps[i], ch))
+        if (!ru_is_send_on(&f->steps[i], ch))
             continue;
         bool seen = false;
         for (size_t k = 0; k < n; k++)
@@ -194,7 +186,7 @@ static void receiver_note(diag *d, const eng_finding *f, uint32_t recv, uint32_t
     if (last != RU_NONE) {
         size_t nrecv = 0;
         for (size_t i = 0; i < f->nsteps; i++)
-            nrecv += f->steps[i].task == recv && f->steps[i].obj == ch && !is_send_on(&f->steps[i], ch) &&
+            nrecv += f->steps[i].task == recv && f->steps[i].obj == ch && !ru_is_send_on(&f->steps[i], ch) &&
                      f->steps[i].kind == ENG_STEP_OP;
         /* where it stopped: the loop around the receive that it left, or a
          * break, goto or return statement, or the end of its function */
