@@ -423,12 +423,28 @@ static void scan_typedef(ts_ctx *c, TSNode td)
     ts_kids_pop(c, first);
 }
 
+void ts_name_anon_struct(ts_ctx *c, TSNode spec, ts_type *base)
+{
+    ts_sym sk = ts_kind(c, spec);
+    if ((sk != TS_STRUCT_SPECIFIER && sk != TS_UNION_SPECIFIER) || base->tag ||
+        !ts_node_is_null(ts_field(c, spec, c->f_name)))
+        return;
+    TSPoint at = ts_node_start_point(spec);
+    char tag[48];
+    snprintf(tag, sizeof tag, "(anonymous at %u:%u)", at.row + 1, at.column + 1);
+    base->tag = arena_strdup(c->arena, tag);
+    size_t save = c->nkids;
+    scan_struct(c, spec, base->tag, true);
+    c->nkids = save;
+}
+
 static void scan_declaration(ts_ctx *c, TSNode decl)
 {
     TSNode spec = ts_field(c, decl, c->f_type);
     ts_scan_spec(c, spec);
     ts_type base = ts_type_of_spec(c, spec);
     base.is_const = ts_has_const(c, decl);
+    ts_name_anon_struct(c, spec, &base);
     size_t first = ts_kids(c, decl, true);
     size_t last = c->nkids;
     for (size_t i = first; i < last; i++) {

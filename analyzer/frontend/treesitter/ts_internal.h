@@ -213,6 +213,10 @@ static inline const char *ts_text(const ts_ctx *c, TSNode n, uint32_t *len)
 bool ts_text_is(const ts_ctx *c, TSNode n, const char *s);
 /* A NUL-terminated copy of n's text in the scratch arena. */
 const char *ts_dup(ts_ctx *c, TSNode n);
+/* `static struct { tt_chan *chans[8]; } handlers;`: a struct with no name
+ * declared with variables gets a tag made from its place (base->tag), so
+ * its fields' types (arrays, objects) are looked up like a named one's. */
+void ts_name_anon_struct(ts_ctx *c, TSNode spec, ts_type *base);
 /* n's text NUL-terminated in c->tmp (valid until the next call). */
 const char *ts_tmp(ts_ctx *c, TSNode n);
 

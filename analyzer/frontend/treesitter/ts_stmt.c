@@ -68,6 +68,7 @@ static void local_declaration(ts_ctx *c, TSNode decl)
     ts_scan_spec(c, spec);
     ts_type base = ts_type_of_spec(c, spec);
     base.is_const = ts_has_const(c, decl);
+    ts_name_anon_struct(c, spec, &base);
     bool is_extern = ts_has_storage(c, decl, "extern");
     bool is_static = ts_has_storage(c, decl, "static") || is_extern;
     size_t first = ts_kids(c, decl, true);
