@@ -252,9 +252,11 @@ static void case_stmt(ts_ctx *c, TSNode n)
 
 static void return_stmt(ts_ctx *c, TSNode n)
 {
-    TSNode e = ts_node_named_child(n, 0);
-    if (ts_kind(c, e) == TS_COMMENT)
-        e = (TSNode){ 0 };
+    /* the value: the first named child that is not a comment (one may come first) */
+    TSNode e = { 0 };
+    for (uint32_t i = 0, k = ts_node_named_child_count(n); i < k && ts_node_is_null(e); i++)
+        if (ts_kind(c, ts_node_named_child(n, i)) != TS_COMMENT)
+            e = ts_node_named_child(n, i);
     model_obj_id obj = MODEL_NO_OBJ;
     const char *text = NULL;
     model_val *v = NULL;
