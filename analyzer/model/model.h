@@ -430,6 +430,9 @@ model_val *mv_deref(model_tu *tu, model_val *p);
 model_val *mv_addr(model_tu *tu, model_val *lv);
 model_val *mv_unop(model_tu *tu, model_op op, model_val *a);
 model_val *mv_binop(model_tu *tu, model_op op, model_val *a, model_val *b);
+/* The constant folding both front ends share (notes/values.md 10 and 17):
+ * int64, + - * wrapping, no division by 0; false when op does not fold. */
+bool model_fold_binop(model_op op, int64_t a, int64_t b, int64_t *out);
 model_val *mv_cond(model_tu *tu, model_val *c, model_val *a, model_val *b);
 model_val *mv_result(model_tu *tu, int32_t event_id);
 /* An INIT with room for n elements; fill with mv_init_set. */

@@ -226,3 +226,41 @@ void mv_print(const model_val *v, FILE *out)
     if (v->is_array)
         fputs("[]", out);
 }
+
+bool model_fold_binop(model_op op, int64_t a, int64_t b, int64_t *out)
+{
+    uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+    switch (op) {
+    case MODEL_OP_ADD: *out = (int64_t)(ua + ub); return true;
+    case MODEL_OP_SUB: *out = (int64_t)(ua - ub); return true;
+    case MODEL_OP_MUL: *out = (int64_t)(ua * ub); return true;
+    case MODEL_OP_DIV:
+    case MODEL_OP_MOD:
+        if (b == 0 || (a == INT64_MIN && b == -1))
+            return false;
+        *out = op == MODEL_OP_DIV ? a / b : a % b;
+        return true;
+    case MODEL_OP_SHL:
+        if (b < 0 || b > 63)
+            return false;
+        *out = (int64_t)(ua << b);
+        return true;
+    case MODEL_OP_SHR:
+        if (b < 0 || b > 63)
+            return false;
+        *out = a >> b;
+        return true;
+    case MODEL_OP_BITAND: *out = a & b; return true;
+    case MODEL_OP_BITOR: *out = a | b; return true;
+    case MODEL_OP_BITXOR: *out = a ^ b; return true;
+    case MODEL_OP_LT: *out = a < b; return true;
+    case MODEL_OP_LE: *out = a <= b; return true;
+    case MODEL_OP_GT: *out = a > b; return true;
+    case MODEL_OP_GE: *out = a >= b; return true;
+    case MODEL_OP_EQ: *out = a == b; return true;
+    case MODEL_OP_NE: *out = a != b; return true;
+    case MODEL_OP_LAND: *out = a && b; return true;
+    case MODEL_OP_LOR: *out = a || b; return true;
+    default: return false;
+    }
+}

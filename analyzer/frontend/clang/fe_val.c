@@ -282,47 +282,7 @@ model_val *fe_val_literal(fe_state *st, CXCursor e, enum CXCursorKind k)
     }
 }
 
-/* ---- Folding ----------------------------------------------------------------- *
- * Over INT operands only, with the arithmetic both front ends share
- * (notes/values.md 10 and 17): int64, + - * wrapping, no division by 0. */
-
-static bool fe__apply(model_op op, int64_t a, int64_t b, int64_t *out)
-{
-    uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
-    switch (op) {
-    case MODEL_OP_ADD: *out = (int64_t)(ua + ub); return true;
-    case MODEL_OP_SUB: *out = (int64_t)(ua - ub); return true;
-    case MODEL_OP_MUL: *out = (int64_t)(ua * ub); return true;
-    case MODEL_OP_DIV:
-    case MODEL_OP_MOD:
-        if (b == 0 || (a == INT64_MIN && b == -1))
-            return false;
-        *out = op == MODEL_OP_DIV ? a / b : a % b;
-        return true;
-    case MODEL_OP_SHL:
-        if (b < 0 || b > 63)
-            return false;
-        *out = (int64_t)(ua << b);
-        return true;
-    case MODEL_OP_SHR:
-        if (b < 0 || b > 63)
-            return false;
-        *out = a >> b;
-        return true;
-    case MODEL_OP_BITAND: *out = a & b; return true;
-    case MODEL_OP_BITOR: *out = a | b; return true;
-    case MODEL_OP_BITXOR: *out = a ^ b; return true;
-    case MODEL_OP_LT: *out = a < b; return true;
-    case MODEL_OP_LE: *out = a <= b; return true;
-    case MODEL_OP_GT: *out = a > b; return true;
-    case MODEL_OP_GE: *out = a >= b; return true;
-    case MODEL_OP_EQ: *out = a == b; return true;
-    case MODEL_OP_NE: *out = a != b; return true;
-    case MODEL_OP_LAND: *out = a && b; return true;
-    case MODEL_OP_LOR: *out = a || b; return true;
-    default: return false;
-    }
-}
+/* ---- Folding: over INT operands only, model_fold_binop ------------------------ */
 
 static bool fe__is_int(const model_val *v)
 {
@@ -346,7 +306,7 @@ model_val *fe_fold_unop(model_tu *m, model_op op, model_val *a)
 model_val *fe_fold_binop(model_tu *m, model_op op, model_val *a, model_val *b)
 {
     int64_t r;
-    if (fe__is_int(a) && fe__is_int(b) && fe__apply(op, a->num, b->num, &r))
+    if (fe__is_int(a) && fe__is_int(b) && model_fold_binop(op, a->num, b->num, &r))
         return mv_int(m, r);
     return mv_binop(m, op, a, b);
 }

@@ -204,44 +204,6 @@ model_op ts_val_binop_of(ts_ctx *c, TSNode op)
     return MODEL_OP_NONE;
 }
 
-static bool fold2(model_op op, int64_t a, int64_t b, int64_t *out)
-{
-    uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
-    switch (op) {
-    case MODEL_OP_ADD: *out = (int64_t)(ua + ub); return true;
-    case MODEL_OP_SUB: *out = (int64_t)(ua - ub); return true;
-    case MODEL_OP_MUL: *out = (int64_t)(ua * ub); return true;
-    case MODEL_OP_DIV:
-    case MODEL_OP_MOD:
-        if (b == 0 || (a == INT64_MIN && b == -1))
-            return false;
-        *out = op == MODEL_OP_DIV ? a / b : a % b;
-        return true;
-    case MODEL_OP_SHL:
-        if (b < 0 || b > 63)
-            return false;
-        *out = (int64_t)(ua << b);
-        return true;
-    case MODEL_OP_SHR:
-        if (b < 0 || b > 63)
-            return false;
-        *out = a >> b;
-        return true;
-    case MODEL_OP_BITAND: *out = a & b; return true;
-    case MODEL_OP_BITOR: *out = a | b; return true;
-    case MODEL_OP_BITXOR: *out = a ^ b; return true;
-    case MODEL_OP_LT: *out = a < b; return true;
-    case MODEL_OP_LE: *out = a <= b; return true;
-    case MODEL_OP_GT: *out = a > b; return true;
-    case MODEL_OP_GE: *out = a >= b; return true;
-    case MODEL_OP_EQ: *out = a == b; return true;
-    case MODEL_OP_NE: *out = a != b; return true;
-    case MODEL_OP_LAND: *out = a && b; return true;
-    case MODEL_OP_LOR: *out = a || b; return true;
-    default: return false;
-    }
-}
-
 static bool is_int(const model_val *v)
 {
     return v && v->kind == MODEL_VAL_INT;
@@ -250,7 +212,7 @@ static bool is_int(const model_val *v)
 model_val *ts_val_binop(ts_ctx *c, model_op op, model_val *a, model_val *b)
 {
     int64_t k;
-    if (is_int(a) && is_int(b) && fold2(op, a->num, b->num, &k))
+    if (is_int(a) && is_int(b) && model_fold_binop(op, a->num, b->num, &k))
         return mv_int(c->tu, k);
     return mv_binop(c->tu, op, a, b);
 }
