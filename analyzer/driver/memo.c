@@ -32,6 +32,7 @@ typedef struct memo_entry {
     char *path;
     memo_key key;
     diag_list diags;
+    memo_notes notes;
     unsigned long used;
 } memo_entry;
 
@@ -58,11 +59,33 @@ static void memo__key_free(memo_key *k)
     memset(k, 0, sizeof *k);
 }
 
+void memo_notes_free(memo_notes *notes)
+{
+    for (size_t i = 0; i < notes->n; i++) {
+        free(notes->v[i].file);
+        free(notes->v[i].msg);
+    }
+    free(notes->v);
+    notes->v = NULL;
+    notes->n = 0;
+}
+
+static void memo__notes_copy(memo_notes *dst, const memo_notes *src)
+{
+    dst->n = 0;
+    dst->v = driver_xmalloc((src->n + 1) * sizeof *dst->v);
+    for (; dst->n < src->n; dst->n++) {
+        const memo_note *x = &src->v[dst->n];
+        dst->v[dst->n] = (memo_note){ x->file ? driver_xstrdup(x->file) : NULL, driver_xstrdup(x->msg) };
+    }
+}
+
 static void memo__entry_free(memo_entry *e)
 {
     free(e->path);
     memo__key_free(&e->key);
     diag_list_free(&e->diags);
+    memo_notes_free(&e->notes);
     memset(e, 0, sizeof *e);
 }
 
@@ -262,7 +285,8 @@ static memo_entry *memo__find(driver_memo *self, const char *path)
     return NULL;
 }
 
-bool memo_lookup(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, diag_list *out)
+bool memo_lookup(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, diag_list *out,
+                 memo_notes *notes)
 {
     memo_key now;
     memo__key(tus, n, &now);
@@ -281,17 +305,20 @@ bool memo_lookup(driver_memo *self, const char *path, const model_tu *const *tus
         for (size_t f = 0; maps && f < now.nfiles; f++)
             free(maps[f].v);
         free(maps);
-        if (hit)
+        if (hit) {
             e->used = ++self->clock;
-        else
+            memo__notes_copy(notes, &e->notes);
+        } else {
             diag_list_free(out);
+        }
     }
     pthread_mutex_unlock(&self->lock);
     memo__key_free(&now);
     return hit;
 }
 
-void memo_store(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, const diag_list *diags)
+void memo_store(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, const diag_list *diags,
+                const memo_notes *notes)
 {
     memo_key k;
     memo__key(tus, n, &k);
@@ -308,6 +335,7 @@ void memo_store(driver_memo *self, const char *path, const model_tu *const *tus,
     e->key = k;
     for (size_t i = 0; i < diags->n; i++)
         diag_copy(&e->diags, &diags->items[i]);
+    memo__notes_copy(&e->notes, notes);
     e->used = ++self->clock;
     pthread_mutex_unlock(&self->lock);
 }
