@@ -278,7 +278,10 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
         return -1;
     }
     double t0 = now_ms();
-    TSTree *tree = ts_parser_parse_string(parser, NULL, src, (uint32_t)len);
+    bool reused = false;
+    TSTree *tree = in->reuse ? ts_reuse_parse(parser, in->path, src, (uint32_t)len, &reused)
+                             : ts_parser_parse_string(parser, NULL, src, (uint32_t)len);
+    (void)reused;
     double t1 = now_ms();
     if (own_parser)
         ts_parser_delete(parser);

@@ -173,6 +173,10 @@ void ts_syms_init(ts_ctx *c);
 /* This thread's parser (ts_frontend.c); *own: a one-off the caller deletes.
  * NULL if the grammar does not load. */
 TSParser *ts_thread_parser(bool *own);
+/* src parsed as path's new text (ts_reuse.c): with path's last tree,
+ * edited where the texts differ, when one was kept (*reused); the result
+ * is kept for the next call. The caller owns the tree; NULL: no parse. */
+TSTree *ts_reuse_parse(TSParser *parser, const char *path, const char *src, uint32_t len, bool *reused);
 /* The depth of the tree under root, counting up to limit + 1 (ts_depth.c);
  * *line: where it first went deeper than limit. */
 unsigned ts_tree_depth(TSNode root, unsigned limit, unsigned *line);
