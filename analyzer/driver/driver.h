@@ -189,6 +189,7 @@ typedef struct driver_stats {
     size_t functions_skipped; /* ... not modeled because of syntax errors */
     size_t functions_around;  /* ... modeled around their syntax errors */
     size_t analyses_reused;/* files whose findings were moved, not analyzed again (reuse_analysis) */
+    size_t roots_reused;   /* roots not explored again: their code did not change (reuse_analysis) */
 } driver_stats;
 
 typedef struct driver_sink {

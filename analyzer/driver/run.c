@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "analysis/analysis.h"
+#include "engine/engine.h"
 #include "driver/driver_impl.h"
 #include "driver/limits.h"
 #include "driver/util.h"
@@ -83,15 +84,34 @@ static int run__default_jobs(void)
     return n >= 2 ? 2 : 1;
 }
 
-/* analysis_run over tus, its failures as tool errors of job j. */
+/* The engine of a per-file run with reuse_analysis: roots_run. */
+typedef struct run_roots {
+    driver_roots *roots;
+    const char *path;
+    size_t reused;
+} run_roots;
+
+static eng_result *run__engine(void *ctx, const model_tu *const *tus, size_t n)
+{
+    run_roots *r = ctx;
+    return roots_run(r->roots, r->path, tus, n, &r->reused);
+}
+
+/* analysis_run over tus, its failures as tool errors of job j; roots: the
+ * file's kept roots (per file, reuse_analysis), or NULL. */
 static void run__analyze(const driver *d, job *j, const model_tu *const *tus, size_t n, diag_list *out,
-                         driver_summary *sum)
+                         driver_summary *sum, driver_roots *roots)
 {
     double t0 = driver_now_ms();
     char *text = NULL;
     size_t len = 0;
     FILE *errs = open_memstream(&text, &len);
     analysis_opts ao = { .enabled = d->enabled };
+    run_roots rr = { roots, j->in->path, 0 };
+    if (roots) {
+        ao.engine = run__engine;
+        ao.engine_ctx = &rr;
+    }
     analysis_stats as = { 0 };
     int rc = analysis_run(tus, n, &ao, out, &as, errs);
     if (errs)
@@ -118,6 +138,7 @@ static void run__analyze(const driver *d, job *j, const model_tu *const *tus, si
         }
     }
     free(text);
+    sum->stats.roots_reused += rr.reused;
     sum->stats.analysis_ms += driver_now_ms() - t0;
 }
 
@@ -186,7 +207,7 @@ static void run__per_file(const driver *d, run_pool *p, int workers, deliver_sta
                 run__notes_told(j, &notes);
             } else {
                 size_t errors = j->nerrors;
-                run__analyze(d, j, tus, n, &diags, sum);
+                run__analyze(d, j, tus, n, &diags, sum, d->roots);
                 if (d->memo && run__notes_of(j, errors, &notes))
                     memo_store(d->memo, j->in->path, tus, n, &diags, &notes);
             }
@@ -245,7 +266,7 @@ static void run__project(const driver *d, run_pool *p, int workers, deliver_stat
         job *first = NULL;
         for (size_t i = 0; i < built && !first; i++)
             first = p->jobs[i].tu ? &p->jobs[i] : NULL;
-        run__analyze(d, first, tus, n, &diags, sum);
+        run__analyze(d, first, tus, n, &diags, sum, NULL);
     }
     free(tus);
     double t0 = driver_now_ms();
