@@ -40,6 +40,12 @@ struct driver_memo {
     pthread_mutex_t lock;
     memo_entry v[MEMO_FILES];
     unsigned long clock;
+    /* The key of the last lookup that missed, for the store that follows
+     * it with the same models (a dump less per analysis). */
+    char *pending_path;
+    const model_tu **pending_tus;
+    size_t pending_n;
+    memo_key pending;
 };
 
 driver_memo *memo_new(void)
@@ -89,10 +95,21 @@ static void memo__entry_free(memo_entry *e)
     memset(e, 0, sizeof *e);
 }
 
+static void memo__pending_free(driver_memo *self)
+{
+    free(self->pending_path);
+    free(self->pending_tus);
+    memo__key_free(&self->pending);
+    self->pending_path = NULL;
+    self->pending_tus = NULL;
+    self->pending_n = 0;
+}
+
 void memo_free(driver_memo *self)
 {
     if (!self)
         return;
+    memo__pending_free(self);
     for (size_t i = 0; i < MEMO_FILES; i++)
         memo__entry_free(&self->v[i]);
     pthread_mutex_destroy(&self->lock);
@@ -312,6 +329,15 @@ bool memo_lookup(driver_memo *self, const char *path, const model_tu *const *tus
             diag_list_free(out);
         }
     }
+    memo__pending_free(self);
+    if (!hit) { /* kept for memo_store */
+        self->pending_path = driver_xstrdup(path);
+        self->pending_tus = driver_xmalloc((n + 1) * sizeof *self->pending_tus);
+        memcpy(self->pending_tus, tus, n * sizeof *tus);
+        self->pending_n = n;
+        self->pending = now;
+        memset(&now, 0, sizeof now);
+    }
     pthread_mutex_unlock(&self->lock);
     memo__key_free(&now);
     return hit;
@@ -321,7 +347,17 @@ void memo_store(driver_memo *self, const char *path, const model_tu *const *tus,
                 const memo_notes *notes)
 {
     memo_key k;
-    memo__key(tus, n, &k);
+    pthread_mutex_lock(&self->lock);
+    bool pending = self->pending_path && strcmp(self->pending_path, path) == 0 && self->pending_n == n &&
+                   memcmp(self->pending_tus, tus, n * sizeof *tus) == 0;
+    if (pending) { /* the models the last lookup saw, still alive: its key */
+        k = self->pending;
+        memset(&self->pending, 0, sizeof self->pending);
+        memo__pending_free(self);
+    }
+    pthread_mutex_unlock(&self->lock);
+    if (!pending)
+        memo__key(tus, n, &k);
     pthread_mutex_lock(&self->lock);
     memo_entry *e = memo__find(self, path);
     if (!e) {
