@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "driver/driver.h"
+#include "reuse_util.h"
 
 /* Three roots: start (a leak), run_ticking (clean), start_flusher (a
  * leak); clamp is called by nothing at first. */
@@ -74,67 +75,10 @@ static const char prog[] =
     "    return tt_spawn(flusher, NULL);\n"
     "}\n";
 
-/* The findings of a run as text: every place of every finding. */
-typedef struct seen {
-    char text[8192];
-    size_t n;
-} seen;
-
-static void on_file(void *ctx, const driver_file *f)
-{
-    seen *s = ctx;
-    for (size_t i = 0; i < f->ndiags; i++) {
-        const diag *d = &f->diags[i];
-        size_t k = strlen(s->text);
-        k += (size_t)snprintf(s->text + k, sizeof s->text - k, "%s %u:%u-%u:%u %s\n", d->rule, d->loc.line,
-                              d->loc.col, d->end.line, d->end.col, d->msg);
-        for (size_t j = 0; j < d->nnotes; j++)
-            k += (size_t)snprintf(s->text + k, sizeof s->text - k, "  note %u:%u-%u:%u %s\n", d->notes[j].loc.line,
-                                  d->notes[j].loc.col, d->notes[j].end.line, d->notes[j].end.col, d->notes[j].msg);
-        for (size_t j = 0; j < d->nfixits; j++)
-            k += (size_t)snprintf(s->text + k, sizeof s->text - k, "  fix %u:%u-%u:%u '%s'\n", d->fixits[j].begin.line,
-                                  d->fixits[j].begin.col, d->fixits[j].end.line, d->fixits[j].end.col,
-                                  d->fixits[j].text);
-        s->n++;
-    }
-}
-
-static driver *make(bool reuse)
-{
-    driver_opts o = { 0 };
-    o.frontend = "tree-sitter";
-    o.tether_include = TETHER_INCLUDE_DIR;
-    o.jobs = 1;
-    o.reuse_analysis = reuse;
-    driver *d = driver_new(&o, NULL);
-    assert_non_null(d);
-    return d;
-}
-
 /* Runs text through d; the findings in *s; the roots not explored again. */
 static size_t run(driver *d, const char *text, seen *s)
 {
-    memset(s, 0, sizeof *s);
-    driver_input in = { 0 };
-    in.path = "roots_test.c";
-    in.text = text;
-    in.length = strlen(text);
-    driver_sink sink = { s, NULL, on_file, NULL };
-    driver_summary sum;
-    driver_run(d, &in, 1, &sink, NULL, &sum);
-    return sum.stats.roots_reused;
-}
-
-/* text with `from` replaced by `to` (first occurrence), static storage. */
-static const char *edit(const char *text, const char *from, const char *to)
-{
-    static char buf[2][8192];
-    static int which;
-    char *out = buf[which ^= 1];
-    const char *at = strstr(text, from);
-    assert_non_null(at);
-    snprintf(out, sizeof buf[0], "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
-    return out;
+    return reuse_run(d, "roots_test.c", text, s).roots_reused;
 }
 
 /* The reusing driver reports what a fresh driver reports, with `reused`
@@ -142,7 +86,7 @@ static const char *edit(const char *text, const char *from, const char *to)
 static void expect(driver *reuse, const char *text, size_t reused, size_t findings)
 {
     seen a, b;
-    driver *fresh = make(false);
+    driver *fresh = reuse_driver(false);
     size_t got = run(reuse, text, &a);
     run(fresh, text, &b);
     driver_free(fresh);
@@ -155,23 +99,23 @@ static void expect(driver *reuse, const char *text, size_t reused, size_t findin
 static void test_only_the_roots_that_reach_an_edit_run_again(void **state)
 {
     (void)state;
-    driver *d = make(true);
+    driver *d = reuse_driver(true);
     expect(d, prog, 0, 2);
     /* run_ticking changes: start and start_flusher are kept */
-    const char *t = edit(prog, "    tt_ctx_cancel(ctx);\n", "    tt_ctx_cancel(ctx);\n    (void)clamp(rc, 0, 1);\n");
+    const char *t = reuse_edit(prog, "    tt_ctx_cancel(ctx);\n", "    tt_ctx_cancel(ctx);\n    (void)clamp(rc, 0, 1);\n");
     expect(d, t, 2, 2);
     /* worker (reached from start) changes and stops leaking */
-    t = edit(t, "    tt_recv(ch, &v);\n", "    v = 0;\n    (void)ch;\n");
+    t = reuse_edit(t, "    tt_recv(ch, &v);\n", "    v = 0;\n    (void)ch;\n");
     expect(d, t, 2, 1);
     /* and leaks again */
-    t = edit(t, "    v = 0;\n    (void)ch;\n", "    tt_recv(ch, &v);\n");
+    t = reuse_edit(t, "    v = 0;\n    (void)ch;\n", "    tt_recv(ch, &v);\n");
     expect(d, t, 2, 2);
     /* a new function on top: every other function moves to another index
      * and line; nothing they reach changed */
-    t = edit(t, "static int clamp", "static int twice(int v)\n{\n    return 2 * v;\n}\n\nstatic int clamp");
+    t = reuse_edit(t, "static int clamp", "static int twice(int v)\n{\n    return 2 * v;\n}\n\nstatic int clamp");
     expect(d, t, 3, 2);
     /* clamp is reached from run_ticking only */
-    t = edit(t, "    if (v < lo)\n", "    v = twice(v);\n    if (v < lo)\n");
+    t = reuse_edit(t, "    if (v < lo)\n", "    v = twice(v);\n    if (v < lo)\n");
     expect(d, t, 2, 2);
     driver_free(d);
 }
@@ -179,11 +123,11 @@ static void test_only_the_roots_that_reach_an_edit_run_again(void **state)
 static void test_a_new_definition_of_a_called_name_is_a_change(void **state)
 {
     (void)state;
-    driver *d = make(true);
+    driver *d = reuse_driver(true);
     /* fflush is no function of the file: defining one changes what
      * start_flusher reaches */
     expect(d, prog, 0, 2);
-    const char *t = edit(prog, "static void flusher", "static void fflush(FILE *f)\n{\n    (void)f;\n}\n\nstatic void flusher");
+    const char *t = reuse_edit(prog, "static void flusher", "static void fflush(FILE *f)\n{\n    (void)f;\n}\n\nstatic void flusher");
     expect(d, t, 2, 2);
     driver_free(d);
 }
