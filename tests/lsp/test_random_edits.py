@@ -7,7 +7,8 @@ diagnostics and notes are compared with `tether check --fast` on the same
 text. Edits: a character typed into or taken out of a comment, blank and
 comment lines, statements added to a function body (ones the model does
 not hold, ones it does, ones that use the API), lines deleted (which often
-breaks the syntax), stray characters, and the original text back.
+breaks the syntax), stray characters, nesting too deep to analyze, and the
+original text back.
 
     test_random_edits.py TETHER [--seed N] [--edits N]"""
 import json
@@ -140,7 +141,10 @@ class Editor:
         """One change (or None for the whole original text); what it was."""
         ls = self.lines()
         kind = self.rng.choice(['comment', 'comment', 'line', 'statement', 'statement', 'statement',
-                                'delete', 'stray', 'original'])
+                                'delete', 'stray', 'original'] + (['deep'] if self.rng.random() < 0.2 else []))
+        if kind == 'deep':   # nesting past the front ends' limit: the file is refused
+            i = self.rng.choice([i for i, x in enumerate(ls) if x == '{']) + 1
+            return self.change(i, 0, i, 0, '    (void)(%s0%s);\n' % ('(' * 1001, ')' * 1001)), kind
         if kind == 'comment':
             comments = [i for i, x in enumerate(ls) if '/*' in x]
             if comments:
@@ -254,7 +258,7 @@ class RandomEdits(LspTest):
             self.assertEqual(lsp_view(got['diagnostics']), want, ctx)
             self.assertEqual(server_problems, want_problems, ctx)
             compared += 1
-        print('%d versions compared, %d cut by the clock' % (compared, clocked), file=sys.stderr)
+        print('%d versions compared, %d cut by the clock; edits: %s' % (compared, clocked, kinds), file=sys.stderr)
         self.assertGreaterEqual(compared, EDITS * 3 // 4, '%d versions cut by the clock' % clocked)
         # the sequence covered what it is meant to
         for k in ('comment', 'statement', 'delete'):

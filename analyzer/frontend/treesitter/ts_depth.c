@@ -35,6 +35,25 @@ done:
     return max;
 }
 
+unsigned ts_tree_depth_in(TSNode root, const TSRange *ranges, uint32_t n, unsigned limit, unsigned *line)
+{
+    unsigned max = 0;
+    uint32_t k = ts_node_child_count(root);
+    for (uint32_t i = 0; i < k && max <= limit; i++) {
+        TSNode c = ts_node_child(root, i);
+        uint32_t b = ts_node_start_byte(c), e = ts_node_end_byte(c);
+        bool met = false;
+        for (uint32_t r = 0; r < n && !met; r++)
+            met = b <= ranges[r].end_byte && ranges[r].start_byte <= e;
+        if (!met)
+            continue;
+        unsigned d = 1 + ts_tree_depth(c, limit > 0 ? limit - 1 : 0, line);
+        if (d > max)
+            max = d;
+    }
+    return max;
+}
+
 int frontend_nesting_depth(const char *src, size_t len, unsigned limit, unsigned *line)
 {
     if (len > UINT32_MAX)

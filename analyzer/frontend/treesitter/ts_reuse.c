@@ -19,6 +19,7 @@ typedef struct reuse_entry {
     char *text;
     uint32_t len;
     TSTree *tree;
+    bool shallow;              /* its nesting was measured within the limit */
     unsigned long used;
 } reuse_entry;
 
@@ -59,8 +60,9 @@ static void reuse__take(const char *path, reuse_entry *out)
     pthread_mutex_unlock(&reuse__lock);
 }
 
-/* Keeps a copy of (path, text, tree) for the next parse of path. */
-static void reuse__keep(const char *path, const char *text, uint32_t len, const TSTree *tree)
+/* Keeps a copy of (path, text, tree) for the next parse of path; returns
+ * its stamp (entries are told apart by it). */
+static unsigned long reuse__keep(const char *path, const char *text, uint32_t len, const TSTree *tree)
 {
     reuse_entry e = { 0 };
     e.path = xmalloc(strlen(path) + 1);
@@ -84,10 +86,11 @@ static void reuse__keep(const char *path, const char *text, uint32_t len, const 
             slot = &reuse__v[i];
     }
     reuse_entry old = *slot;
-    e.used = ++reuse__clock;
+    unsigned long stamp = e.used = ++reuse__clock;
     *slot = e;
     pthread_mutex_unlock(&reuse__lock);
     reuse__entry_free(&old);
+    return stamp;
 }
 
 /* The row and byte column of offset off in s. */
@@ -121,24 +124,53 @@ static TSInputEdit reuse__edit(const char *old, uint32_t oldlen, const char *now
     return e;
 }
 
-TSTree *ts_reuse_parse(TSParser *parser, const char *path, const char *src, uint32_t len, bool *reused)
+/* The byte ranges where tree differs from old (edited): tree-sitter's
+ * changed ranges and the edit itself. */
+static TSRange *reuse__changed(const TSTree *old, const TSTree *tree, const TSInputEdit *e, uint32_t *n)
+{
+    uint32_t k = 0;
+    TSRange *r = ts_tree_get_changed_ranges(old, tree, &k);
+    TSRange *out = xmalloc((k + 1) * sizeof *out);
+    if (k)
+        memcpy(out, r, k * sizeof *r);
+    free(r);
+    out[k].start_byte = e->start_byte;
+    out[k].end_byte = e->new_end_byte;
+    *n = k + 1;
+    return out;
+}
+
+TSTree *ts_reuse_parse(TSParser *parser, const char *path, const char *src, uint32_t len, ts_reparse *out)
 {
     reuse_entry last;
     reuse__take(path, &last);
     TSTree *tree;
-    *reused = last.tree != NULL;
+    memset(out, 0, sizeof *out);
+    out->reused = last.tree != NULL;
     if (last.tree && last.len == len && memcmp(last.text, src, len) == 0) {
         tree = last.tree; /* the same text: the same tree */
         last.tree = NULL;
+        out->unchanged = last.shallow;
     } else if (last.tree) {
         TSInputEdit e = reuse__edit(last.text, last.len, src, len);
         ts_tree_edit(last.tree, &e);
         tree = ts_parser_parse_string(parser, last.tree, src, len);
+        if (tree && last.shallow)
+            out->changed = reuse__changed(last.tree, tree, &e, &out->nchanged);
     } else {
         tree = ts_parser_parse_string(parser, NULL, src, len);
     }
     reuse__entry_free(&last);
     if (tree)
-        reuse__keep(path, src, len, tree);
+        out->kept = reuse__keep(path, src, len, tree);
     return tree;
+}
+
+void ts_reuse_shallow(const char *path, unsigned long kept)
+{
+    pthread_mutex_lock(&reuse__lock);
+    for (size_t i = 0; i < REUSE_FILES; i++)
+        if (reuse__v[i].path && strcmp(reuse__v[i].path, path) == 0 && reuse__v[i].used == kept)
+            reuse__v[i].shallow = true;
+    pthread_mutex_unlock(&reuse__lock);
 }
