@@ -152,7 +152,7 @@ static void memo__key(const model_tu *const *tus, size_t n, memo_key *k)
             abort();
         model_dump(tus[t], f);
         fclose(f);
-        const char *end = text + len;
+        const char *end = text + len, *run = text; /* run: what is to be copied as it is */
         for (const char *p = text; p < end;) {
             model_loc loc;
             size_t m = p > text && (p[-1] == ' ' || p[-1] == '@' || p[-1] == '-') ? memo__position(p, end, &loc) : 0;
@@ -160,12 +160,15 @@ static void memo__key(const model_tu *const *tus, size_t n, memo_key *k)
                 if (k->npos == cap)
                     k->pos = driver_xrealloc(k->pos, (cap = cap ? cap * 2 : 256) * sizeof *k->pos);
                 k->pos[k->npos++] = (memo_pos){ loc, (unsigned)t };
+                fwrite(run, 1, (size_t)(p - run), out);
                 fputc('\001', out);
                 p += m;
+                run = p;
             } else {
-                fputc(*p++, out);
+                p++;
             }
         }
+        fwrite(run, 1, (size_t)(end - run), out);
         fputc('\002', out); /* between models */
         free(text);
     }

@@ -58,28 +58,31 @@ static void key__obj(FILE *out, long id, long base, bool strip, const key_objs *
  * written out. */
 static void key__text(FILE *out, const char *s, size_t len, long base, bool strip, const key_objs *o, int depth)
 {
-    const char *end = s + len;
+    const char *end = s + len, *run = s; /* run: what is to be copied as it is */
     for (const char *p = s; p < end;) {
         char prev = p > s ? p[-1] : ' ';
         unsigned long line, col;
         size_t m;
         if (*p == '#' && p + 1 < end && isdigit((unsigned char)p[1])) {
+            fwrite(run, 1, (size_t)(p - run), out);
             char *after;
             long id = strtol(p + 1, &after, 10);
             key__obj(out, id, base, strip, o, depth);
-            p = after;
+            p = run = after;
         } else if ((prev == ' ' || prev == '@' || prev == '-') && (m = key__position(p, end, &line, &col)) != 0) {
+            fwrite(run, 1, (size_t)(p - run), out);
             if (line == 0)
                 fputs("~", out);
             else if (strip)
                 fputs("?", out);
             else
                 fprintf(out, "%ld:%lu", (long)line - base, col);
-            p += m;
+            p = run = p + m;
         } else {
-            fputc(*p++, out);
+            p++;
         }
     }
+    fwrite(run, 1, (size_t)(end - run), out);
 }
 
 /* The objects section of dump text [s, end): fills o; returns where the

@@ -38,10 +38,13 @@ done:
 unsigned ts_tree_depth_in(TSNode root, const TSRange *ranges, uint32_t n, unsigned limit, unsigned *line)
 {
     unsigned max = 0;
-    uint32_t k = ts_node_child_count(root);
-    for (uint32_t i = 0; i < k && max <= limit; i++) {
-        TSNode c = ts_node_child(root, i);
+    TSTreeCursor cur = ts_tree_cursor_new(root); /* (ts_node_child(root, i) walks from the first child) */
+    for (bool more = ts_tree_cursor_goto_first_child(&cur); more && max <= limit;
+         more = ts_tree_cursor_goto_next_sibling(&cur)) {
+        TSNode c = ts_tree_cursor_current_node(&cur);
         uint32_t b = ts_node_start_byte(c), e = ts_node_end_byte(c);
+        if (b > ranges[n - 1].end_byte && n == 1)
+            break; /* past the one range */
         bool met = false;
         for (uint32_t r = 0; r < n && !met; r++)
             met = b <= ranges[r].end_byte && ranges[r].start_byte <= e;
@@ -51,6 +54,7 @@ unsigned ts_tree_depth_in(TSNode root, const TSRange *ranges, uint32_t n, unsign
         if (d > max)
             max = d;
     }
+    ts_tree_cursor_delete(&cur);
     return max;
 }
 
