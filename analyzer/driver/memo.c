@@ -258,7 +258,8 @@ static memo_map *memo__maps(const memo_key *old, const memo_key *now)
         m->v[m->n++] = (memo_pair){ old->pos[i].loc, now->pos[i].loc };
     }
     for (size_t f = 0; f < now->nfiles; f++)
-        qsort(maps[f].v, maps[f].n, sizeof *maps[f].v, memo__cmp_pair);
+        if (maps[f].n) /* (a file with no positions has no array) */
+            qsort(maps[f].v, maps[f].n, sizeof *maps[f].v, memo__cmp_pair);
     return maps;
 }
 
