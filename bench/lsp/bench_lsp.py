@@ -75,7 +75,8 @@ def comment_edit(line):
 def statement_edit(brace, stmt):
     """A statement added after the function's opening brace (i even) or
     taken out again: the model changes."""
-    return lambda i: edit(brace + 1, 0, brace + 1, 0, stmt + '\n') if i % 2 == 0 else edit(brace + 1, 0, brace + 2, 0, '')
+    return lambda i: (edit(brace + 1, 0, brace + 1, 0, stmt + '\n') if i % 2 == 0
+                      else edit(brace + 1, 0, brace + 2, 0, ''))
 
 
 def function_after(path, mid, pattern):
@@ -149,7 +150,8 @@ def main():
                 kinds.append(('statement, no API', statement_edit(brace, '    (void)%s_hash(s);' % mod),
                               args.model_edits // 2 * 2))
                 brace, _ = function_after(path, mid, r'int (\w+)_poll\(')
-                kinds.append(('statement, API', statement_edit(brace, '    tt_sleep_ms(1);'), args.model_edits // 2 * 2))
+                kinds.append(('statement, API', statement_edit(brace, '    tt_sleep_ms(1);'),
+                              args.model_edits // 2 * 2))
             version = 2
             for kind, make, count in kinds:
                 edits(c, uri, make, version, 10)           # warm up

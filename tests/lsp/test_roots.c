@@ -102,7 +102,8 @@ static void test_only_the_roots_that_reach_an_edit_run_again(void **state)
     driver *d = reuse_driver(true);
     expect(d, prog, 0, 2);
     /* run_ticking changes: start and start_flusher are kept */
-    const char *t = reuse_edit(prog, "    tt_ctx_cancel(ctx);\n", "    tt_ctx_cancel(ctx);\n    (void)clamp(rc, 0, 1);\n");
+    const char *t =
+        reuse_edit(prog, "    tt_ctx_cancel(ctx);\n", "    tt_ctx_cancel(ctx);\n    (void)clamp(rc, 0, 1);\n");
     expect(d, t, 2, 2);
     /* worker (reached from start) changes and stops leaking */
     t = reuse_edit(t, "    tt_recv(ch, &v);\n", "    v = 0;\n    (void)ch;\n");
@@ -127,7 +128,8 @@ static void test_a_new_definition_of_a_called_name_is_a_change(void **state)
     /* fflush is no function of the file: defining one changes what
      * start_flusher reaches */
     expect(d, prog, 0, 2);
-    const char *t = reuse_edit(prog, "static void flusher", "static void fflush(FILE *f)\n{\n    (void)f;\n}\n\nstatic void flusher");
+    const char *t =
+        reuse_edit(prog, "static void flusher", "static void fflush(FILE *f)\n{\n    (void)f;\n}\n\nstatic void flusher");
     expect(d, t, 2, 2);
     driver_free(d);
 }
