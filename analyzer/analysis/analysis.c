@@ -96,7 +96,7 @@ int analysis_run(const model_tu *const *tus, size_t ntus, const analysis_opts *o
 {
     double t0 = analysis__now_ms();
     int rc = 0;
-    eng_result *er = eng_run(tus, ntus, NULL);
+    eng_result *er = opts && opts->engine ? opts->engine(opts->engine_ctx, tus, ntus) : eng_run(tus, ntus, NULL);
     if (getenv("TETHER_ENGINE_DEBUG"))
         eng_debug_print(er, stderr);
     if (stats)

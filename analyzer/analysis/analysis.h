@@ -15,8 +15,15 @@
 #include "diag/diag.h"
 #include "model/model.h"
 
+struct eng_result;
+
 typedef struct analysis_opts {
     const bool *enabled;  /* per rule_registry index; NULL = every rule */
+    /* Runs the engine instead of eng_run (may be NULL): the language
+     * server's, which keeps the findings of roots whose code did not
+     * change (driver/roots.h). Returns what eng_run would. */
+    struct eng_result *(*engine)(void *ctx, const model_tu *const *tus, size_t ntus);
+    void *engine_ctx;
 } analysis_opts;
 
 /* What the exploration engine cost (summed over programs; --stats). */

@@ -97,8 +97,10 @@ driver *driver_new(const driver_opts *opts, const driver_sink *sink)
     }
     self->o.baseline = opts->baseline;
     self->o.only_lines = opts->only_lines;
-    if (opts->reuse_analysis)
+    if (opts->reuse_analysis) {
         self->memo = memo_new();
+        self->roots = roots_new();
+    }
     self->setup_ms = driver_now_ms() - t0;
     return self;
 }
@@ -109,6 +111,7 @@ void driver_free(driver *self)
         return;
     compdb_close(self->db);
     memo_free(self->memo);
+    roots_free(self->roots);
     free(self->include);
     free(self->root);
     free(self->enabled);

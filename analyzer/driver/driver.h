@@ -191,6 +191,7 @@ typedef struct driver_stats {
     size_t functions_around;  /* ... modeled around their syntax errors */
     size_t analyses_reused;/* files whose findings were moved, not analyzed again (reuse_analysis) */
     analysis_engine_stats engine; /* the exploration engine's share of analysis_ms */
+    size_t roots_reused;   /* roots not explored again: their code did not change (reuse_analysis) */
 } driver_stats;
 
 typedef struct driver_sink {

@@ -9,6 +9,7 @@
 #include "driver/compdb.h"
 #include "driver/driver.h"
 #include "driver/memo.h"
+#include "driver/roots.h"
 #include "driver/suppress.h"
 #include "emit/source.h"
 #include "frontend/frontend.h"
@@ -26,6 +27,7 @@ struct driver {
     bool setup_error;
     double setup_ms;
     driver_memo *memo;                 /* o.reuse_analysis: the last findings per file */
+    driver_roots *roots;               /* o.reuse_analysis: the last findings per root per file */
 };
 
 /* An error found while building a job, delivered later in input order. */

@@ -32,6 +32,7 @@ typedef struct memo_entry {
     char *path;
     memo_key key;
     diag_list diags;
+    memo_notes notes;
     unsigned long used;
 } memo_entry;
 
@@ -39,6 +40,12 @@ struct driver_memo {
     pthread_mutex_t lock;
     memo_entry v[MEMO_FILES];
     unsigned long clock;
+    /* The key of the last lookup that missed, for the store that follows
+     * it with the same models (a dump less per analysis). */
+    char *pending_path;
+    const model_tu **pending_tus;
+    size_t pending_n;
+    memo_key pending;
 };
 
 driver_memo *memo_new(void)
@@ -58,18 +65,51 @@ static void memo__key_free(memo_key *k)
     memset(k, 0, sizeof *k);
 }
 
+void memo_notes_free(memo_notes *notes)
+{
+    for (size_t i = 0; i < notes->n; i++) {
+        free(notes->v[i].file);
+        free(notes->v[i].msg);
+    }
+    free(notes->v);
+    notes->v = NULL;
+    notes->n = 0;
+}
+
+static void memo__notes_copy(memo_notes *dst, const memo_notes *src)
+{
+    dst->n = 0;
+    dst->v = driver_xmalloc((src->n + 1) * sizeof *dst->v);
+    for (; dst->n < src->n; dst->n++) {
+        const memo_note *x = &src->v[dst->n];
+        dst->v[dst->n] = (memo_note){ x->file ? driver_xstrdup(x->file) : NULL, driver_xstrdup(x->msg) };
+    }
+}
+
 static void memo__entry_free(memo_entry *e)
 {
     free(e->path);
     memo__key_free(&e->key);
     diag_list_free(&e->diags);
+    memo_notes_free(&e->notes);
     memset(e, 0, sizeof *e);
+}
+
+static void memo__pending_free(driver_memo *self)
+{
+    free(self->pending_path);
+    free(self->pending_tus);
+    memo__key_free(&self->pending);
+    self->pending_path = NULL;
+    self->pending_tus = NULL;
+    self->pending_n = 0;
 }
 
 void memo_free(driver_memo *self)
 {
     if (!self)
         return;
+    memo__pending_free(self);
     for (size_t i = 0; i < MEMO_FILES; i++)
         memo__entry_free(&self->v[i]);
     pthread_mutex_destroy(&self->lock);
@@ -112,7 +152,7 @@ static void memo__key(const model_tu *const *tus, size_t n, memo_key *k)
             abort();
         model_dump(tus[t], f);
         fclose(f);
-        const char *end = text + len;
+        const char *end = text + len, *run = text; /* run: what is to be copied as it is */
         for (const char *p = text; p < end;) {
             model_loc loc;
             size_t m = p > text && (p[-1] == ' ' || p[-1] == '@' || p[-1] == '-') ? memo__position(p, end, &loc) : 0;
@@ -120,12 +160,15 @@ static void memo__key(const model_tu *const *tus, size_t n, memo_key *k)
                 if (k->npos == cap)
                     k->pos = driver_xrealloc(k->pos, (cap = cap ? cap * 2 : 256) * sizeof *k->pos);
                 k->pos[k->npos++] = (memo_pos){ loc, (unsigned)t };
+                fwrite(run, 1, (size_t)(p - run), out);
                 fputc('\001', out);
                 p += m;
+                run = p;
             } else {
-                fputc(*p++, out);
+                p++;
             }
         }
+        fwrite(run, 1, (size_t)(end - run), out);
         fputc('\002', out); /* between models */
         free(text);
     }
@@ -215,7 +258,8 @@ static memo_map *memo__maps(const memo_key *old, const memo_key *now)
         m->v[m->n++] = (memo_pair){ old->pos[i].loc, now->pos[i].loc };
     }
     for (size_t f = 0; f < now->nfiles; f++)
-        qsort(maps[f].v, maps[f].n, sizeof *maps[f].v, memo__cmp_pair);
+        if (maps[f].n) /* (a file with no positions has no array) */
+            qsort(maps[f].v, maps[f].n, sizeof *maps[f].v, memo__cmp_pair);
     return maps;
 }
 
@@ -262,7 +306,8 @@ static memo_entry *memo__find(driver_memo *self, const char *path)
     return NULL;
 }
 
-bool memo_lookup(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, diag_list *out)
+bool memo_lookup(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, diag_list *out,
+                 memo_notes *notes)
 {
     memo_key now;
     memo__key(tus, n, &now);
@@ -281,20 +326,42 @@ bool memo_lookup(driver_memo *self, const char *path, const model_tu *const *tus
         for (size_t f = 0; maps && f < now.nfiles; f++)
             free(maps[f].v);
         free(maps);
-        if (hit)
+        if (hit) {
             e->used = ++self->clock;
-        else
+            memo__notes_copy(notes, &e->notes);
+        } else {
             diag_list_free(out);
+        }
+    }
+    memo__pending_free(self);
+    if (!hit) { /* kept for memo_store */
+        self->pending_path = driver_xstrdup(path);
+        self->pending_tus = driver_xmalloc((n + 1) * sizeof *self->pending_tus);
+        memcpy(self->pending_tus, tus, n * sizeof *tus);
+        self->pending_n = n;
+        self->pending = now;
+        memset(&now, 0, sizeof now);
     }
     pthread_mutex_unlock(&self->lock);
     memo__key_free(&now);
     return hit;
 }
 
-void memo_store(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, const diag_list *diags)
+void memo_store(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, const diag_list *diags,
+                const memo_notes *notes)
 {
     memo_key k;
-    memo__key(tus, n, &k);
+    pthread_mutex_lock(&self->lock);
+    bool pending = self->pending_path && strcmp(self->pending_path, path) == 0 && self->pending_n == n &&
+                   memcmp(self->pending_tus, tus, n * sizeof *tus) == 0;
+    if (pending) { /* the models the last lookup saw, still alive: its key */
+        k = self->pending;
+        memset(&self->pending, 0, sizeof self->pending);
+        memo__pending_free(self);
+    }
+    pthread_mutex_unlock(&self->lock);
+    if (!pending)
+        memo__key(tus, n, &k);
     pthread_mutex_lock(&self->lock);
     memo_entry *e = memo__find(self, path);
     if (!e) {
@@ -308,6 +375,7 @@ void memo_store(driver_memo *self, const char *path, const model_tu *const *tus,
     e->key = k;
     for (size_t i = 0; i < diags->n; i++)
         diag_copy(&e->diags, &diags->items[i]);
+    memo__notes_copy(&e->notes, notes);
     e->used = ++self->clock;
     pthread_mutex_unlock(&self->lock);
 }

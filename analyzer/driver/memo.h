@@ -6,7 +6,9 @@
  * running the analysis again. Models are compared as text (model_dump)
  * with every position taken out; the positions, in the same order, pair
  * old places to new ones. A finding whose place cannot be paired for sure
- * makes the run analyze as usual. Thread-safe. */
+ * makes the run analyze as usual. The analysis' notes (a root that hit the
+ * engine's budget: no position) are kept and told again with the findings.
+ * Thread-safe. */
 #ifndef TETHER_DRIVER_MEMO_H
 #define TETHER_DRIVER_MEMO_H
 
@@ -18,12 +20,27 @@
 
 typedef struct driver_memo driver_memo;
 
+/* A note of the analysis (file may be NULL). */
+typedef struct memo_note {
+    char *file, *msg;
+} memo_note;
+
+typedef struct memo_notes {
+    memo_note *v;
+    size_t n;
+} memo_notes;
+
+void memo_notes_free(memo_notes *notes);
+
 driver_memo *memo_new(void);
 void memo_free(driver_memo *self);
 /* true: out holds path's remembered findings, at the places of these
+ * models, and notes (the caller frees them) the analysis' notes. */
+bool memo_lookup(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, diag_list *out,
+                 memo_notes *notes);
+/* Remembers diags and notes (both copied) as path's findings with these
  * models. */
-bool memo_lookup(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, diag_list *out);
-/* Remembers diags (copied) as path's findings with these models. */
-void memo_store(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, const diag_list *diags);
+void memo_store(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, const diag_list *diags,
+                const memo_notes *notes);
 
 #endif /* TETHER_DRIVER_MEMO_H */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "analysis/analysis.h"
+#include "engine/engine.h"
 #include "driver/driver_impl.h"
 #include "driver/limits.h"
 #include "driver/util.h"
@@ -26,11 +27,15 @@ static bool run__canceled(const atomic_bool *cancel)
     return cancel && atomic_load(cancel);
 }
 
-/* The next job to build, or NULL when there is none or the run is canceled. */
+/* The next job to build, or NULL when there is none or the run is canceled.
+ * The cancel flag is set without the lock: a worker that leaves on it wakes
+ * the caller, which may have gone to wait before the flag was set. */
 static job *run__claim(run_pool *p)
 {
     pthread_mutex_lock(&p->lock);
     job *j = p->next < p->n && !run__canceled(p->cancel) ? &p->jobs[p->next++] : NULL;
+    if (!j)
+        pthread_cond_broadcast(&p->cond);
     pthread_mutex_unlock(&p->lock);
     return j;
 }
@@ -79,15 +84,34 @@ static int run__default_jobs(void)
     return n >= 2 ? 2 : 1;
 }
 
-/* analysis_run over tus, its failures as tool errors of job j. */
+/* The engine of a per-file run with reuse_analysis: roots_run. */
+typedef struct run_roots {
+    driver_roots *roots;
+    const char *path;
+    size_t reused;
+} run_roots;
+
+static eng_result *run__engine(void *ctx, const model_tu *const *tus, size_t n)
+{
+    run_roots *r = ctx;
+    return roots_run(r->roots, r->path, tus, n, &r->reused);
+}
+
+/* analysis_run over tus, its failures as tool errors of job j; roots: the
+ * file's kept roots (per file, reuse_analysis), or NULL. */
 static void run__analyze(const driver *d, job *j, const model_tu *const *tus, size_t n, diag_list *out,
-                         driver_summary *sum)
+                         driver_summary *sum, driver_roots *roots)
 {
     double t0 = driver_now_ms();
     char *text = NULL;
     size_t len = 0;
     FILE *errs = open_memstream(&text, &len);
     analysis_opts ao = { .enabled = d->enabled };
+    run_roots rr = { roots, j->in->path, 0 };
+    if (roots) {
+        ao.engine = run__engine;
+        ao.engine_ctx = &rr;
+    }
     analysis_stats as = { 0 };
     int rc = analysis_run(tus, n, &ao, out, &as, errs);
     if (errs)
@@ -115,7 +139,31 @@ static void run__analyze(const driver *d, job *j, const model_tu *const *tus, si
     }
     free(text);
     analysis_engine_stats_add(&sum->stats.engine, &as.engine);
+    sum->stats.roots_reused += rr.reused;
     sum->stats.analysis_ms += driver_now_ms() - t0;
+}
+
+/* The notes run__analyze added to j from error `from` on, for the memo;
+ * false when it added anything else (a failed rule: not remembered). */
+static bool run__notes_of(const job *j, size_t from, memo_notes *out)
+{
+    out->v = driver_xmalloc((j->nerrors - from + 1) * sizeof *out->v);
+    out->n = 0;
+    for (size_t i = from; i < j->nerrors; i++) {
+        const job_error *e = &j->errors[i];
+        if (e->level != DRIVER_LEVEL_NOTE || e->loc.line != 0 || e->hint)
+            return false;
+        out->v[out->n++] = (memo_note){ e->file ? driver_xstrdup(e->file) : NULL, driver_xstrdup(e->msg) };
+    }
+    return true;
+}
+
+/* Tells the remembered notes again, as run__analyze told them. */
+static void run__notes_told(job *j, const memo_notes *notes)
+{
+    for (size_t i = 0; i < notes->n; i++)
+        job_add_error(j, DRIVER_ERR_TOOL, notes->v[i].file, (model_loc){ 0, 0 }, DRIVER_LEVEL_NOTE, NULL, "%s",
+                      notes->v[i].msg);
 }
 
 static void run__count(const job *j, driver_summary *sum)
@@ -154,14 +202,17 @@ static void run__per_file(const driver *d, run_pool *p, int workers, deliver_sta
             for (size_t h = 0; h < j->nheaders; h++)
                 tus[n++] = j->headers[h].tu;
             diag_list diags = { 0 };
-            if (d->memo && memo_lookup(d->memo, j->in->path, tus, n, &diags)) {
+            memo_notes notes = { 0 };
+            if (d->memo && memo_lookup(d->memo, j->in->path, tus, n, &diags, &notes)) {
                 sum->stats.analyses_reused++;
+                run__notes_told(j, &notes);
             } else {
                 size_t errors = j->nerrors;
-                run__analyze(d, j, tus, n, &diags, sum);
-                if (d->memo && j->nerrors == errors)
-                    memo_store(d->memo, j->in->path, tus, n, &diags);
+                run__analyze(d, j, tus, n, &diags, sum, d->roots);
+                if (d->memo && run__notes_of(j, errors, &notes))
+                    memo_store(d->memo, j->in->path, tus, n, &diags, &notes);
             }
+            memo_notes_free(&notes);
             free(tus);
             double t0 = driver_now_ms();
             deliver_errors(ds, j);
@@ -216,7 +267,7 @@ static void run__project(const driver *d, run_pool *p, int workers, deliver_stat
         job *first = NULL;
         for (size_t i = 0; i < built && !first; i++)
             first = p->jobs[i].tu ? &p->jobs[i] : NULL;
-        run__analyze(d, first, tus, n, &diags, sum);
+        run__analyze(d, first, tus, n, &diags, sum, NULL);
     }
     free(tus);
     double t0 = driver_now_ms();

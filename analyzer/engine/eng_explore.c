@@ -422,6 +422,12 @@ eng_result *eng_run(const model_tu *const *tus, size_t ntus, const eng_opts *opt
     size_t nroots = eng_prog_roots(r, &roots);
     res->roots = xcalloc(nroots ? nroots : 1, sizeof *res->roots);
     for (size_t i = 0; i < nroots; i++) {
+        const eng_func *rf = &r->prog.funcs[roots[i]];
+        if (opts && opts->skip_root && opts->skip_root(opts->skip_ctx, rf->tu, rf->func)) {
+            eng_root_stats *st = &res->roots[res->nroots++];
+            *st = (eng_root_stats){ .tu = rf->tu, .func = rf->func, .skipped = true, .first_finding = res->nfindings };
+            continue;
+        }
         double r0 = now_ms();
         eng_search S = { 0 };
         S.r = r;
@@ -432,8 +438,11 @@ eng_result *eng_run(const model_tu *const *tus, size_t ntus, const eng_opts *opt
         explore_root(&S, roots[i], deadline);
         if (!S.budget_hit)
             bottom_cycles(&S);
+        size_t first = res->nfindings;
         eng_trace_findings(r, roots[i], &S, res);
         eng_root_stats *st = &res->roots[res->nroots++];
+        st->first_finding = first;
+        st->nfindings = res->nfindings - first;
         st->tu = r->prog.funcs[roots[i]].tu;
         st->func = r->prog.funcs[roots[i]].func;
         st->states = S.nnodes;

@@ -150,6 +150,11 @@ typedef struct eng_opts {
     size_t max_states;        /* per root; 0 = default */
     double max_ms;            /* per program; 0 = default */
     int max_depth;            /* call depth; 0 = default */
+    /* Asked for each root before it is explored (may be NULL): true skips
+     * it, for a caller that has its findings from an earlier run of the
+     * same code (the language server); its eng_root_stats says `skipped`. */
+    bool (*skip_root)(void *ctx, const model_tu *tu, int32_t func);
+    void *skip_ctx;
 } eng_opts;
 
 typedef struct eng_root_stats {
@@ -158,6 +163,8 @@ typedef struct eng_root_stats {
     size_t states, edges;
     double ms;
     bool budget_hit;
+    bool skipped;             /* eng_opts.skip_root said so: not explored */
+    size_t first_finding, nfindings; /* its findings: findings[first_finding ..] */
 } eng_root_stats;
 
 typedef struct eng_result {

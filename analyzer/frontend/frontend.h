@@ -42,7 +42,9 @@ typedef struct frontend_input {
     size_t naliases;
     /* clang: keep this file's parse for the next build of the same file and
      * arguments, and reparse it then: the headers it includes are not parsed
-     * again unless they changed (clang/fe_reuse.h). For an editor's saves. */
+     * again unless they changed (clang/fe_reuse.h). For an editor's saves.
+     * tree-sitter: keep this file's tree and parse its next text
+     * incrementally from it (treesitter/ts_reuse.c). For an editor's typing. */
     bool reuse;
 } frontend_input;
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "driver/driver.h"
+#include "reuse_util.h"
 
 static const char leaky[] = "#include <tether.h>\n"
                             "\n"
@@ -29,74 +30,17 @@ static const char leaky[] = "#include <tether.h>\n"
                             "    return tt_spawn(worker, ch);\n"
                             "}\n";
 
-/* The findings of a run as text: every place of every finding. */
-typedef struct seen {
-    char text[8192];
-    size_t n;
-} seen;
-
-static void on_file(void *ctx, const driver_file *f)
-{
-    seen *s = ctx;
-    for (size_t i = 0; i < f->ndiags; i++) {
-        const diag *d = &f->diags[i];
-        size_t k = strlen(s->text);
-        k += (size_t)snprintf(s->text + k, sizeof s->text - k, "%s %u:%u-%u:%u %s\n", d->rule, d->loc.line,
-                              d->loc.col, d->end.line, d->end.col, d->msg);
-        for (size_t j = 0; j < d->nnotes; j++)
-            k += (size_t)snprintf(s->text + k, sizeof s->text - k, "  note %u:%u-%u:%u %s\n", d->notes[j].loc.line,
-                                  d->notes[j].loc.col, d->notes[j].end.line, d->notes[j].end.col, d->notes[j].msg);
-        for (size_t j = 0; j < d->nfixits; j++)
-            k += (size_t)snprintf(s->text + k, sizeof s->text - k, "  fix %u:%u-%u:%u '%s'\n", d->fixits[j].begin.line,
-                                  d->fixits[j].begin.col, d->fixits[j].end.line, d->fixits[j].end.col,
-                                  d->fixits[j].text);
-        s->n++;
-    }
-}
-
-static driver *make(bool reuse)
-{
-    driver_opts o = { 0 };
-    o.frontend = "tree-sitter";
-    o.tether_include = TETHER_INCLUDE_DIR;
-    o.jobs = 1;
-    o.reuse_analysis = reuse;
-    driver *d = driver_new(&o, NULL);
-    assert_non_null(d);
-    return d;
-}
-
 /* Runs text through d; the findings in *s; whether the analysis was reused. */
 static bool run(driver *d, const char *text, seen *s)
 {
-    memset(s, 0, sizeof *s);
-    driver_input in = { 0 };
-    in.path = "memo_test.c";
-    in.text = text;
-    in.length = strlen(text);
-    driver_sink sink = { s, NULL, on_file, NULL };
-    driver_summary sum;
-    driver_run(d, &in, 1, &sink, NULL, &sum);
-    return sum.stats.analyses_reused == 1;
-}
-
-/* text with `from` replaced by `to` (first occurrence), static storage. */
-static const char *edit(const char *text, const char *from, const char *to)
-{
-    static char buf[2][4096];
-    static int which;
-    char *out = buf[which ^= 1];
-    const char *at = strstr(text, from);
-    assert_non_null(at);
-    snprintf(out, sizeof buf[0], "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
-    return out;
+    return reuse_run(d, "memo_test.c", text, s).analyses_reused == 1;
 }
 
 /* The reusing driver moves (or analyzes) as a fresh driver reports. */
 static void expect(driver *reuse, const char *text, bool reused, size_t findings)
 {
     seen a, b;
-    driver *fresh = make(false);
+    driver *fresh = reuse_driver(false);
     if (run(reuse, text, &a) != reused)
         fail_msg("analysis %s for:\n%s", reused ? "not reused" : "reused", text);
     run(fresh, text, &b);
@@ -108,25 +52,25 @@ static void expect(driver *reuse, const char *text, bool reused, size_t findings
 static void test_moves_findings_when_only_positions_change(void **state)
 {
     (void)state;
-    driver *d = make(true);
+    driver *d = reuse_driver(true);
     expect(d, leaky, false, 1);
     /* lines added above: everything moves down */
-    const char *t = edit(leaky, "#include <tether.h>\n", "#include <tether.h>\n/* one */\n// two\n\n");
+    const char *t = reuse_edit(leaky, "#include <tether.h>\n", "#include <tether.h>\n/* one */\n// two\n\n");
     expect(d, t, true, 1);
     /* a comment typed inside the finding's line and before the receive
      * (not between `return` and the call: the tree-sitter front end then
      * loses the call, a bug of its own) */
-    t = edit(t, "    return tt_spawn(worker, ch);", "    /* typed */ return tt_spawn(worker, ch); // and here");
+    t = reuse_edit(t, "    return tt_spawn(worker, ch);", "    /* typed */ return tt_spawn(worker, ch); // and here");
     expect(d, t, true, 1);
-    t = edit(t, "    tt_recv(ch, &v);", "    /* before */ tt_recv(ch, &v);");
+    t = reuse_edit(t, "    tt_recv(ch, &v);", "    /* before */ tt_recv(ch, &v);");
     expect(d, t, true, 1);
     /* blank lines and a comment inside a function, before its events */
-    t = edit(t, "    int v;\n", "    int v;\n\n    // waits for a value\n");
+    t = reuse_edit(t, "    int v;\n", "    int v;\n\n    // waits for a value\n");
     expect(d, t, true, 1);
     /* the model changes: analyzed again */
-    t = edit(t, "tt_recv(ch, &v);", "v = 0; (void)ch;");
+    t = reuse_edit(t, "tt_recv(ch, &v);", "v = 0; (void)ch;");
     expect(d, t, false, 0);
-    t = edit(t, "\n", "\n\n");
+    t = reuse_edit(t, "\n", "\n\n");
     expect(d, t, true, 0);
     driver_free(d);
 }
@@ -154,12 +98,12 @@ static const char unbuffered[] = "#include <tether.h>\n"
 static void test_fixits_move_too(void **state)
 {
     (void)state;
-    driver *d = make(true);
+    driver *d = reuse_driver(true);
     seen s;
     run(d, unbuffered, &s);
     assert_non_null(strstr(s.text, "  fix 13:48-13:49 '1'"));
     /* a comment before the capacity, on its line */
-    expect(d, edit(unbuffered, "tt_chan *result = tt_chan_new", "tt_chan *result = /* cap: */ tt_chan_new"), true,
+    expect(d, reuse_edit(unbuffered, "tt_chan *result = tt_chan_new", "tt_chan *result = /* cap: */ tt_chan_new"), true,
            1);
     driver_free(d);
 }

@@ -35,6 +35,29 @@ done:
     return max;
 }
 
+unsigned ts_tree_depth_in(TSNode root, const TSRange *ranges, uint32_t n, unsigned limit, unsigned *line)
+{
+    unsigned max = 0;
+    TSTreeCursor cur = ts_tree_cursor_new(root); /* (ts_node_child(root, i) walks from the first child) */
+    for (bool more = ts_tree_cursor_goto_first_child(&cur); more && max <= limit;
+         more = ts_tree_cursor_goto_next_sibling(&cur)) {
+        TSNode c = ts_tree_cursor_current_node(&cur);
+        uint32_t b = ts_node_start_byte(c), e = ts_node_end_byte(c);
+        if (b > ranges[n - 1].end_byte && n == 1)
+            break; /* past the one range */
+        bool met = false;
+        for (uint32_t r = 0; r < n && !met; r++)
+            met = b <= ranges[r].end_byte && ranges[r].start_byte <= e;
+        if (!met)
+            continue;
+        unsigned d = 1 + ts_tree_depth(c, limit > 0 ? limit - 1 : 0, line);
+        if (d > max)
+            max = d;
+    }
+    ts_tree_cursor_delete(&cur);
+    return max;
+}
+
 int frontend_nesting_depth(const char *src, size_t len, unsigned limit, unsigned *line)
 {
     if (len > UINT32_MAX)

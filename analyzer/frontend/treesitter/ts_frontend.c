@@ -278,7 +278,9 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
         return -1;
     }
     double t0 = now_ms();
-    TSTree *tree = ts_parser_parse_string(parser, NULL, src, (uint32_t)len);
+    ts_reparse re = { 0 };
+    TSTree *tree = in->reuse ? ts_reuse_parse(parser, in->path, src, (uint32_t)len, &re)
+                             : ts_parser_parse_string(parser, NULL, src, (uint32_t)len);
     double t1 = now_ms();
     if (own_parser)
         ts_parser_delete(parser);
@@ -289,13 +291,20 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     }
     TSNode root = ts_tree_root_node(tree);
     unsigned deep_line = 0;
-    if (ts_tree_depth(root, FRONTEND_MAX_NESTING, &deep_line) > FRONTEND_MAX_NESTING) {
+    /* Reparsed from a tree measured shallow: only what changed can go deeper. */
+    unsigned depth = re.unchanged ? 0
+                     : re.changed ? ts_tree_depth_in(root, re.changed, re.nchanged, FRONTEND_MAX_NESTING, &deep_line)
+                                  : ts_tree_depth(root, FRONTEND_MAX_NESTING, &deep_line);
+    free(re.changed);
+    if (depth > FRONTEND_MAX_NESTING) {
         snprintf(err, errsize, "nesting deeper than %u levels at line %u: not analyzed", FRONTEND_MAX_NESTING,
                  deep_line);
         ts_tree_delete(tree);
         free(owned);
         return -1;
     }
+    if (in->reuse)
+        ts_reuse_shallow(in->path, re.kept);
 
     ts_ctx c = { 0 };
     c.src = src;

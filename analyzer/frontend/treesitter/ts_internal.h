@@ -173,6 +173,26 @@ void ts_syms_init(ts_ctx *c);
 /* This thread's parser (ts_frontend.c); *own: a one-off the caller deletes.
  * NULL if the grammar does not load. */
 TSParser *ts_thread_parser(bool *own);
+/* What ts_reuse_parse found besides the tree. */
+typedef struct ts_reparse {
+    bool reused;               /* the last tree of the file was reused */
+    bool unchanged;            /* the same text as that tree's, measured shallow */
+    TSRange *changed;          /* where the new tree differs from that one,
+                                  when that one was measured shallow; malloc'd */
+    uint32_t nchanged;
+    unsigned long kept;        /* the stamp of the copy kept for the next parse */
+} ts_reparse;
+/* src parsed as path's new text (ts_reuse.c): with path's last tree,
+ * edited where the texts differ, when one was kept; the result is kept for
+ * the next call. The caller owns the tree (NULL: no parse) and out->changed. */
+TSTree *ts_reuse_parse(TSParser *parser, const char *path, const char *src, uint32_t len, ts_reparse *out);
+/* The tree kept for path with stamp `kept` (ts_reparse.kept) nests within
+ * FRONTEND_MAX_NESTING (measured): the next parse's depth need only be
+ * measured where it changed. */
+void ts_reuse_shallow(const char *path, unsigned long kept);
+/* ts_tree_depth over the top-level items of root that meet one of the
+ * ranges (the rest did not change since a tree measured shallow). */
+unsigned ts_tree_depth_in(TSNode root, const TSRange *ranges, uint32_t n, unsigned limit, unsigned *line);
 /* The depth of the tree under root, counting up to limit + 1 (ts_depth.c);
  * *line: where it first went deeper than limit. */
 unsigned ts_tree_depth(TSNode root, unsigned limit, unsigned *line);
