@@ -459,6 +459,7 @@ eng_result *eng_run(const model_tu *const *tus, size_t ntus, const eng_opts *opt
         eng_map_free(S.visited);
     }
     free(roots);
+    eng_state_gc_release();
     /* free the run's tables */
     for (size_t i = 0; i < r->nnames; i++)
         free(r->names[i]);

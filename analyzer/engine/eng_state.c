@@ -589,7 +589,8 @@ static void mark_drain(mark_ctx *m)
     }
 }
 
-/* The marking's buffers, kept per thread from one collection to the next. */
+/* The marking's buffers, kept per thread from one collection to the next
+ * (a run releases them at its end: eng_state_gc_release). */
 static _Thread_local struct {
     uint8_t *marks;
     uint32_t *ids, *stack;
@@ -614,6 +615,14 @@ static void mark_init(mark_ctx *m, eng_state *s)
         m->obj_ids[i] = s->objs[i]->id;
     m->stack = gc_buf.stack;
     m->cap = gc_buf.stack_cap;
+}
+
+void eng_state_gc_release(void)
+{
+    free(gc_buf.marks);
+    free(gc_buf.ids);
+    free(gc_buf.stack);
+    memset(&gc_buf, 0, sizeof gc_buf);
 }
 
 static void mark_free(mark_ctx *m)

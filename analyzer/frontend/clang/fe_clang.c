@@ -13,6 +13,17 @@
 #include "frontend/frontend.h"
 #include "fe_reuse.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+/* Under AddressSanitizer: LLVM gives the threads it parses on an alternate
+ * signal stack of its own, which ASan then fails to unmap as if it were
+ * its own when the thread ends ("unable to unmap"); ASan keeps none. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "use_sigaltstack=0";
+}
+#endif
+
 /* One index per thread, reused for every file it parses; all are disposed
  * at exit (and stay reachable until then). */
 static _Thread_local CXIndex fe__index;
