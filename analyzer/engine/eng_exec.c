@@ -370,7 +370,12 @@ static bool do_return(eng_exec *x, eng_val v)
     uint32_t cell = t->frames[t->nframes - 1].cell;
     int32_t ret_id = t->frames[t->nframes - 1].ret_id;
     eng_task_pop(t);
-    eng_cell_remove(x->s, cell);
+    /* the root's locals outlive its return for the tasks still running
+     * (main returning is the end of the process: a task blocked on a
+     * channel in main's `struct pool p;` leaks on that channel); any other
+     * frame is gone, and what pointed into it with it */
+    if (t->nframes > 0 || x->task != x->s->root_id)
+        eng_cell_remove(x->s, cell);
     if (t->nframes == 0) {
         if (x->task == x->s->root_id) {
             x->s->root_done = true;
@@ -556,14 +561,14 @@ static bool in_long_loop(eng_exec *x, const model_val *counter, bool own)
     return false;
 }
 
-bool eng_task_looping(eng_run_ctx *r, const eng_state *s, uint32_t task)
+bool eng_task_looping(eng_run_ctx *r, const eng_state *s, uint32_t task, bool forever)
 {
     const eng_task *t = eng_task_get(s, task);
     for (uint32_t k = 0; t && k < t->nframes; k++) {
         const eng_frame *f = &t->frames[k];
         const model_func *fn = r->prog.funcs[f->fn].fn;
         for (uint32_t b = 0; b < f->nblocks; b++)
-            if (f->visits[b] > LOOP_K && fn->blocks[b].loop_head)
+            if (f->visits[b] > LOOP_K && fn->blocks[b].loop_head && (!forever || fn->blocks[b].infinite_loop_head))
                 return true;
     }
     return false;

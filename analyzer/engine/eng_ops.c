@@ -213,6 +213,78 @@ static eng_val lock_state(eng_run_ctx *r, eng_state *s, uint32_t task, const mod
     return eng_load(r, s, task, *l);
 }
 
+/* What a move waits for: nothing (instant), time to pass (a sleep, a
+ * ticker, a poll), or a timer to fire (tt_after, a context's timeout). */
+typedef enum { MOVE_INSTANT, MOVE_TIME, MOVE_TIMER } move_time;
+
+static move_time recv_time(const eng_state *s, chan_ref c)
+{
+    if (c.fresh_timer || (c.o && c.o->after && !c.o->fired))
+        return MOVE_TIMER;
+    if (!c.o || c.env)
+        return MOVE_INSTANT;
+    if (c.o->nbuf == 0 && !c.o->closed && ticker_running(s, c.o))
+        return MOVE_TIME;
+    const eng_obj *ctx = done_ctx(s, c.o);
+    if (ctx && !ctx->canceled && ctx->timeout && !ctx->escaped)
+        return MOVE_TIMER;
+    return MOVE_INSTANT;
+}
+
+static move_time move_time_of(eng_run_ctx *r, eng_state *s, const eng_move *m)
+{
+    const eng_task *t = eng_task_get(s, m->task);
+    if (!t || t->yield || m->partner != ENG_NONE)
+        return MOVE_INSTANT;
+    const model_event *ev = eng_task_op(r, t);
+    if (!ev)
+        return MOVE_INSTANT;
+    if (ev->kind == MODEL_EV_SLEEP || m->choice == ENG_CHOICE_DEFAULT)
+        return MOVE_TIME;
+    move_time k = MOVE_INSTANT;
+    if (ev->kind == MODEL_EV_RECV)
+        k = recv_time(s, chan_of(s, op_arg(r, s, m->task, ev, 0)));
+    else if (ev->kind == MODEL_EV_SELECT && m->choice >= 0 && (size_t)m->choice < ev->ncases &&
+             ev->cases[m->choice].op != TT_OP_SEND)
+        k = recv_time(s, chan_of(s, eval_in(r, s, m->task, ev->cases[m->choice].ch)));
+    /* a task that keeps going round a loop takes time doing it (a loop
+     * with no end that never blocks must not stop the clock) */
+    if (k == MOVE_INSTANT && eng_task_looping(r, s, m->task, false))
+        k = MOVE_TIME;
+    return k;
+}
+
+bool eng_move_is_timer(eng_run_ctx *r, eng_state *s, const eng_move *m)
+{
+    return move_time_of(r, s, m) == MOVE_TIMER;
+}
+
+bool eng_move_lets_time_pass(eng_run_ctx *r, eng_state *s, const eng_move *m)
+{
+    return move_time_of(r, s, m) != MOVE_INSTANT;
+}
+
+/* Time does not pass while a task can go on at once: a timer fires only
+ * when every task that can move is waiting for time too (a lookup that
+ * sleeps 50 ms still loses to a 20 ms timeout; a receiver spawned right
+ * after the sender's select with a 100 ms timeout does not). */
+static void timers_wait(eng_run_ctx *r, eng_state *s, eng_moves *out)
+{
+    bool instant = false, timer = false;
+    for (size_t i = 0; i < out->n; i++) {
+        move_time k = move_time_of(r, s, &out->v[i]);
+        instant |= k == MOVE_INSTANT;
+        timer |= k == MOVE_TIMER;
+    }
+    if (!instant || !timer)
+        return;
+    size_t n = 0;
+    for (size_t i = 0; i < out->n; i++)
+        if (move_time_of(r, s, &out->v[i]) != MOVE_TIMER)
+            out->v[n++] = out->v[i];
+    out->n = n;
+}
+
 void eng_moves_of(eng_run_ctx *r, eng_state *s, eng_moves *out)
 {
     out->n = 0;
@@ -303,6 +375,7 @@ void eng_moves_of(eng_run_ctx *r, eng_state *s, eng_moves *out)
             break;
         }
     }
+    timers_wait(r, s, out);
 }
 
 /* ---- effects ------------------------------------------------------------------------ */
@@ -583,7 +656,7 @@ static size_t perform(eng_run_ctx *r, eng_state *s, const eng_move *m, eng_rec *
             int64_t n = c.n + delta;
             /* a counter a loop keeps raising is let go of: its states
              * would never repeat (a wait on it then goes ahead) */
-            bool wide = n > WG_EXACT && eng_task_looping(r, s, m->task);
+            bool wide = n > WG_EXACT && eng_task_looping(r, s, m->task, false);
             eng_store(r, s, l, wide ? ev_unknown() : ev_int(n));
             if (n < 0) { /* the runtime aborts: the process ends here */
                 s->panic_site = site_id;

@@ -170,9 +170,12 @@ size_t eng_private_tasks(eng_run_ctx *r, eng_state *s, const eng_moves *moves, u
         return 0;
     /* a poll's default depends on whether its partners stand at their
      * operations yet: any task's private step can change that */
-    for (size_t i = 0; i < moves->n; i++)
+    bool timers = false;
+    for (size_t i = 0; i < moves->n; i++) {
         if (moves->v[i].choice == ENG_CHOICE_DEFAULT)
             return 0;
+        timers |= eng_move_is_timer(r, s, &moves->v[i]);
+    }
     reach m = { 0 };
     m.r = r;
     m.s = s;
@@ -199,6 +202,11 @@ size_t eng_private_tasks(eng_run_ctx *r, eng_state *s, const eng_moves *moves, u
             if (moves->v[i].task == task->id || moves->v[i].partner == task->id) {
                 has = true;
                 partner |= moves->v[i].partner != ENG_NONE;
+                /* while a timer can fire, a step that lets time pass (a
+                 * sleep) is not the task's own business: the timer may
+                 * fire first */
+                partner |= timers && moves->v[i].task == task->id && eng_task_op(r, task) &&
+                           eng_task_op(r, task)->kind == MODEL_EV_SLEEP;
             }
         if (has && !partner && private_op(r, s, &m, task, 1ull << t))
             out[n++] = task->id;

@@ -368,8 +368,9 @@ void eng_task_advance(eng_run_ctx *r, eng_state *s, uint32_t task);
 void eng_task_set_result(eng_state *s, uint32_t task, int32_t id, eng_val v);
 /* The site of the task's current event. */
 uint32_t eng_task_site(eng_run_ctx *r, const eng_task *t);
-/* Whether the task has gone round some loop more than a few times. */
-bool eng_task_looping(eng_run_ctx *r, const eng_state *s, uint32_t task);
+/* Whether the task has gone round some loop (forever: a loop with no
+ * condition) more than a few times. */
+bool eng_task_looping(eng_run_ctx *r, const eng_state *s, uint32_t task, bool forever);
 /* Starts a new task running function fn with argument arg. Returns its id. */
 uint32_t eng_spawn(eng_run_ctx *r, eng_state *s, uint32_t parent, uint32_t site, uint32_t fn, eng_val arg);
 void eng_succs_free(eng_succs *v);
@@ -397,6 +398,11 @@ void eng_apply(eng_run_ctx *r, const eng_state *s, const eng_move *m, const uint
 /* Partial-order reduction (eng_por.c): the tasks (up to max, in task order)
  * whose every move touches only objects they alone reach. */
 size_t eng_private_tasks(eng_run_ctx *r, eng_state *s, const eng_moves *moves, uint32_t *out, size_t max);
+/* Whether move m fires a timer (tt_after, a context's timeout): it waits
+ * until no task can go on without time passing. */
+bool eng_move_is_timer(eng_run_ctx *r, eng_state *s, const eng_move *m);
+/* Whether move m waits for time (a sleep, a ticker, a poll, a timer). */
+bool eng_move_lets_time_pass(eng_run_ctx *r, eng_state *s, const eng_move *m);
 /* Cancels context id and its descendants (closing their done channels). */
 void eng_cancel_ctx(eng_state *s, uint32_t id, bool timed_out);
 /* The tether functions a program may take the address of and call through

@@ -46,7 +46,7 @@ SEND = r'''#include <tether.h>
 static void lookup(void *arg)
 {
     tt_chan *ch = arg;
-    int value = 42;
+    int value = 42; tt_sleep_ms(50); /* slower than the caller's 20 ms */
     tt_send(ch, &value);
 }
 
