@@ -745,7 +745,30 @@ typedef struct work {
 typedef struct worklist {
     work *v;
     size_t n, cap;
+    /* once the move forked: the states its paths reached at joins (blocks
+     * with several ways in), so that branches that meet again (an `if` that
+     * sets nothing read later) go on once, not once per path */
+    bool forked;
+    uint64_t *seen;
+    size_t nseen, seencap;
 } worklist;
+
+/* Whether another path of this move already reached x's state at a join
+ * (then x's path is dropped); records it otherwise. */
+static bool joined_before(eng_exec *x, worklist *wl)
+{
+    const eng_frame *f = top(x);
+    const model_block *bl = &x->r->prog.funcs[f->fn].fn->blocks[f->block];
+    if (!wl->forked || x->replay || bl->npred < 2)
+        return false;
+    uint64_t h = eng_state_hash(x->s);
+    for (size_t i = 0; i < wl->nseen; i++)
+        if (wl->seen[i] == h)
+            return true;
+    grow_array((void **)&wl->seen, &wl->seencap, wl->nseen + 1, sizeof *wl->seen);
+    wl->seen[wl->nseen++] = h;
+    return false;
+}
 
 static bool is_switch_head(const model_func *fn, const model_block *bl)
 {
@@ -837,6 +860,7 @@ static bool branch(eng_exec *x, worklist *wl)
             enter_block(&y, targets[i]);
             grow_array((void **)&wl->v, &wl->cap, wl->n + 1, sizeof *wl->v);
             wl->v[wl->n++] = w;
+            wl->forked = true;
         }
         eng_forks_push(&x->forks, 0);
     }
@@ -873,6 +897,9 @@ static void run(eng_exec *x, worklist *wl)
             /* a block with no way on: the function cannot continue */
             if (!do_return(x, ev_unknown()))
                 return;
+        } else if (joined_before(x, wl)) {
+            x->joined = true;
+            return;
         }
         if (--budget == 0) {
             eng_task_mut(x->s, x->task)->yield = true;
@@ -909,7 +936,13 @@ void eng_run_task(eng_run_ctx *r, eng_state *s, uint32_t task, eng_forks *prefix
         run(&x, &wl);
         if (replay_at)
             *replay_at = x.replay_at;
+        if (x.joined) {
+            eng_state_free(x.s);
+            free(x.forks.bits);
+            continue;
+        }
         succs_push(out, x.s, x.forks);
     }
+    free(wl.seen);
     free(wl.v);
 }

@@ -353,6 +353,8 @@ struct eng_exec {
     uint32_t frame_at;        /* pure: evaluate in frame frame_at - 1 (0: the top one) */
     uint32_t budget;          /* events left before a yield */
     size_t *forks_left;       /* per move */
+    bool joined;              /* this path met a state another path of the move
+                                 reached first: it is dropped */
 };
 
 /* Runs task `task` of s from its position to its next operation (or its

@@ -85,7 +85,8 @@ static int cmp_str(const void *a, const void *b)
 
 static char *lines_join(lines *l)
 {
-    qsort(l->v, l->n, sizeof *l->v, cmp_str);
+    if (l->n) /* qsort's array may not be NULL, even empty */
+        qsort(l->v, l->n, sizeof *l->v, cmp_str);
     size_t len = 1;
     for (size_t i = 0; i < l->n; i++)
         len += strlen(l->v[i]) + 1;
