@@ -231,7 +231,9 @@ static move_time recv_time(const eng_state *s, chan_ref c)
     return MOVE_INSTANT;
 }
 
-static move_time move_time_of(eng_run_ctx *r, eng_state *s, const eng_move *m)
+/* What move m waits for; looping: count a task going round a loop as
+ * waiting for time (the costlier question, asked only when it matters). */
+static move_time move_time_of(eng_run_ctx *r, eng_state *s, const eng_move *m, bool looping)
 {
     const eng_task *t = eng_task_get(s, m->task);
     if (!t || t->yield || m->partner != ENG_NONE)
@@ -249,19 +251,14 @@ static move_time move_time_of(eng_run_ctx *r, eng_state *s, const eng_move *m)
         k = recv_time(s, chan_of(s, eval_in(r, s, m->task, ev->cases[m->choice].ch)));
     /* a task that keeps going round a loop takes time doing it (a loop
      * with no end that never blocks must not stop the clock) */
-    if (k == MOVE_INSTANT && eng_task_looping(r, s, m->task, false))
+    if (k == MOVE_INSTANT && looping && eng_task_looping(r, s, m->task, false))
         k = MOVE_TIME;
     return k;
 }
 
 bool eng_move_is_timer(eng_run_ctx *r, eng_state *s, const eng_move *m)
 {
-    return move_time_of(r, s, m) == MOVE_TIMER;
-}
-
-bool eng_move_lets_time_pass(eng_run_ctx *r, eng_state *s, const eng_move *m)
-{
-    return move_time_of(r, s, m) != MOVE_INSTANT;
+    return move_time_of(r, s, m, false) == MOVE_TIMER;
 }
 
 /* Time does not pass while a task can go on at once: a timer fires only
@@ -270,17 +267,16 @@ bool eng_move_lets_time_pass(eng_run_ctx *r, eng_state *s, const eng_move *m)
  * after the sender's select with a 100 ms timeout does not). */
 static void timers_wait(eng_run_ctx *r, eng_state *s, eng_moves *out)
 {
-    bool instant = false, timer = false;
-    for (size_t i = 0; i < out->n; i++) {
-        move_time k = move_time_of(r, s, &out->v[i]);
-        instant |= k == MOVE_INSTANT;
-        timer |= k == MOVE_TIMER;
-    }
-    if (!instant || !timer)
+    bool timer = false, instant = false;
+    for (size_t i = 0; i < out->n && !timer; i++)
+        timer = eng_move_is_timer(r, s, &out->v[i]);
+    for (size_t i = 0; i < out->n && timer && !instant; i++)
+        instant = move_time_of(r, s, &out->v[i], true) == MOVE_INSTANT;
+    if (!instant)
         return;
     size_t n = 0;
     for (size_t i = 0; i < out->n; i++)
-        if (move_time_of(r, s, &out->v[i]) != MOVE_TIMER)
+        if (!eng_move_is_timer(r, s, &out->v[i]))
             out->v[n++] = out->v[i];
     out->n = n;
 }

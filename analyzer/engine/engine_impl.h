@@ -403,8 +403,6 @@ size_t eng_private_tasks(eng_run_ctx *r, eng_state *s, const eng_moves *moves, u
 /* Whether move m fires a timer (tt_after, a context's timeout): it waits
  * until no task can go on without time passing. */
 bool eng_move_is_timer(eng_run_ctx *r, eng_state *s, const eng_move *m);
-/* Whether move m waits for time (a sleep, a ticker, a poll, a timer). */
-bool eng_move_lets_time_pass(eng_run_ctx *r, eng_state *s, const eng_move *m);
 /* Cancels context id and its descendants (closing their done channels). */
 void eng_cancel_ctx(eng_state *s, uint32_t id, bool timed_out);
 /* The tether functions a program may take the address of and call through
