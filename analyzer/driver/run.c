@@ -50,6 +50,11 @@ static void *run__worker(void *arg)
         job_build(p->d, j);
         run__finished(p, j);
     }
+    /* Canceled: the caller may be waiting for a job nobody will build now,
+     * and a cancel wakes nobody by itself (the language server hung so). */
+    pthread_mutex_lock(&p->lock);
+    pthread_cond_broadcast(&p->cond);
+    pthread_mutex_unlock(&p->lock);
     return NULL;
 }
 
