@@ -622,6 +622,14 @@ static void mark_free(mark_ctx *m)
     gc_buf.stack_cap = m->cap;
 }
 
+void eng_state_gc_release(void)
+{
+    free(gc_buf.marks);
+    free(gc_buf.ids);
+    free(gc_buf.stack);
+    memset(&gc_buf, 0, sizeof gc_buf);
+}
+
 bool eng_loc_escaped(const eng_run_ctx *r, const eng_cell *c, uint32_t path)
 {
     for (uint32_t i = 0; c->escaped && i < c->nesc; i++)
