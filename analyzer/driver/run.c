@@ -27,15 +27,11 @@ static bool run__canceled(const atomic_bool *cancel)
     return cancel && atomic_load(cancel);
 }
 
-/* The next job to build, or NULL when there is none or the run is canceled.
- * The cancel flag is set without the lock: a worker that leaves on it wakes
- * the caller, which may have gone to wait before the flag was set. */
+/* The next job to build, or NULL when there is none or the run is canceled. */
 static job *run__claim(run_pool *p)
 {
     pthread_mutex_lock(&p->lock);
     job *j = p->next < p->n && !run__canceled(p->cancel) ? &p->jobs[p->next++] : NULL;
-    if (!j)
-        pthread_cond_broadcast(&p->cond);
     pthread_mutex_unlock(&p->lock);
     return j;
 }
@@ -55,6 +51,11 @@ static void *run__worker(void *arg)
         job_build(p->d, j);
         run__finished(p, j);
     }
+    /* Canceled: the caller may be waiting for a job nobody will build now,
+     * and a cancel wakes nobody by itself (the language server hung so). */
+    pthread_mutex_lock(&p->lock);
+    pthread_cond_broadcast(&p->cond);
+    pthread_mutex_unlock(&p->lock);
     return NULL;
 }
 

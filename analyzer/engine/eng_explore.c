@@ -459,7 +459,6 @@ eng_result *eng_run(const model_tu *const *tus, size_t ntus, const eng_opts *opt
         eng_map_free(S.visited);
     }
     free(roots);
-    eng_state_gc_release();
     /* free the run's tables */
     for (size_t i = 0; i < r->nnames; i++)
         free(r->names[i]);
@@ -475,6 +474,9 @@ eng_result *eng_run(const model_tu *const *tus, size_t ntus, const eng_opts *opt
     eng_map_free(r->site_map);
     eng_prog_free(&r->prog);
     free(r);
+    /* the collector's buffers are per thread: a thread that ends (a language
+     * server's, an editor's) would leak them */
+    eng_state_gc_release();
     res->ms = now_ms() - t0;
     return res;
 }

@@ -291,7 +291,8 @@ void eng_escape_loc(eng_run_ctx *r, eng_state *s, uint32_t cell, uint32_t path);
 
 /* Drops unreachable cells and finished unreachable objects. */
 void eng_state_gc(eng_run_ctx *r, eng_state *s);
-/* Frees this thread's collection buffers (at the end of a run). */
+/* Frees this thread's collector buffers (kept from one collection to the
+ * next); eng_run calls it when it ends, before its thread may end. */
 void eng_state_gc_release(void);
 /* Marks everything reachable from v as escaped. */
 void eng_escape(eng_run_ctx *r, eng_state *s, eng_val v);

@@ -91,9 +91,17 @@ one() { # one FUZZER SECONDS WORKDIR [--brief]
   "$fuzzer" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 \
     -dict="$w/dict" -artifact_prefix="$w/crashes/" "$w/corpus" "$w/seeds" > "$log" 2>&1 || rc=$?
   local execs; execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  local rate; rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   local units; units=$(find "$w/corpus" -type f | wc -l)
+  # libFuzzer checks -max_total_time only once every seed has run: with slow
+  # seeds (the front ends under ASan) the run can end there, never mutating.
+  local took; took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+  local inited; inited=$(sed -n 's/^#\([0-9]*\)[[:space:]]*INITED.*/\1/p' "$log" | tail -1)
+  local only=""
+  [ -n "$inited" ] && [ "$inited" = "$execs" ] &&
+    only=" (only the seeds ran, in ${took:-?} s: no input was mutated; --brief seeds fewer)"
   if [ $rc -eq 0 ]; then
-    echo "fuzz $name: ${execs:-?} executions in ${seconds} s, corpus $units inputs, no crash"
+    echo "fuzz $name: ${execs:-?} executions in ${took:-$seconds} s (${rate:-?}/s), corpus $units inputs, no crash$only"
   else
     echo "fuzz $name: CRASH after ${execs:-?} executions (exit $rc); last lines of $log:"
     grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|artifact_prefix|Test unit written|.*Timeout|.*out-of-memory)' "$log" | head -8 | sed 's/^/  /'

@@ -1,6 +1,6 @@
 /* test_driver.c — the driver's API as an editor uses it (driver.h): an
  * unsaved buffer analyzed repeatedly, from several threads at once, and a
- * run canceled between files. */
+ * run canceled before it starts and while it runs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,9 +8,12 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "driver/driver.h"
 
@@ -151,6 +154,61 @@ static void test_cancel(void **state)
     driver_free(d);
 }
 
+typedef struct canceler {
+    atomic_bool *cancel;
+    long delay_ns;
+} canceler;
+
+static void *cancel_later(void *arg)
+{
+    canceler *c = arg;
+    struct timespec ts = { 0, c->delay_ns };
+    nanosleep(&ts, NULL);
+    atomic_store(c->cancel, true);
+    return NULL;
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    static const char msg[] = "test_driver: driver_run did not return after a cancel (hung)\n";
+    if (write(2, msg, sizeof msg - 1) < 0)
+        _exit(1);
+    _exit(1);
+}
+
+/* Canceled while it runs, at delays that fall anywhere from before the
+ * worker thread takes the file to after it is analyzed: every run returns
+ * (a cancel that came while the caller waited for a file the worker then
+ * never took used to leave the caller waiting for ever). */
+static void test_cancel_while_running(void **state)
+{
+    (void)state;
+    driver *d = make("tree-sitter", false);
+    driver_input in = { "/nonexistent/c.c", leak, sizeof leak - 1, NULL, 0 };
+    signal(SIGALRM, on_alarm);
+    alarm(60);
+    size_t canceled = 0, finished = 0;
+    for (int k = 0; k < 400; k++) {
+        atomic_bool cancel = false;
+        canceler c = { &cancel, (k % 100) * 500L };
+        pthread_t th;
+        assert_int_equal(pthread_create(&th, NULL, cancel_later, &c), 0);
+        seen s = { 0 };
+        driver_sink sink = { &s, on_error, on_file, NULL };
+        driver_summary sum;
+        driver_run(d, &in, 1, &sink, &cancel, &sum);
+        pthread_join(th, NULL);
+        /* canceled before the file was delivered, or delivered whole */
+        assert_int_equal(s.files, sum.canceled ? 0 : 1);
+        canceled += sum.canceled;
+        finished += !sum.canceled;
+    }
+    alarm(0);
+    print_message("%zu runs canceled, %zu finished\n", canceled, finished);
+    driver_free(d);
+}
+
 static void test_frontend_table(void **state)
 {
     (void)state;
@@ -172,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_unsaved_buffer),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_cancel),
+        cmocka_unit_test(test_cancel_while_running),
         cmocka_unit_test(test_frontend_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
