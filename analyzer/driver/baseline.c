@@ -19,30 +19,10 @@ static int baseline__cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static char *baseline__read(const char *path, size_t *len, char *err, size_t errsize)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errsize, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 14, n = 0;
-    char *text = driver_xmalloc(cap);
-    for (size_t got; (got = fread(text + n, 1, cap - n - 1, f)) > 0;) {
-        n += got;
-        if (n + 1 == cap)
-            text = driver_xrealloc(text, cap *= 2);
-    }
-    fclose(f);
-    text[n] = '\0';
-    *len = n;
-    return text;
-}
-
 driver_baseline *baseline_load(const char *path, char *err, size_t errsize)
 {
     size_t len;
-    char *text = baseline__read(path, &len, err, errsize);
+    char *text = driver_read_file(path, &len, err, errsize);
     if (!text)
         return NULL;
     cJSON *root = cJSON_ParseWithLength(text, len);

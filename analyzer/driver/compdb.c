@@ -29,26 +29,6 @@ struct compdb {
     size_t nfiles;
 };
 
-static char *compdb__read(const char *path, size_t *len, char *err, size_t errsize)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errsize, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *text = driver_xmalloc(cap);
-    for (size_t got; (got = fread(text + n, 1, cap - n - 1, f)) > 0;) {
-        n += got;
-        if (n + 1 == cap)
-            text = driver_xrealloc(text, cap *= 2);
-    }
-    fclose(f);
-    text[n] = '\0';
-    *len = n;
-    return text;
-}
-
 /* Finds compile_commands.json from `where` (file, or folder and parents). */
 static char *compdb__find(const char *where, char *err, size_t errsize)
 {
@@ -149,7 +129,7 @@ compdb *compdb_open(const char *where, char *err, size_t errsize)
     if (!path)
         return NULL;
     size_t len;
-    char *text = compdb__read(path, &len, err, errsize);
+    char *text = driver_read_file(path, &len, err, errsize);
     if (!text) {
         free(path);
         return NULL;

@@ -1,6 +1,7 @@
-/* util.c — allocation and string helpers (util.h). */
+/* util.c — allocation, string and file helpers (util.h). */
 #include "driver/util.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,4 +62,24 @@ double driver_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+char *driver_read_file(const char *path, size_t *len, char *err, size_t errsize)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errsize, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 14, n = 0;
+    char *text = driver_xmalloc(cap);
+    for (size_t got; (got = fread(text + n, 1, cap - n - 1, f)) > 0;) {
+        n += got;
+        if (n + 1 == cap)
+            text = driver_xrealloc(text, cap *= 2);
+    }
+    fclose(f);
+    text[n] = '\0';
+    *len = n;
+    return text;
 }

@@ -1,4 +1,4 @@
-/* util.h — the driver's allocation and string helpers: they abort on out of
+/* util.h — the driver's allocation, string and file helpers: they abort on out of
  * memory, so callers never check for NULL. */
 #ifndef TETHER_DRIVER_UTIL_H
 #define TETHER_DRIVER_UTIL_H
@@ -11,5 +11,8 @@ char *driver_xstrdup(const char *s);         /* NULL gives "" */
 char *driver_xstrndup(const char *s, size_t n);
 char *driver_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 double driver_now_ms(void);                  /* monotonic clock */
+/* A whole file, NUL-terminated (its length in *len); NULL with "PATH:
+ * reason" in err when it cannot be opened. */
+char *driver_read_file(const char *path, size_t *len, char *err, size_t errsize);
 
 #endif /* TETHER_DRIVER_UTIL_H */
