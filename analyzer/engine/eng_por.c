@@ -135,8 +135,9 @@ static bool shared(const reach *m, eng_val v, uint64_t bit)
     return true;
 }
 
-/* Whether task t's operation touches only what t alone reaches. */
-static bool private_op(eng_run_ctx *r, eng_state *s, const reach *m, const eng_task *t, uint64_t bit)
+/* Whether task t's operation touches only what t alone reaches (timers:
+ * some timer can fire in this state). */
+static bool private_op(eng_run_ctx *r, eng_state *s, const reach *m, const eng_task *t, uint64_t bit, bool timers)
 {
     if (t->yield)
         return false;
@@ -146,8 +147,8 @@ static bool private_op(eng_run_ctx *r, eng_state *s, const reach *m, const eng_t
     switch (ev->kind) {
     case MODEL_EV_SPAWN:
         return true; /* a new task: nothing anyone else does changes it */
-    case MODEL_EV_SLEEP:
-        return true; /* touches nothing: sleeping now or later is the same to others */
+    case MODEL_EV_SLEEP: /* touches nothing: sleeping now or later is the same to others, */
+        return !timers; /* unless a timer can fire meanwhile */
     case MODEL_EV_SELECT:
         if (ev->ncases == 0)
             return false;
@@ -202,13 +203,8 @@ size_t eng_private_tasks(eng_run_ctx *r, eng_state *s, const eng_moves *moves, u
             if (moves->v[i].task == task->id || moves->v[i].partner == task->id) {
                 has = true;
                 partner |= moves->v[i].partner != ENG_NONE;
-                /* while a timer can fire, a step that lets time pass (a
-                 * sleep) is not the task's own business: the timer may
-                 * fire first */
-                partner |= timers && moves->v[i].task == task->id && eng_task_op(r, task) &&
-                           eng_task_op(r, task)->kind == MODEL_EV_SLEEP;
             }
-        if (has && !partner && private_op(r, s, &m, task, 1ull << t))
+        if (has && !partner && private_op(r, s, &m, task, 1ull << t, timers))
             out[n++] = task->id;
     }
     free(m.cell_mask);
