@@ -248,6 +248,26 @@ static bool memo__move_end(const memo_map *m, model_loc start, model_loc moved_s
 }
 
 /* The pairs of each model's file. */
+/* Sorts pairs by their old place. They come nearly in order (a model's
+ * events are in source order but for a few): insertion sort, which is
+ * linear then, and qsort once it has moved too much. */
+static void memo__sort(memo_pair *v, size_t n)
+{
+    size_t moved = 0;
+    for (size_t i = 1; i < n; i++) {
+        memo_pair x = v[i];
+        size_t j = i;
+        for (; j > 0 && memo__cmp_loc(v[j - 1].from, x.from) > 0; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+        moved += i - j;
+        if (moved > 8 * n) {
+            qsort(v, n, sizeof *v, memo__cmp_pair);
+            return;
+        }
+    }
+}
+
 static memo_map *memo__maps(const memo_key *old, const memo_key *now)
 {
     memo_map *maps = driver_xmalloc((now->nfiles + 1) * sizeof *maps);
@@ -259,7 +279,7 @@ static memo_map *memo__maps(const memo_key *old, const memo_key *now)
     }
     for (size_t f = 0; f < now->nfiles; f++)
         if (maps[f].n) /* (a file with no positions has no array) */
-            qsort(maps[f].v, maps[f].n, sizeof *maps[f].v, memo__cmp_pair);
+            memo__sort(maps[f].v, maps[f].n);
     return maps;
 }
 
