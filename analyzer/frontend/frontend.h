@@ -46,6 +46,9 @@ typedef struct frontend_input {
      * tree-sitter: keep this file's tree and parse its next text
      * incrementally from it (treesitter/ts_reuse.c). For an editor's typing. */
     bool reuse;
+    /* tree-sitter with reuse: build every function afresh, leaving the
+     * models kept from the last build for the next (tests compare the two). */
+    bool fresh_functions;
 } frontend_input;
 
 typedef struct frontend_stats {
@@ -54,6 +57,8 @@ typedef struct frontend_stats {
     size_t functions; /* function definitions in the file (tree-sitter; 0: not counted) */
     size_t functions_skipped; /* ... not modeled because of syntax errors (tree-sitter) */
     size_t functions_around;  /* ... modeled around their syntax errors (tree-sitter) */
+    size_t functions_kept;    /* ... whose model was kept from the last build (tree-sitter, reuse) */
+    bool kept_failed;         /* a kept model did not fit: the file was built afresh */
 } frontend_stats;
 
 /* Both return 0 with *out set (the caller frees it with model_free), or -1

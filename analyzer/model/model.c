@@ -107,7 +107,9 @@ model_obj_id model_obj_local(model_tu *tu, int32_t func, const char *name, model
     o.name = arena_strdup(tu->arena, name);
     o.func = func;
     o.decl = decl;
-    return obj_get(tu, key, o);
+    model_obj_id id = obj_get(tu, key, o);
+    TAPE_NOTE(tu, id, .op = TAPE_LOCAL, .kind = kind, .name = name, .func = func, .decl = decl);
+    return id;
 }
 
 model_obj_id model_obj_param_new(model_tu *tu, int32_t func, int32_t index, const char *name,
@@ -123,7 +125,9 @@ model_obj_id model_obj_param_new(model_tu *tu, int32_t func, int32_t index, cons
     o.func = func;
     o.param_index = index;
     o.decl = decl;
-    return obj_get(tu, key, o);
+    model_obj_id id = obj_get(tu, key, o);
+    TAPE_NOTE(tu, id, .op = TAPE_PARAM, .kind = kind, .name = name, .func = func, .index = index, .decl = decl);
+    return id;
 }
 
 model_obj_id model_obj_global(model_tu *tu, const char *name, model_kind kind, model_loc decl)
@@ -133,7 +137,9 @@ model_obj_id model_obj_global(model_tu *tu, const char *name, model_kind kind, m
     model_obj o = obj_init(MODEL_SCOPE_GLOBAL, kind);
     o.name = arena_strdup(tu->arena, name);
     o.decl = decl;
-    return obj_get(tu, key, o);
+    model_obj_id id = obj_get(tu, key, o);
+    TAPE_NOTE(tu, id, .op = TAPE_GLOBAL, .kind = kind, .name = name, .decl = decl);
+    return id;
 }
 
 model_obj_id model_obj_field(model_tu *tu, const char *tag, const char *field, model_kind kind)
@@ -143,7 +149,9 @@ model_obj_id model_obj_field(model_tu *tu, const char *tag, const char *field, m
     model_obj o = obj_init(MODEL_SCOPE_FIELD, kind);
     o.name = arena_strdup(tu->arena, field);
     o.tag = arena_strdup(tu->arena, tag ? tag : "");
-    return obj_get(tu, key, o);
+    model_obj_id id = obj_get(tu, key, o);
+    TAPE_NOTE(tu, id, .op = TAPE_FIELD, .kind = kind, .name = field, .tag = tag);
+    return id;
 }
 
 static model_obj_id derived(model_tu *tu, char letter, model_scope scope, model_kind kind, model_obj_id base)
@@ -158,13 +166,17 @@ static model_obj_id derived(model_tu *tu, char letter, model_scope scope, model_
 model_obj_id model_obj_ctx_done(model_tu *tu, model_obj_id ctx)
 {
     model_obj_set_kind(tu, ctx, MODEL_KIND_CTX);
-    return derived(tu, 'D', MODEL_SCOPE_CTX_DONE, MODEL_KIND_CHAN, ctx);
+    model_obj_id id = derived(tu, 'D', MODEL_SCOPE_CTX_DONE, MODEL_KIND_CHAN, ctx);
+    TAPE_NOTE(tu, id, .op = TAPE_CTX_DONE, .a = ctx);
+    return id;
 }
 
 model_obj_id model_obj_ticker_chan(model_tu *tu, model_obj_id ticker)
 {
     model_obj_set_kind(tu, ticker, MODEL_KIND_TICKER);
-    return derived(tu, 'T', MODEL_SCOPE_TICKER_CHAN, MODEL_KIND_CHAN, ticker);
+    model_obj_id id = derived(tu, 'T', MODEL_SCOPE_TICKER_CHAN, MODEL_KIND_CHAN, ticker);
+    TAPE_NOTE(tu, id, .op = TAPE_TICKER_CHAN, .a = ticker);
+    return id;
 }
 
 model_obj_id model_obj_after(model_tu *tu, model_loc call)
@@ -173,17 +185,23 @@ model_obj_id model_obj_after(model_tu *tu, model_loc call)
     snprintf(key, sizeof key, "A:%u:%u", call.line, call.col);
     model_obj o = obj_init(MODEL_SCOPE_AFTER, MODEL_KIND_CHAN);
     o.decl = call;
-    return obj_get(tu, key, o);
+    model_obj_id id = obj_get(tu, key, o);
+    TAPE_NOTE(tu, id, .op = TAPE_AFTER, .decl = call);
+    return id;
 }
 
 model_obj_id model_obj_null(model_tu *tu)
 {
-    return obj_get(tu, "N:", obj_init(MODEL_SCOPE_NULL, MODEL_KIND_NONE));
+    model_obj_id id = obj_get(tu, "N:", obj_init(MODEL_SCOPE_NULL, MODEL_KIND_NONE));
+    TAPE_NOTE(tu, id, .op = TAPE_NULL);
+    return id;
 }
 
 model_obj_id model_obj_background(model_tu *tu)
 {
-    return obj_get(tu, "B:", obj_init(MODEL_SCOPE_BACKGROUND, MODEL_KIND_CTX));
+    model_obj_id id = obj_get(tu, "B:", obj_init(MODEL_SCOPE_BACKGROUND, MODEL_KIND_CTX));
+    TAPE_NOTE(tu, id, .op = TAPE_BACKGROUND);
+    return id;
 }
 
 model_obj_id model_obj_lookup(const model_tu *tu, int32_t func, const char *name)
@@ -210,8 +228,11 @@ model_obj_id model_obj_canon(const model_tu *tu, model_obj_id id)
 
 model_kind model_obj_kind(const model_tu *tu, model_obj_id id)
 {
-    id = model_obj_canon(tu, id);
-    return id == MODEL_NO_OBJ ? MODEL_KIND_NONE : tu->objs[id].kind;
+    model_obj_id c = model_obj_canon(tu, id);
+    model_kind k = c == MODEL_NO_OBJ ? MODEL_KIND_NONE : tu->objs[c].kind;
+    /* a read the front end's choices may depend on (model_tape.h) */
+    TAPE_NOTE((model_tu *)tu, MODEL_NO_OBJ, .op = TAPE_KIND, .kind = k, .a = id);
+    return k;
 }
 
 void model_obj_set_kind(model_tu *tu, model_obj_id id, model_kind kind)
@@ -245,6 +266,7 @@ static int scope_rank(model_scope s)
 
 void model_obj_alias(model_tu *tu, model_obj_id a, model_obj_id b)
 {
+    TAPE_NOTE(tu, MODEL_NO_OBJ, .op = TAPE_ALIAS, .a = a, .b = b);
     a = model_obj_canon(tu, a);
     b = model_obj_canon(tu, b);
     if (a == MODEL_NO_OBJ || b == MODEL_NO_OBJ || a == b)

@@ -18,6 +18,7 @@ typedef struct model_tu_impl {
     size_t objcap, funccap;
     obj_slot *slots;   /* open addressing, keys in the arena */
     size_t nslots, used;
+    struct model_tape *tape; /* recording (model_tape.h), or NULL */
 } model_tu_impl;
 
 static inline model_tu_impl *tu_impl(model_tu *tu) { return (model_tu_impl *)tu; }
@@ -29,5 +30,29 @@ int32_t model_add_func(model_tu *tu);
  * locals, one object per name. */
 model_obj_id model_obj_param_new(model_tu *tu, int32_t func, int32_t index, const char *name,
                                  model_kind kind, model_loc decl);
+
+/* The calls on objects a tape records (model_tape.c). */
+typedef enum tape_op {
+    TAPE_LOCAL, TAPE_PARAM, TAPE_GLOBAL, TAPE_FIELD, TAPE_CTX_DONE, TAPE_TICKER_CHAN,
+    TAPE_AFTER, TAPE_NULL, TAPE_BACKGROUND, TAPE_ALIAS, TAPE_KIND,
+} tape_op;
+
+typedef struct tape_call {
+    tape_op op;
+    model_kind kind;      /* the kind asked for; TAPE_KIND: the kind read */
+    const char *name, *tag;
+    int32_t func, index;  /* LOCAL, PARAM: the function; PARAM: the index */
+    model_loc decl;       /* LOCAL, PARAM, GLOBAL: the declaration; AFTER: the call */
+    model_obj_id a, b;    /* CTX_DONE, TICKER_CHAN, KIND: a; ALIAS: a and b */
+} tape_call;
+
+/* Notes a call and its result (MODEL_NO_OBJ for ALIAS and KIND) when tu
+ * records a tape. */
+void tape_note(model_tu *tu, const tape_call *call, model_obj_id result);
+#define TAPE_NOTE(tu, result, ...)                                         \
+    do {                                                                   \
+        if (tu_impl(tu)->tape)                                             \
+            tape_note((tu), &(tape_call){ __VA_ARGS__ }, (result));        \
+    } while (0)
 
 #endif /* TETHER_MODEL_IMPL_H */

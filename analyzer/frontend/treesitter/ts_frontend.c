@@ -211,7 +211,7 @@ static void functions(ts_ctx *c, TSNode parent, bool model)
                 c->fn_around++;
             }
             if (model)
-                ts_function(c, n);
+                ts_frags_function(c, n);
             break;
         case TS_PREPROC_IF: case TS_PREPROC_IFDEF: case TS_PREPROC_ELSE:
         case TS_PREPROC_ELIF: case TS_PREPROC_ELIFDEF: case TS_LINKAGE_SPEC:
@@ -249,6 +249,50 @@ static bool may_use_api(const char *src, size_t len)
 {
     return mentions(src, len, "tt_") || mentions(src, len, "TT_") || frontend_alias_in_text(src, len) ||
            mentions(src, len, "include \"") || mentions(src, len, "include\"");
+}
+
+/* Starts c on a new model of the file; ctx_release frees all but the model. */
+static void ctx_init(ts_ctx *c, const char *path, const char *src, size_t len, TSNode root)
+{
+    memset(c, 0, sizeof *c);
+    c->src = src;
+    c->len = len;
+    c->cut = unterminated_comment(src, len);
+    c->lang = ts_tree_language(root.tree);
+    c->arena = arena_new();
+    c->tu = model_new(path);
+    c->func = -1;
+    c->cursor = ts_tree_cursor_new(root);
+    ts_syms_init(c);
+}
+
+static void ctx_release(ts_ctx *c)
+{
+    ts_tree_cursor_delete(&c->cursor);
+    free(c->kids);
+    free(c->kid_fields);
+    free(c->slots);
+    free(c->arms);
+    free(c->selvars);
+    free(c->ginits);
+    arena_free(c->arena);
+}
+
+/* The model of the file (in c->tu, finished later), with the functions
+ * kept from its last build when re is given (an editor's typing). */
+static void ctx_model(ts_ctx *c, const char *path, const char *src, size_t len, TSNode root, bool api,
+                      const ts_reparse *re)
+{
+    ctx_init(c, path, src, len, root);
+    if (api)
+        ts_scan_file(c, root);
+    if (api && re)
+        ts_frags_open(c, root, re->frags, re);
+    else if (re)
+        ts_frags_free(re->frags);
+    functions(c, root, api);
+    if (api && !ts_frags_failed(c))
+        ts_globals(c);
 }
 
 int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend_stats *stats,
@@ -299,6 +343,8 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     if (depth > FRONTEND_MAX_NESTING) {
         snprintf(err, errsize, "nesting deeper than %u levels at line %u: not analyzed", FRONTEND_MAX_NESTING,
                  deep_line);
+        ts_frags_free(re.frags);
+        free(re.old_text);
         ts_tree_delete(tree);
         free(owned);
         return -1;
@@ -306,25 +352,32 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     if (in->reuse)
         ts_reuse_shallow(in->path, re.kept);
 
-    ts_ctx c = { 0 };
-    c.src = src;
-    c.len = len;
-    c.cut = unterminated_comment(src, len);
-    c.lang = ts_tree_language(tree);
-    c.arena = arena_new();
-    c.tu = model_new(in->path);
-    c.func = -1;
-    c.cursor = ts_tree_cursor_new(root);
-    ts_syms_init(&c);
+    ts_ctx c;
     /* A file that cannot reach the API has nothing to model (tree-sitter
      * sees no macro expansions, so the text is all there is); its functions
      * are still counted. */
     bool api = may_use_api(src, len);
-    if (api)
-        ts_scan_file(&c, root);
-    functions(&c, root, api);
-    if (api)
-        ts_globals(&c);
+    if (in->fresh_functions) {
+        ctx_model(&c, in->path, src, len, root, api, NULL);
+        if (!re.edited && re.old_text) /* the same text: what was kept still fits it */
+            ts_reuse_keep_frags(in->path, re.kept, re.frags);
+        else
+            ts_frags_free(re.frags);
+        re.frags = NULL;
+    } else {
+        ctx_model(&c, in->path, src, len, root, api, in->reuse ? &re : NULL);
+    }
+    bool kept_failed = ts_frags_failed(&c);
+    if (kept_failed) { /* a kept function read the model otherwise: afresh */
+        ts_frags_free(ts_frags_close(&c));
+        ctx_release(&c);
+        model_free(c.tu);
+        re.frags = NULL;
+        ctx_model(&c, in->path, src, len, root, api, in->reuse ? &re : NULL);
+    }
+    free(re.old_text);
+    if (in->reuse)
+        ts_reuse_keep_frags(in->path, re.kept, ts_frags_close(&c));
     unsigned error_line;
     if (first_broken(&c, root, &error_line)) { /* said, as clang's front end says it, so editors know */
         char msg[256];
@@ -348,14 +401,7 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
     model_finish(c.tu);
     double t2 = now_ms();
 
-    ts_tree_cursor_delete(&c.cursor);
-    free(c.kids);
-    free(c.kid_fields);
-    free(c.slots);
-    free(c.arms);
-    free(c.selvars);
-    free(c.ginits);
-    arena_free(c.arena);
+    ctx_release(&c);
     ts_tree_delete(tree);
     free(owned);
     if (stats) {
@@ -363,6 +409,8 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
         stats->functions = c.fn_total;
         stats->functions_skipped = c.fn_skipped;
         stats->functions_around = c.fn_around;
+        stats->functions_kept = c.fn_kept;
+        stats->kept_failed = kept_failed;
         stats->model_ms = t2 - t1;
     }
     *out = c.tu;

@@ -164,8 +164,12 @@ typedef struct ts_ctx {
     bool multidim;              /* some declarator declared an array of arrays */
     /* Function definitions met (ts_frontend.c): all, those with syntax
      * errors modeled around them, those skipped for their errors. */
-    size_t fn_total, fn_around, fn_skipped;
+    size_t fn_total, fn_around, fn_skipped, fn_kept;
     bool outside_hides;         /* broken code outside the functions may hide something */
+    struct ts_frag_build *frags; /* ts_frags.c: kept functions (reuse), or NULL */
+    size_t table_writes;        /* ts_add calls but for locals: a function walk that
+                                   makes some (a struct defined inside it) changes
+                                   what the functions after it read */
 } ts_ctx;
 
 /* ts_syms.c */
@@ -181,6 +185,10 @@ typedef struct ts_reparse {
                                   when that one was measured shallow; malloc'd */
     uint32_t nchanged;
     unsigned long kept;        /* the stamp of the copy kept for the next parse */
+    char *old_text;            /* the text of the tree reused (malloc'd), or NULL */
+    TSInputEdit edit;          /* from old_text to the new text ... */
+    bool edited;               /* ... when they differ */
+    struct ts_frags *frags;    /* the functions kept with that tree (ts_frags.c), or NULL */
 } ts_reparse;
 /* src parsed as path's new text (ts_reuse.c): with path's last tree,
  * edited where the texts differ, when one was kept; the result is kept for
@@ -190,6 +198,21 @@ TSTree *ts_reuse_parse(TSParser *parser, const char *path, const char *src, uint
  * FRONTEND_MAX_NESTING (measured): the next parse's depth need only be
  * measured where it changed. */
 void ts_reuse_shallow(const char *path, unsigned long kept);
+/* Keeps the functions of the model built from the tree kept with stamp
+ * `kept` for the next build of path (frees them if that tree is gone). */
+void ts_reuse_keep_frags(const char *path, unsigned long kept, struct ts_frags *frags);
+
+/* ts_frags.c: the models of the functions kept from the file's last build.
+ * ts_frags_open (after ts_scan_file) takes `last` (re: the last parse);
+ * ts_frags_function builds one function definition, from its kept model
+ * when it can; ts_frags_close gives the functions to keep (NULL when a
+ * replay failed: ts_frags_failed; the model must then be built afresh). */
+typedef struct ts_frags ts_frags;
+void ts_frags_open(ts_ctx *c, TSNode root, ts_frags *last, const ts_reparse *re);
+void ts_frags_function(ts_ctx *c, TSNode def);
+bool ts_frags_failed(const ts_ctx *c);
+ts_frags *ts_frags_close(ts_ctx *c);
+void ts_frags_free(ts_frags *s);
 /* ts_tree_depth over the top-level items of root that meet one of the
  * ranges (the rest did not change since a tree measured shallow). */
 unsigned ts_tree_depth_in(TSNode root, const TSRange *ranges, uint32_t n, unsigned limit, unsigned *line);

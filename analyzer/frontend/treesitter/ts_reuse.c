@@ -20,6 +20,7 @@ typedef struct reuse_entry {
     uint32_t len;
     TSTree *tree;
     bool shallow;              /* its nesting was measured within the limit */
+    ts_frags *frags;           /* the functions of its model (ts_frags.c), or NULL */
     unsigned long used;
 } reuse_entry;
 
@@ -34,6 +35,7 @@ static void reuse__entry_free(reuse_entry *e)
     free(e->text);
     if (e->tree)
         ts_tree_delete(e->tree);
+    ts_frags_free(e->frags);
     memset(e, 0, sizeof *e);
 }
 
@@ -147,12 +149,20 @@ TSTree *ts_reuse_parse(TSParser *parser, const char *path, const char *src, uint
     TSTree *tree;
     memset(out, 0, sizeof *out);
     out->reused = last.tree != NULL;
-    if (last.tree && last.len == len && memcmp(last.text, src, len) == 0) {
+    if (last.tree) { /* the last text and its functions go to the model's build */
+        out->old_text = last.text;
+        out->frags = last.frags;
+        last.text = NULL;
+        last.frags = NULL;
+    }
+    if (last.tree && last.len == len && memcmp(out->old_text, src, len) == 0) {
         tree = last.tree; /* the same text: the same tree */
         last.tree = NULL;
         out->unchanged = last.shallow;
     } else if (last.tree) {
-        TSInputEdit e = reuse__edit(last.text, last.len, src, len);
+        TSInputEdit e = reuse__edit(out->old_text, last.len, src, len);
+        out->edit = e;
+        out->edited = true;
         ts_tree_edit(last.tree, &e);
         tree = ts_parser_parse_string(parser, last.tree, src, len);
         if (tree && last.shallow)
@@ -164,6 +174,19 @@ TSTree *ts_reuse_parse(TSParser *parser, const char *path, const char *src, uint
     if (tree)
         out->kept = reuse__keep(path, src, len, tree);
     return tree;
+}
+
+void ts_reuse_keep_frags(const char *path, unsigned long kept, ts_frags *frags)
+{
+    pthread_mutex_lock(&reuse__lock);
+    for (size_t i = 0; frags && i < REUSE_FILES; i++)
+        if (reuse__v[i].path && strcmp(reuse__v[i].path, path) == 0 && reuse__v[i].used == kept) {
+            ts_frags_free(reuse__v[i].frags);
+            reuse__v[i].frags = frags;
+            frags = NULL;
+        }
+    pthread_mutex_unlock(&reuse__lock);
+    ts_frags_free(frags);
 }
 
 void ts_reuse_shallow(const char *path, unsigned long kept)

@@ -58,6 +58,8 @@ ts_entry *ts_find(ts_ctx *c, ts_ns ns, const char *key, uint32_t len, const char
 /* Get-or-create; a stale local of an earlier function is recycled. */
 ts_entry *ts_add(ts_ctx *c, ts_ns ns, const char *key, uint32_t len, const char *key2, uint32_t len2)
 {
+    if (ns != NS_LOCAL)
+        c->table_writes++;
     if ((c->used + 1) * 4 >= c->nslots * 3)
         grow(c);
     ts_entry **s = slot(c, ns, key, len, key2, len2);
