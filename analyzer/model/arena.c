@@ -14,6 +14,7 @@ typedef struct chunk {
 
 struct model_arena {
     chunk *head;
+    size_t chunk_size;
 };
 
 static const size_t CHUNK_SIZE = 64 * 1024;
@@ -61,7 +62,14 @@ void grow_array(void **items, size_t *cap, size_t need, size_t size)
 
 model_arena *arena_new(void)
 {
-    return xcalloc(1, sizeof(model_arena));
+    return arena_new_sized(CHUNK_SIZE);
+}
+
+model_arena *arena_new_sized(size_t chunk_size)
+{
+    model_arena *a = xcalloc(1, sizeof(model_arena));
+    a->chunk_size = chunk_size;
+    return a;
 }
 
 void arena_free(model_arena *a)
@@ -81,7 +89,7 @@ void *arena_alloc(model_arena *a, size_t size)
     size = (size + align - 1) & ~(align - 1);
     chunk *c = a->head;
     if (!c || c->size - c->used < size) {
-        size_t cap = size > CHUNK_SIZE ? size : CHUNK_SIZE;
+        size_t cap = size > a->chunk_size ? size : a->chunk_size;
         c = xmalloc(sizeof(chunk) + cap);
         c->used = 0;
         c->size = cap;

@@ -8,6 +8,9 @@
 typedef struct model_arena model_arena;
 
 model_arena *arena_new(void);
+/* An arena whose chunks are chunk_size bytes (arena_new: 64 KiB), for the
+ * many small ones a kept function each has (model_tape.h). */
+model_arena *arena_new_sized(size_t chunk_size);
 void arena_free(model_arena *a);
 void *arena_alloc(model_arena *a, size_t size);          /* zeroed */
 char *arena_strdup(model_arena *a, const char *s);       /* NULL stays NULL */

@@ -125,6 +125,14 @@ static void cp_event(copier *c, model_event *out, const model_event *ev)
     }
 }
 
+model_tu *model_holder_new(void)
+{
+    model_tu *tu = model_new("(kept function)");
+    arena_free(tu->arena);
+    tu->arena = arena_new_sized(4096);
+    return tu;
+}
+
 bool model_func_copy(model_tu *dst, const model_func *src, const model_obj_id *map, size_t nmap,
                      int32_t line_delta)
 {

@@ -51,6 +51,9 @@ bool model_tape_replay(model_tu *tu, model_tape *t, int32_t func, model_loc_map 
 bool model_func_copy(model_tu *dst, const model_func *src, const model_obj_id *map, size_t nmap,
                      int32_t line_delta);
 model_val *model_val_copy(model_tu *dst, const model_val *v, int32_t line_delta);
+/* A model to hold one function kept for the next build (small chunks: a
+ * file's kept functions each have one, freed when it is dropped). */
+model_tu *model_holder_new(void);
 /* s copied into dst's arena; a "(spawn arg@L:C)" name with L moved by delta. */
 const char *model_name_moved(model_tu *dst, const char *s, int32_t delta);
 

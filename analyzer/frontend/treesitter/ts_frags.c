@@ -21,7 +21,7 @@
 typedef struct frag_ginit {
     uint32_t pos;             /* from the function's first byte */
     model_loc loc;            /* in the copy's lines */
-    model_val *lhs, *rhs;     /* in the cache */
+    model_val *lhs, *rhs;     /* in the holder */
 } frag_ginit;
 
 typedef struct ts_frag {
@@ -30,7 +30,7 @@ typedef struct ts_frag {
     TSPoint from, to;         /* ... and its start and end there */
     uint32_t base;            /* the first line in the copy's lines */
     model_tape *tape;         /* in the text last built */
-    int32_t func;             /* the copy, in cache (object ids are the tape's slots) */
+    model_tu *holder;         /* its one function: the copy (object ids are the tape's slots) */
     frag_ginit *ginits;
     size_t nginits;
     bool multi_in, multi_out; /* ts_ctx.multidim before and after its walk */
@@ -38,10 +38,8 @@ typedef struct ts_frag {
 } ts_frag;
 
 struct ts_frags {
-    model_tu *cache;          /* holds the copies (its objects are unused) */
     ts_frag *v;
     size_t n, cap;
-    size_t dropped;           /* copies in cache no longer kept */
     uint64_t context;         /* the declarations' hash */
     bool whole;               /* built without an unterminated comment */
 };
@@ -151,6 +149,7 @@ static uint64_t context_hash(ts_ctx *c, TSNode parent, uint64_t h)
 static void frag_release(ts_frag *f)
 {
     model_tape_free(f->tape);
+    model_free(f->holder);
     free(f->ginits);
 }
 
@@ -161,16 +160,9 @@ void ts_frags_free(ts_frags *s)
     for (size_t i = 0; i < s->n; i++)
         frag_release(&s->v[i]);
     free(s->v);
-    model_free(s->cache);
     free(s);
 }
 
-static ts_frags *frags_new(void)
-{
-    ts_frags *s = xcalloc(1, sizeof *s);
-    s->cache = model_new("(kept functions)");
-    return s;
-}
 
 void ts_frags_open(ts_ctx *c, TSNode root, ts_frags *last, const ts_reparse *re)
 {
@@ -181,7 +173,7 @@ void ts_frags_open(ts_ctx *c, TSNode root, ts_frags *last, const ts_reparse *re)
     b->lookup = last && re->old_text && last->context == context && last->whole && whole;
     if (!b->lookup) {
         ts_frags_free(last);
-        last = frags_new();
+        last = xcalloc(1, sizeof *last);
     }
     last->context = context;
     last->whole = whole;
@@ -259,7 +251,7 @@ static bool frag_replay(ts_ctx *c, ts_frag *f, uint32_t start, TSPoint from, TSP
     int32_t func = (int32_t)c->tu->nfuncs;
     bool ok = model_tape_replay(c->tu, f->tape, func, move_loc, b, b->scratch);
     int32_t delta = (int32_t)from.row + 1 - (int32_t)f->base;
-    ok = ok && model_func_copy(c->tu, &b->set->cache->funcs[f->func], b->scratch, nslots, delta);
+    ok = ok && model_func_copy(c->tu, &f->holder->funcs[0], b->scratch, nslots, delta);
     for (size_t i = 0; i < nslots + 1; i++)
         b->scratch[i] = -1;
     if (!ok)
@@ -311,12 +303,13 @@ static void frag_build(ts_ctx *c, TSNode def, uint64_t h, uint32_t start, uint32
     }
     for (size_t s = 0; s < nslots; s++)
         b->scratch[ids[s]] = (model_obj_id)s;
-    model_tu *cache = b->set->cache;
-    bool ok = model_func_copy(cache, &c->tu->funcs[nfuncs], b->scratch, nobjs, 0);
+    model_tu *holder = model_holder_new();
+    bool ok = model_func_copy(holder, &c->tu->funcs[nfuncs], b->scratch, nobjs, 0);
     for (size_t s = 0; s < nslots; s++)
         b->scratch[ids[s]] = -1;
     if (!ok) {
         model_tape_free(tape);
+        model_free(holder);
         return;
     }
     ts_frags *set = b->set;
@@ -330,7 +323,7 @@ static void frag_build(ts_ctx *c, TSNode def, uint64_t h, uint32_t start, uint32
     f->to = to;
     f->base = from.row + 1;
     f->tape = tape;
-    f->func = (int32_t)cache->nfuncs - 1;
+    f->holder = holder;
     f->multi_in = multi_in;
     f->multi_out = c->multidim;
     f->used = true;
@@ -339,8 +332,8 @@ static void frag_build(ts_ctx *c, TSNode def, uint64_t h, uint32_t start, uint32
         f->ginits = xmalloc(f->nginits * sizeof *f->ginits);
         for (size_t i = 0; i < f->nginits; i++) {
             const ts_ginit *g = &c->ginits[nginits + i];
-            f->ginits[i] = (frag_ginit){ g->pos - start, g->loc, model_val_copy(cache, g->lhs, 0),
-                                         model_val_copy(cache, g->rhs, 0) };
+            f->ginits[i] = (frag_ginit){ g->pos - start, g->loc, model_val_copy(holder, g->lhs, 0),
+                                         model_val_copy(holder, g->rhs, 0) };
         }
     }
 }
@@ -371,29 +364,6 @@ bool ts_frags_failed(const ts_ctx *c)
     return c->frags && c->frags->failed;
 }
 
-/* Copies the kept functions into a fresh cache, leaving the dropped ones. */
-static void frags_compact(ts_frags *s)
-{
-    model_tu *cache = model_new("(kept functions)");
-    for (size_t i = 0; i < s->n; i++) {
-        ts_frag *f = &s->v[i];
-        size_t nslots = model_tape_slots(f->tape);
-        model_obj_id *same = xmalloc((nslots + 1) * sizeof *same);
-        for (size_t k = 0; k < nslots; k++)
-            same[k] = (model_obj_id)k;
-        model_func_copy(cache, &s->cache->funcs[f->func], same, nslots, 0);
-        free(same);
-        f->func = (int32_t)cache->nfuncs - 1;
-        for (size_t k = 0; k < f->nginits; k++) {
-            f->ginits[k].lhs = model_val_copy(cache, f->ginits[k].lhs, 0);
-            f->ginits[k].rhs = model_val_copy(cache, f->ginits[k].rhs, 0);
-        }
-    }
-    model_free(s->cache);
-    s->cache = cache;
-    s->dropped = 0;
-}
-
 ts_frags *ts_frags_close(ts_ctx *c)
 {
     struct ts_frag_build *b = c->frags;
@@ -416,11 +386,8 @@ ts_frags *ts_frags_close(ts_ctx *c)
             s->v[k++] = s->v[i];
         } else {
             frag_release(&s->v[i]);
-            s->dropped++;
         }
     }
     s->n = k;
-    if (s->dropped > s->n + 64)
-        frags_compact(s);
     return s;
 }
