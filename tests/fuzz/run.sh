@@ -44,7 +44,7 @@ seeds() {
   copy() { for f in "$@"; do [ -f "$f" ] && cp "$f" "$dir/$(printf '%05d' $i)-$(basename "$f")" && i=$((i + 1)); done; return 0; }
   if [ -z "$brief" ]; then
     case $name in
-      treesitter|clang|suppress)
+      treesitter|clang|reuse|suppress)
         copy "$root"/fixtures/*/*.c "$root"/tests/analyzer/golden/*.c "$root"/examples/*.c
         local sc; sc=$(shared_corpus)
         [ -n "$sc" ] && copy "$sc"/*/*.c
@@ -59,18 +59,18 @@ seeds() {
 
 # group NAME: the name of the seeds/ and dict/ entries harness NAME uses
 # (the two front ends share the C ones).
-group() { case $1 in treesitter|clang) echo c ;; *) echo "$1" ;; esac; }
+group() { case $1 in treesitter|clang|reuse) echo c ;; *) echo "$1" ;; esac; }
 
 # dict NAME FILE: the dictionary of harness NAME.
 dict() {
   local name=$1 out=$2
   : > "$out"
   case $name in
-    treesitter|clang|lsp)
+    treesitter|clang|reuse|lsp)
       grep -oh '\b[tT][tT]_[A-Za-z0-9_]*' "$root/runtime/include/tether.h" | sort -u | sed 's/.*/"&"/' >> "$out" ;;
   esac
   case $name in
-    treesitter|clang|suppress|config|lsp)
+    treesitter|clang|reuse|suppress|config|lsp)
       sed -n 's/^RULE(\(.*\))$/\1/p' "$root/rules/list.h" | tr _ - | sed 's/.*/"&"/' >> "$out" ;;
   esac
   local g; g=$(group "$name")

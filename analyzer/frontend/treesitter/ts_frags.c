@@ -164,8 +164,10 @@ void ts_frags_free(ts_frags *s)
 }
 
 
-void ts_frags_open(ts_ctx *c, TSNode root, ts_frags *last, const ts_reparse *re)
+void ts_frags_open(ts_ctx *c, TSNode root, ts_reparse *re)
 {
+    ts_frags *last = re->frags;
+    re->frags = NULL;
     struct ts_frag_build *b = xcalloc(1, sizeof *b);
     c->frags = b;
     uint64_t context = context_hash(c, root, HASH0);

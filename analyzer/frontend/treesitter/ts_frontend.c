@@ -281,15 +281,13 @@ static void ctx_release(ts_ctx *c)
 /* The model of the file (in c->tu, finished later), with the functions
  * kept from its last build when re is given (an editor's typing). */
 static void ctx_model(ts_ctx *c, const char *path, const char *src, size_t len, TSNode root, bool api,
-                      const ts_reparse *re)
+                      ts_reparse *re)
 {
     ctx_init(c, path, src, len, root);
     if (api)
         ts_scan_file(c, root);
     if (api && re)
-        ts_frags_open(c, root, re->frags, re);
-    else if (re)
-        ts_frags_free(re->frags);
+        ts_frags_open(c, root, re);
     functions(c, root, api);
     if (api && !ts_frags_failed(c))
         ts_globals(c);
@@ -330,6 +328,8 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
         ts_parser_delete(parser);
     if (!tree) {
         snprintf(err, errsize, "tree-sitter could not parse the file");
+        ts_frags_free(re.frags);
+        free(re.old_text);
         free(owned);
         return -1;
     }
@@ -372,9 +372,9 @@ int frontend_treesitter_build(const frontend_input *in, model_tu **out, frontend
         ts_frags_free(ts_frags_close(&c));
         ctx_release(&c);
         model_free(c.tu);
-        re.frags = NULL;
         ctx_model(&c, in->path, src, len, root, api, in->reuse ? &re : NULL);
     }
+    ts_frags_free(re.frags); /* not taken: the file cannot reach the API */
     free(re.old_text);
     if (in->reuse)
         ts_reuse_keep_frags(in->path, re.kept, ts_frags_close(&c));

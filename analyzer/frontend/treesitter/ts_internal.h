@@ -203,12 +203,12 @@ void ts_reuse_shallow(const char *path, unsigned long kept);
 void ts_reuse_keep_frags(const char *path, unsigned long kept, struct ts_frags *frags);
 
 /* ts_frags.c: the models of the functions kept from the file's last build.
- * ts_frags_open (after ts_scan_file) takes `last` (re: the last parse);
+ * ts_frags_open (after ts_scan_file) takes re->frags (re: the last parse);
  * ts_frags_function builds one function definition, from its kept model
  * when it can; ts_frags_close gives the functions to keep (NULL when a
  * replay failed: ts_frags_failed; the model must then be built afresh). */
 typedef struct ts_frags ts_frags;
-void ts_frags_open(ts_ctx *c, TSNode root, ts_frags *last, const ts_reparse *re);
+void ts_frags_open(ts_ctx *c, TSNode root, ts_reparse *re);
 void ts_frags_function(ts_ctx *c, TSNode def);
 bool ts_frags_failed(const ts_ctx *c);
 ts_frags *ts_frags_close(ts_ctx *c);
