@@ -10,6 +10,7 @@
  * it; the locations it took from the declarations (a global's) move by the
  * one edit between the two texts (ts_reuse.c). When a replay fails, the
  * file is built again without any kept function (ts_frags_failed). */
+#define _GNU_SOURCE /* memmem */
 #include "ts_internal.h"
 
 #include <stdlib.h>
@@ -73,7 +74,7 @@ static const uint64_t HASH0 = 1469598103934665603ull;
 /* The text of src[from, to) added to h as the compiler reads it: comments
  * and runs of blanks count as one space (one newline when they hold one,
  * for the preprocessor), string and character literals as written. */
-static uint64_t tokens_hash(const char *src, uint32_t from, uint32_t to, uint64_t h)
+static uint64_t tokens_hash(const char *src, uint32_t from, uint32_t to, uint64_t h, bool *line_macro)
 {
     char gap = 0; /* a blank run being skipped: ' ' or '\n' */
     for (uint32_t i = from; i < to;) {
@@ -105,13 +106,22 @@ static uint64_t tokens_hash(const char *src, uint32_t from, uint32_t to, uint64_
             i = i < to ? i + 1 : to;
         }
         h = hash_bytes(h, src + start, i - start);
+        if (ch == '_' && i - start == 8 && memcmp(src + start, "__LINE__", 8) == 0)
+            *line_macro = true;
     }
     return h;
 }
 
+/* Whether text holds `__LINE__` (its value is where it is). */
+static bool has_line_macro(const char *s, size_t n)
+{
+    return memmem(s, n, "__LINE__", 8) != NULL;
+}
+
 /* The declarations' hash: the tokens of every item at file scope (and
  * inside the preprocessor's conditionals), of function definitions all but
- * their bodies. */
+ * their bodies; and the line of an item that says `__LINE__` (a macro's
+ * value then depends on where it is). */
 static uint64_t context_hash(ts_ctx *c, TSNode parent, uint64_t h)
 {
     size_t first = ts_kids(c, parent, true);
@@ -119,6 +129,7 @@ static uint64_t context_hash(ts_ctx *c, TSNode parent, uint64_t h)
     for (size_t i = first; i < last; i++) {
         TSNode n = c->kids[i];
         ts_sym k = ts_kind(c, n);
+        bool line_macro = false;
         if (k == TS_COMMENT)
             continue;
         unsigned char tag[2] = { (unsigned char)k, (unsigned char)c->kid_fields[i] };
@@ -129,7 +140,7 @@ static uint64_t context_hash(ts_ctx *c, TSNode parent, uint64_t h)
             TSNode body = ts_field(c, n, c->f_body);
             if (!ts_node_is_null(body))
                 to = ts_node_start_byte(body);
-            h = tokens_hash(c->src, from, to, h);
+            h = tokens_hash(c->src, from, to, h, &line_macro);
             break;
         }
         case TS_PREPROC_IF: case TS_PREPROC_IFDEF: case TS_PREPROC_ELSE:
@@ -138,8 +149,13 @@ static uint64_t context_hash(ts_ctx *c, TSNode parent, uint64_t h)
             h = context_hash(c, n, h);
             break;
         default:
-            h = tokens_hash(c->src, from, to, h);
+            h = tokens_hash(c->src, from, to, h, &line_macro);
             break;
+        }
+        if (line_macro) {
+            uint32_t row = ts_node_start_point(n).row;
+            h = hash_bytes(h, (const char *)&row, sizeof row);
+            line_macro = false;
         }
     }
     ts_kids_pop(c, first);
@@ -289,7 +305,8 @@ static void frag_build(ts_ctx *c, TSNode def, uint64_t h, uint32_t start, uint32
      * next (where that walk may not write the same). */
     if (c->table_writes != writes)
         b->wrote = true;
-    bool made = c->tu->nfuncs == nfuncs + 1 && !b->wrote;
+    /* `__LINE__` in it: its model is not the same elsewhere */
+    bool made = c->tu->nfuncs == nfuncs + 1 && !b->wrote && !has_line_macro(c->src + start, len);
     model_tape *tape = model_tape_stop(c->tu, (int32_t)nfuncs);
     if (!made || !tape) {
         model_tape_free(tape);
