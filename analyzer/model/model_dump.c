@@ -5,6 +5,34 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+void model_put_uint(FILE *out, uint64_t n)
+{
+    char buf[24], *p = buf + sizeof buf;
+    *--p = '\0';
+    do
+        *--p = (char)('0' + n % 10);
+    while ((n /= 10) != 0);
+    fputs(p, out);
+}
+
+void model_put_int(FILE *out, int64_t n)
+{
+    if (n < 0) {
+        fputc('-', out);
+        model_put_uint(out, -(uint64_t)n);
+    } else {
+        model_put_uint(out, (uint64_t)n);
+    }
+}
+
+void model_put_loc(FILE *out, const char *prefix, model_loc loc)
+{
+    fputs(prefix, out);
+    model_put_uint(out, loc.line);
+    fputc(':', out);
+    model_put_uint(out, loc.col);
+}
+
 static const char *scope_name(model_scope s)
 {
     switch (s) {
@@ -26,10 +54,14 @@ static void dump_obj_ref(const model_tu *tu, model_obj_id id, const char *text, 
     if (id == MODEL_NO_OBJ) {
         fputs(" -", out);
     } else {
-        fprintf(out, " #%d", (int)model_obj_canon(tu, id));
+        fputs(" #", out);
+        model_put_int(out, model_obj_canon(tu, id));
     }
-    if (text)
-        fprintf(out, " '%s'", text);
+    if (text) {
+        fputs(" '", out);
+        fputs(text, out);
+        fputc('\'', out);
+    }
 }
 
 /* The values of an event: ` fn=F` and ` vals(A, B)`. */
@@ -52,7 +84,11 @@ static void dump_vals(const model_event *ev, FILE *out)
 
 static void dump_event(const model_tu *tu, const model_event *ev, FILE *out)
 {
-    fprintf(out, "    %%%d %u:%u %s", (int)ev->id, ev->loc.line, ev->loc.col, model_ev_kind_name(ev->kind));
+    fputs("    %", out);
+    model_put_int(out, ev->id);
+    model_put_loc(out, " ", ev->loc);
+    fputc(' ', out);
+    fputs(model_ev_kind_name(ev->kind), out);
     if (ev->kind != MODEL_EV_SELECT && ev->kind != MODEL_EV_SPAWN && ev->kind != MODEL_EV_CALL &&
         ev->kind != MODEL_EV_NORETURN && ev->kind != MODEL_EV_SLEEP && ev->kind != MODEL_EV_CASE_TEST &&
         ev->kind != MODEL_EV_ASSIGN)
@@ -65,11 +101,14 @@ static void dump_event(const model_tu *tu, const model_event *ev, FILE *out)
         fputs(" parent", out);
         dump_obj_ref(tu, ev->obj2, NULL, out);
     }
-    if (ev->flags & MODEL_EVF_NUM_KNOWN)
-        fprintf(out, " num=%" PRId64, ev->num);
-    if (ev->num_begin.line)
-        fprintf(out, " num@%u:%u-%u:%u", ev->num_begin.line, ev->num_begin.col, ev->num_end.line,
-                ev->num_end.col);
+    if (ev->flags & MODEL_EVF_NUM_KNOWN) {
+        fputs(" num=", out);
+        model_put_int(out, ev->num);
+    }
+    if (ev->num_begin.line) {
+        model_put_loc(out, " num@", ev->num_begin);
+        model_put_loc(out, "-", ev->num_end);
+    }
     if (ev->flags & MODEL_EVF_TIMEOUT)
         fputs(" [timeout]", out);
     if (ev->callee) {
@@ -89,7 +128,7 @@ static void dump_event(const model_tu *tu, const model_event *ev, FILE *out)
             const model_case *c = &ev->cases[i];
             fprintf(out, "%s%s", i ? ", " : "", c->op == 2 ? "send" : "recv");
             dump_obj_ref(tu, c->obj, c->text, out);
-            fprintf(out, " @%u:%u", c->loc.line, c->loc.col);
+            model_put_loc(out, " @", c->loc);
             if (c->ch || c->elem) {
                 fputs(" (", out);
                 mv_print(c->ch, out);
@@ -144,7 +183,8 @@ void model_dump(const model_tu *tu, FILE *out)
         fprintf(out, ") entry b%u exit b%u\n", fn->entry, fn->exit);
         for (size_t b = 0; b < fn->nblocks; b++) {
             const model_block *bl = &fn->blocks[b];
-            fprintf(out, "  b%zu", b);
+            fputs("  b", out);
+            model_put_uint(out, b);
             if (bl->loop_head)
                 fputs(bl->infinite_loop_head ? " [loop-head infinite]" : " [loop-head]", out);
             if (bl->case_default)
@@ -154,10 +194,12 @@ void model_dump(const model_tu *tu, FILE *out)
             if (bl->trips_known)
                 fprintf(out, " [trips %" PRId64 "]", bl->trips);
             if (bl->loc.line)
-                fprintf(out, " @%u:%u", bl->loc.line, bl->loc.col);
+                model_put_loc(out, " @", bl->loc);
             fputs(" ->", out);
-            for (size_t s = 0; s < bl->nsucc; s++)
-                fprintf(out, " b%u", bl->succ[s]);
+            for (size_t s = 0; s < bl->nsucc; s++) {
+                fputs(" b", out);
+                model_put_uint(out, bl->succ[s]);
+            }
             fputc('\n', out);
             for (size_t e = 0; e < bl->nevents; e++)
                 dump_event(tu, &bl->events[e], out);

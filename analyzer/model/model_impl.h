@@ -3,6 +3,8 @@
 #ifndef TETHER_MODEL_IMPL_H
 #define TETHER_MODEL_IMPL_H
 
+#include <stdio.h>
+
 #include "model/arena.h"
 #include "model/model.h"
 
@@ -30,6 +32,13 @@ int32_t model_add_func(model_tu *tu);
  * locals, one object per name. */
 model_obj_id model_obj_param_new(model_tu *tu, int32_t func, int32_t index, const char *name,
                                  model_kind kind, model_loc decl);
+
+/* Numbers printed without printf's format parsing (model_dump.c): the
+ * dump is the language server's key for a model, made at every edit. */
+void model_put_uint(FILE *out, uint64_t n);
+void model_put_int(FILE *out, int64_t n);
+/* " L:C" (prefix, then the place). */
+void model_put_loc(FILE *out, const char *prefix, model_loc loc);
 
 /* The calls on objects a tape records (model_tape.c). */
 typedef enum tape_op {

@@ -168,20 +168,24 @@ void mv_print(const model_val *v, FILE *out)
     }
     switch (v->kind) {
     case MODEL_VAL_UNKNOWN: fputs("?", out); break;
-    case MODEL_VAL_INT: fprintf(out, "%" PRId64, v->num); break;
+    case MODEL_VAL_INT: model_put_int(out, v->num); break;
     case MODEL_VAL_NULL: fputs("NULL", out); break;
     case MODEL_VAL_STRING: fputs(v->name ? v->name : "\"str\"", out); break;
     case MODEL_VAL_VAR:
-        if (v->scope == MODEL_SCOPE_PARAM)
-            fprintf(out, "param%" PRId64 ":", v->num);
+        if (v->scope == MODEL_SCOPE_PARAM) {
+            fputs("param", out);
+            model_put_int(out, v->num);
+            fputc(':', out);
+        }
         else if (v->scope == MODEL_SCOPE_GLOBAL)
             fputs(v->is_static ? "static:" : "global:", out);
         fputs(v->name, out);
         break;
-    case MODEL_VAL_FUNC: fprintf(out, "func:%s", v->name); break;
+    case MODEL_VAL_FUNC: fputs("func:", out); fputs(v->name, out); break;
     case MODEL_VAL_FIELD:
         mv__operand(v->sub[0], out);
-        fprintf(out, "%s%s", v->arrow ? "->" : ".", v->name);
+        fputs(v->arrow ? "->" : ".", out);
+        fputs(v->name, out);
         break;
     case MODEL_VAL_INDEX:
         mv__operand(v->sub[0], out);
@@ -194,7 +198,9 @@ void mv_print(const model_val *v, FILE *out)
     case MODEL_VAL_UNOP: fputs(model_op_spelling(v->op), out); mv__operand(v->sub[0], out); break;
     case MODEL_VAL_BINOP:
         mv__operand(v->sub[0], out);
-        fprintf(out, " %s ", model_op_spelling(v->op));
+        fputc(' ', out);
+        fputs(model_op_spelling(v->op), out);
+        fputc(' ', out);
         mv__operand(v->sub[1], out);
         break;
     case MODEL_VAL_COND:
@@ -204,7 +210,7 @@ void mv_print(const model_val *v, FILE *out)
         fputs(" : ", out);
         mv__operand(v->sub[2], out);
         break;
-    case MODEL_VAL_RESULT: fprintf(out, "%%%" PRId64, v->num); break;
+    case MODEL_VAL_RESULT: fputc('%', out); model_put_int(out, v->num); break;
     case MODEL_VAL_INIT:
         fputc('{', out);
         for (size_t i = 0; i < v->nsub; i++) {
