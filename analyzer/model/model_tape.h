@@ -14,7 +14,9 @@
  * kind fails: the front end then builds the whole file afresh.
  *
  * Object ids in a kept copy of a function are the tape's slots (one per
- * distinct object the tape met, in order). */
+ * distinct object the tape met, in order). Not recorded, hence not to be
+ * called by a walk that is taped: model_obj_set_kind and model_obj_lookup
+ * (the tree-sitter front end, the one user, calls neither). */
 #ifndef TETHER_MODEL_TAPE_H
 #define TETHER_MODEL_TAPE_H
 

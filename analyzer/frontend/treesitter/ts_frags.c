@@ -155,7 +155,6 @@ static uint64_t context_hash(ts_ctx *c, TSNode parent, uint64_t h)
         if (line_macro) {
             uint32_t row = ts_node_start_point(n).row;
             h = hash_bytes(h, (const char *)&row, sizeof row);
-            line_macro = false;
         }
     }
     ts_kids_pop(c, first);
@@ -178,7 +177,6 @@ void ts_frags_free(ts_frags *s)
     free(s->v);
     free(s);
 }
-
 
 void ts_frags_open(ts_ctx *c, TSNode root, ts_reparse *re)
 {
