@@ -133,7 +133,7 @@ static size_t memo__position(const char *p, const char *end, model_loc *loc)
     return (size_t)(q - p);
 }
 
-static void memo__key(const model_tu *const *tus, size_t n, memo_key *k)
+static void memo__key(const model_tu *const *tus, size_t n, const driver_dump *dumps, memo_key *k)
 {
     memset(k, 0, sizeof *k);
     size_t cap = 0;
@@ -145,14 +145,8 @@ static void memo__key(const model_tu *const *tus, size_t n, memo_key *k)
         abort();
     for (size_t t = 0; t < n; t++) {
         k->files[k->nfiles++] = driver_xstrdup(tus[t]->path);
-        char *text = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&text, &len);
-        if (!f)
-            abort();
-        model_dump(tus[t], f);
-        fclose(f);
-        const char *end = text + len, *run = text; /* run: what is to be copied as it is */
+        driver_dump own = dumps ? dumps[t] : driver_dump_model(tus[t]);
+        const char *text = own.text, *end = text + own.len, *run = text; /* run: what is to be copied as it is */
         for (const char *p = text; p < end;) {
             model_loc loc;
             size_t m = p > text && (p[-1] == ' ' || p[-1] == '@' || p[-1] == '-') ? memo__position(p, end, &loc) : 0;
@@ -170,7 +164,8 @@ static void memo__key(const model_tu *const *tus, size_t n, memo_key *k)
         }
         fwrite(run, 1, (size_t)(end - run), out);
         fputc('\002', out); /* between models */
-        free(text);
+        if (!dumps)
+            free(own.text);
     }
     fclose(out);
     k->shape = shape;
@@ -339,11 +334,11 @@ static memo_entry *memo__find(driver_memo *self, const char *path)
     return NULL;
 }
 
-bool memo_lookup(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, diag_list *out,
-                 memo_notes *notes)
+bool memo_lookup(driver_memo *self, const char *path, const model_tu *const *tus, size_t n,
+                 const driver_dump *dumps, diag_list *out, memo_notes *notes)
 {
     memo_key now;
-    memo__key(tus, n, &now);
+    memo__key(tus, n, dumps, &now);
     bool hit = false;
     pthread_mutex_lock(&self->lock);
     memo_entry *e = memo__find(self, path);
@@ -394,7 +389,7 @@ void memo_store(driver_memo *self, const char *path, const model_tu *const *tus,
     }
     pthread_mutex_unlock(&self->lock);
     if (!pending)
-        memo__key(tus, n, &k);
+        memo__key(tus, n, NULL, &k);
     pthread_mutex_lock(&self->lock);
     memo_entry *e = memo__find(self, path);
     if (!e) {

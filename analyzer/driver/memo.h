@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "diag/diag.h"
+#include "driver/util.h"
 #include "model/model.h"
 
 typedef struct driver_memo driver_memo;
@@ -35,9 +36,10 @@ void memo_notes_free(memo_notes *notes);
 driver_memo *memo_new(void);
 void memo_free(driver_memo *self);
 /* true: out holds path's remembered findings, at the places of these
- * models, and notes (the caller frees them) the analysis' notes. */
-bool memo_lookup(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, diag_list *out,
-                 memo_notes *notes);
+ * models, and notes (the caller frees them) the analysis' notes. dumps:
+ * the models' text (driver_dump_model), or NULL. */
+bool memo_lookup(driver_memo *self, const char *path, const model_tu *const *tus, size_t n,
+                 const driver_dump *dumps, diag_list *out, memo_notes *notes);
 /* Remembers diags and notes (both copied) as path's findings with these
  * models. */
 void memo_store(driver_memo *self, const char *path, const model_tu *const *tus, size_t n, const diag_list *diags,

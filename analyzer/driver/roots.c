@@ -353,12 +353,13 @@ static void roots__keep(roots_ctx *c, const eng_result *res, const char *path, r
     memset(&c->now, 0, sizeof c->now);
 }
 
-eng_result *roots_run(driver_roots *self, const char *path, const model_tu *const *tus, size_t n, size_t *reused)
+eng_result *roots_run(driver_roots *self, const char *path, const model_tu *const *tus, size_t n,
+                      const driver_dump *dumps, size_t *reused)
 {
     roots_ctx c = { 0 };
     c.tus = tus;
     c.ntus = n;
-    roots_prog_build(&c.now, tus, n);
+    roots_prog_build(&c.now, tus, n, dumps);
     c.now_by_id = driver_xmalloc((c.now.nfns + 1) * sizeof *c.now_by_id);
     for (size_t i = 0; i < c.now.nfns; i++)
         c.now_by_id[i] = i;

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "driver/util.h"
 #include "engine/engine.h"
 #include "model/model.h"
 
@@ -28,7 +29,8 @@ void roots_free(driver_roots *self);
 /* What eng_run(tus, n) returns, with the roots of path's last run whose
  * code did not change taken from it (*reused counts them), and this run
  * kept for the next. */
-eng_result *roots_run(driver_roots *self, const char *path, const model_tu *const *tus, size_t n, size_t *reused);
+eng_result *roots_run(driver_roots *self, const char *path, const model_tu *const *tus, size_t n,
+                      const driver_dump *dumps, size_t *reused);
 
 /* ---- roots_key.c: the functions of a program and what each root reaches. */
 
@@ -50,7 +52,8 @@ typedef struct roots_prog {
     bool closed;               /* the program has a main */
 } roots_prog;
 
-void roots_prog_build(roots_prog *p, const model_tu *const *tus, size_t n);
+/* dumps: the models' text (driver_dump_model), or NULL. */
+void roots_prog_build(roots_prog *p, const model_tu *const *tus, size_t n, const driver_dump *dumps);
 void roots_prog_free(roots_prog *p);
 /* The indexes into p->fns of what fns[root] reaches (itself and the
  * pseudo-functions included), sorted by id; *n of them. malloc'd. */

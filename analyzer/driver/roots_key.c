@@ -135,16 +135,10 @@ static size_t key__occurrence(const model_tu *tu, size_t k)
     return n;
 }
 
-static void key__tu(roots_prog *p, unsigned t, const model_tu *tu)
+static void key__tu(roots_prog *p, unsigned t, const model_tu *tu, const driver_dump *given)
 {
-    char *dump = NULL;
-    size_t dlen = 0;
-    FILE *f = open_memstream(&dump, &dlen);
-    if (!f)
-        abort();
-    model_dump(tu, f);
-    fclose(f);
-    const char *end = dump + dlen;
+    driver_dump own = given ? *given : driver_dump_model(tu);
+    const char *dump = own.text, *end = dump + own.len;
     key_objs o;
     const char *q = key__objects(dump, end, &o);
     for (size_t k = 0; k < tu->nfuncs; k++) {
@@ -174,7 +168,8 @@ static void key__tu(roots_prog *p, unsigned t, const model_tu *tu)
     free(o.line);
     free(o.len);
     free(o.canon);
-    free(dump);
+    if (!given)
+        free(own.text);
 }
 
 typedef struct key_names {
@@ -193,7 +188,7 @@ static int key__cmp_name(const void *a, const void *b, void *ctx)
     return strcmp(key__fn_name(k->p, k->tus, *(const size_t *)a), key__fn_name(k->p, k->tus, *(const size_t *)b));
 }
 
-void roots_prog_build(roots_prog *p, const model_tu *const *tus, size_t n)
+void roots_prog_build(roots_prog *p, const model_tu *const *tus, size_t n, const driver_dump *dumps)
 {
     memset(p, 0, sizeof *p);
     size_t total = 0;
@@ -204,7 +199,7 @@ void roots_prog_build(roots_prog *p, const model_tu *const *tus, size_t n)
     p->ntus = n;
     for (size_t t = 0; t < n; t++) {
         p->first[t] = p->nfns;
-        key__tu(p, (unsigned)t, tus[t]);
+        key__tu(p, (unsigned)t, tus[t], dumps ? &dumps[t] : NULL);
         for (size_t k = 0; k < tus[t]->nfuncs; k++)
             p->closed |= !tus[t]->funcs[k].is_static && strcmp(tus[t]->funcs[k].name, "main") == 0;
     }

@@ -89,26 +89,27 @@ static int run__default_jobs(void)
 typedef struct run_roots {
     driver_roots *roots;
     const char *path;
+    const driver_dump *dumps; /* the models' text, or NULL */
     size_t reused;
 } run_roots;
 
 static eng_result *run__engine(void *ctx, const model_tu *const *tus, size_t n)
 {
     run_roots *r = ctx;
-    return roots_run(r->roots, r->path, tus, n, &r->reused);
+    return roots_run(r->roots, r->path, tus, n, r->dumps, &r->reused);
 }
 
 /* analysis_run over tus, its failures as tool errors of job j; roots: the
  * file's kept roots (per file, reuse_analysis), or NULL. */
 static void run__analyze(const driver *d, job *j, const model_tu *const *tus, size_t n, diag_list *out,
-                         driver_summary *sum, driver_roots *roots)
+                         driver_summary *sum, driver_roots *roots, const driver_dump *dumps)
 {
     double t0 = driver_now_ms();
     char *text = NULL;
     size_t len = 0;
     FILE *errs = open_memstream(&text, &len);
     analysis_opts ao = { .enabled = d->enabled };
-    run_roots rr = { roots, j->in->path, 0 };
+    run_roots rr = { roots, j->in->path, dumps, 0 };
     if (roots) {
         ao.engine = run__engine;
         ao.engine_ctx = &rr;
@@ -204,16 +205,25 @@ static void run__per_file(const driver *d, run_pool *p, int workers, deliver_sta
                 tus[n++] = j->headers[h].tu;
             diag_list diags = { 0 };
             memo_notes notes = { 0 };
-            if (d->memo && memo_lookup(d->memo, j->in->path, tus, n, &diags, &notes)) {
+            driver_dump *dumps = NULL; /* read by the memo and the roots: made once */
+            if (d->memo) {
+                dumps = driver_xmalloc(n * sizeof *dumps);
+                for (size_t t = 0; t < n; t++)
+                    dumps[t] = driver_dump_model(tus[t]);
+            }
+            if (d->memo && memo_lookup(d->memo, j->in->path, tus, n, dumps, &diags, &notes)) {
                 sum->stats.analyses_reused++;
                 run__notes_told(j, &notes);
             } else {
                 size_t errors = j->nerrors;
-                run__analyze(d, j, tus, n, &diags, sum, d->roots);
+                run__analyze(d, j, tus, n, &diags, sum, d->roots, dumps);
                 if (d->memo && run__notes_of(j, errors, &notes))
                     memo_store(d->memo, j->in->path, tus, n, &diags, &notes);
             }
             memo_notes_free(&notes);
+            for (size_t t = 0; dumps && t < n; t++)
+                free(dumps[t].text);
+            free(dumps);
             free(tus);
             double t0 = driver_now_ms();
             deliver_errors(ds, j);
@@ -268,7 +278,7 @@ static void run__project(const driver *d, run_pool *p, int workers, deliver_stat
         job *first = NULL;
         for (size_t i = 0; i < built && !first; i++)
             first = p->jobs[i].tu ? &p->jobs[i] : NULL;
-        run__analyze(d, first, tus, n, &diags, sum, NULL);
+        run__analyze(d, first, tus, n, &diags, sum, NULL, NULL);
     }
     free(tus);
     double t0 = driver_now_ms();

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/model.h"
+
 static void driver__oom(void)
 {
     fputs("tether: error: out of memory\n", stderr);
@@ -82,4 +84,15 @@ char *driver_read_file(const char *path, size_t *len, char *err, size_t errsize)
     text[n] = '\0';
     *len = n;
     return text;
+}
+
+driver_dump driver_dump_model(const model_tu *tu)
+{
+    driver_dump d = { NULL, 0 };
+    FILE *f = open_memstream(&d.text, &d.len);
+    if (!f)
+        driver__oom();
+    model_dump(tu, f);
+    fclose(f);
+    return d;
 }

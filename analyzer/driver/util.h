@@ -15,4 +15,13 @@ double driver_now_ms(void);                  /* monotonic clock */
  * reason" in err when it cannot be opened. */
 char *driver_read_file(const char *path, size_t *len, char *err, size_t errsize);
 
+/* A model as model_dump prints it: the memo's and the roots' keys both read
+ * it, so a run dumps each model once and hands the text to both. */
+struct model_tu;
+typedef struct driver_dump {
+    char *text;
+    size_t len;
+} driver_dump;
+driver_dump driver_dump_model(const struct model_tu *tu); /* free(d.text) */
+
 #endif /* TETHER_DRIVER_UTIL_H */
