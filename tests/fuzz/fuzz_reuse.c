@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver/util.h"
 #include "frontend/frontend.h"
 #include "fuzz_util.h"
 
@@ -28,15 +29,9 @@ static char *build(const char *path, const char *text, size_t len, bool fresh)
     char err[512];
     if (frontend_treesitter_build(&in, &tu, NULL, err, sizeof err) != 0)
         return NULL;
-    char *out = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&out, &n);
-    if (!f)
-        abort();
-    model_dump(tu, f);
-    fclose(f);
+    driver_dump d = driver_dump_model(tu);
     model_free(tu);
-    return out;
+    return d.text;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

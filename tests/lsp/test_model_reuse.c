@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "driver/util.h"
 #include "frontend/frontend.h"
 
 static unsigned long long rng = 88172645463325252ull;
@@ -66,13 +67,9 @@ static char *dump(const char *path, const char *text, size_t len, bool keep, fro
     frontend_stats local;
     if (frontend_treesitter_build(&in, &tu, st ? st : &local, err, sizeof err) != 0)
         return NULL;
-    char *out = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&out, &n);
-    model_dump(tu, f);
-    fclose(f);
+    driver_dump d = driver_dump_model(tu);
     model_free(tu);
-    return out;
+    return d.text;
 }
 
 /* Byte offset of the start of line k (0-based) of s, or len. */
