@@ -9,7 +9,9 @@
  * what the function read of the model is unchanged. Its locations move with
  * it; the locations it took from the declarations (a global's) move by the
  * one edit between the two texts (ts_reuse.c). When a replay fails, the
- * file is built again without any kept function (ts_frags_failed). */
+ * file is built again without any kept function (ts_frags_failed). A
+ * function with a syntax error is never kept: tree-sitter's incremental
+ * parse may read the same broken text otherwise the next time. */
 #define _GNU_SOURCE /* memmem */
 #include "ts_internal.h"
 
@@ -42,7 +44,8 @@ struct ts_frags {
     ts_frag *v;
     size_t n, cap;
     uint64_t context;         /* the declarations' hash */
-    bool whole;               /* built without an unterminated comment */
+    bool sound;               /* built without an unterminated comment or
+                                 broken declarations */
 };
 
 /* One build's use of the kept functions (ts_ctx.frags). */
@@ -118,11 +121,25 @@ static bool has_line_macro(const char *s, size_t n)
     return memmem(s, n, "__LINE__", 8) != NULL;
 }
 
+/* Whether a part of function definition n other than its body holds a
+ * syntax error. */
+static bool signature_broken(ts_ctx *c, TSNode n)
+{
+    bool broken = false;
+    size_t at = ts_kids(c, n, false);
+    for (size_t j = at; j < c->nkids && !broken; j++)
+        broken = c->kid_fields[j] != c->f_body && ts_node_has_error(c->kids[j]);
+    ts_kids_pop(c, at);
+    return broken;
+}
+
 /* The declarations' hash: the tokens of every item at file scope (and
  * inside the preprocessor's conditionals), of function definitions all but
  * their bodies; and the line of an item that says `__LINE__` (a macro's
- * value then depends on where it is). */
-static uint64_t context_hash(ts_ctx *c, TSNode parent, uint64_t h)
+ * value then depends on where it is). *broken: some declaration holds a
+ * syntax error (what it declares may be read otherwise at the next,
+ * incremental, parse of the same text). */
+static uint64_t context_hash(ts_ctx *c, TSNode parent, uint64_t h, bool *broken)
 {
     size_t first = ts_kids(c, parent, true);
     size_t last = c->nkids;
@@ -141,15 +158,19 @@ static uint64_t context_hash(ts_ctx *c, TSNode parent, uint64_t h)
             if (!ts_node_is_null(body))
                 to = ts_node_start_byte(body);
             h = tokens_hash(c->src, from, to, h, &line_macro);
+            if (ts_node_has_error(n) && signature_broken(c, n))
+                *broken = true;
             break;
         }
         case TS_PREPROC_IF: case TS_PREPROC_IFDEF: case TS_PREPROC_ELSE:
         case TS_PREPROC_ELIF: case TS_PREPROC_ELIFDEF: case TS_LINKAGE_SPEC:
         case TS_DECLARATION_LIST:
-            h = context_hash(c, n, h);
+            h = context_hash(c, n, h, broken);
             break;
         default:
             h = tokens_hash(c->src, from, to, h, &line_macro);
+            if (ts_node_has_error(n))
+                *broken = true;
             break;
         }
         if (line_macro) {
@@ -184,15 +205,16 @@ void ts_frags_open(ts_ctx *c, TSNode root, ts_reparse *re)
     re->frags = NULL;
     struct ts_frag_build *b = xcalloc(1, sizeof *b);
     c->frags = b;
-    uint64_t context = context_hash(c, root, HASH0);
-    bool whole = c->cut == c->len;
-    b->lookup = last && re->old_text && last->context == context && last->whole && whole;
+    bool broken = false;
+    uint64_t context = context_hash(c, root, HASH0, &broken);
+    bool sound = c->cut == c->len && !broken;
+    b->lookup = last && re->old_text && last->context == context && last->sound && sound;
     if (!b->lookup) {
         ts_frags_free(last);
         last = xcalloc(1, sizeof *last);
     }
     last->context = context;
-    last->whole = whole;
+    last->sound = sound;
     b->set = last;
     b->old_text = re->old_text;
     b->edit = re->edit;
@@ -304,7 +326,8 @@ static void frag_build(ts_ctx *c, TSNode def, uint64_t h, uint32_t start, uint32
     if (c->table_writes != writes)
         b->wrote = true;
     /* `__LINE__` in it: its model is not the same elsewhere */
-    bool made = c->tu->nfuncs == nfuncs + 1 && !b->wrote && !has_line_macro(c->src + start, len);
+    bool made = c->tu->nfuncs == nfuncs + 1 && !b->wrote && !has_line_macro(c->src + start, len) &&
+                !ts_node_has_error(def);
     model_tape *tape = model_tape_stop(c->tu, (int32_t)nfuncs);
     if (!made || !tape) {
         model_tape_free(tape);
@@ -367,7 +390,10 @@ void ts_frags_function(ts_ctx *c, TSNode def)
     uint32_t start = ts_node_start_byte(def), end = ts_node_end_byte(def);
     TSPoint from = ts_node_start_point(def), to = ts_node_end_point(def);
     uint64_t h = hash_bytes(HASH0, c->src + start, end - start);
-    ts_frag *f = frag_find(c, h, start, end - start, from);
+    /* Broken code is parsed again, incrementally, as tree-sitter's error
+     * recovery sees fit: the same text need not give the same tree twice.
+     * A function with a syntax error is walked each time. */
+    ts_frag *f = ts_node_has_error(def) ? NULL : frag_find(c, h, start, end - start, from);
     if (f) {
         if (!frag_replay(c, f, start, from, to))
             b->failed = true;
