@@ -169,7 +169,8 @@ static uint64_t context_hash(ts_ctx *c, TSNode parent, uint64_t h, bool *broken)
             break;
         default:
             h = tokens_hash(c->src, from, to, h, &line_macro);
-            if (ts_node_has_error(n))
+            /* (an ERROR item declares nothing: its kind and tokens are enough) */
+            if (k != TS_ERROR && ts_node_has_error(n))
                 *broken = true;
             break;
         }
