@@ -5,6 +5,7 @@
 #include "model/model_tape.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct copier {
@@ -15,20 +16,40 @@ typedef struct copier {
     bool ok;
 } copier;
 
-static const char SPAWN_ARG[] = "(spawn arg@";
+size_t model_name_place(const char *name, model_loc *at, const char **rest)
+{
+    static const char *const prefixes[] = { "(spawn arg@", "(anonymous at " };
+    for (size_t i = 0; name && i < sizeof prefixes / sizeof *prefixes; i++) {
+        size_t k = strlen(prefixes[i]);
+        int used = 0;
+        if (strncmp(name, prefixes[i], k) == 0 && sscanf(name + k, "%u:%u%n", &at->line, &at->col, &used) == 2) {
+            *rest = name + k + used;
+            return k;
+        }
+    }
+    return 0;
+}
+
+char *model_name_at(const char *name, size_t prefix, model_loc at, const char *rest)
+{
+    size_t n = prefix + 2 * 11 + strlen(rest) + 2;
+    char *s = xmalloc(n);
+    snprintf(s, n, "%.*s%u:%u%s", (int)prefix, name, at.line, at.col, rest);
+    return s;
+}
 
 const char *model_name_moved(model_tu *dst, const char *s, int32_t delta)
 {
-    if (!s)
-        return NULL;
-    unsigned line, col;
-    if (delta && strncmp(s, SPAWN_ARG, sizeof SPAWN_ARG - 1) == 0 &&
-        sscanf(s + sizeof SPAWN_ARG - 1, "%u:%u)", &line, &col) == 2) {
-        char buf[64];
-        snprintf(buf, sizeof buf, "%s%u:%u)", SPAWN_ARG, (unsigned)((int32_t)line + delta), col);
-        return arena_strdup(dst->arena, buf);
-    }
-    return arena_strdup(dst->arena, s);
+    model_loc at;
+    const char *rest;
+    size_t prefix = delta ? model_name_place(s, &at, &rest) : 0;
+    if (!prefix)
+        return arena_strdup(dst->arena, s);
+    at.line = (uint32_t)((int32_t)at.line + delta);
+    char *moved = model_name_at(s, prefix, at, rest);
+    const char *out = arena_strdup(dst->arena, moved);
+    free(moved);
+    return out;
 }
 
 static const char *cp_str(copier *c, const char *s)

@@ -40,6 +40,14 @@ void model_put_int(FILE *out, int64_t n);
 /* " L:C" (prefix, then the place). */
 void model_put_loc(FILE *out, const char *prefix, model_loc loc);
 
+/* A name that holds a place: "(spawn arg@L:C)" (the local a creation
+ * passed to tt_spawn is made on) or "(anonymous at L:C)..." (an unnamed
+ * struct's tag). Returns the length of the text before L (0: a name
+ * without a place); *at the place, *rest what follows it (model_copy.c). */
+size_t model_name_place(const char *name, model_loc *at, const char **rest);
+/* name with its place (model_name_place) at `at`, in a malloc'd string. */
+char *model_name_at(const char *name, size_t prefix, model_loc at, const char *rest);
+
 /* The calls on objects a tape records (model_tape.c). */
 typedef enum tape_op {
     TAPE_LOCAL, TAPE_PARAM, TAPE_GLOBAL, TAPE_FIELD, TAPE_CTX_DONE, TAPE_TICKER_CHAN,

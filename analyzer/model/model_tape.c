@@ -3,7 +3,6 @@
 #include "model/model_impl.h"
 #include "model/model_tape.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,28 +114,22 @@ const model_obj_id *model_tape_ids(const model_tape *t)
     return t->ids;
 }
 
-/* A name that holds a place: "(spawn arg@L:C)" (a local) or "(anonymous
- * at L:C)..." (an unnamed struct's fields), moved with the place; other
- * names kept. */
+/* A name that holds a place (model_name_place) moved with the place;
+ * other names kept. */
 static bool move_name(const char **name, model_loc_map map, void *ctx)
 {
-    static const char *const prefixes[] = { "(spawn arg@", "(anonymous at " };
-    for (size_t i = 0; *name && i < 2; i++) {
-        size_t k = strlen(prefixes[i]);
-        model_loc at;
-        int used = 0;
-        if (strncmp(*name, prefixes[i], k) != 0 || sscanf(*name + k, "%u:%u%n", &at.line, &at.col, &used) != 2)
-            continue;
-        model_loc was = at;
-        if (!map(ctx, &at))
-            return false;
-        if (at.line != was.line || at.col != was.col) {
-            char buf[512];
-            snprintf(buf, sizeof buf, "%s%u:%u%s", prefixes[i], at.line, at.col, *name + k + used);
-            free((char *)*name);
-            *name = tape_strdup(buf);
-        }
+    model_loc at;
+    const char *rest;
+    size_t prefix = model_name_place(*name, &at, &rest);
+    if (!prefix)
         return true;
+    model_loc was = at;
+    if (!map(ctx, &at))
+        return false;
+    if (at.line != was.line || at.col != was.col) {
+        char *moved = model_name_at(*name, prefix, at, rest);
+        free((char *)*name);
+        *name = moved;
     }
     return true;
 }

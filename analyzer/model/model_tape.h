@@ -56,7 +56,8 @@ model_val *model_val_copy(model_tu *dst, const model_val *v, int32_t line_delta)
 /* A model to hold one function kept for the next build (small chunks: a
  * file's kept functions each have one, freed when it is dropped). */
 model_tu *model_holder_new(void);
-/* s copied into dst's arena; a "(spawn arg@L:C)" name with L moved by delta. */
+/* s copied into dst's arena; a name that holds a place ("(spawn arg@L:C)")
+ * with L moved by delta. */
 const char *model_name_moved(model_tu *dst, const char *s, int32_t delta);
 
 #endif /* TETHER_MODEL_TAPE_H */

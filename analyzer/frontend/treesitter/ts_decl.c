@@ -518,6 +518,10 @@ static void scan_items(ts_ctx *c, TSNode parent)
             continue; /* `#if 0` or the alternative of `#if 1` */
         if (ts_node_start_byte(n) >= c->cut)
             break;
+        if (ts_holds_items(ts_kind(c, n))) {
+            scan_items(c, n);
+            continue;
+        }
         switch (ts_kind(c, n)) {
         case TS_PREPROC_DEF: ts_add_macro(c, n); break;
         case TS_DECLARATION: scan_declaration(c, n); break;
@@ -525,11 +529,6 @@ static void scan_items(ts_ctx *c, TSNode parent)
         case TS_FUNCTION_DEFINITION: scan_function(c, n); break;
         case TS_STRUCT_SPECIFIER: case TS_UNION_SPECIFIER: case TS_ENUM_SPECIFIER:
             ts_scan_spec(c, n); /* `struct job { ... };` */
-            break;
-        case TS_PREPROC_IF: case TS_PREPROC_IFDEF: case TS_PREPROC_ELSE:
-        case TS_PREPROC_ELIF: case TS_PREPROC_ELIFDEF: case TS_LINKAGE_SPEC:
-        case TS_DECLARATION_LIST:
-            scan_items(c, n);
             break;
         default: break;
         }

@@ -12,7 +12,6 @@
  * file is built again without any kept function (ts_frags_failed). A
  * function with a syntax error is never kept: tree-sitter's incremental
  * parse may read the same broken text otherwise the next time. */
-#define _GNU_SOURCE /* memmem */
 #include "ts_internal.h"
 
 #include <stdlib.h>
@@ -115,12 +114,6 @@ static uint64_t tokens_hash(const char *src, uint32_t from, uint32_t to, uint64_
     return h;
 }
 
-/* Whether text holds `__LINE__` (its value is where it is). */
-static bool has_line_macro(const char *s, size_t n)
-{
-    return memmem(s, n, "__LINE__", 8) != NULL;
-}
-
 /* Whether a part of function definition n other than its body holds a
  * syntax error. */
 static bool signature_broken(ts_ctx *c, TSNode n)
@@ -162,12 +155,11 @@ static uint64_t context_hash(ts_ctx *c, TSNode parent, uint64_t h, bool *broken)
                 *broken = true;
             break;
         }
-        case TS_PREPROC_IF: case TS_PREPROC_IFDEF: case TS_PREPROC_ELSE:
-        case TS_PREPROC_ELIF: case TS_PREPROC_ELIFDEF: case TS_LINKAGE_SPEC:
-        case TS_DECLARATION_LIST:
-            h = context_hash(c, n, h, broken);
-            break;
         default:
+            if (ts_holds_items(k)) {
+                h = context_hash(c, n, h, broken);
+                break;
+            }
             h = tokens_hash(c->src, from, to, h, &line_macro);
             /* (an ERROR item declares nothing: its kind and tokens are enough) */
             if (k != TS_ERROR && ts_node_has_error(n))
@@ -272,6 +264,17 @@ static ts_frag *frag_find(ts_ctx *c, uint64_t h, uint32_t start, uint32_t len, T
     return NULL;
 }
 
+/* b->scratch holds at least n entries (all -1 between uses). */
+static void scratch_reserve(struct ts_frag_build *b, size_t n)
+{
+    if (b->nscratch >= n)
+        return;
+    b->scratch = xrealloc(b->scratch, (n + 64) * sizeof *b->scratch);
+    for (size_t i = b->nscratch; i < n + 64; i++)
+        b->scratch[i] = -1;
+    b->nscratch = n + 64;
+}
+
 /* Builds the function from its kept model; false when the replay fails. */
 static bool frag_replay(ts_ctx *c, ts_frag *f, uint32_t start, TSPoint from, TSPoint to)
 {
@@ -279,19 +282,14 @@ static bool frag_replay(ts_ctx *c, ts_frag *f, uint32_t start, TSPoint from, TSP
     if (c->multidim != f->multi_in)
         return false;
     size_t nslots = model_tape_slots(f->tape);
-    if (b->nscratch < nslots + 1) {
-        b->nscratch = nslots + 64;
-        b->scratch = xrealloc(b->scratch, b->nscratch * sizeof *b->scratch);
-        for (size_t i = 0; i < b->nscratch; i++)
-            b->scratch[i] = -1;
-    }
+    scratch_reserve(b, nslots);
     b->moving = f;
     b->shift = (int32_t)from.row - (int32_t)f->from.row;
     int32_t func = (int32_t)c->tu->nfuncs;
     bool ok = model_tape_replay(c->tu, f->tape, func, move_loc, b, b->scratch);
     int32_t delta = (int32_t)from.row + 1 - (int32_t)f->base;
     ok = ok && model_func_copy(c->tu, &f->holder->funcs[0], b->scratch, nslots, delta);
-    for (size_t i = 0; i < nslots + 1; i++)
+    for (size_t i = 0; i < nslots; i++)
         b->scratch[i] = -1;
     if (!ok)
         return false;
@@ -327,7 +325,7 @@ static void frag_build(ts_ctx *c, TSNode def, uint64_t h, uint32_t start, uint32
     if (c->table_writes != writes)
         b->wrote = true;
     /* `__LINE__` in it: its model is not the same elsewhere */
-    bool made = c->tu->nfuncs == nfuncs + 1 && !b->wrote && !has_line_macro(c->src + start, len) &&
+    bool made = c->tu->nfuncs == nfuncs + 1 && !b->wrote && !ts_mentions(c->src + start, len, "__LINE__") &&
                 !ts_node_has_error(def);
     model_tape *tape = model_tape_stop(c->tu, (int32_t)nfuncs);
     if (!made || !tape) {
@@ -336,12 +334,7 @@ static void frag_build(ts_ctx *c, TSNode def, uint64_t h, uint32_t start, uint32
     }
     size_t nobjs = c->tu->nobjs, nslots = model_tape_slots(tape);
     const model_obj_id *ids = model_tape_ids(tape);
-    if (b->nscratch < nobjs + 1) {
-        b->scratch = xrealloc(b->scratch, (nobjs + 64) * sizeof *b->scratch);
-        for (size_t i = b->nscratch; i < nobjs + 64; i++)
-            b->scratch[i] = -1;
-        b->nscratch = nobjs + 64;
-    }
+    scratch_reserve(b, nobjs);
     for (size_t s = 0; s < nslots; s++)
         b->scratch[ids[s]] = (model_obj_id)s;
     model_tu *holder = model_holder_new();

@@ -194,6 +194,10 @@ static void functions(ts_ctx *c, TSNode parent, bool model)
         TSNode n = c->kids[i];
         if (known >= 0 && (c->kid_fields[i] == c->f_alternative) == (known == 1))
             continue; /* `#if 0` or the alternative of `#if 1` */
+        if (ts_holds_items(ts_kind(c, n))) {
+            functions(c, n, model);
+            continue;
+        }
         switch (ts_kind(c, n)) {
         case TS_FUNCTION_DEFINITION:
             c->fn_total++;
@@ -213,11 +217,6 @@ static void functions(ts_ctx *c, TSNode parent, bool model)
             if (model)
                 ts_frags_function(c, n);
             break;
-        case TS_PREPROC_IF: case TS_PREPROC_IFDEF: case TS_PREPROC_ELSE:
-        case TS_PREPROC_ELIF: case TS_PREPROC_ELIFDEF: case TS_LINKAGE_SPEC:
-        case TS_DECLARATION_LIST:
-            functions(c, n, model);
-            break;
         default:
             /* Broken code outside any function tree-sitter could read (a
              * function whose block an #ifdef opens twice is one ERROR): it
@@ -232,8 +231,7 @@ static void functions(ts_ctx *c, TSNode parent, bool model)
     ts_kids_pop(c, first);
 }
 
-/* Whether the text contains `needle` anywhere. */
-static bool mentions(const char *src, size_t len, const char *needle)
+bool ts_mentions(const char *src, size_t len, const char *needle)
 {
     size_t k = strlen(needle);
     for (const char *p = src; (p = memchr(p, needle[0], len - (size_t)(p - src))) != NULL; p++)
@@ -247,8 +245,8 @@ static bool mentions(const char *src, size_t len, const char *needle)
  * header, it may call). */
 static bool may_use_api(const char *src, size_t len)
 {
-    return mentions(src, len, "tt_") || mentions(src, len, "TT_") || frontend_alias_in_text(src, len) ||
-           mentions(src, len, "include \"") || mentions(src, len, "include\"");
+    return ts_mentions(src, len, "tt_") || ts_mentions(src, len, "TT_") || frontend_alias_in_text(src, len) ||
+           ts_mentions(src, len, "include \"") || ts_mentions(src, len, "include\"");
 }
 
 /* Starts c on a new model of the file; ctx_release frees all but the model. */

@@ -224,6 +224,17 @@ unsigned ts_tree_depth(TSNode root, unsigned limit, unsigned *line);
  * follows (ts_broken.c); ERROR nodes for which ignore() is true are no
  * errors. */
 bool ts_errors_hide(ts_ctx *c, TSNode n, bool in_function, bool (*ignore)(ts_ctx *c, TSNode error));
+/* Whether the named children of a node of kind k are items of file scope
+ * (preprocessor conditionals, `extern "C" { }`): the walkers of the file
+ * scope (ts_scan_file, the functions, ts_frags.c's declarations) go into
+ * them. */
+static inline bool ts_holds_items(ts_sym k)
+{
+    return k == TS_PREPROC_IF || k == TS_PREPROC_IFDEF || k == TS_PREPROC_ELSE || k == TS_PREPROC_ELIF ||
+           k == TS_PREPROC_ELIFDEF || k == TS_LINKAGE_SPEC || k == TS_DECLARATION_LIST;
+}
+/* Whether src[0, len) contains `needle` (ts_frontend.c). */
+bool ts_mentions(const char *src, size_t len, const char *needle);
 static inline ts_sym ts_kind(const ts_ctx *c, TSNode n)
 {
     if (ts_node_is_null(n))

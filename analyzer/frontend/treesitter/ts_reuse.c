@@ -176,15 +176,24 @@ TSTree *ts_reuse_parse(TSParser *parser, const char *path, const char *src, uint
     return tree;
 }
 
+/* path's entry with stamp `kept`, or NULL (gone); reuse__lock held. */
+static reuse_entry *reuse__stamped(const char *path, unsigned long kept)
+{
+    for (size_t i = 0; i < REUSE_FILES; i++)
+        if (reuse__v[i].path && strcmp(reuse__v[i].path, path) == 0 && reuse__v[i].used == kept)
+            return &reuse__v[i];
+    return NULL;
+}
+
 void ts_reuse_keep_frags(const char *path, unsigned long kept, ts_frags *frags)
 {
     pthread_mutex_lock(&reuse__lock);
-    for (size_t i = 0; frags && i < REUSE_FILES; i++)
-        if (reuse__v[i].path && strcmp(reuse__v[i].path, path) == 0 && reuse__v[i].used == kept) {
-            ts_frags_free(reuse__v[i].frags);
-            reuse__v[i].frags = frags;
-            frags = NULL;
-        }
+    reuse_entry *e = frags ? reuse__stamped(path, kept) : NULL;
+    if (e) {
+        ts_frags_free(e->frags);
+        e->frags = frags;
+        frags = NULL;
+    }
     pthread_mutex_unlock(&reuse__lock);
     ts_frags_free(frags);
 }
@@ -192,8 +201,8 @@ void ts_reuse_keep_frags(const char *path, unsigned long kept, ts_frags *frags)
 void ts_reuse_shallow(const char *path, unsigned long kept)
 {
     pthread_mutex_lock(&reuse__lock);
-    for (size_t i = 0; i < REUSE_FILES; i++)
-        if (reuse__v[i].path && strcmp(reuse__v[i].path, path) == 0 && reuse__v[i].used == kept)
-            reuse__v[i].shallow = true;
+    reuse_entry *e = reuse__stamped(path, kept);
+    if (e)
+        e->shallow = true;
     pthread_mutex_unlock(&reuse__lock);
 }
